@@ -1,0 +1,231 @@
+/*
+ * fpgaconvnet-c: the fpgaConvNet performance and resource model.
+ *
+ * A configuration is plain data (network -> partitions -> layers). Figures
+ * (latency, rates, resources, ...) are computed from it by pure functions;
+ * nothing is cached in the data, so a caller may change any field and
+ * evaluate again.
+ *
+ * Functions that can fail take an fcn_error* (may be NULL) and return 0 on
+ * success, -1 on failure (or NULL for constructors). The library never
+ * prints, exits or aborts on bad input.
+ */
+#ifndef FPGACONVNET_H
+#define FPGACONVNET_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FCN_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------- errors */
+
+typedef struct fcn_error {
+    char message[512]; /* "file:line:col: what" or "file: partition 0, layer 'x': what" */
+} fcn_error;
+
+/* ------------------------------------------------------------- resources */
+
+typedef struct fcn_resource {
+    int64_t lut, ff, dsp, bram; /* BRAM in 18 Kb blocks */
+} fcn_resource;
+
+/* A RAM of `depth` words of `width` bits (width 1..36): 18 Kb blocks, or -1 if width is out of range. */
+int64_t fcn_bram_memory(int64_t depth, int width);
+/* A FIFO of `depth` words of `width` bits (width 1..36): 18 Kb blocks, or -1 if width is out of range. */
+int64_t fcn_bram_stream(int64_t depth, int width);
+/* DSP slices for an a-bit by b-bit multiplier. */
+int64_t fcn_dsp_mult(int a, int b);
+
+/* ---------------------------------------------------------------- layers */
+
+/* Numbered as in fpgaconvnet.proto, so that enum numbers in files map directly. */
+typedef enum fcn_layer_type {
+    FCN_CONVOLUTION = 0,
+    FCN_POOLING = 1,
+    FCN_RELU = 2,
+    FCN_SQUEEZE = 3,
+    FCN_INNER_PRODUCT = 4,
+    FCN_CONCAT = 5,
+    FCN_BATCH_NORM = 6,
+    FCN_SPLIT = 7
+} fcn_layer_type;
+
+/* "CONVOLUTION", ...; NULL for an unknown value. */
+const char *fcn_layer_type_name(fcn_layer_type type);
+/* Parses an enum name; returns -1 if unknown. */
+int fcn_layer_type_from_name(const char *name, fcn_layer_type *type);
+
+/*
+ * A layer's parameters. rows/cols/channels describe its input. For POOLING,
+ * RELU and BATCH_NORM the single `coarse` factor is coarse_in == coarse_out.
+ * Fields that do not apply to a type are ignored by the model.
+ */
+typedef struct fcn_layer {
+    char *name;
+    fcn_layer_type type;
+    int64_t rows, cols, channels;
+    int64_t filters;           /* CONVOLUTION, INNER_PRODUCT: output channels */
+    int64_t kernel[2], stride[2];
+    int64_t pad_top, pad_right, pad_bottom, pad_left;
+    int64_t groups, coarse_in, coarse_out, coarse_group, fine;
+    int data_width, input_width, output_width, weight_width, acc_width, biases_width;
+    int has_bias;
+    int64_t buffer_depth;      /* SQUEEZE */
+    /* Carried through for the hardware flow; the model does not read them. */
+    char *weights_path, *bias_path;
+} fcn_layer;
+
+/* Sets every field to the defaults of MODEL.md (coarse 1, widths 16, stride 1, ...). */
+void fcn_layer_init(fcn_layer *layer, fcn_layer_type type);
+
+#define FCN_MAX_MODULES 6
+
+typedef struct fcn_module_figures {
+    const char *name; /* "sliding_window", "fork", "conv", ... (static) */
+    int64_t rows_in, cols_in, channels_in, rows_out, cols_out, channels_out;
+    double rate_in, rate_out;
+    int64_t latency, pipeline_depth;
+    fcn_resource resource; /* one instance */
+} fcn_module_figures;
+
+typedef struct fcn_layer_figures {
+    int64_t rows_out, cols_out, channels_out;
+    int64_t streams_in, streams_out;
+    double rate_in, rate_out, latency;
+    int64_t pipeline_depth, workload_in, workload_out, size_in, size_out;
+    fcn_resource resource;
+    int64_t operations, weights, biases;
+    int module_count;
+    fcn_module_figures modules[FCN_MAX_MODULES];
+} fcn_layer_figures;
+
+/* The figures of one layer, computed from its parameters alone. The layer must be valid (fcn_layer_check). */
+void fcn_layer_evaluate(const fcn_layer *layer, fcn_layer_figures *out);
+
+/*
+ * Checks a layer's parameters: positive dimensions, divisibility of coarse
+ * factors and groups, fine in its feasible set, kernel within the padded
+ * input, widths the BRAM model accepts. On failure the message names the
+ * problem (the caller adds the place).
+ */
+int fcn_layer_check(const fcn_layer *layer, fcn_error *err);
+
+/* ------------------------------------------------------------ partitions */
+
+typedef struct fcn_partition {
+    int64_t id;
+    int64_t ports;      /* default 1 */
+    int64_t batch_size;
+    int64_t wr_factor;  /* weights reloading factor, default 1 */
+    char *wr_layer;     /* NULL when the file says "None" */
+    char *input_node, *output_node;
+    int layer_count;
+    fcn_layer *layers;  /* a chain, in order, without squeeze layers */
+} fcn_partition;
+
+typedef struct fcn_network {
+    int partition_count;
+    fcn_partition *partitions;
+} fcn_network;
+
+typedef struct fcn_eval_options {
+    double freq_mhz;        /* clock frequency */
+    double reconf_time_s;   /* time to reconfigure the FPGA between partitions */
+    int64_t batch_size;     /* > 0 overrides every partition's batch size */
+} fcn_eval_options;
+
+typedef struct fcn_partition_figures {
+    int64_t id;
+    const char *wr_layer; /* borrowed from the partition; NULL for none */
+    int64_t batch_size;
+    double interval;
+    int64_t pipeline_depth;
+    double latency_s;
+    int64_t streams_in, streams_out;
+    int64_t wr_factor, size_wr;
+    double bandwidth_in, bandwidth_out; /* GB/s */
+    int64_t workload_in, workload_out;
+    fcn_resource resource;
+    int64_t operations;
+    int bottleneck;       /* index into layers of the slowest layer */
+    /* The evaluated chain with squeeze layers inserted (names owned here). */
+    int layer_count;
+    fcn_layer *layers;
+    fcn_layer_figures *figures;
+} fcn_partition_figures;
+
+typedef struct fcn_network_figures {
+    double latency_s, throughput;
+    int64_t batch_size;
+    double freq_mhz, reconf_time_s;
+    int64_t operations;
+    int64_t memory_usage_bytes;
+    fcn_resource resource; /* max over partitions */
+    int partition_count;
+    fcn_partition_figures *partitions;
+} fcn_network_figures;
+
+/* Checks a whole network: every layer, chain connectivity, names, weights reloading. */
+int fcn_network_check(const fcn_network *net, fcn_error *err);
+
+/*
+ * Evaluates a network (which must pass fcn_network_check). Fills `out`, which
+ * the caller releases with fcn_network_figures_free. Fails only on
+ * allocation failure.
+ */
+int fcn_network_evaluate(const fcn_network *net, const fcn_eval_options *opts,
+                         fcn_network_figures *out, fcn_error *err);
+void fcn_network_figures_free(fcn_network_figures *figures);
+
+/*
+ * The headline figures of one partition without building the squeeze chain:
+ * no allocation, for search loops. Agrees with fcn_network_evaluate.
+ */
+void fcn_partition_summary(const fcn_partition *part, const fcn_eval_options *opts,
+                           fcn_partition_figures *out);
+
+/* -------------------------------------------------------- configuration */
+
+/* Reads an fpgaconvnet JSON configuration and checks it. NULL on failure. */
+fcn_network *fcn_network_read(const char *path, fcn_error *err);
+/* As fcn_network_read, from a string; `source` names it in messages. */
+fcn_network *fcn_network_read_string(const char *json, const char *source, fcn_error *err);
+/* Writes the configuration in the fpgaconvnet JSON form, squeeze layers derived and included. */
+int fcn_network_write(const fcn_network *net, const char *path, fcn_error *err);
+/* The same, to a newly allocated string (free with free()). */
+char *fcn_network_write_string(const fcn_network *net, fcn_error *err);
+fcn_network *fcn_network_clone(const fcn_network *net);
+void fcn_network_free(fcn_network *net);
+
+/* --------------------------------------------------------------- platform */
+
+typedef struct fcn_platform {
+    char name[64], part[64];
+    fcn_resource resource;     /* available LUT, FF, DSP, BRAM */
+    double freq_mhz;           /* 0 if the file gives none */
+    double reconf_time_s;      /* < 0 if the file gives none */
+    double mem_bandwidth_gbs;  /* 0 if the file gives none */
+    double mem_capacity_bytes;
+    int64_t ports, port_width;
+} fcn_platform;
+
+/* Reads a platform file, in the optimisers' form or SAMO's. */
+int fcn_platform_read(const char *path, fcn_platform *out, fcn_error *err);
+
+/* ----------------------------------------------------------------- report */
+
+typedef enum fcn_report_format { FCN_REPORT_TEXT, FCN_REPORT_JSON } fcn_report_format;
+
+/* Writes the report of evaluated figures; `platform` may be NULL. */
+int fcn_report_write(FILE *out, fcn_report_format format, const fcn_network_figures *figures,
+                     const fcn_platform *platform, fcn_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

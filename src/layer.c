@@ -1,0 +1,78 @@
+/* What every layer shares (MODEL.md §3): the balanced rate chain, latency, pipeline depth, workloads. */
+#include <math.h>
+
+#include "layers.h"
+
+window_shape layer_window(const fcn_layer *l)
+{
+    return (window_shape){.kernel = {l->kernel[0], l->kernel[1]},
+                          .stride = {l->stride[0], l->stride[1]},
+                          .pad_top = l->pad_top, .pad_right = l->pad_right,
+                          .pad_bottom = l->pad_bottom, .pad_left = l->pad_left};
+}
+
+/*
+ * A module cannot consume faster than its predecessor produces, nor produce
+ * faster than its successor consumes: walk the chain from the end, pushing
+ * each mismatch forward (slowing successors) or backward (slowing
+ * predecessors), keeping every module's own out/in ratio.
+ */
+static void balance_rates(const fcn_layer_figures *f, double *rate_in, double *rate_out)
+{
+    const int n = f->module_count;
+    double in[FCN_MAX_MODULES], out[FCN_MAX_MODULES], ratio[FCN_MAX_MODULES];
+    for (int i = 0; i < n; i++) {
+        in[i] = fabs(f->modules[i].rate_in);
+        out[i] = fabs(f->modules[i].rate_out);
+        ratio[i] = out[i] / in[i];
+    }
+    for (int m = n - 1; m >= 1; m--) {
+        if (in[m] > out[m - 1]) {
+            for (int j = m; j < n && in[j] > out[j - 1]; j++) {
+                in[j] = out[j - 1];
+                out[j] = in[j] * ratio[j];
+            }
+        } else if (in[m] < out[m - 1]) {
+            for (int j = m; j >= 1 && in[j] < out[j - 1]; j--) {
+                out[j - 1] = in[j];
+                in[j - 1] = out[j - 1] / ratio[j - 1];
+            }
+        }
+    }
+    *rate_in = in[0];
+    *rate_out = out[n - 1];
+}
+
+static void layer_derive(const fcn_layer *l, fcn_layer_figures *f)
+{
+    f->pipeline_depth = 0;
+    for (int i = 0; i < f->module_count; i++)
+        f->pipeline_depth += f->modules[i].pipeline_depth;
+    balance_rates(f, &f->rate_in, &f->rate_out);
+
+    f->workload_in = l->rows * l->cols * l->channels;
+    f->workload_out = f->rows_out * f->cols_out * f->channels_out;
+    f->size_in = l->rows * l->cols * (l->channels / f->streams_in);
+    f->size_out = f->rows_out * f->cols_out * (f->channels_out / f->streams_out);
+    double latency_in = (double)f->workload_in / (f->rate_in * (double)f->streams_in);
+    double latency_out = (double)f->workload_out / (f->rate_out * (double)f->streams_out);
+    f->latency = latency_in > latency_out ? latency_in : latency_out;
+}
+
+void fcn_layer_evaluate(const fcn_layer *l, fcn_layer_figures *out)
+{
+    *out = (fcn_layer_figures){0};
+    switch (l->type) {
+    case FCN_CONVOLUTION: convolution_layer(l, out); break;
+    case FCN_INNER_PRODUCT: inner_product_layer(l, out); break;
+    case FCN_POOLING: pooling_layer(l, out); break;
+    case FCN_RELU: relu_layer(l, out); break;
+    case FCN_BATCH_NORM: batch_norm_layer(l, out); break;
+    case FCN_SQUEEZE: squeeze_layer(l, out); break;
+    case FCN_CONCAT:
+    case FCN_SPLIT:
+        /* Rejected by fcn_layer_check; a chain model has no figures for them. */
+        return;
+    }
+    layer_derive(l, out);
+}

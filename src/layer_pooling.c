@@ -1,0 +1,22 @@
+/* Max pooling layer (MODEL.md §3): a sliding window and a pool per coarse stream. */
+#include "layers.h"
+#include "resource.h"
+
+void pooling_layer(const fcn_layer *l, fcn_layer_figures *out)
+{
+    const int64_t coarse = l->coarse_in;
+    const int64_t channels = l->channels / coarse;
+    const window_shape window = layer_window(l);
+    fcn_module_figures *m = out->modules;
+
+    module_sliding_window(&m[0], l->rows, l->cols, channels, &window, l->data_width);
+    module_pool(&m[1], m[0].rows_out, m[0].cols_out, channels, l->kernel, l->data_width);
+    out->module_count = 2;
+
+    out->rows_out = m[0].rows_out;
+    out->cols_out = m[0].cols_out;
+    out->channels_out = l->channels;
+    out->streams_in = out->streams_out = coarse;
+    resource_add_scaled(&out->resource, &m[0].resource, coarse);
+    resource_add_scaled(&out->resource, &m[1].resource, coarse);
+}

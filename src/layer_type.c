@@ -1,0 +1,36 @@
+/* Layer type names, as the protobuf enum of fpgaconvnet.proto spells them, and the defaults of MODEL.md. */
+#include "fpgaconvnet.h"
+
+#include <string.h>
+
+static const char *const type_names[] = {
+    "CONVOLUTION", "POOLING", "RELU", "SQUEEZE", "INNER_PRODUCT", "CONCAT", "BATCH_NORM", "SPLIT",
+};
+
+#define TYPE_COUNT ((int)(sizeof type_names / sizeof type_names[0]))
+
+const char *fcn_layer_type_name(fcn_layer_type type)
+{
+    return (int)type >= 0 && (int)type < TYPE_COUNT ? type_names[type] : NULL;
+}
+
+int fcn_layer_type_from_name(const char *name, fcn_layer_type *type)
+{
+    for (int i = 0; i < TYPE_COUNT; i++)
+        if (strcmp(name, type_names[i]) == 0) {
+            *type = (fcn_layer_type)i;
+            return 0;
+        }
+    return -1;
+}
+
+void fcn_layer_init(fcn_layer *layer, fcn_layer_type type)
+{
+    memset(layer, 0, sizeof *layer);
+    layer->type = type;
+    layer->kernel[0] = layer->kernel[1] = 1;
+    layer->stride[0] = layer->stride[1] = 1;
+    layer->groups = layer->coarse_in = layer->coarse_out = layer->coarse_group = layer->fine = 1;
+    layer->data_width = layer->input_width = layer->output_width = 16;
+    layer->weight_width = layer->acc_width = layer->biases_width = 16;
+}

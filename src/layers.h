@@ -1,0 +1,26 @@
+/* Internal: each layer type's modules and resources (MODEL.md §3); src/layer.c does what they share. */
+#ifndef FCN_LAYERS_H
+#define FCN_LAYERS_H
+
+#include "fpgaconvnet.h"
+#include "modules.h"
+
+/*
+ * Each fills out->modules (in pipeline order), module_count, the output dims,
+ * streams, resources, operations and parameter sizes. The rate chain,
+ * latency, pipeline depth and workloads are then derived by layer.c.
+ */
+void convolution_layer(const fcn_layer *l, fcn_layer_figures *out);
+void inner_product_layer(const fcn_layer *l, fcn_layer_figures *out);
+void pooling_layer(const fcn_layer *l, fcn_layer_figures *out);
+void relu_layer(const fcn_layer *l, fcn_layer_figures *out);
+void batch_norm_layer(const fcn_layer *l, fcn_layer_figures *out);
+void squeeze_layer(const fcn_layer *l, fcn_layer_figures *out);
+
+/* The sliding window of a convolution or pooling layer. */
+window_shape layer_window(const fcn_layer *l);
+
+/* The feasible fine factors of a kernel: {1, k0, k0*k1}, or {1, max} for a 1xk or kx1 kernel. */
+int fine_feasible(const int64_t kernel[2], int64_t fine);
+
+#endif

@@ -1,0 +1,171 @@
+/* The modules of MODEL.md §2, with the coefficients of their linear resource models. */
+#include "modules.h"
+
+#include <math.h>
+
+#include "resource.h"
+
+/* Linear model coefficients fitted by fpgaconvnet-model 0.1.1 to synthesis results. */
+static const double sliding_window_lut[] = {2.8237269452240663, 0, 0, 0, 189.28066965353236};
+static const double sliding_window_ff[] = {2.2412811014433096, 0, 0, 0, 268.9912287045314};
+static const double fork_lut[] = {0.810999165259251};
+static const double fork_ff[] = {1.3411598366755253};
+static const double conv_lut[] = {463.1637645632311, 142.83476476224536, 0};
+static const double conv_ff[] = {658.8505776447937, 164.64079782697917, 0};
+static const double accum_lut[] = {0.020092171280126365, 0, 8.078144840943313,
+                                   0.02301459343890422, 0.0038400241723048263, 0.04743935421668812};
+static const double accum_ff[] = {0.016822299553116336, 0, 9.642558669866036, 0.0025609528029674348, 0,
+                                  0.06233321802163449};
+static const double accum_dsp[] = {3.1176946061982637e-06, 6.35983654546467e-05, 0, 0, 0, 0};
+static const double glue_lut[] = {0, 0, 0, 0, 0, 0, 733.7549959216965, 0};
+static const double glue_ff[] = {0, 0, 0, 0, 0, 0, 648.9383156606852, 0};
+static const double pool_lut[] = {0, 267.444956382848, 0, 0, 0, 0};
+static const double pool_ff[] = {0, 447.79831674652934, 0, 0, 0, 0};
+static const double relu_lut[] = {1.8480138780712307, 1.5423404152241333};
+static const double relu_ff[] = {1.9624755127569673, 1.915871335919626};
+
+#define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* Dims in = out, rates 1, no pipeline depth, no resources: what a module is unless it says otherwise. */
+static void module_start(fcn_module_figures *m, const char *name, int64_t rows, int64_t cols, int64_t channels)
+{
+    *m = (fcn_module_figures){.name = name,
+                              .rows_in = rows, .cols_in = cols, .channels_in = channels,
+                              .rows_out = rows, .cols_out = cols, .channels_out = channels,
+                              .rate_in = 1.0, .rate_out = 1.0};
+}
+
+/* The larger of the cycles to consume the input and to produce the output, each truncated. */
+static void module_finish(fcn_module_figures *m)
+{
+    int64_t in = (int64_t)((double)(m->rows_in * m->cols_in * m->channels_in) / m->rate_in);
+    int64_t out = (int64_t)((double)(m->rows_out * m->cols_out * m->channels_out) / m->rate_out);
+    m->latency = in > out ? in : out;
+}
+
+void module_sliding_window(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels,
+                           const window_shape *w, int dw)
+{
+    const int64_t k0 = w->kernel[0], k1 = w->kernel[1];
+    module_start(m, "sliding_window", rows, cols, channels);
+    m->rows_out = (rows - k0 + w->pad_top + w->pad_bottom) / w->stride[0] + 1;
+    m->cols_out = (cols - k1 + w->pad_left + w->pad_right) / w->stride[1] + 1;
+    m->rate_out = (double)(m->rows_out * m->cols_out) / (double)(rows * cols);
+    const int64_t padded_cols = cols + w->pad_left + w->pad_right;
+    m->pipeline_depth = padded_cols * channels * (k0 - 1) + channels * k0 * (k1 - 1);
+
+    const double u[] = {
+        (double)(dw * k0 * k1),
+        (double)(k0 * (k1 - 1)) * (dw + floor(fcn_log2((double)channels))),
+        (double)(k1 - 1) * (dw + floor(fcn_log2((double)(channels * cols)))),
+        (double)(k0 * (k1 - 1)),
+        (double)(k1 - 1),
+    };
+    m->resource.lut = linear_model(u, sliding_window_lut, COUNT(u));
+    m->resource.ff = linear_model(u, sliding_window_ff, COUNT(u));
+    m->resource.bram = (k0 - 1) * fcn_bram_stream(padded_cols * channels + 1, dw) +
+                       k0 * (k1 - 1) * fcn_bram_stream(channels + 1, dw);
+    module_finish(m);
+}
+
+void module_fork(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int dw)
+{
+    (void)dw;
+    module_start(m, "fork", rows, cols, channels);
+    const double u[] = {ceil(fcn_log2((double)(channels * rows * cols)))};
+    m->resource.lut = linear_model(u, fork_lut, COUNT(u));
+    m->resource.ff = linear_model(u, fork_ff, COUNT(u));
+    module_finish(m);
+}
+
+void module_conv(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t filters,
+                 int64_t fine, const int64_t kernel[2], int64_t groups, int weight_width, int dw)
+{
+    const int64_t window = kernel[0] * kernel[1];
+    module_start(m, "conv", rows, cols, channels);
+    m->channels_out = filters / groups;
+    m->rate_in = (double)(fine * groups) / (double)(window * filters);
+    m->rate_out = (double)fine / (double)window;
+    m->pipeline_depth = fine;
+    const double u[] = {fcn_log2((double)filters), fcn_log2((double)(cols * rows)), fcn_log2((double)channels)};
+    m->resource.lut = linear_model(u, conv_lut, COUNT(u));
+    m->resource.ff = linear_model(u, conv_ff, COUNT(u));
+    m->resource.dsp = fine * fcn_dsp_mult(weight_width, dw);
+    module_finish(m);
+}
+
+/* Accum's figures from its parameter vector, shared with Bias, which reuses Accum's coefficients. */
+static void accum_like_resources(fcn_module_figures *m, const double u[6])
+{
+    m->resource.lut = linear_model(u, accum_lut, 6);
+    m->resource.ff = linear_model(u, accum_ff, 6);
+}
+
+void module_accum(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t filters,
+                  int64_t groups, int acc_dw)
+{
+    module_start(m, "accum", rows, cols, channels);
+    m->channels_in = channels * filters / groups;
+    m->channels_out = filters;
+    m->rate_out = (double)groups / (double)channels;
+    m->pipeline_depth = channels * filters / (groups * groups);
+    const double u[] = {(double)filters, (double)groups, acc_dw, (double)cols, (double)rows, (double)channels};
+    accum_like_resources(m, u);
+    m->resource.dsp = linear_model(u, accum_dsp, COUNT(u));
+    m->resource.bram = fcn_bram_memory(filters / groups, acc_dw);
+    module_finish(m);
+}
+
+void module_glue(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t filters,
+                 int64_t coarse_in, int64_t coarse_out, int acc_width, int dw)
+{
+    module_start(m, "glue", rows, cols, filters);
+    const double u[] = {(double)cols, (double)rows, (double)channels, dw, acc_width,
+                        (double)filters, (double)coarse_in, (double)coarse_out};
+    m->resource.lut = linear_model(u, glue_lut, COUNT(u));
+    m->resource.ff = linear_model(u, glue_ff, COUNT(u));
+    module_finish(m);
+}
+
+void module_bias(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t filters,
+                 int biases_width, int dw)
+{
+    (void)channels;
+    module_start(m, "bias", rows, cols, filters);
+    const double u[] = {(double)filters, 1, dw, (double)cols, (double)rows, 1};
+    accum_like_resources(m, u);
+    m->resource.dsp = fcn_dsp_mult(biases_width, dw);
+    module_finish(m);
+}
+
+void module_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, const int64_t kernel[2],
+                 int dw)
+{
+    module_start(m, "pool", rows, cols, channels);
+    const double u[] = {(double)kernel[0], (double)kernel[1], (double)cols, (double)rows, (double)channels, dw};
+    m->resource.lut = linear_model(u, pool_lut, COUNT(u));
+    m->resource.ff = linear_model(u, pool_ff, COUNT(u));
+    module_finish(m);
+}
+
+void module_relu(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int dw)
+{
+    module_start(m, "relu", rows, cols, channels);
+    const double u[] = {dw, ceil(fcn_log2((double)(channels * rows * cols)))};
+    m->resource.lut = linear_model(u, relu_lut, COUNT(u));
+    m->resource.ff = linear_model(u, relu_ff, COUNT(u));
+    module_finish(m);
+}
+
+void module_batch_norm(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels)
+{
+    module_start(m, "batch_norm", rows, cols, channels);
+    m->resource.dsp = 1;
+    module_finish(m);
+}
+
+void module_squeeze(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels)
+{
+    module_start(m, "squeeze", rows, cols, channels);
+    module_finish(m);
+}

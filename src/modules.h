@@ -1,0 +1,33 @@
+/*
+ * Internal: the hardware modules of MODEL.md §2. Each function fills one
+ * module instance's figures (dims, rates, latency, pipeline depth,
+ * resources) from its constructor arguments.
+ */
+#ifndef FCN_MODULES_H
+#define FCN_MODULES_H
+
+#include "fpgaconvnet.h"
+
+typedef struct window_shape {
+    int64_t kernel[2], stride[2];
+    int64_t pad_top, pad_right, pad_bottom, pad_left;
+} window_shape;
+
+void module_sliding_window(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels,
+                           const window_shape *w, int dw);
+void module_fork(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int dw);
+void module_conv(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t filters,
+                 int64_t fine, const int64_t kernel[2], int64_t groups, int weight_width, int dw);
+void module_accum(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t filters,
+                  int64_t groups, int acc_dw);
+void module_glue(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t filters,
+                 int64_t coarse_in, int64_t coarse_out, int acc_width, int dw);
+void module_bias(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t filters,
+                 int biases_width, int dw);
+void module_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, const int64_t kernel[2],
+                 int dw);
+void module_relu(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int dw);
+void module_batch_norm(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels);
+void module_squeeze(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels);
+
+#endif

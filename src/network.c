@@ -1,0 +1,61 @@
+/* The network (MODEL.md §5): partitions run one after another, with a reconfiguration between each. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "error.h"
+#include "partition.h"
+
+static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
+
+static void network_totals(fcn_network_figures *out)
+{
+    int64_t words_in = 0, words_out = 0;
+    out->latency_s = 0;
+    for (int i = 0; i < out->partition_count; i++) {
+        const fcn_partition_figures *p = &out->partitions[i];
+        out->latency_s += p->latency_s;
+        out->operations += p->operations;
+        out->resource.lut = max64(out->resource.lut, p->resource.lut);
+        out->resource.ff = max64(out->resource.ff, p->resource.ff);
+        out->resource.dsp = max64(out->resource.dsp, p->resource.dsp);
+        out->resource.bram = max64(out->resource.bram, p->resource.bram);
+        words_in = max64(words_in, p->workload_in * p->batch_size);
+        words_out = max64(words_out, p->workload_out * p->batch_size * p->wr_factor);
+    }
+    out->latency_s += (out->partition_count - 1) * out->reconf_time_s;
+    out->throughput = (double)out->batch_size / out->latency_s;
+    out->memory_usage_bytes = (int64_t)ceil((double)(words_in + words_out) * 16 / 8);
+}
+
+int fcn_network_evaluate(const fcn_network *net, const fcn_eval_options *opts, fcn_network_figures *out,
+                         fcn_error *err)
+{
+    *out = (fcn_network_figures){0};
+    out->freq_mhz = opts->freq_mhz;
+    out->reconf_time_s = opts->reconf_time_s;
+    if (net->partition_count < 1)
+        return fcn_fail(err, "the network has no partitions");
+    out->partitions = calloc((size_t)net->partition_count, sizeof *out->partitions);
+    if (!out->partitions)
+        return fcn_fail(err, "out of memory evaluating the network");
+    out->partition_count = net->partition_count;
+    for (int i = 0; i < net->partition_count; i++)
+        if (partition_evaluate(&net->partitions[i], opts, &out->partitions[i])) {
+            fcn_network_figures_free(out);
+            return fcn_fail(err, "out of memory evaluating partition %d", i);
+        }
+    out->batch_size = opts->batch_size > 0 ? opts->batch_size : out->partitions[0].batch_size;
+    network_totals(out);
+    return 0;
+}
+
+void fcn_network_figures_free(fcn_network_figures *figures)
+{
+    if (!figures || !figures->partitions)
+        return;
+    for (int i = 0; i < figures->partition_count; i++)
+        partition_figures_release(&figures->partitions[i]);
+    free(figures->partitions);
+    figures->partitions = NULL;
+    figures->partition_count = 0;
+}
