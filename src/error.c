@@ -29,5 +29,9 @@ void fcn_error_prefix(fcn_error *err, const char *fmt, ...)
     /* Room for both parts, so the compiler can see nothing is cut before the final copy. */
     char joined[2 * sizeof err->message + 2];
     snprintf(joined, sizeof joined, "%s: %s", prefix, err->message);
-    snprintf(err->message, sizeof err->message, "%s", joined);
+    size_t len = strlen(joined);
+    if (len >= sizeof err->message)
+        len = sizeof err->message - 1;
+    memcpy(err->message, joined, len);
+    err->message[len] = '\0';
 }

@@ -1,0 +1,125 @@
+/* A partition and a network worked by hand (MODEL.md §4, §5), built through the C API. */
+#include <stdlib.h>
+
+#include "check.h"
+#include "fpgaconvnet.h"
+
+static fcn_layer conv_layer(void)
+{
+    fcn_layer l;
+    fcn_layer_init(&l, FCN_CONVOLUTION);
+    l.name = "conv";
+    l.rows = l.cols = 8;
+    l.channels = 4;
+    l.filters = 8;
+    l.kernel[0] = l.kernel[1] = 3;
+    l.pad_top = l.pad_right = l.pad_bottom = l.pad_left = 1;
+    l.coarse_in = 2;
+    l.coarse_out = 4;
+    return l;
+}
+
+static fcn_layer pointwise_layer(fcn_layer_type type, const char *name, int64_t size, int64_t coarse)
+{
+    fcn_layer l;
+    fcn_layer_init(&l, type);
+    l.name = (char *)name;
+    l.rows = l.cols = size;
+    l.channels = 8;
+    l.coarse_in = l.coarse_out = coarse;
+    return l;
+}
+
+static void test_partition_by_hand(void)
+{
+    fcn_layer layers[3] = {conv_layer(), pointwise_layer(FCN_RELU, "relu", 8, 2),
+                           pointwise_layer(FCN_POOLING, "pool", 8, 8)};
+    layers[2].kernel[0] = layers[2].kernel[1] = 2;
+    layers[2].stride[0] = layers[2].stride[1] = 2;
+    fcn_layer tail = pointwise_layer(FCN_RELU, "tail", 4, 4);
+    fcn_partition parts[2] = {
+        {.id = 0, .ports = 1, .batch_size = 3, .wr_factor = 2, .wr_layer = "conv", .layer_count = 3, .layers = layers},
+        {.id = 1, .ports = 1, .batch_size = 3, .wr_factor = 1, .layer_count = 1, .layers = &tail},
+    };
+    fcn_network net = {.partition_count = 2, .partitions = parts};
+    fcn_error err = {{0}};
+    CHECK(fcn_network_check(&net, &err) == 0);
+
+    fcn_eval_options opts = {.freq_mhz = 100, .reconf_time_s = 0.01};
+    fcn_network_figures f;
+    CHECK(fcn_network_evaluate(&net, &opts, &f, &err) == 0);
+    const fcn_partition_figures *p = &f.partitions[0];
+
+    /* Conv: 4 streams out, relu takes 2, pool 8, the port carries at most 4. */
+    CHECK_INT(p->layer_count, 6);
+    static const char *const names[] = {"conv", "conv_squeeze_relu", "relu", "relu_squeeze_pool", "pool", "squeeze_pool"};
+    for (int i = 0; i < 6 && i < p->layer_count; i++)
+        CHECK(strcmp(p->layers[i].name, names[i]) == 0);
+    CHECK_INT(p->layers[1].coarse_in, 4);
+    CHECK_INT(p->layers[1].coarse_out, 2);
+    CHECK_INT(p->layers[5].rows, 4);
+    CHECK_INT(p->layers[5].coarse_out, 4);
+    CHECK_INT(p->streams_in, 2);
+    CHECK_INT(p->streams_out, 4);
+
+    /* The conv's rate chain settles at 1/18 words per cycle in and out: 256/(2/18) = 2304 cycles. */
+    CHECK_NEAR(p->figures[0].rate_in, 1.0 / 18.0, 1e-12);
+    CHECK_NEAR(p->figures[0].latency, 2304, 1e-12);
+    CHECK_NEAR(p->figures[1].latency, 256, 1e-12);
+    CHECK_NEAR(p->figures[4].latency, 64, 1e-12);
+    CHECK_NEAR(p->figures[5].latency, 32, 1e-12);
+    CHECK_NEAR(p->interval, 2304, 1e-12);
+    CHECK_INT(p->bottleneck, 0);
+    /* conv: window (8+2)*2*2 + 2*3*2 = 52, fine 1, accum 2*2 = 4; pool window 8 + 2. */
+    CHECK_INT(p->pipeline_depth, 67);
+    CHECK_INT(p->size_wr, 4 * 8 * 9);
+    CHECK_NEAR(p->latency_s, ((2304.0 * 3 + 67) * 2 + 288) / 100e6, 1e-12);
+    CHECK_NEAR(p->bandwidth_in, 256.0 / 2304 * 16 * 100 / 8000, 1e-12);
+    CHECK_NEAR(p->bandwidth_out, 128.0 / 2304 * 16 * 100 / 8000, 1e-12);
+
+    fcn_resource sum = {0};
+    int64_t operations = 0;
+    for (int i = 0; i < p->layer_count; i++) {
+        sum.lut += p->figures[i].resource.lut;
+        sum.bram += p->figures[i].resource.bram;
+        operations += p->figures[i].operations;
+    }
+    CHECK_INT(p->resource.lut, sum.lut);
+    CHECK_INT(p->resource.bram, sum.bram);
+    CHECK_INT(p->operations, 9 * 4 * 8 * 8 * 8);
+    CHECK_INT(operations, p->operations);
+
+    /* Second partition: 128 words over 4 streams, no squeeze. */
+    CHECK_INT(f.partitions[1].layer_count, 1);
+    CHECK_NEAR(f.partitions[1].interval, 32, 1e-12);
+    CHECK_NEAR(f.latency_s, p->latency_s + 32.0 * 3 / 100e6 + 0.01, 1e-12);
+    CHECK_NEAR(f.throughput, 3 / f.latency_s, 1e-12);
+    CHECK_INT(f.batch_size, 3);
+    /* max words in 256*3, max words out 128*3*2 (weights reloading), 2 bytes a word. */
+    CHECK_INT(f.memory_usage_bytes, (768 + 768) * 2);
+    CHECK_INT(f.resource.lut, p->resource.lut > f.partitions[1].resource.lut ? p->resource.lut : f.partitions[1].resource.lut);
+
+    /* The summary path agrees without building the chain. */
+    fcn_partition_figures s;
+    fcn_partition_summary(&parts[0], &opts, &s);
+    CHECK_NEAR(s.latency_s, p->latency_s, 1e-15);
+    CHECK_INT(s.resource.ff, p->resource.ff);
+    CHECK_INT(s.layer_count, 6);
+    CHECK(s.layers == NULL);
+
+    /* A batch size given to the evaluation overrides every partition's. */
+    opts.batch_size = 10;
+    fcn_network_figures g;
+    CHECK(fcn_network_evaluate(&net, &opts, &g, &err) == 0);
+    CHECK_INT(g.batch_size, 10);
+    CHECK_INT(g.partitions[1].batch_size, 10);
+    CHECK_NEAR(g.partitions[1].latency_s, 32.0 * 10 / 100e6, 1e-12);
+    fcn_network_figures_free(&g);
+    fcn_network_figures_free(&f);
+}
+
+int main(void)
+{
+    test_partition_by_hand();
+    return check_summary("test_partition");
+}
