@@ -1,0 +1,862 @@
+/*
+ * Reading the fpgaconvnet JSON configuration (CONFIG.md) into an fcn_network.
+ *
+ * The optimisers write this file through protobuf's JSON printer, which spells
+ * int64 fields as strings and leaves out fields equal to their default, and
+ * newer tools add fields this version does not know. So the reader accepts
+ * integers in several spellings, takes MODEL.md's defaults for missing fields
+ * and ignores unknown keys, but rejects anything it would have to guess about.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+
+/* No field may exceed this, so that products of a few fields cannot overflow int64 later on. */
+#define FIELD_MAX INT64_C(2147483647)
+
+/* ------------------------------------------------------------- messages */
+
+/* Where in the document a problem lies; it becomes the message's prefix. */
+typedef struct place {
+    const char *source;
+    int64_t partition; /* its id, or its index until the id is known */
+    const char *layer; /* NULL at partition level */
+    int layer_index;   /* names a layer whose name is not known yet; -1 for none */
+} place;
+
+/* "SOURCE: partition P[, layer 'L'][, field 'F']: what", and returns -1. */
+static int fail_at(fcn_error *err, const place *at, const char *field, const char *fmt, ...) FCN_PRINTF(4, 5);
+
+static int fail_at(fcn_error *err, const place *at, const char *field, const char *fmt, ...)
+{
+    if (!err)
+        return -1;
+    char what[sizeof err->message];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+
+    char layer[160] = "", name[80] = "";
+    if (at->layer)
+        snprintf(layer, sizeof layer, ", layer '%.120s'", at->layer);
+    else if (at->layer_index >= 0)
+        snprintf(layer, sizeof layer, ", layer %d", at->layer_index);
+    if (field)
+        snprintf(name, sizeof name, ", field '%.60s'", field);
+    return fcn_fail(err, "%.200s: partition %lld%s%s: %s", at->source, (long long)at->partition, layer, name, what);
+}
+
+/* A short one-line rendering of a JSON value, for "got ..." in messages. */
+static const char *describe(const json_t *value, char *buf, size_t size)
+{
+    switch (json_typeof(value)) {
+    case JSON_STRING: {
+        const char *s = json_string_value(value);
+        size_t len = strlen(s);
+        int n = snprintf(buf, size, "\"%.40s%s\"", s, len > 40 ? "..." : "");
+        for (int i = 0; i < n && (size_t)i < size; i++)
+            if ((unsigned char)buf[i] < 0x20)
+                buf[i] = '?'; /* keep the message on one line */
+        break;
+    }
+    case JSON_INTEGER:
+        snprintf(buf, size, "%lld", (long long)json_integer_value(value));
+        break;
+    case JSON_REAL:
+        snprintf(buf, size, "%g", json_real_value(value));
+        break;
+    case JSON_TRUE:
+        snprintf(buf, size, "true");
+        break;
+    case JSON_FALSE:
+        snprintf(buf, size, "false");
+        break;
+    case JSON_NULL:
+        snprintf(buf, size, "null");
+        break;
+    case JSON_OBJECT:
+        snprintf(buf, size, "an object");
+        break;
+    case JSON_ARRAY:
+        snprintf(buf, size, "an array");
+        break;
+    }
+    return buf;
+}
+
+static char *copy_string(const char *s)
+{
+    size_t size = strlen(s) + 1;
+    char *copy = malloc(size);
+    return copy ? memcpy(copy, s, size) : NULL;
+}
+
+/* ------------------------------------------------------------- integers */
+
+typedef enum { DECIMAL_OK, DECIMAL_INVALID, DECIMAL_RANGE } decimal_status;
+
+/* A whole string of the form [+-]digits, as protobuf writes int64; no spaces, no exponent. */
+static decimal_status parse_decimal(const char *s, int64_t *out)
+{
+    int negative = *s == '-';
+    if (*s == '-' || *s == '+')
+        s++;
+    if (!*s)
+        return DECIMAL_INVALID;
+    uint64_t value = 0;
+    const uint64_t limit = negative ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return DECIMAL_INVALID;
+        unsigned digit = (unsigned)(*s - '0');
+        if (value > (limit - digit) / 10)
+            return DECIMAL_RANGE;
+        value = value * 10 + digit;
+    }
+    if (negative)
+        *out = value == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)value;
+    else
+        *out = (int64_t)value;
+    return DECIMAL_OK;
+}
+
+/* An integer spelt as a JSON integer, an integral real (16.0) or a decimal string ("16"), within [min, max]. */
+static int read_integer(const json_t *value, const place *at, const char *field, int64_t min, int64_t max,
+                        int64_t *out, fcn_error *err)
+{
+    char found[64];
+    int64_t v = 0;
+    switch (json_typeof(value)) {
+    case JSON_INTEGER:
+        v = (int64_t)json_integer_value(value);
+        break;
+    case JSON_REAL: {
+        double d = json_real_value(value);
+        if (d != floor(d))
+            return fail_at(err, at, field, "expected an integer, got %s", describe(value, found, sizeof found));
+        if (fabs(d) >= 9.2e18)
+            return fail_at(err, at, field, "%s is out of range", describe(value, found, sizeof found));
+        v = (int64_t)d;
+        break;
+    }
+    case JSON_STRING:
+        switch (parse_decimal(json_string_value(value), &v)) {
+        case DECIMAL_OK:
+            break;
+        case DECIMAL_INVALID:
+            return fail_at(err, at, field, "expected an integer, got %s", describe(value, found, sizeof found));
+        case DECIMAL_RANGE:
+            return fail_at(err, at, field, "%s is out of range", describe(value, found, sizeof found));
+        }
+        break;
+    default:
+        return fail_at(err, at, field, "expected an integer, got %s", describe(value, found, sizeof found));
+    }
+    if (v < min) {
+        if (min == 0)
+            return fail_at(err, at, field, "must not be negative, got %lld", (long long)v);
+        return fail_at(err, at, field, "must be at least %lld, got %lld", (long long)min, (long long)v);
+    }
+    if (v > max)
+        return fail_at(err, at, field, "must be at most %lld, got %lld", (long long)max, (long long)v);
+    *out = v;
+    return 0;
+}
+
+/*
+ * Reads the fields of one JSON object. The first failure is kept in err and
+ * every later read is skipped, so a run of reads needs one check at its end.
+ */
+typedef struct field_reader {
+    const json_t *object; /* may be NULL: every field is then absent */
+    const place *at;
+    fcn_error *err;
+    int failed;
+} field_reader;
+
+/* 1 if the field is present and read, 0 if absent or after a failure. */
+static int get_ranged(field_reader *r, const char *key, int64_t min, int64_t max, int64_t *out)
+{
+    if (r->failed)
+        return 0;
+    const json_t *value = json_object_get(r->object, key);
+    if (!value)
+        return 0;
+    if (read_integer(value, r->at, key, min, max, out, r->err)) {
+        r->failed = 1;
+        return 0;
+    }
+    return 1;
+}
+
+static int get_int64(field_reader *r, const char *key, int64_t min, int64_t *out)
+{
+    return get_ranged(r, key, min, FIELD_MAX, out);
+}
+
+static int get_int(field_reader *r, const char *key, int64_t min, int *out)
+{
+    int64_t value;
+    if (!get_ranged(r, key, min, FIELD_MAX, &value))
+        return 0;
+    *out = (int)value;
+    return 1;
+}
+
+static void require_int64(field_reader *r, const char *key, int64_t min, int64_t *out)
+{
+    if (!get_int64(r, key, min, out) && !r->failed) {
+        fail_at(r->err, r->at, NULL, "missing required parameter \"%s\"", key);
+        r->failed = 1;
+    }
+}
+
+static void read_optional_int64(field_reader *r, const char *key, int64_t min, int64_t *out)
+{
+    get_int64(r, key, min, out);
+}
+
+/* A pair such as kernel_size [k0, k1]; 1 if present and read. */
+static int get_pair(field_reader *r, const char *key, int64_t min, int64_t out[2])
+{
+    if (r->failed)
+        return 0;
+    const json_t *value = json_object_get(r->object, key);
+    if (!value)
+        return 0;
+    char found[64];
+    if (!json_is_array(value) || json_array_size(value) != 2) {
+        fail_at(r->err, r->at, key, "expected an array of 2 integers, got %s", describe(value, found, sizeof found));
+        r->failed = 1;
+        return 0;
+    }
+    for (size_t i = 0; i < 2; i++) {
+        char field[64];
+        snprintf(field, sizeof field, "%s[%zu]", key, i);
+        if (read_integer(json_array_get(value, i), r->at, field, min, FIELD_MAX, &out[i], r->err)) {
+            r->failed = 1;
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* A string field; NULL if absent (or JSON null), and r->failed if it is something else. */
+static const char *get_string(field_reader *r, const char *key)
+{
+    if (r->failed)
+        return NULL;
+    const json_t *value = json_object_get(r->object, key);
+    if (!value || json_is_null(value))
+        return NULL;
+    if (json_is_string(value))
+        return json_string_value(value);
+    char found[64];
+    fail_at(r->err, r->at, key, "expected a string, got %s", describe(value, found, sizeof found));
+    r->failed = 1;
+    return NULL;
+}
+
+/* node_in / node_out: a string, or (newer files) a list holding at most one string. */
+static const char *get_node(field_reader *r, const char *key)
+{
+    if (r->failed)
+        return NULL;
+    const json_t *value = json_object_get(r->object, key);
+    if (json_is_array(value)) {
+        if (json_array_size(value) == 0)
+            return NULL;
+        const json_t *only = json_array_get(value, 0);
+        if (json_array_size(value) == 1 && json_is_string(only))
+            return json_string_value(only);
+        char found[64];
+        if (json_array_size(value) == 1)
+            fail_at(r->err, r->at, key, "expected a layer name, got [%s]", describe(only, found, sizeof found));
+        else
+            fail_at(r->err, r->at, key, "expected one layer name, got %zu (branches are not modelled)",
+                    json_array_size(value));
+        r->failed = 1;
+        return NULL;
+    }
+    return get_string(r, key);
+}
+
+/* ---------------------------------------------------------------- layers */
+
+/* A layer as the file gives it, with what the checks after parsing still need. */
+typedef struct parsed_layer {
+    fcn_layer layer;                 /* owns its strings until moved into the network */
+    const char *node_in, *node_out;  /* borrowed from the document; NULL when absent */
+} parsed_layer;
+
+/* Output dimensions a file declares (rows_out, cols_out, channels_out), checked once the network is valid. */
+typedef struct declared_outputs {
+    int64_t value[3];
+    int given[3];
+} declared_outputs;
+
+static const char *const output_fields[3] = {"rows_out", "cols_out", "channels_out"};
+
+static int read_layer_type(const json_t *value, const place *at, fcn_layer_type *type, fcn_error *err)
+{
+    char found[64];
+    if (!value)
+        return fail_at(err, at, NULL, "missing \"type\"");
+    if (json_is_string(value) && fcn_layer_type_from_name(json_string_value(value), type) == 0)
+        return 0;
+    int64_t number;
+    if (json_is_string(value) && parse_decimal(json_string_value(value), &number) != DECIMAL_OK)
+        return fail_at(err, at, "type", "unknown layer type %s", describe(value, found, sizeof found));
+    if (read_integer(value, at, "type", INT64_MIN, INT64_MAX, &number, err))
+        return -1;
+    if (number < FCN_CONVOLUTION || number > FCN_SPLIT)
+        return fail_at(err, at, "type", "layer type %lld is out of range (%d..%d)", (long long)number,
+                       (int)FCN_CONVOLUTION, (int)FCN_SPLIT);
+    *type = (fcn_layer_type)number;
+    return 0;
+}
+
+/* POOLING, RELU, BATCH_NORM: one `coarse` factor, which coarse_in and coarse_out must agree with. */
+static void read_single_coarse(field_reader *r, fcn_layer *l, int has_in, int has_out)
+{
+    int64_t coarse;
+    if (get_int64(r, "coarse", 1, &coarse)) {
+        if (has_in && l->coarse_in != coarse) {
+            fail_at(r->err, r->at, NULL, "coarse_in %lld disagrees with coarse %lld", (long long)l->coarse_in,
+                    (long long)coarse);
+            r->failed = 1;
+        } else if (has_out && l->coarse_out != coarse) {
+            fail_at(r->err, r->at, NULL, "coarse_out %lld disagrees with coarse %lld", (long long)l->coarse_out,
+                    (long long)coarse);
+            r->failed = 1;
+        }
+        l->coarse_in = l->coarse_out = coarse;
+        return;
+    }
+    if (r->failed)
+        return;
+    if (has_in && has_out && l->coarse_in != l->coarse_out) {
+        fail_at(r->err, r->at, NULL, "coarse_in %lld and coarse_out %lld differ; a %s layer has one coarse factor",
+                (long long)l->coarse_in, (long long)l->coarse_out, fcn_layer_type_name(l->type));
+        r->failed = 1;
+    } else if (has_in) {
+        l->coarse_out = l->coarse_in;
+    } else if (has_out) {
+        l->coarse_in = l->coarse_out;
+    }
+}
+
+/* CONVOLUTION, INNER_PRODUCT: `filters`, else the declared channels_out. */
+static void read_filters(field_reader *r, fcn_layer *l, const declared_outputs *d)
+{
+    int has_filters = get_int64(r, "filters", 1, &l->filters);
+    if (r->failed)
+        return;
+    if (has_filters && d->given[2] && d->value[2] != l->filters) {
+        fail_at(r->err, r->at, NULL, "filters %lld and channels_out %lld disagree", (long long)l->filters,
+                (long long)d->value[2]);
+        r->failed = 1;
+    } else if (!has_filters && d->given[2]) {
+        l->filters = d->value[2];
+    } else if (!has_filters) {
+        fail_at(r->err, r->at, NULL, "missing required parameter \"filters\" (or \"channels_out\")");
+        r->failed = 1;
+    }
+}
+
+/* CONVOLUTION, POOLING: the sliding window. Pads are read by name (0.1.1 swapped left and right, D8). */
+static void read_window(field_reader *r, fcn_layer *l)
+{
+    if (!get_pair(r, "kernel_size", 1, l->kernel) && !r->failed) {
+        fail_at(r->err, r->at, NULL, "missing required parameter \"kernel_size\"");
+        r->failed = 1;
+    }
+    get_pair(r, "stride", 1, l->stride);
+    get_int64(r, "pad_top", 0, &l->pad_top);
+    get_int64(r, "pad_right", 0, &l->pad_right);
+    get_int64(r, "pad_bottom", 0, &l->pad_bottom);
+    get_int64(r, "pad_left", 0, &l->pad_left);
+}
+
+static void read_weight_widths(field_reader *r, fcn_layer *l)
+{
+    get_int(r, "input_width", 1, &l->input_width);
+    get_int(r, "output_width", 1, &l->output_width);
+    get_int(r, "weight_width", 1, &l->weight_width);
+    get_int(r, "acc_width", 1, &l->acc_width);
+    get_int(r, "biases_width", 1, &l->biases_width);
+    int64_t has_bias;
+    if (get_ranged(r, "has_bias", 0, 1, &has_bias))
+        l->has_bias = (int)has_bias;
+}
+
+/*
+ * The parameters that apply to the layer's type; the others are left at their
+ * defaults (the writer does not write them, so a round trip is exact).
+ */
+static void read_parameters(field_reader *r, fcn_layer *l, declared_outputs *d)
+{
+    get_int64(r, "buffer_depth", 0, &l->buffer_depth);
+    /* A squeeze layer is dropped: what it gives is checked, but nothing is required of it. */
+    void (*input_field)(field_reader *, const char *, int64_t, int64_t *) =
+        l->type == FCN_SQUEEZE ? read_optional_int64 : require_int64;
+    input_field(r, "rows_in", 1, &l->rows);
+    input_field(r, "cols_in", 1, &l->cols);
+    input_field(r, "channels_in", 1, &l->channels);
+    for (int i = 0; i < 3; i++)
+        d->given[i] = get_int64(r, output_fields[i], 1, &d->value[i]);
+    int has_in = get_int64(r, "coarse_in", 1, &l->coarse_in);
+    int has_out = get_int64(r, "coarse_out", 1, &l->coarse_out);
+    get_int(r, "data_width", 1, &l->data_width);
+
+    switch (l->type) {
+    case FCN_CONVOLUTION:
+        read_filters(r, l, d);
+        get_int64(r, "coarse_group", 1, &l->coarse_group);
+        get_int64(r, "groups", 1, &l->groups);
+        get_int64(r, "fine", 1, &l->fine);
+        read_window(r, l);
+        read_weight_widths(r, l);
+        break;
+    case FCN_INNER_PRODUCT:
+        read_filters(r, l, d);
+        read_weight_widths(r, l);
+        break;
+    case FCN_POOLING:
+        read_single_coarse(r, l, has_in, has_out);
+        read_window(r, l);
+        break;
+    case FCN_RELU:
+    case FCN_BATCH_NORM:
+        read_single_coarse(r, l, has_in, has_out);
+        break;
+    case FCN_SQUEEZE:
+    case FCN_CONCAT:
+    case FCN_SPLIT:
+        break;
+    }
+}
+
+/* streams_in[0].coarse / streams_out[0].coarse are written for the hardware flow; the parameters are the truth. */
+static int check_stream_coarse(const json_t *layer, const char *key, const char *coarse_name, int64_t coarse,
+                               const place *at, fcn_error *err)
+{
+    const json_t *streams = json_object_get(layer, key);
+    char found[64], field[64];
+    if (!streams || (json_is_array(streams) && json_array_size(streams) == 0))
+        return 0;
+    if (!json_is_array(streams))
+        return fail_at(err, at, key, "expected an array of streams, got %s", describe(streams, found, sizeof found));
+    const json_t *first = json_array_get(streams, 0);
+    snprintf(field, sizeof field, "%s[0]", key);
+    if (!json_is_object(first))
+        return fail_at(err, at, field, "expected an object, got %s", describe(first, found, sizeof found));
+    const json_t *value = json_object_get(first, "coarse");
+    if (!value)
+        return 0;
+    int64_t stream_coarse;
+    snprintf(field, sizeof field, "%s[0].coarse", key);
+    if (read_integer(value, at, field, 1, FIELD_MAX, &stream_coarse, err))
+        return -1;
+    if (stream_coarse != coarse)
+        return fail_at(err, at, NULL, "%s coarse %lld disagrees with %s %lld", key, (long long)stream_coarse,
+                       coarse_name, (long long)coarse);
+    return 0;
+}
+
+static int copy_optional(const char *s, char **out, const place *at, fcn_error *err)
+{
+    if (!s)
+        return 0;
+    *out = copy_string(s);
+    return *out ? 0 : fail_at(err, at, NULL, "out of memory");
+}
+
+/* Fills `out` (zeroed by the caller) from the index-th layer of a partition; its strings are owned by out. */
+static int read_layer(const json_t *obj, int index, place at, parsed_layer *out, declared_outputs *d,
+                      fcn_error *err)
+{
+    char found[64];
+    at.layer_index = index;
+    if (!json_is_object(obj))
+        return fail_at(err, &at, NULL, "expected an object, got %s", describe(obj, found, sizeof found));
+    const json_t *name = json_object_get(obj, "name");
+    if (!name)
+        return fail_at(err, &at, NULL, "missing \"name\"");
+    if (!json_is_string(name) || json_string_length(name) == 0)
+        return fail_at(err, &at, "name", "expected a layer name, got %s", describe(name, found, sizeof found));
+    at.layer = json_string_value(name);
+
+    fcn_layer_type type;
+    if (read_layer_type(json_object_get(obj, "type"), &at, &type, err))
+        return -1;
+    if (type == FCN_CONCAT || type == FCN_SPLIT)
+        return fail_at(err, &at, "type", "layer type %s is not supported by this version (chains only)",
+                       fcn_layer_type_name(type));
+    fcn_layer_init(&out->layer, type);
+    out->layer.name = copy_string(at.layer);
+    if (!out->layer.name)
+        return fail_at(err, &at, NULL, "out of memory");
+
+    field_reader layer_fields = {obj, &at, err, 0};
+    out->node_in = get_node(&layer_fields, "node_in");
+    out->node_out = get_node(&layer_fields, "node_out");
+    const char *weights_path = get_string(&layer_fields, "weights_path");
+    const char *bias_path = get_string(&layer_fields, "bias_path");
+    if (layer_fields.failed)
+        return -1;
+
+    const json_t *params = json_object_get(obj, "parameters");
+    if (params && !json_is_object(params))
+        return fail_at(err, &at, "parameters", "expected an object, got %s", describe(params, found, sizeof found));
+    field_reader param_fields = {params, &at, err, 0};
+    read_parameters(&param_fields, &out->layer, d);
+    if (param_fields.failed)
+        return -1;
+
+    if (type != FCN_SQUEEZE) /* dropped anyway: what it says about streams does not matter */
+        if (check_stream_coarse(obj, "streams_in", "coarse_in", out->layer.coarse_in, &at, err) ||
+            check_stream_coarse(obj, "streams_out", "coarse_out", out->layer.coarse_out, &at, err))
+            return -1;
+    if (copy_optional(weights_path, &out->layer.weights_path, &at, err) ||
+        copy_optional(bias_path, &out->layer.bias_path, &at, err))
+        return -1;
+    return 0;
+}
+
+/* ------------------------------------------------------------ partitions */
+
+static int is_squeeze(const parsed_layer *l) { return l->layer.type == FCN_SQUEEZE; }
+
+/* Whether `node` names layers[to], or a squeeze strictly between layers[from] and layers[to]. */
+static int names_link(const char *node, const parsed_layer *layers, int from, int to)
+{
+    if (strcmp(node, layers[to].layer.name) == 0)
+        return 1;
+    for (int k = from + 1; k < to; k++)
+        if (strcmp(node, layers[k].layer.name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Like names_link, looking back from layers[to] to layers[from]. */
+static int names_back_link(const char *node, const parsed_layer *layers, int from, int to)
+{
+    if (strcmp(node, layers[from].layer.name) == 0)
+        return 1;
+    for (int k = from + 1; k < to; k++)
+        if (strcmp(node, layers[k].layer.name) == 0)
+            return 1;
+    return 0;
+}
+
+/* The chain is the file's order without its squeeze layers; node_in/node_out must agree with it. */
+static int check_chain(const parsed_layer *layers, int count, const place *at, fcn_error *err)
+{
+    int prev = -1;
+    for (int i = 0; i < count; i++) {
+        if (is_squeeze(&layers[i]))
+            continue;
+        if (prev >= 0) {
+            const parsed_layer *a = &layers[prev], *b = &layers[i];
+            if (a->node_out && !names_link(a->node_out, layers, prev, i))
+                return fail_at(err, at, NULL, "broken chain: layer '%s' has node_out '%s', but the next layer is '%s'",
+                               a->layer.name, a->node_out, b->layer.name);
+            if (b->node_in && !names_back_link(b->node_in, layers, prev, i))
+                return fail_at(err, at, NULL,
+                               "broken chain: layer '%s' has node_in '%s', but the previous layer is '%s'",
+                               b->layer.name, b->node_in, a->layer.name);
+        }
+        prev = i;
+    }
+    return 0;
+}
+
+/* Names must be unique in the whole network: within this partition, and against the partitions read before. */
+static int check_unique_names(const parsed_layer *layers, int count, const fcn_network *net, int done,
+                              const place *at, fcn_error *err)
+{
+    for (int i = 0; i < count; i++) {
+        const char *name = layers[i].layer.name;
+        for (int j = 0; j < i; j++)
+            if (strcmp(name, layers[j].layer.name) == 0)
+                return fail_at(err, at, NULL, "duplicate layer name '%s'", name);
+        for (int p = 0; p < done; p++)
+            for (int j = 0; j < net->partitions[p].layer_count; j++)
+                if (strcmp(name, net->partitions[p].layers[j].name) == 0)
+                    return fail_at(err, at, NULL, "duplicate layer name '%s' (also in partition %lld)", name,
+                                   (long long)net->partitions[p].id);
+    }
+    return 0;
+}
+
+static int read_partition_fields(const json_t *obj, place *at, fcn_partition *out, fcn_error *err)
+{
+    char found[64];
+    if (!json_is_object(obj))
+        return fail_at(err, at, NULL, "expected an object, got %s", describe(obj, found, sizeof found));
+    field_reader r = {obj, at, err, 0};
+    /* protobuf leaves out an id of 0; the index is the natural default for the others. */
+    out->id = at->partition;
+    get_ranged(&r, "id", 0, FIELD_MAX, &out->id);
+    if (r.failed)
+        return -1;
+    at->partition = out->id;
+    out->ports = out->batch_size = out->wr_factor = 1;
+    get_int64(&r, "ports", 1, &out->ports);
+    get_int64(&r, "batch_size", 1, &out->batch_size);
+    get_int64(&r, "weights_reloading_factor", 1, &out->wr_factor);
+    const char *wr_layer = get_string(&r, "weights_reloading_layer");
+    const char *input_node = get_string(&r, "input_node");
+    const char *output_node = get_string(&r, "output_node");
+    if (r.failed)
+        return -1;
+    if ((wr_layer && strcmp(wr_layer, "None") != 0 && copy_optional(wr_layer, &out->wr_layer, at, err)) ||
+        copy_optional(input_node, &out->input_node, at, err) ||
+        copy_optional(output_node, &out->output_node, at, err))
+        return -1;
+    return 0;
+}
+
+/* Moves the non-squeeze layers into out->layers (already sized), with their declared outputs. */
+static void keep_chain(parsed_layer *layers, const declared_outputs *decl, int count, fcn_partition *out,
+                       declared_outputs *kept)
+{
+    for (int i = 0; i < count; i++) {
+        if (is_squeeze(&layers[i]))
+            continue;
+        kept[out->layer_count] = decl[i];
+        out->layers[out->layer_count++] = layers[i].layer;
+        memset(&layers[i].layer, 0, sizeof layers[i].layer); /* moved: not released below */
+    }
+}
+
+static int contains_layer(const fcn_partition *p, const char *name)
+{
+    for (int i = 0; i < p->layer_count; i++)
+        if (strcmp(p->layers[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* The partition's ends, when the file does not name them: its first and last layers. */
+static int default_ends(fcn_partition *p, const place *at, fcn_error *err)
+{
+    if (!p->input_node && copy_optional(p->layers[0].name, &p->input_node, at, err))
+        return -1;
+    if (!p->output_node && copy_optional(p->layers[p->layer_count - 1].name, &p->output_node, at, err))
+        return -1;
+    return 0;
+}
+
+/*
+ * Reads partitions[index] into net->partitions[index] (zeroed), and sets
+ * *declared to the declared outputs of its layers (allocated; the caller
+ * frees it, also on failure).
+ */
+static int read_partition(const json_t *obj, int index, const char *source, fcn_network *net,
+                          declared_outputs **declared, fcn_error *err)
+{
+    fcn_partition *out = &net->partitions[index];
+    place at = {source, index, NULL, -1};
+    if (read_partition_fields(obj, &at, out, err))
+        return -1;
+
+    const json_t *layers = json_object_get(obj, "layers");
+    char found[64];
+    if (!layers)
+        return fail_at(err, &at, NULL, "missing \"layers\" array");
+    if (!json_is_array(layers))
+        return fail_at(err, &at, "layers", "expected an array, got %s", describe(layers, found, sizeof found));
+    size_t size = json_array_size(layers);
+    if (size == 0)
+        return fail_at(err, &at, NULL, "\"layers\" is empty");
+    if (size > INT32_MAX / 2)
+        return fail_at(err, &at, NULL, "too many layers (%zu)", size);
+    const int count = (int)size;
+
+    parsed_layer *parsed = calloc(size, sizeof *parsed);
+    declared_outputs *decl = calloc(size, sizeof *decl);
+    *declared = calloc(size, sizeof **declared);
+    out->layers = calloc(size, sizeof *out->layers);
+    int rc = parsed && decl && *declared && out->layers ? 0 : fail_at(err, &at, NULL, "out of memory");
+    for (int i = 0; rc == 0 && i < count; i++)
+        rc = read_layer(json_array_get(layers, (size_t)i), i, at, &parsed[i], &decl[i], err);
+    if (rc == 0)
+        rc = check_unique_names(parsed, count, net, index, &at, err);
+    if (rc == 0)
+        rc = check_chain(parsed, count, &at, err);
+    if (rc == 0) {
+        keep_chain(parsed, decl, count, out, *declared);
+        if (out->layer_count == 0)
+            rc = fail_at(err, &at, NULL, "has no layers besides squeeze layers");
+    }
+    if (rc == 0 && out->wr_layer && !contains_layer(out, out->wr_layer))
+        rc = fcn_fail(err, "%s: weights reloading layer '%s' is not in partition %lld", source, out->wr_layer,
+                      (long long)out->id);
+    if (rc == 0)
+        rc = default_ends(out, &at, err);
+
+    for (int i = 0; parsed && i < count; i++) {
+        free(parsed[i].layer.name);
+        free(parsed[i].layer.weights_path);
+        free(parsed[i].layer.bias_path);
+    }
+    free(parsed);
+    free(decl);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- network */
+
+/* Declared output dimensions must be what the model computes from the inputs and parameters. */
+static int check_declared_outputs(const fcn_network *net, declared_outputs *const *declared, const char *source,
+                                  fcn_error *err)
+{
+    for (int p = 0; p < net->partition_count; p++) {
+        const fcn_partition *part = &net->partitions[p];
+        for (int i = 0; i < part->layer_count; i++) {
+            const declared_outputs *d = &declared[p][i];
+            if (!d->given[0] && !d->given[1] && !d->given[2])
+                continue;
+            fcn_layer_figures f;
+            fcn_layer_evaluate(&part->layers[i], &f);
+            const int64_t computed[3] = {f.rows_out, f.cols_out, f.channels_out};
+            for (int k = 0; k < 3; k++)
+                if (d->given[k] && d->value[k] != computed[k]) {
+                    place at = {source, part->id, part->layers[i].name, -1};
+                    return fail_at(err, &at, output_fields[k], "declared %lld, but the layer computes %lld",
+                                   (long long)d->value[k], (long long)computed[k]);
+                }
+        }
+    }
+    return 0;
+}
+
+static int read_partitions(const json_t *list, const char *source, fcn_network *net, declared_outputs **declared,
+                           fcn_error *err)
+{
+    for (int i = 0; i < net->partition_count; i++)
+        if (read_partition(json_array_get(list, (size_t)i), i, source, net, &declared[i], err))
+            return -1;
+    if (fcn_network_check(net, err)) {
+        fcn_error_prefix(err, "%s", source);
+        return -1;
+    }
+    return check_declared_outputs(net, declared, source, err);
+}
+
+static fcn_network *read_document(const json_t *root, const char *source, fcn_error *err)
+{
+    const json_t *list = json_object_get(root, "partition");
+    if (!json_is_object(root) || !list) {
+        fcn_fail(err, "%s: missing \"partition\" array", source);
+        return NULL;
+    }
+    char found[64];
+    if (!json_is_array(list)) {
+        fcn_fail(err, "%s: \"partition\": expected an array, got %s", source, describe(list, found, sizeof found));
+        return NULL;
+    }
+    size_t count = json_array_size(list);
+    if (count == 0 || count > INT32_MAX / 2) {
+        fcn_fail(err, "%s: \"partition\" is empty", source);
+        return NULL;
+    }
+
+    fcn_network *net = calloc(1, sizeof *net);
+    declared_outputs **declared = calloc(count, sizeof *declared);
+    if (net)
+        net->partitions = calloc(count, sizeof *net->partitions);
+    int rc;
+    if (!net || !net->partitions || !declared) {
+        rc = fcn_fail(err, "%s: out of memory", source);
+    } else {
+        net->partition_count = (int)count; /* zeroed partitions release cleanly */
+        rc = read_partitions(list, source, net, declared, err);
+    }
+    for (size_t i = 0; declared && i < count; i++)
+        free(declared[i]);
+    free(declared);
+    if (rc) {
+        fcn_network_free(net);
+        return NULL;
+    }
+    return net;
+}
+
+/* Names from the document may hold control characters; a message stays on one line. */
+static fcn_network *one_line(fcn_network *net, fcn_error *err)
+{
+    if (!net && err)
+        for (char *c = err->message; *c; c++)
+            if ((unsigned char)*c < 0x20)
+                *c = '?';
+    return net;
+}
+
+/* "FILE:LINE:COL: what" for a document that is not JSON. */
+static void syntax_error(const json_error_t *jerr, const char *source, fcn_error *err)
+{
+    if (jerr->line > 0)
+        fcn_fail(err, "%s:%d:%d: %s", source, jerr->line, jerr->column, jerr->text);
+    else
+        fcn_fail(err, "%s: %s", source, jerr->text);
+}
+
+/* Duplicate keys would make a field's value depend on which one the parser kept. */
+#define LOAD_FLAGS JSON_REJECT_DUPLICATES
+
+fcn_network *fcn_network_read_string(const char *json, const char *source, fcn_error *err)
+{
+    if (!source)
+        source = "<string>";
+    if (!json) {
+        fcn_fail(err, "%s: no text to read", source);
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *root = json_loads(json, LOAD_FLAGS, &jerr);
+    if (!root) {
+        syntax_error(&jerr, source, err);
+        return one_line(NULL, err);
+    }
+    fcn_network *net = read_document(root, source, err);
+    json_decref(root);
+    return one_line(net, err);
+}
+
+fcn_network *fcn_network_read(const char *path, fcn_error *err)
+{
+    if (!path) {
+        fcn_fail(err, "no configuration file given");
+        return NULL;
+    }
+    FILE *file = fopen(path, "rb");
+    if (!file) {
+        fcn_fail(err, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *root = json_loadf(file, LOAD_FLAGS, &jerr);
+    int read_error = ferror(file) ? errno : 0;
+    fclose(file);
+    if (!root) {
+        if (read_error)
+            fcn_fail(err, "%s: cannot read: %s", path, strerror(read_error));
+        else
+            syntax_error(&jerr, path, err);
+        return one_line(NULL, err);
+    }
+    fcn_network *net = read_document(root, path, err);
+    json_decref(root);
+    return one_line(net, err);
+}

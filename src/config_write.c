@@ -1,0 +1,286 @@
+/*
+ * Writing the fpgaconvnet JSON configuration (CONFIG.md) in the form the
+ * optimisers write and fpgaconvnet-hls reads: keys in the reference's order,
+ * integers as JSON integers, and the squeeze layers the model derives
+ * included, since the hardware flow builds them from the file.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+
+/*
+ * Builds a document. jansson's setters accept a NULL value (and a NULL
+ * container) and report failure, so the builder only remembers that one
+ * happened and the caller checks once at the end.
+ */
+typedef struct builder {
+    int failed;
+} builder;
+
+static void put(builder *b, json_t *object, const char *key, json_t *value)
+{
+    if (json_object_set_new(object, key, value))
+        b->failed = 1;
+}
+
+static void put_int(builder *b, json_t *object, const char *key, int64_t value)
+{
+    put(b, object, key, json_integer((json_int_t)value));
+}
+
+static void put_string(builder *b, json_t *object, const char *key, const char *value)
+{
+    put(b, object, key, json_string(value));
+}
+
+static void append(builder *b, json_t *array, json_t *value)
+{
+    if (json_array_append_new(array, value))
+        b->failed = 1;
+}
+
+static json_t *pair(int64_t first, int64_t second)
+{
+    return json_pack("[II]", (json_int_t)first, (json_int_t)second);
+}
+
+/* One layer of the written chain, with its neighbours' names (NULL at the partition's ends). */
+typedef struct chain_entry {
+    const fcn_layer *layer;          /* the network's own layer, or a derived squeeze */
+    const fcn_layer_figures *figures;
+    const char *prev, *next;
+} chain_entry;
+
+/* [{"name": "<a>_<b>", "coarse": c}], "in"/"out" at the partition's ends. */
+static json_t *streams(builder *b, const char *from, const char *to, const char *end_name, int64_t coarse)
+{
+    json_t *stream = json_object();
+    if (from && to) {
+        size_t size = strlen(from) + strlen(to) + 2;
+        char *name = malloc(size);
+        if (name)
+            snprintf(name, size, "%s_%s", from, to);
+        put(b, stream, "name", name ? json_string(name) : NULL);
+        free(name);
+    } else {
+        put_string(b, stream, "name", end_name);
+    }
+    put_int(b, stream, "coarse", coarse);
+    json_t *list = json_array();
+    append(b, list, stream);
+    return list;
+}
+
+static void put_window(builder *b, json_t *params, const fcn_layer *l)
+{
+    put_int(b, params, "pad_top", l->pad_top);
+    put_int(b, params, "pad_right", l->pad_right);
+    put_int(b, params, "pad_left", l->pad_left);
+    put_int(b, params, "pad_bottom", l->pad_bottom);
+    put(b, params, "kernel_size", pair(l->kernel[0], l->kernel[1]));
+    put(b, params, "stride", pair(l->stride[0], l->stride[1]));
+}
+
+static void put_weight_widths(builder *b, json_t *params, const fcn_layer *l)
+{
+    put_int(b, params, "data_width", l->data_width);
+    put_int(b, params, "weight_width", l->weight_width);
+    put_int(b, params, "acc_width", l->acc_width);
+    put_int(b, params, "input_width", l->input_width);
+    put_int(b, params, "output_width", l->output_width);
+    put_int(b, params, "has_bias", l->has_bias);
+    put_int(b, params, "biases_width", l->biases_width);
+}
+
+/* The parameters block, in the order of the golden configurations. */
+static json_t *parameters(builder *b, const chain_entry *e, int64_t batch_size)
+{
+    const fcn_layer *l = e->layer;
+    const fcn_layer_figures *f = e->figures;
+    json_t *params = json_object();
+    put_int(b, params, "buffer_depth", l->buffer_depth);
+    put_int(b, params, "batch_size", batch_size);
+    put_int(b, params, "rows_in", l->rows);
+    put_int(b, params, "cols_in", l->cols);
+    put_int(b, params, "channels_in", l->channels);
+    put_int(b, params, "rows_out", f->rows_out);
+    put_int(b, params, "cols_out", f->cols_out);
+    put_int(b, params, "channels_out", f->channels_out);
+    put_int(b, params, "coarse_in", l->coarse_in);
+    put_int(b, params, "coarse_out", l->coarse_out);
+    switch (l->type) {
+    case FCN_CONVOLUTION:
+        put_int(b, params, "coarse_group", l->coarse_group);
+        put_int(b, params, "groups", l->groups);
+        put_int(b, params, "fine", l->fine);
+        put_int(b, params, "filters", l->filters);
+        put_window(b, params, l);
+        put_weight_widths(b, params, l);
+        break;
+    case FCN_INNER_PRODUCT:
+        put_int(b, params, "filters", l->filters);
+        put_weight_widths(b, params, l);
+        break;
+    case FCN_POOLING:
+        put_int(b, params, "coarse", l->coarse_in);
+        put_window(b, params, l);
+        put_int(b, params, "data_width", l->data_width);
+        break;
+    case FCN_RELU:
+    case FCN_BATCH_NORM:
+        put_int(b, params, "coarse", l->coarse_in);
+        put_int(b, params, "data_width", l->data_width);
+        break;
+    case FCN_SQUEEZE:
+    case FCN_CONCAT:
+    case FCN_SPLIT:
+        put_int(b, params, "data_width", l->data_width);
+        break;
+    }
+    return params;
+}
+
+static json_t *layer_json(builder *b, const chain_entry *e, int64_t batch_size)
+{
+    const fcn_layer *l = e->layer;
+    json_t *layer = json_object();
+    put_string(b, layer, "name", l->name);
+    put_string(b, layer, "type", fcn_layer_type_name(l->type));
+    /* At the partition's ends a layer names itself, as the reference writes it. */
+    put_string(b, layer, "node_in", e->prev ? e->prev : l->name);
+    put_string(b, layer, "node_out", e->next ? e->next : l->name);
+    put(b, layer, "streams_in", streams(b, e->prev, l->name, "in", l->coarse_in));
+    put(b, layer, "streams_out", streams(b, l->name, e->next, "out", l->coarse_out));
+    put(b, layer, "parameters", parameters(b, e, batch_size));
+    if (l->weights_path)
+        put_string(b, layer, "weights_path", l->weights_path);
+    if (l->bias_path)
+        put_string(b, layer, "bias_path", l->bias_path);
+    return layer;
+}
+
+/*
+ * The evaluated chain holds copies of the network's layers with squeezes in
+ * between; the network's own layer is the source of the parameters (it is
+ * the one that surely carries weights_path and bias_path).
+ */
+static const fcn_layer *source_layer(const fcn_partition *part, int *next_own, const fcn_layer *evaluated)
+{
+    if (*next_own < part->layer_count && evaluated->type != FCN_SQUEEZE &&
+        strcmp(part->layers[*next_own].name, evaluated->name) == 0)
+        return &part->layers[(*next_own)++];
+    return evaluated;
+}
+
+static json_t *layers_json(builder *b, const fcn_partition *part, const fcn_partition_figures *figures)
+{
+    json_t *list = json_array();
+    int next_own = 0;
+    for (int i = 0; i < figures->layer_count; i++) {
+        chain_entry e = {
+            source_layer(part, &next_own, &figures->layers[i]),
+            &figures->figures[i],
+            i > 0 ? figures->layers[i - 1].name : NULL,
+            i + 1 < figures->layer_count ? figures->layers[i + 1].name : NULL,
+        };
+        append(b, list, layer_json(b, &e, part->batch_size));
+    }
+    return list;
+}
+
+static json_t *partition_json(builder *b, const fcn_partition *part, const fcn_partition_figures *figures)
+{
+    json_t *p = json_object();
+    put_int(b, p, "id", part->id);
+    put_int(b, p, "ports", part->ports);
+    put_int(b, p, "batch_size", part->batch_size);
+    put_string(b, p, "input_node", part->input_node ? part->input_node : part->layers[0].name);
+    put_string(b, p, "output_node", part->output_node ? part->output_node : part->layers[part->layer_count - 1].name);
+    put_int(b, p, "weights_reloading_factor", part->wr_factor);
+    put_string(b, p, "weights_reloading_layer", part->wr_layer ? part->wr_layer : "None");
+    put(b, p, "layers", layers_json(b, part, figures));
+    return p;
+}
+
+/* The document, or NULL with err filled. */
+static json_t *network_json(const fcn_network *net, fcn_error *err)
+{
+    if (!net) {
+        fcn_fail(err, "no network to write");
+        return NULL;
+    }
+    if (fcn_network_check(net, err)) {
+        fcn_error_prefix(err, "cannot write an invalid configuration");
+        return NULL;
+    }
+    /* Only the chain and the output dimensions are used, which the options do not change. */
+    const fcn_eval_options opts = {125.0, 0.0, 0};
+    fcn_network_figures figures;
+    if (fcn_network_evaluate(net, &opts, &figures, err))
+        return NULL;
+    builder b = {0};
+    json_t *root = json_object();
+    json_t *partitions = json_array();
+    for (int i = 0; i < net->partition_count; i++)
+        append(&b, partitions, partition_json(&b, &net->partitions[i], &figures.partitions[i]));
+    put(&b, root, "partition", partitions);
+    fcn_network_figures_free(&figures);
+    if (b.failed) {
+        json_decref(root);
+        fcn_fail(err, "out of memory writing the configuration");
+        return NULL;
+    }
+    return root;
+}
+
+#define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+
+char *fcn_network_write_string(const fcn_network *net, fcn_error *err)
+{
+    json_t *root = network_json(net, err);
+    if (!root)
+        return NULL;
+    /* Dumped into our own buffer so that free() releases it whatever allocator jansson was given. */
+    size_t size = json_dumpb(root, NULL, 0, DUMP_FLAGS);
+    char *text = size ? malloc(size + 2) : NULL;
+    if (text && json_dumpb(root, text, size, DUMP_FLAGS) == size) {
+        text[size] = '\n';
+        text[size + 1] = '\0';
+    } else {
+        free(text);
+        text = NULL;
+        fcn_fail(err, "out of memory writing the configuration");
+    }
+    json_decref(root);
+    return text;
+}
+
+int fcn_network_write(const fcn_network *net, const char *path, fcn_error *err)
+{
+    if (!path)
+        return fcn_fail(err, "no file to write the configuration to");
+    char *text = fcn_network_write_string(net, err);
+    if (!text) {
+        fcn_error_prefix(err, "%s", path);
+        return -1;
+    }
+    FILE *file = fopen(path, "wb");
+    if (!file) {
+        int saved = errno;
+        free(text);
+        return fcn_fail(err, "%s: cannot open for writing: %s", path, strerror(saved));
+    }
+    size_t length = strlen(text);
+    int ok = fwrite(text, 1, length, file) == length;
+    int saved = errno;
+    if (fclose(file) != 0 && ok) {
+        ok = 0;
+        saved = errno;
+    }
+    free(text);
+    return ok ? 0 : fcn_fail(err, "%s: cannot write: %s", path, strerror(saved));
+}

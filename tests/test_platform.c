@@ -1,0 +1,150 @@
+/* Platform files: the optimisers' form, SAMO's form, and every way one can be wrong. */
+#define _POSIX_C_SOURCE 200809L /* mkstemp, for files the tests write */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "fpgaconvnet.h"
+
+/* Writes `text` to a new temporary file; its path is valid until the next call. */
+static const char *temp_file(const char *text)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/fcn_test_platform_XXXXXX");
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd < 0)
+        return path;
+    size_t length = strlen(text);
+    CHECK(write(fd, text, length) == (ssize_t)length);
+    close(fd);
+    return path;
+}
+
+static int read_text(const char *text, fcn_platform *out, fcn_error *err)
+{
+    const char *path = temp_file(text);
+    int rc = fcn_platform_read(path, out, err);
+    remove(path);
+    return rc;
+}
+
+static void expect_error(const char *text, const char *part)
+{
+    fcn_platform platform;
+    fcn_error err = {{0}};
+    CHECK_INT(read_text(text, &platform, &err), -1);
+    CHECK_MESSAGE(err.message, "/tmp/fcn_test_platform_");
+    CHECK_MESSAGE(err.message, part);
+    CHECK(strchr(err.message, '\n') == NULL);
+}
+
+static void test_examples(void)
+{
+    fcn_platform p;
+    fcn_error err = {{0}};
+    CHECK_INT(fcn_platform_read("../examples/platforms/zc706.json", &p, &err), 0);
+    CHECK(strcmp(p.name, "zc706") == 0);
+    CHECK(strcmp(p.part, "xc7z045ffg900-2") == 0);
+    CHECK_INT(p.resource.dsp, 900);
+    CHECK_INT(p.resource.bram, 1090);
+    CHECK_INT(p.resource.ff, 437200);
+    CHECK_INT(p.resource.lut, 218600);
+    CHECK_NEAR(p.freq_mhz, 150.0, 1e-12);
+    CHECK_NEAR(p.reconf_time_s, 0.08255, 1e-12);
+    CHECK_NEAR(p.mem_bandwidth_gbs, 16.0, 1e-12);
+    CHECK_NEAR(p.mem_capacity_bytes, 1024000000.0, 1e-12);
+    CHECK_INT(p.ports, 2);
+    CHECK_INT(p.port_width, 64);
+
+    CHECK_INT(fcn_platform_read("../examples/platforms/zcu102.json", &p, &err), 0);
+    CHECK_NEAR(p.mem_bandwidth_gbs, 19.2, 1e-12);
+    CHECK_NEAR(p.freq_mhz, 200.0, 1e-12);
+    CHECK_INT(fcn_platform_read("../examples/platforms/u250.json", &p, &err), 0);
+    CHECK_INT(p.port_width, 512);
+    CHECK_NEAR(p.mem_capacity_bytes, 68719476736.0, 1e-12);
+    CHECK_INT(fcn_platform_read("../examples/platforms/zedboard.json", &p, &err), 0);
+    CHECK_INT(p.resource.dsp, 220);
+    CHECK_NEAR(p.freq_mhz, 100.0, 1e-12);
+}
+
+static void test_samo_form(void)
+{
+    fcn_platform p;
+    fcn_error err = {{0}};
+    CHECK_INT(read_text("{\"name\": \"zc706\", \"part\": \"xc7z045ffg900-2\", \"bandwidth\": 4.2,"
+                        " \"resources\": {\"DSP\": 900, \"BRAM\": \"1090\", \"FF\": 437200.0, \"LUT\": 218600}}",
+                        &p, &err),
+              0);
+    CHECK(strcmp(p.name, "zc706") == 0);
+    CHECK_INT(p.resource.dsp, 900);
+    CHECK_INT(p.resource.bram, 1090);
+    CHECK_INT(p.resource.ff, 437200);
+    CHECK_INT(p.resource.lut, 218600);
+    CHECK_NEAR(p.mem_bandwidth_gbs, 4.2, 1e-12);
+    /* What the file leaves out. */
+    CHECK_NEAR(p.freq_mhz, 0.0, 0);
+    CHECK(p.reconf_time_s < 0);
+    CHECK_NEAR(p.mem_capacity_bytes, 0.0, 0);
+    CHECK_INT(p.ports, 1);
+    CHECK_INT(p.port_width, 64);
+}
+
+static void test_spellings(void)
+{
+    fcn_platform p;
+    fcn_error err = {{0}};
+    CHECK_INT(read_text("{\"DSP\": \"900\", \"BRAM\": 1090, \"FF\": 1, \"LUT\": 1, \"freq\": \"1.25e8\","
+                        " \"reconf_time\": \"0.5\", \"mem_bandwidth\": 16, \"ports\": \"4\", \"port_width\": 128.0}",
+                        &p, &err),
+              0);
+    CHECK_INT(p.resource.dsp, 900);
+    CHECK_NEAR(p.freq_mhz, 125.0, 1e-12);
+    CHECK_NEAR(p.reconf_time_s, 0.5, 1e-12);
+    CHECK_INT(p.ports, 4);
+    CHECK_INT(p.port_width, 128);
+    CHECK(p.name[0] == '\0');
+}
+
+static void test_errors(void)
+{
+    expect_error("{\"BRAM\": 1, \"FF\": 1, \"LUT\": 1}", ": platform lacks \"DSP\"");
+    expect_error("{\"resources\": {\"DSP\": 1, \"BRAM\": 1, \"FF\": 1}}", ": platform lacks \"LUT\"");
+    expect_error("{\"DSP\": 0, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1}",
+                 ": platform \"DSP\" must be a whole number of at least 1, got 0");
+    expect_error("{\"DSP\": 1, \"BRAM\": -5, \"FF\": 1, \"LUT\": 1}", "\"BRAM\" must be a whole number of at least 1, got -5");
+    expect_error("{\"DSP\": 1.5, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1}", "\"DSP\" must be a whole number of at least 1, got 1.5");
+    expect_error("{\"DSP\": \"many\", \"BRAM\": 1, \"FF\": 1, \"LUT\": 1}", "platform \"DSP\": expected a number, got \"many\"");
+    expect_error("{\"DSP\": true, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1}", "platform \"DSP\": expected a number");
+    expect_error("{\"DSP\": 1, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"freq\": -1}", "platform \"freq\" must not be negative, got -1");
+    expect_error("{\"DSP\": 1, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"reconf_time\": \"soon\"}",
+                 "platform \"reconf_time\": expected a number, got \"soon\"");
+    expect_error("{\"DSP\": 1, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"bandwidth\": -2}", "\"bandwidth\" must not be negative");
+    expect_error("{\"DSP\": 1, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"ports\": 0}",
+                 "platform \"ports\" must be a whole number of at least 1, got 0");
+    expect_error("{\"DSP\": 1, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"name\": 3}", "platform \"name\": expected a string");
+    expect_error("{\"resources\": [1]}", "platform \"resources\": expected an object");
+    expect_error("[]", ": expected a JSON object describing a platform");
+    expect_error("{\n\"DSP\": 1,\n\"BRAM\" 1}", ":3:8: ");
+
+    fcn_platform p;
+    fcn_error err = {{0}};
+    CHECK_INT(fcn_platform_read("data/bad/no_such_platform.json", &p, &err), -1);
+    CHECK_MESSAGE(err.message, "data/bad/no_such_platform.json: cannot open: No such file or directory");
+    CHECK_INT(fcn_platform_read("data/bad", &p, &err), -1);
+    CHECK_MESSAGE(err.message, "data/bad: cannot read: Is a directory");
+    CHECK_INT(fcn_platform_read(NULL, &p, &err), -1);
+    CHECK_INT(fcn_platform_read("../examples/platforms/zc706.json", &p, NULL), 0);
+}
+
+int main(void)
+{
+    test_examples();
+    test_samo_form();
+    test_spellings();
+    test_errors();
+    return check_summary("test_platform");
+}
