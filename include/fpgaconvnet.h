@@ -153,7 +153,11 @@ typedef struct fcn_partition_figures {
     fcn_resource resource;
     int64_t operations;
     int bottleneck;       /* index into layers of the slowest layer */
-    /* The evaluated chain with squeeze layers inserted (names owned here). */
+    /*
+     * The evaluated chain with squeeze layers inserted. The squeezes' names
+     * are owned here; every other layer is a shallow copy that borrows its
+     * strings from the network, so figures must not outlive their network.
+     */
     int layer_count;
     fcn_layer *layers;
     fcn_layer_figures *figures;

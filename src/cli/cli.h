@@ -1,0 +1,56 @@
+/* Internal to the command-line tool: what the commands share. */
+#ifndef FCN_CLI_H
+#define FCN_CLI_H
+
+#include <stdint.h>
+
+#include "fpgaconvnet.h"
+
+/* Exit statuses: a failure of the work itself, and a command line that makes no sense. */
+#define CLI_FAILURE 1
+#define CLI_USAGE 2
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CLI_PRINTF(f, a)
+#endif
+
+/* Prints "fpgaconvnet: <message>" as exactly one line on stderr; returns `status`. */
+int cli_error(int status, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/* One option a command accepts: "--long-name" and maybe "-s". */
+typedef struct cli_option {
+    const char *long_name; /* without the dashes */
+    char short_name;       /* 0 for none */
+    int takes_value;
+} cli_option;
+
+/* Walks a command's arguments (argv[0] is the command's name). */
+typedef struct cli_parser {
+    int argc;
+    char **argv;
+    int next;
+    int options_done; /* after "--", everything is positional */
+    const cli_option *options;
+    int option_count;
+} cli_parser;
+
+#define CLI_POSITIONAL (-1)
+#define CLI_END (-2)
+#define CLI_BAD (-3)
+
+void cli_parser_init(cli_parser *p, int argc, char **argv, const cli_option *options, int option_count);
+/*
+ * The next argument: the index of the option found (with its value, for options that take one,
+ * given as "--name VALUE", "--name=VALUE", "-s VALUE" or "-sVALUE"), CLI_POSITIONAL with the
+ * argument in *value, CLI_END, or CLI_BAD after printing the usage error.
+ */
+int cli_next(cli_parser *p, const char **value);
+
+/* Number parsers for option values; on a bad value they print the usage error and return -1. */
+int cli_positive_real(const char *command, const char *option, const char *text, double *out);
+int cli_nonnegative_real(const char *command, const char *option, const char *text, double *out);
+int cli_positive_count(const char *command, const char *option, const char *text, int64_t max, int64_t *out);
+
+#endif

@@ -1,0 +1,64 @@
+/* The fpgaconvnet tool: finds the command named by the first argument and hands it the rest. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+/*
+ * Every command: its name and what it does. Its entry point is NAME_command(argc, argv), in its own
+ * file, with argv[0] the command's name; it returns the exit status. Adding a command is one line here.
+ */
+#define FCN_COMMANDS(X) \
+    X(report, "evaluate a configuration and report its performance and resources")
+
+#define DECLARE_COMMAND(name, summary) int name##_command(int argc, char **argv);
+FCN_COMMANDS(DECLARE_COMMAND)
+
+typedef struct command {
+    const char *name, *summary;
+    int (*run)(int argc, char **argv);
+} command;
+
+#define COMMAND_ENTRY(name, summary) {#name, summary, name##_command},
+static const command COMMANDS[] = {FCN_COMMANDS(COMMAND_ENTRY)};
+#define COMMAND_COUNT ((int)(sizeof COMMANDS / sizeof COMMANDS[0]))
+
+static int print_help(void)
+{
+    printf("usage: fpgaconvnet COMMAND [ARGS...]\n"
+           "       fpgaconvnet --help | --version\n"
+           "\n"
+           "The fpgaConvNet performance and resource model.\n"
+           "\n"
+           "commands:\n");
+    for (int i = 0; i < COMMAND_COUNT; i++)
+        printf("  %-12s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    printf("\n'fpgaconvnet COMMAND --help' describes a command.\n");
+    return 0;
+}
+
+static const command *find_command(const char *name)
+{
+    for (int i = 0; i < COMMAND_COUNT; i++)
+        if (strcmp(COMMANDS[i].name, name) == 0)
+            return &COMMANDS[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return cli_error(CLI_USAGE, "no command given (see 'fpgaconvnet --help')");
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0)
+        return print_help();
+    if (strcmp(name, "--version") == 0) {
+        printf("fpgaconvnet %s\n", FCN_VERSION);
+        return 0;
+    }
+    const command *found = find_command(name);
+    if (!found)
+        return cli_error(CLI_USAGE, "unknown %s '%s' (see 'fpgaconvnet --help')",
+                         name[0] == '-' ? "option" : "command", name);
+    return found->run(argc - 1, argv + 1);
+}

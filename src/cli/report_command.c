@@ -1,0 +1,158 @@
+/* `fpgaconvnet report`: evaluates a configuration and writes its report, as text or JSON. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define DEFAULT_FREQ_MHZ 125.0
+#define MAX_BATCH_SIZE 1000000000 /* keeps the model's word counts far from int64 overflow */
+
+static const char USAGE[] =
+    "usage: fpgaconvnet report CONFIG.json [--platform FILE] [--freq MHZ] [--reconf-time S]\n"
+    "                          [--batch-size N] [--format text|json] [-o FILE]\n"
+    "\n"
+    "Evaluates a configuration (the fpgaconvnet JSON form) with the fpgaConvNet model and\n"
+    "reports latency, throughput, resources and bandwidth per partition and layer.\n"
+    "\n"
+    "options:\n"
+    "  --platform FILE     a platform file: adds utilisation against its resources and\n"
+    "                      bandwidth, and gives the defaults of --freq and --reconf-time\n"
+    "  --freq MHZ          clock frequency (default: the platform's, else 125)\n"
+    "  --reconf-time S     seconds to reconfigure between partitions (default: the\n"
+    "                      platform's, else 0)\n"
+    "  --batch-size N      batch size for every partition (default: each partition's own)\n"
+    "  --format FORMAT     text (default) or json\n"
+    "  -o, --output FILE   write the report to FILE instead of standard output\n"
+    "  -h, --help          show this help\n";
+
+enum { OPT_PLATFORM, OPT_FREQ, OPT_RECONF, OPT_BATCH, OPT_FORMAT, OPT_OUTPUT, OPT_HELP };
+static const cli_option OPTIONS[] = {
+    [OPT_PLATFORM] = {"platform", 0, 1},   [OPT_FREQ] = {"freq", 0, 1},
+    [OPT_RECONF] = {"reconf-time", 0, 1}, [OPT_BATCH] = {"batch-size", 0, 1},
+    [OPT_FORMAT] = {"format", 0, 1},       [OPT_OUTPUT] = {"output", 'o', 1},
+    [OPT_HELP] = {"help", 'h', 0},
+};
+
+typedef struct report_request {
+    const char *config, *platform, *output;
+    double freq_mhz, reconf_time_s; /* < 0: not given */
+    int64_t batch_size;             /* 0: not given */
+    fcn_report_format format;
+    int help;
+} report_request;
+
+/* Applies one option; 0, or -1 after printing the usage error. */
+static int apply_option(report_request *r, int option, const char *value)
+{
+    switch (option) {
+    case OPT_PLATFORM: r->platform = value; return 0;
+    case OPT_FREQ: return cli_positive_real("report", "--freq", value, &r->freq_mhz);
+    case OPT_RECONF: return cli_nonnegative_real("report", "--reconf-time", value, &r->reconf_time_s);
+    case OPT_BATCH: return cli_positive_count("report", "--batch-size", value, MAX_BATCH_SIZE, &r->batch_size);
+    case OPT_OUTPUT: r->output = value; return 0;
+    case OPT_HELP: r->help = 1; return 0;
+    case OPT_FORMAT:
+        if (strcmp(value, "text") == 0)
+            r->format = FCN_REPORT_TEXT;
+        else if (strcmp(value, "json") == 0)
+            r->format = FCN_REPORT_JSON;
+        else
+            return cli_error(CLI_USAGE, "report: --format: unknown format '%s' (expected text or json)", value),
+                   -1;
+        return 0;
+    }
+    return -1;
+}
+
+/* 0, or the exit status after printing the error. */
+static int parse_request(int argc, char **argv, report_request *r)
+{
+    *r = (report_request){.freq_mhz = -1, .reconf_time_s = -1, .format = FCN_REPORT_TEXT};
+    cli_parser parser;
+    cli_parser_init(&parser, argc, argv, OPTIONS, (int)(sizeof OPTIONS / sizeof OPTIONS[0]));
+    const char *value;
+    for (int found; (found = cli_next(&parser, &value)) != CLI_END;) {
+        if (found == CLI_BAD)
+            return CLI_USAGE;
+        if (found == CLI_POSITIONAL && r->config)
+            return cli_error(CLI_USAGE, "report: unexpected argument '%s' (see 'fpgaconvnet report --help')",
+                             value);
+        if (found == CLI_POSITIONAL)
+            r->config = value;
+        else if (apply_option(r, found, value))
+            return CLI_USAGE;
+    }
+    if (!r->help && !r->config)
+        return cli_error(CLI_USAGE, "report: missing CONFIG.json (see 'fpgaconvnet report --help')");
+    return 0;
+}
+
+/* The model's options: the command line first, then the platform, then the defaults. */
+static fcn_eval_options eval_options(const report_request *r, const fcn_platform *platform)
+{
+    fcn_eval_options opts = {DEFAULT_FREQ_MHZ, 0.0, r->batch_size};
+    if (r->freq_mhz > 0)
+        opts.freq_mhz = r->freq_mhz;
+    else if (platform && platform->freq_mhz > 0)
+        opts.freq_mhz = platform->freq_mhz;
+    if (r->reconf_time_s >= 0)
+        opts.reconf_time_s = r->reconf_time_s;
+    else if (platform && platform->reconf_time_s >= 0)
+        opts.reconf_time_s = platform->reconf_time_s;
+    return opts;
+}
+
+/* Writes to -o's file (or "-" / nothing: standard output); the exit status. */
+static int write_report(const report_request *r, const fcn_network_figures *figures, const fcn_platform *platform)
+{
+    int to_stdout = !r->output || strcmp(r->output, "-") == 0;
+    const char *where = to_stdout ? "standard output" : r->output;
+    FILE *out = to_stdout ? stdout : fopen(r->output, "w");
+    if (!out)
+        return cli_error(CLI_FAILURE, "cannot write '%s': %s", r->output, strerror(errno));
+    fcn_error err;
+    int failed = fcn_report_write(out, r->format, figures, platform, &err);
+    if (!to_stdout) {
+        errno = 0;
+        if (fclose(out) != 0 && !failed)
+            return cli_error(CLI_FAILURE, "cannot write '%s': %s", where, errno ? strerror(errno) : "write error");
+    }
+    if (failed)
+        return cli_error(CLI_FAILURE, "%s: %s", where, err.message);
+    return 0;
+}
+
+static int run(const report_request *r)
+{
+    fcn_error err;
+    fcn_platform platform;
+    if (r->platform && fcn_platform_read(r->platform, &platform, &err))
+        return cli_error(CLI_FAILURE, "%s", err.message);
+    fcn_network *net = fcn_network_read(r->config, &err);
+    if (!net)
+        return cli_error(CLI_FAILURE, "%s", err.message);
+    fcn_eval_options opts = eval_options(r, r->platform ? &platform : NULL);
+    fcn_network_figures figures;
+    int status = 0;
+    if (fcn_network_evaluate(net, &opts, &figures, &err))
+        status = cli_error(CLI_FAILURE, "%s: %s", r->config, err.message);
+    else
+        status = write_report(r, &figures, r->platform ? &platform : NULL);
+    fcn_network_figures_free(&figures);
+    fcn_network_free(net);
+    return status;
+}
+
+int report_command(int argc, char **argv)
+{
+    report_request request;
+    int status = parse_request(argc, argv, &request);
+    if (status)
+        return status;
+    if (request.help) {
+        fputs(USAGE, stdout);
+        return 0;
+    }
+    return run(&request);
+}
