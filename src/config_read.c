@@ -16,278 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_fields.h"
 #include "error.h"
-
-/* No field may exceed this, so that products of a few fields cannot overflow int64 later on. */
-#define FIELD_MAX INT64_C(2147483647)
-
-/* ------------------------------------------------------------- messages */
-
-/* Where in the document a problem lies; it becomes the message's prefix. */
-typedef struct place {
-    const char *source;
-    int64_t partition; /* its id, or its index until the id is known */
-    const char *layer; /* NULL at partition level */
-    int layer_index;   /* names a layer whose name is not known yet; -1 for none */
-} place;
-
-/* "SOURCE: partition P[, layer 'L'][, field 'F']: what", and returns -1. */
-static int fail_at(fcn_error *err, const place *at, const char *field, const char *fmt, ...) FCN_PRINTF(4, 5);
-
-static int fail_at(fcn_error *err, const place *at, const char *field, const char *fmt, ...)
-{
-    if (!err)
-        return -1;
-    char what[sizeof err->message];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-
-    char layer[160] = "", name[80] = "";
-    if (at->layer)
-        snprintf(layer, sizeof layer, ", layer '%.120s'", at->layer);
-    else if (at->layer_index >= 0)
-        snprintf(layer, sizeof layer, ", layer %d", at->layer_index);
-    if (field)
-        snprintf(name, sizeof name, ", field '%.60s'", field);
-    return fcn_fail(err, "%.200s: partition %lld%s%s: %s", at->source, (long long)at->partition, layer, name, what);
-}
-
-/* A short one-line rendering of a JSON value, for "got ..." in messages. */
-static const char *describe(const json_t *value, char *buf, size_t size)
-{
-    switch (json_typeof(value)) {
-    case JSON_STRING: {
-        const char *s = json_string_value(value);
-        size_t len = strlen(s);
-        int n = snprintf(buf, size, "\"%.40s%s\"", s, len > 40 ? "..." : "");
-        for (int i = 0; i < n && (size_t)i < size; i++)
-            if ((unsigned char)buf[i] < 0x20)
-                buf[i] = '?'; /* keep the message on one line */
-        break;
-    }
-    case JSON_INTEGER:
-        snprintf(buf, size, "%lld", (long long)json_integer_value(value));
-        break;
-    case JSON_REAL:
-        snprintf(buf, size, "%g", json_real_value(value));
-        break;
-    case JSON_TRUE:
-        snprintf(buf, size, "true");
-        break;
-    case JSON_FALSE:
-        snprintf(buf, size, "false");
-        break;
-    case JSON_NULL:
-        snprintf(buf, size, "null");
-        break;
-    case JSON_OBJECT:
-        snprintf(buf, size, "an object");
-        break;
-    case JSON_ARRAY:
-        snprintf(buf, size, "an array");
-        break;
-    }
-    return buf;
-}
-
-static char *copy_string(const char *s)
-{
-    size_t size = strlen(s) + 1;
-    char *copy = malloc(size);
-    return copy ? memcpy(copy, s, size) : NULL;
-}
-
-/* ------------------------------------------------------------- integers */
-
-typedef enum { DECIMAL_OK, DECIMAL_INVALID, DECIMAL_RANGE } decimal_status;
-
-/* A whole string of the form [+-]digits, as protobuf writes int64; no spaces, no exponent. */
-static decimal_status parse_decimal(const char *s, int64_t *out)
-{
-    int negative = *s == '-';
-    if (*s == '-' || *s == '+')
-        s++;
-    if (!*s)
-        return DECIMAL_INVALID;
-    uint64_t value = 0;
-    const uint64_t limit = negative ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return DECIMAL_INVALID;
-        unsigned digit = (unsigned)(*s - '0');
-        if (value > (limit - digit) / 10)
-            return DECIMAL_RANGE;
-        value = value * 10 + digit;
-    }
-    if (negative)
-        *out = value == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)value;
-    else
-        *out = (int64_t)value;
-    return DECIMAL_OK;
-}
-
-/* An integer spelt as a JSON integer, an integral real (16.0) or a decimal string ("16"), within [min, max]. */
-static int read_integer(const json_t *value, const place *at, const char *field, int64_t min, int64_t max,
-                        int64_t *out, fcn_error *err)
-{
-    char found[64];
-    int64_t v = 0;
-    switch (json_typeof(value)) {
-    case JSON_INTEGER:
-        v = (int64_t)json_integer_value(value);
-        break;
-    case JSON_REAL: {
-        double d = json_real_value(value);
-        if (d != floor(d))
-            return fail_at(err, at, field, "expected an integer, got %s", describe(value, found, sizeof found));
-        if (fabs(d) >= 9.2e18)
-            return fail_at(err, at, field, "%s is out of range", describe(value, found, sizeof found));
-        v = (int64_t)d;
-        break;
-    }
-    case JSON_STRING:
-        switch (parse_decimal(json_string_value(value), &v)) {
-        case DECIMAL_OK:
-            break;
-        case DECIMAL_INVALID:
-            return fail_at(err, at, field, "expected an integer, got %s", describe(value, found, sizeof found));
-        case DECIMAL_RANGE:
-            return fail_at(err, at, field, "%s is out of range", describe(value, found, sizeof found));
-        }
-        break;
-    default:
-        return fail_at(err, at, field, "expected an integer, got %s", describe(value, found, sizeof found));
-    }
-    if (v < min) {
-        if (min == 0)
-            return fail_at(err, at, field, "must not be negative, got %lld", (long long)v);
-        return fail_at(err, at, field, "must be at least %lld, got %lld", (long long)min, (long long)v);
-    }
-    if (v > max)
-        return fail_at(err, at, field, "must be at most %lld, got %lld", (long long)max, (long long)v);
-    *out = v;
-    return 0;
-}
-
-/*
- * Reads the fields of one JSON object. The first failure is kept in err and
- * every later read is skipped, so a run of reads needs one check at its end.
- */
-typedef struct field_reader {
-    const json_t *object; /* may be NULL: every field is then absent */
-    const place *at;
-    fcn_error *err;
-    int failed;
-} field_reader;
-
-/* 1 if the field is present and read, 0 if absent or after a failure. */
-static int get_ranged(field_reader *r, const char *key, int64_t min, int64_t max, int64_t *out)
-{
-    if (r->failed)
-        return 0;
-    const json_t *value = json_object_get(r->object, key);
-    if (!value)
-        return 0;
-    if (read_integer(value, r->at, key, min, max, out, r->err)) {
-        r->failed = 1;
-        return 0;
-    }
-    return 1;
-}
-
-static int get_int64(field_reader *r, const char *key, int64_t min, int64_t *out)
-{
-    return get_ranged(r, key, min, FIELD_MAX, out);
-}
-
-static int get_int(field_reader *r, const char *key, int64_t min, int *out)
-{
-    int64_t value;
-    if (!get_ranged(r, key, min, FIELD_MAX, &value))
-        return 0;
-    *out = (int)value;
-    return 1;
-}
-
-static void require_int64(field_reader *r, const char *key, int64_t min, int64_t *out)
-{
-    if (!get_int64(r, key, min, out) && !r->failed) {
-        fail_at(r->err, r->at, NULL, "missing required parameter \"%s\"", key);
-        r->failed = 1;
-    }
-}
-
-static void read_optional_int64(field_reader *r, const char *key, int64_t min, int64_t *out)
-{
-    get_int64(r, key, min, out);
-}
-
-/* A pair such as kernel_size [k0, k1]; 1 if present and read. */
-static int get_pair(field_reader *r, const char *key, int64_t min, int64_t out[2])
-{
-    if (r->failed)
-        return 0;
-    const json_t *value = json_object_get(r->object, key);
-    if (!value)
-        return 0;
-    char found[64];
-    if (!json_is_array(value) || json_array_size(value) != 2) {
-        fail_at(r->err, r->at, key, "expected an array of 2 integers, got %s", describe(value, found, sizeof found));
-        r->failed = 1;
-        return 0;
-    }
-    for (size_t i = 0; i < 2; i++) {
-        char field[64];
-        snprintf(field, sizeof field, "%s[%zu]", key, i);
-        if (read_integer(json_array_get(value, i), r->at, field, min, FIELD_MAX, &out[i], r->err)) {
-            r->failed = 1;
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/* A string field; NULL if absent (or JSON null), and r->failed if it is something else. */
-static const char *get_string(field_reader *r, const char *key)
-{
-    if (r->failed)
-        return NULL;
-    const json_t *value = json_object_get(r->object, key);
-    if (!value || json_is_null(value))
-        return NULL;
-    if (json_is_string(value))
-        return json_string_value(value);
-    char found[64];
-    fail_at(r->err, r->at, key, "expected a string, got %s", describe(value, found, sizeof found));
-    r->failed = 1;
-    return NULL;
-}
-
-/* node_in / node_out: a string, or (newer files) a list holding at most one string. */
-static const char *get_node(field_reader *r, const char *key)
-{
-    if (r->failed)
-        return NULL;
-    const json_t *value = json_object_get(r->object, key);
-    if (json_is_array(value)) {
-        if (json_array_size(value) == 0)
-            return NULL;
-        const json_t *only = json_array_get(value, 0);
-        if (json_array_size(value) == 1 && json_is_string(only))
-            return json_string_value(only);
-        char found[64];
-        if (json_array_size(value) == 1)
-            fail_at(r->err, r->at, key, "expected a layer name, got [%s]", describe(only, found, sizeof found));
-        else
-            fail_at(r->err, r->at, key, "expected one layer name, got %zu (branches are not modelled)",
-                    json_array_size(value));
-        r->failed = 1;
-        return NULL;
-    }
-    return get_string(r, key);
-}
 
 /* ---------------------------------------------------------------- layers */
 
@@ -309,16 +39,16 @@ static int read_layer_type(const json_t *value, const place *at, fcn_layer_type 
 {
     char found[64];
     if (!value)
-        return fail_at(err, at, NULL, "missing \"type\"");
+        return config_fail_at(err, at, NULL, "missing \"type\"");
     if (json_is_string(value) && fcn_layer_type_from_name(json_string_value(value), type) == 0)
         return 0;
     int64_t number;
-    if (json_is_string(value) && parse_decimal(json_string_value(value), &number) != DECIMAL_OK)
-        return fail_at(err, at, "type", "unknown layer type %s", describe(value, found, sizeof found));
-    if (read_integer(value, at, "type", INT64_MIN, INT64_MAX, &number, err))
+    if (json_is_string(value) && config_parse_decimal(json_string_value(value), &number) != DECIMAL_OK)
+        return config_fail_at(err, at, "type", "unknown layer type %s", json_describe(value, found, sizeof found));
+    if (config_read_integer(value, at, "type", INT64_MIN, INT64_MAX, &number, err))
         return -1;
     if (number < FCN_CONVOLUTION || number > FCN_SPLIT)
-        return fail_at(err, at, "type", "layer type %lld is out of range (%d..%d)", (long long)number,
+        return config_fail_at(err, at, "type", "layer type %lld is out of range (%d..%d)", (long long)number,
                        (int)FCN_CONVOLUTION, (int)FCN_SPLIT);
     *type = (fcn_layer_type)number;
     return 0;
@@ -328,13 +58,13 @@ static int read_layer_type(const json_t *value, const place *at, fcn_layer_type 
 static void read_single_coarse(field_reader *r, fcn_layer *l, int has_in, int has_out)
 {
     int64_t coarse;
-    if (get_int64(r, "coarse", 1, &coarse)) {
+    if (field_int64(r, "coarse", 1, &coarse)) {
         if (has_in && l->coarse_in != coarse) {
-            fail_at(r->err, r->at, NULL, "coarse_in %lld disagrees with coarse %lld", (long long)l->coarse_in,
+            config_fail_at(r->err, r->at, NULL, "coarse_in %lld disagrees with coarse %lld", (long long)l->coarse_in,
                     (long long)coarse);
             r->failed = 1;
         } else if (has_out && l->coarse_out != coarse) {
-            fail_at(r->err, r->at, NULL, "coarse_out %lld disagrees with coarse %lld", (long long)l->coarse_out,
+            config_fail_at(r->err, r->at, NULL, "coarse_out %lld disagrees with coarse %lld", (long long)l->coarse_out,
                     (long long)coarse);
             r->failed = 1;
         }
@@ -344,7 +74,7 @@ static void read_single_coarse(field_reader *r, fcn_layer *l, int has_in, int ha
     if (r->failed)
         return;
     if (has_in && has_out && l->coarse_in != l->coarse_out) {
-        fail_at(r->err, r->at, NULL, "coarse_in %lld and coarse_out %lld differ; a %s layer has one coarse factor",
+        config_fail_at(r->err, r->at, NULL, "coarse_in %lld and coarse_out %lld differ; a %s layer has one coarse factor",
                 (long long)l->coarse_in, (long long)l->coarse_out, fcn_layer_type_name(l->type));
         r->failed = 1;
     } else if (has_in) {
@@ -357,17 +87,17 @@ static void read_single_coarse(field_reader *r, fcn_layer *l, int has_in, int ha
 /* CONVOLUTION, INNER_PRODUCT: `filters`, else the declared channels_out. */
 static void read_filters(field_reader *r, fcn_layer *l, const declared_outputs *d)
 {
-    int has_filters = get_int64(r, "filters", 1, &l->filters);
+    int has_filters = field_int64(r, "filters", 1, &l->filters);
     if (r->failed)
         return;
     if (has_filters && d->given[2] && d->value[2] != l->filters) {
-        fail_at(r->err, r->at, NULL, "filters %lld and channels_out %lld disagree", (long long)l->filters,
+        config_fail_at(r->err, r->at, NULL, "filters %lld and channels_out %lld disagree", (long long)l->filters,
                 (long long)d->value[2]);
         r->failed = 1;
     } else if (!has_filters && d->given[2]) {
         l->filters = d->value[2];
     } else if (!has_filters) {
-        fail_at(r->err, r->at, NULL, "missing required parameter \"filters\" (or \"channels_out\")");
+        config_fail_at(r->err, r->at, NULL, "missing required parameter \"filters\" (or \"channels_out\")");
         r->failed = 1;
     }
 }
@@ -375,26 +105,26 @@ static void read_filters(field_reader *r, fcn_layer *l, const declared_outputs *
 /* CONVOLUTION, POOLING: the sliding window. Pads are read by name (0.1.1 swapped left and right, D8). */
 static void read_window(field_reader *r, fcn_layer *l)
 {
-    if (!get_pair(r, "kernel_size", 1, l->kernel) && !r->failed) {
-        fail_at(r->err, r->at, NULL, "missing required parameter \"kernel_size\"");
+    if (!field_pair(r, "kernel_size", 1, l->kernel) && !r->failed) {
+        config_fail_at(r->err, r->at, NULL, "missing required parameter \"kernel_size\"");
         r->failed = 1;
     }
-    get_pair(r, "stride", 1, l->stride);
-    get_int64(r, "pad_top", 0, &l->pad_top);
-    get_int64(r, "pad_right", 0, &l->pad_right);
-    get_int64(r, "pad_bottom", 0, &l->pad_bottom);
-    get_int64(r, "pad_left", 0, &l->pad_left);
+    field_pair(r, "stride", 1, l->stride);
+    field_int64(r, "pad_top", 0, &l->pad_top);
+    field_int64(r, "pad_right", 0, &l->pad_right);
+    field_int64(r, "pad_bottom", 0, &l->pad_bottom);
+    field_int64(r, "pad_left", 0, &l->pad_left);
 }
 
 static void read_weight_widths(field_reader *r, fcn_layer *l)
 {
-    get_int(r, "input_width", 1, &l->input_width);
-    get_int(r, "output_width", 1, &l->output_width);
-    get_int(r, "weight_width", 1, &l->weight_width);
-    get_int(r, "acc_width", 1, &l->acc_width);
-    get_int(r, "biases_width", 1, &l->biases_width);
+    field_int(r, "input_width", 1, &l->input_width);
+    field_int(r, "output_width", 1, &l->output_width);
+    field_int(r, "weight_width", 1, &l->weight_width);
+    field_int(r, "acc_width", 1, &l->acc_width);
+    field_int(r, "biases_width", 1, &l->biases_width);
     int64_t has_bias;
-    if (get_ranged(r, "has_bias", 0, 1, &has_bias))
+    if (field_ranged(r, "has_bias", 0, 1, &has_bias))
         l->has_bias = (int)has_bias;
 }
 
@@ -404,25 +134,25 @@ static void read_weight_widths(field_reader *r, fcn_layer *l)
  */
 static void read_parameters(field_reader *r, fcn_layer *l, declared_outputs *d)
 {
-    get_int64(r, "buffer_depth", 0, &l->buffer_depth);
+    field_int64(r, "buffer_depth", 0, &l->buffer_depth);
     /* A squeeze layer is dropped: what it gives is checked, but nothing is required of it. */
     void (*input_field)(field_reader *, const char *, int64_t, int64_t *) =
-        l->type == FCN_SQUEEZE ? read_optional_int64 : require_int64;
+        l->type == FCN_SQUEEZE ? field_optional_int64 : field_require_int64;
     input_field(r, "rows_in", 1, &l->rows);
     input_field(r, "cols_in", 1, &l->cols);
     input_field(r, "channels_in", 1, &l->channels);
     for (int i = 0; i < 3; i++)
-        d->given[i] = get_int64(r, output_fields[i], 1, &d->value[i]);
-    int has_in = get_int64(r, "coarse_in", 1, &l->coarse_in);
-    int has_out = get_int64(r, "coarse_out", 1, &l->coarse_out);
-    get_int(r, "data_width", 1, &l->data_width);
+        d->given[i] = field_int64(r, output_fields[i], 1, &d->value[i]);
+    int has_in = field_int64(r, "coarse_in", 1, &l->coarse_in);
+    int has_out = field_int64(r, "coarse_out", 1, &l->coarse_out);
+    field_int(r, "data_width", 1, &l->data_width);
 
     switch (l->type) {
     case FCN_CONVOLUTION:
         read_filters(r, l, d);
-        get_int64(r, "coarse_group", 1, &l->coarse_group);
-        get_int64(r, "groups", 1, &l->groups);
-        get_int64(r, "fine", 1, &l->fine);
+        field_int64(r, "coarse_group", 1, &l->coarse_group);
+        field_int64(r, "groups", 1, &l->groups);
+        field_int64(r, "fine", 1, &l->fine);
         read_window(r, l);
         read_weight_widths(r, l);
         break;
@@ -454,20 +184,20 @@ static int check_stream_coarse(const json_t *layer, const char *key, const char 
     if (!streams || (json_is_array(streams) && json_array_size(streams) == 0))
         return 0;
     if (!json_is_array(streams))
-        return fail_at(err, at, key, "expected an array of streams, got %s", describe(streams, found, sizeof found));
+        return config_fail_at(err, at, key, "expected an array of streams, got %s", json_describe(streams, found, sizeof found));
     const json_t *first = json_array_get(streams, 0);
     snprintf(field, sizeof field, "%s[0]", key);
     if (!json_is_object(first))
-        return fail_at(err, at, field, "expected an object, got %s", describe(first, found, sizeof found));
+        return config_fail_at(err, at, field, "expected an object, got %s", json_describe(first, found, sizeof found));
     const json_t *value = json_object_get(first, "coarse");
     if (!value)
         return 0;
     int64_t stream_coarse;
     snprintf(field, sizeof field, "%s[0].coarse", key);
-    if (read_integer(value, at, field, 1, FIELD_MAX, &stream_coarse, err))
+    if (config_read_integer(value, at, field, 1, FIELD_MAX, &stream_coarse, err))
         return -1;
     if (stream_coarse != coarse)
-        return fail_at(err, at, NULL, "%s coarse %lld disagrees with %s %lld", key, (long long)stream_coarse,
+        return config_fail_at(err, at, NULL, "%s coarse %lld disagrees with %s %lld", key, (long long)stream_coarse,
                        coarse_name, (long long)coarse);
     return 0;
 }
@@ -476,8 +206,8 @@ static int copy_optional(const char *s, char **out, const place *at, fcn_error *
 {
     if (!s)
         return 0;
-    *out = copy_string(s);
-    return *out ? 0 : fail_at(err, at, NULL, "out of memory");
+    *out = config_strdup(s);
+    return *out ? 0 : config_fail_at(err, at, NULL, "out of memory");
 }
 
 /* Fills `out` (zeroed by the caller) from the index-th layer of a partition; its strings are owned by out. */
@@ -487,36 +217,36 @@ static int read_layer(const json_t *obj, int index, place at, parsed_layer *out,
     char found[64];
     at.layer_index = index;
     if (!json_is_object(obj))
-        return fail_at(err, &at, NULL, "expected an object, got %s", describe(obj, found, sizeof found));
+        return config_fail_at(err, &at, NULL, "expected an object, got %s", json_describe(obj, found, sizeof found));
     const json_t *name = json_object_get(obj, "name");
     if (!name)
-        return fail_at(err, &at, NULL, "missing \"name\"");
+        return config_fail_at(err, &at, NULL, "missing \"name\"");
     if (!json_is_string(name) || json_string_length(name) == 0)
-        return fail_at(err, &at, "name", "expected a layer name, got %s", describe(name, found, sizeof found));
+        return config_fail_at(err, &at, "name", "expected a layer name, got %s", json_describe(name, found, sizeof found));
     at.layer = json_string_value(name);
 
     fcn_layer_type type;
     if (read_layer_type(json_object_get(obj, "type"), &at, &type, err))
         return -1;
     if (type == FCN_CONCAT || type == FCN_SPLIT)
-        return fail_at(err, &at, "type", "layer type %s is not supported by this version (chains only)",
+        return config_fail_at(err, &at, "type", "layer type %s is not supported by this version (chains only)",
                        fcn_layer_type_name(type));
     fcn_layer_init(&out->layer, type);
-    out->layer.name = copy_string(at.layer);
+    out->layer.name = config_strdup(at.layer);
     if (!out->layer.name)
-        return fail_at(err, &at, NULL, "out of memory");
+        return config_fail_at(err, &at, NULL, "out of memory");
 
     field_reader layer_fields = {obj, &at, err, 0};
-    out->node_in = get_node(&layer_fields, "node_in");
-    out->node_out = get_node(&layer_fields, "node_out");
-    const char *weights_path = get_string(&layer_fields, "weights_path");
-    const char *bias_path = get_string(&layer_fields, "bias_path");
+    out->node_in = field_node(&layer_fields, "node_in");
+    out->node_out = field_node(&layer_fields, "node_out");
+    const char *weights_path = field_string(&layer_fields, "weights_path");
+    const char *bias_path = field_string(&layer_fields, "bias_path");
     if (layer_fields.failed)
         return -1;
 
     const json_t *params = json_object_get(obj, "parameters");
     if (params && !json_is_object(params))
-        return fail_at(err, &at, "parameters", "expected an object, got %s", describe(params, found, sizeof found));
+        return config_fail_at(err, &at, "parameters", "expected an object, got %s", json_describe(params, found, sizeof found));
     field_reader param_fields = {params, &at, err, 0};
     read_parameters(&param_fields, &out->layer, d);
     if (param_fields.failed)
@@ -568,10 +298,10 @@ static int check_chain(const parsed_layer *layers, int count, const place *at, f
         if (prev >= 0) {
             const parsed_layer *a = &layers[prev], *b = &layers[i];
             if (a->node_out && !names_link(a->node_out, layers, prev, i))
-                return fail_at(err, at, NULL, "broken chain: layer '%s' has node_out '%s', but the next layer is '%s'",
+                return config_fail_at(err, at, NULL, "broken chain: layer '%s' has node_out '%s', but the next layer is '%s'",
                                a->layer.name, a->node_out, b->layer.name);
             if (b->node_in && !names_back_link(b->node_in, layers, prev, i))
-                return fail_at(err, at, NULL,
+                return config_fail_at(err, at, NULL,
                                "broken chain: layer '%s' has node_in '%s', but the previous layer is '%s'",
                                b->layer.name, b->node_in, a->layer.name);
         }
@@ -588,11 +318,11 @@ static int check_unique_names(const parsed_layer *layers, int count, const fcn_n
         const char *name = layers[i].layer.name;
         for (int j = 0; j < i; j++)
             if (strcmp(name, layers[j].layer.name) == 0)
-                return fail_at(err, at, NULL, "duplicate layer name '%s'", name);
+                return config_fail_at(err, at, NULL, "duplicate layer name '%s'", name);
         for (int p = 0; p < done; p++)
             for (int j = 0; j < net->partitions[p].layer_count; j++)
                 if (strcmp(name, net->partitions[p].layers[j].name) == 0)
-                    return fail_at(err, at, NULL, "duplicate layer name '%s' (also in partition %lld)", name,
+                    return config_fail_at(err, at, NULL, "duplicate layer name '%s' (also in partition %lld)", name,
                                    (long long)net->partitions[p].id);
     }
     return 0;
@@ -602,21 +332,21 @@ static int read_partition_fields(const json_t *obj, place *at, fcn_partition *ou
 {
     char found[64];
     if (!json_is_object(obj))
-        return fail_at(err, at, NULL, "expected an object, got %s", describe(obj, found, sizeof found));
+        return config_fail_at(err, at, NULL, "expected an object, got %s", json_describe(obj, found, sizeof found));
     field_reader r = {obj, at, err, 0};
     /* protobuf leaves out an id of 0; the index is the natural default for the others. */
     out->id = at->partition;
-    get_ranged(&r, "id", 0, FIELD_MAX, &out->id);
+    field_ranged(&r, "id", 0, FIELD_MAX, &out->id);
     if (r.failed)
         return -1;
     at->partition = out->id;
     out->ports = out->batch_size = out->wr_factor = 1;
-    get_int64(&r, "ports", 1, &out->ports);
-    get_int64(&r, "batch_size", 1, &out->batch_size);
-    get_int64(&r, "weights_reloading_factor", 1, &out->wr_factor);
-    const char *wr_layer = get_string(&r, "weights_reloading_layer");
-    const char *input_node = get_string(&r, "input_node");
-    const char *output_node = get_string(&r, "output_node");
+    field_int64(&r, "ports", 1, &out->ports);
+    field_int64(&r, "batch_size", 1, &out->batch_size);
+    field_int64(&r, "weights_reloading_factor", 1, &out->wr_factor);
+    const char *wr_layer = field_string(&r, "weights_reloading_layer");
+    const char *input_node = field_string(&r, "input_node");
+    const char *output_node = field_string(&r, "output_node");
     if (r.failed)
         return -1;
     if ((wr_layer && strcmp(wr_layer, "None") != 0 && copy_optional(wr_layer, &out->wr_layer, at, err)) ||
@@ -673,21 +403,21 @@ static int read_partition(const json_t *obj, int index, const char *source, fcn_
     const json_t *layers = json_object_get(obj, "layers");
     char found[64];
     if (!layers)
-        return fail_at(err, &at, NULL, "missing \"layers\" array");
+        return config_fail_at(err, &at, NULL, "missing \"layers\" array");
     if (!json_is_array(layers))
-        return fail_at(err, &at, "layers", "expected an array, got %s", describe(layers, found, sizeof found));
+        return config_fail_at(err, &at, "layers", "expected an array, got %s", json_describe(layers, found, sizeof found));
     size_t size = json_array_size(layers);
     if (size == 0)
-        return fail_at(err, &at, NULL, "\"layers\" is empty");
+        return config_fail_at(err, &at, NULL, "\"layers\" is empty");
     if (size > INT32_MAX / 2)
-        return fail_at(err, &at, NULL, "too many layers (%zu)", size);
+        return config_fail_at(err, &at, NULL, "too many layers (%zu)", size);
     const int count = (int)size;
 
     parsed_layer *parsed = calloc(size, sizeof *parsed);
     declared_outputs *decl = calloc(size, sizeof *decl);
     *declared = calloc(size, sizeof **declared);
     out->layers = calloc(size, sizeof *out->layers);
-    int rc = parsed && decl && *declared && out->layers ? 0 : fail_at(err, &at, NULL, "out of memory");
+    int rc = parsed && decl && *declared && out->layers ? 0 : config_fail_at(err, &at, NULL, "out of memory");
     for (int i = 0; rc == 0 && i < count; i++)
         rc = read_layer(json_array_get(layers, (size_t)i), i, at, &parsed[i], &decl[i], err);
     if (rc == 0)
@@ -697,7 +427,7 @@ static int read_partition(const json_t *obj, int index, const char *source, fcn_
     if (rc == 0) {
         keep_chain(parsed, decl, count, out, *declared);
         if (out->layer_count == 0)
-            rc = fail_at(err, &at, NULL, "has no layers besides squeeze layers");
+            rc = config_fail_at(err, &at, NULL, "has no layers besides squeeze layers");
     }
     if (rc == 0 && out->wr_layer && !contains_layer(out, out->wr_layer))
         rc = fcn_fail(err, "%s: weights reloading layer '%s' is not in partition %lld", source, out->wr_layer,
@@ -733,7 +463,7 @@ static int check_declared_outputs(const fcn_network *net, declared_outputs *cons
             for (int k = 0; k < 3; k++)
                 if (d->given[k] && d->value[k] != computed[k]) {
                     place at = {source, part->id, part->layers[i].name, -1};
-                    return fail_at(err, &at, output_fields[k], "declared %lld, but the layer computes %lld",
+                    return config_fail_at(err, &at, output_fields[k], "declared %lld, but the layer computes %lld",
                                    (long long)d->value[k], (long long)computed[k]);
                 }
         }
@@ -763,7 +493,7 @@ static fcn_network *read_document(const json_t *root, const char *source, fcn_er
     }
     char found[64];
     if (!json_is_array(list)) {
-        fcn_fail(err, "%s: \"partition\": expected an array, got %s", source, describe(list, found, sizeof found));
+        fcn_fail(err, "%s: \"partition\": expected an array, got %s", source, json_describe(list, found, sizeof found));
         return NULL;
     }
     size_t count = json_array_size(list);

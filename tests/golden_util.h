@@ -192,6 +192,31 @@ static inline void golden_layer_names(const char *where, const char *field,
     golden_record(1, where, field, "ok");
 }
 
+/* Runs `run_case` on every case of every golden configs file; prints pass counts per model and in all. */
+static inline void golden_run_config_cases(const char *test_name, int (*run_case)(const char *, const json_t *))
+{
+    size_t passed = 0, total = 0;
+    for (size_t m = 0; m < GOLDEN_CONFIG_MODEL_COUNT; m++) {
+        const char *model = golden_config_model(m);
+        char path[128];
+        snprintf(path, sizeof path, "data/golden/%s.configs.json", model);
+        json_t *cases = golden_load_cases(path);
+        CHECK(cases != NULL);
+        if (!cases)
+            continue;
+        CHECK(json_array_size(cases) > 0);
+        size_t model_passed = 0, index;
+        json_t *golden_case;
+        json_array_foreach(cases, index, golden_case)
+            model_passed += (size_t)run_case(model, golden_case);
+        printf("%s: %s: %zu of %zu cases pass\n", test_name, model, model_passed, json_array_size(cases));
+        passed += model_passed;
+        total += json_array_size(cases);
+        json_decref(cases);
+    }
+    printf("%s: %zu of %zu cases pass\n", test_name, passed, total);
+}
+
 /* Prints how many off-by-one resources were tolerated, then the check summary. */
 static inline int golden_summary(const char *test_name)
 {

@@ -91,34 +91,8 @@ static int run_case(const char *model, const json_t *golden_case)
     return check_failures == failures_before;
 }
 
-/* Runs every case of one model's file; adds to the pass and case counts. */
-static void run_model(const char *model, size_t *passed, size_t *total)
-{
-    char path[128];
-    snprintf(path, sizeof path, "data/golden/%s.configs.json", model);
-    json_t *cases = golden_load_cases(path);
-    CHECK(cases != NULL);
-    if (!cases)
-        return;
-    CHECK(json_array_size(cases) > 0);
-
-    size_t model_passed = 0;
-    size_t index;
-    json_t *golden_case;
-    json_array_foreach(cases, index, golden_case)
-        model_passed += (size_t)run_case(model, golden_case);
-    printf("test_golden_configs: %s: %zu of %zu cases pass\n", model, model_passed,
-           json_array_size(cases));
-    *passed += model_passed;
-    *total += json_array_size(cases);
-    json_decref(cases);
-}
-
 int main(void)
 {
-    size_t passed = 0, total = 0;
-    for (size_t m = 0; m < GOLDEN_CONFIG_MODEL_COUNT; m++)
-        run_model(golden_config_model(m), &passed, &total);
-    printf("test_golden_configs: %zu of %zu cases pass\n", passed, total);
+    golden_run_config_cases("test_golden_configs", run_case);
     return golden_summary("test_golden_configs");
 }

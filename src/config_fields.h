@@ -1,0 +1,52 @@
+/* Internal: reading typed fields of the configuration's JSON, with messages that say where. */
+#ifndef FCN_CONFIG_FIELDS_H
+#define FCN_CONFIG_FIELDS_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+/* No field may exceed this, so that products of a few fields cannot overflow int64 later on. */
+#define FIELD_MAX INT64_C(2147483647)
+
+/* Where in the document a problem lies; it becomes the message's prefix. */
+typedef struct place {
+    const char *source;
+    int64_t partition; /* its id, or its index until the id is known */
+    const char *layer; /* NULL at partition level */
+    int layer_index;   /* names a layer whose name is not known yet; -1 for none */
+} place;
+
+/*
+ * Reads the fields of one JSON object. The first failure is kept in err and
+ * every later read is skipped, so a run of reads needs one check at its end.
+ */
+typedef struct field_reader {
+    const json_t *object; /* may be NULL: every field is then absent */
+    const place *at;
+    fcn_error *err;
+    int failed;
+} field_reader;
+
+typedef enum { DECIMAL_OK, DECIMAL_INVALID, DECIMAL_RANGE } decimal_status;
+
+/* A decimal integer with an optional sign and nothing else. */
+decimal_status config_parse_decimal(const char *s, int64_t *out);
+/* "SOURCE: partition P[, layer 'L'][, field 'F']: what"; returns -1. */
+int config_fail_at(fcn_error *err, const place *at, const char *field, const char *fmt, ...) FCN_PRINTF(4, 5);
+const char *json_describe(const json_t *value, char *buf, size_t size);
+char *config_strdup(const char *s);
+int config_read_integer(const json_t *value, const place *at, const char *field, int64_t min, int64_t max,
+                        int64_t *out, fcn_error *err);
+int field_ranged(field_reader *r, const char *key, int64_t min, int64_t max, int64_t *out);
+int field_int64(field_reader *r, const char *key, int64_t min, int64_t *out);
+int field_int(field_reader *r, const char *key, int64_t min, int *out);
+void field_require_int64(field_reader *r, const char *key, int64_t min, int64_t *out);
+void field_optional_int64(field_reader *r, const char *key, int64_t min, int64_t *out);
+int field_pair(field_reader *r, const char *key, int64_t min, int64_t out[2]);
+const char *field_string(field_reader *r, const char *key);
+const char *field_node(field_reader *r, const char *key);
+
+#endif
