@@ -93,6 +93,29 @@ static json_t *report(const char *where, const char *path, const json_t *golden_
     return root;
 }
 
+/* The text report on a board: it must run cleanly and show each partition, its bottleneck and the totals. */
+static void check_text_report(const char *where, const char *path, const json_t *golden_case)
+{
+    char command[1024];
+    snprintf(command, sizeof command, "'%s' report '%s' --platform ../examples/platforms/zc706.json", FCN_CLI_PATH,
+             path);
+    int status = -1;
+    char *output = run_command(command, &status);
+    golden_record(output && WIFEXITED(status) && WEXITSTATUS(status) == 0, where, "text report", "`%s` failed",
+                  command);
+    if (!output)
+        return;
+    size_t partitions = json_array_size(json_object_get(json_object_get(golden_case, "config"), "partition"));
+    size_t bottlenecks = 0;
+    for (const char *at = output; (at = strstr(at, "* bottleneck: ")) != NULL; at++)
+        bottlenecks++;
+    golden_record(bottlenecks == partitions, where, "text report", "%zu bottleneck lines for %zu partitions",
+                  bottlenecks, partitions);
+    golden_record(strstr(output, "Network totals") && strstr(output, "resources (used / available)"), where,
+                  "text report", "lacks the totals or the utilisation");
+    free(output);
+}
+
 /* A resource object of the report, as numbers (missing fields read as -1). */
 static fcn_resource report_resource(const json_t *object)
 {
@@ -233,6 +256,7 @@ static int run_case(const char *model, const json_t *golden_case)
     if (!written)
         return 0;
     json_t *got = report(where, path, golden_case);
+    check_text_report(where, path, golden_case);
     unlink(path);
     if (!got)
         return 0;
