@@ -13,6 +13,7 @@
 #ifndef FPGACONVNET_H
 #define FPGACONVNET_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -220,6 +221,35 @@ typedef struct fcn_platform {
 
 /* Reads a platform file, in the optimisers' form or SAMO's. */
 int fcn_platform_read(const char *path, fcn_platform *out, fcn_error *err);
+
+/* ------------------------------------------------------------------ ONNX */
+
+typedef struct fcn_parse_options {
+    int64_t batch_size;  /* every partition's batch size; 0 means 1 */
+    int keep_batch_norm; /* 1: a BatchNormalization after a Conv stays a BATCH_NORM layer instead of being folded */
+} fcn_parse_options;
+
+/*
+ * Parses an ONNX model into its default configuration: one partition, every
+ * folding factor 1, every dimension inferred. Weights are not needed (tensors
+ * stored in external data files are read for their shapes only). `opts` may
+ * be NULL for the defaults. NULL on failure, with the message in err.
+ */
+fcn_network *fcn_onnx_parse(const char *path, const fcn_parse_options *opts, fcn_error *err);
+/* As fcn_onnx_parse, from bytes in memory; `source` names them in messages. */
+fcn_network *fcn_onnx_parse_buffer(const void *data, size_t size, const char *source,
+                                   const fcn_parse_options *opts, fcn_error *err);
+
+/* One operator type of a model: how often it occurs and what the parser makes of it. */
+typedef struct fcn_onnx_op {
+    char op_type[64];
+    int count;
+    int supported;
+    const char *becomes; /* static: "CONVOLUTION", "folded into the Conv", "removed (shape only)", "unsupported" */
+} fcn_onnx_op;
+
+/* The operator types of a model, in order of first appearance; free *ops with free(). */
+int fcn_onnx_list_ops(const char *path, fcn_onnx_op **ops, int *count, fcn_error *err);
 
 /* ----------------------------------------------------------------- report */
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages fpgaconvnet-c needs to build and test; does nothing when all are present.
 set -euo pipefail
-packages=(build-essential cmake pkg-config libjansson-dev clang valgrind)
+packages=(build-essential cmake pkg-config libjansson-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev clang libclang-rt-14-dev
+          valgrind)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
