@@ -144,6 +144,7 @@ typedef struct fcn_partition_figures {
     int64_t id;
     const char *wr_layer; /* borrowed from the partition; NULL for none */
     int64_t batch_size;
+    int64_t ports;
     double interval;
     int64_t pipeline_depth;
     double latency_s;
@@ -250,6 +251,58 @@ typedef struct fcn_onnx_op {
 
 /* The operator types of a model, in order of first appearance; free *ops with free(). */
 int fcn_onnx_list_ops(const char *path, fcn_onnx_op **ops, int *count, fcn_error *err);
+
+/* -------------------------------------------------------------- pictures */
+
+typedef enum fcn_detail {
+    FCN_DETAIL_MODULES, /* each layer a cluster of its module instances per stream */
+    FCN_DETAIL_LAYERS   /* each layer one box */
+} fcn_detail;
+
+/*
+ * Draws evaluated figures with graphviz: partitions as clusters, layers with
+ * their dimensions, folding and latency, shaded by their share of the
+ * interval. The format follows the extension of `path`: .png, .svg, .pdf, .dot.
+ */
+int fcn_visualise(const fcn_network_figures *figures, const char *path, fcn_detail detail, fcn_error *err);
+
+/* ------------------------------------------------------------ validation */
+
+typedef struct fcn_validate_options {
+    double resource_allocation; /* fraction of each resource a partition may use, in (0, 1]; 0 means 1 */
+    const fcn_network *model;   /* the model's default network (fcn_onnx_parse), to check coverage; may be NULL */
+} fcn_validate_options;
+
+/* Everything a configuration violates, one line each. */
+typedef struct fcn_violations {
+    int count;
+    char **messages;
+} fcn_violations;
+
+/*
+ * Checks an evaluated configuration against a platform: each partition's
+ * resources against the allocation, bandwidth, ports and streams, dims that
+ * agree across partitions and, with a model, that the partitions cover the
+ * model's layers exactly once. Lists every violation in `out` (release with
+ * fcn_violations_free). Returns -1 only for bad options or no memory.
+ */
+int fcn_validate(const fcn_network_figures *figures, const fcn_platform *platform, const fcn_validate_options *opts,
+                 fcn_violations *out, fcn_error *err);
+void fcn_violations_free(fcn_violations *violations);
+
+/* ------------------------------------------------------------- schedule */
+
+/* One partition's row of the schedule the hardware flow and runtime use. */
+typedef struct fcn_schedule_row {
+    int64_t partition_id, ports_in, ports_out, input_addr, output_addr;
+    int64_t input_dependence, output_dependence, wr_factor, batch_size;
+    int64_t input_size, output_size, weights_size;
+} fcn_schedule_row;
+
+/* The partitions in execution order; `rows` has figures->partition_count entries. */
+void fcn_schedule(const fcn_network_figures *figures, fcn_schedule_row *rows);
+/* Writes the schedule as CSV: integers, comma-separated, one row per partition, a header row if asked. */
+int fcn_schedule_write(FILE *out, const fcn_schedule_row *rows, int count, int header, fcn_error *err);
 
 /* ----------------------------------------------------------------- report */
 

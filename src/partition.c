@@ -113,6 +113,7 @@ static void partition_start(const fcn_partition *p, const fcn_eval_options *opts
     out->wr_layer = p->wr_layer;
     out->batch_size = opts->batch_size > 0 ? opts->batch_size : p->batch_size;
     out->wr_factor = p->wr_factor;
+    out->ports = p->ports;
 }
 
 void fcn_partition_summary(const fcn_partition *p, const fcn_eval_options *opts, fcn_partition_figures *out)

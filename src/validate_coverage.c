@@ -1,0 +1,151 @@
+/*
+ * That a configuration's partitions, taken in order, hold each layer of the
+ * model exactly once with the model's dimensions. A configuration carries
+ * weights reloading applied (MODEL.md §4.6): from its weights-reloading layer
+ * on, a partition's channels are divided by wr_factor, so they are multiplied
+ * back before comparing.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "validate.h"
+
+typedef struct layer_list {
+    int count;
+    fcn_layer *layers;  /* shallow copies, as the model sees them */
+    int64_t *partition; /* the id of the partition each comes from */
+} layer_list;
+
+static void append_layers(int64_t id, const fcn_layer *layers, int count, const char *wr_layer, int64_t wr_factor,
+                          layer_list *list)
+{
+    int reloaded = 0;
+    for (int i = 0; i < count; i++) {
+        fcn_layer l = layers[i];
+        if (l.type == FCN_SQUEEZE)
+            continue;
+        if (reloaded)
+            l.channels *= wr_factor;
+        if (wr_layer && strcmp(l.name, wr_layer) == 0) {
+            l.filters *= wr_factor;
+            reloaded = 1;
+        }
+        list->partition[list->count] = id;
+        list->layers[list->count++] = l;
+    }
+}
+
+static int allocate(layer_list *list, size_t total)
+{
+    *list = (layer_list){0};
+    list->layers = malloc((total + 1) * sizeof *list->layers);
+    list->partition = malloc((total + 1) * sizeof *list->partition);
+    return list->layers && list->partition ? 0 : -1;
+}
+
+/* The configuration's layers from its evaluated chains, weights reloading undone. */
+static int configuration_layers(const fcn_network_figures *figures, layer_list *list)
+{
+    size_t total = 0;
+    for (int p = 0; p < figures->partition_count; p++)
+        total += (size_t)figures->partitions[p].layer_count;
+    if (allocate(list, total))
+        return -1;
+    for (int p = 0; p < figures->partition_count; p++) {
+        const fcn_partition_figures *f = &figures->partitions[p];
+        append_layers(f->id, f->layers, f->layer_count, f->wr_layer, f->wr_factor, list);
+    }
+    return 0;
+}
+
+static int model_layers(const fcn_network *model, layer_list *list)
+{
+    size_t total = 0;
+    for (int p = 0; p < model->partition_count; p++)
+        total += (size_t)model->partitions[p].layer_count;
+    if (allocate(list, total))
+        return -1;
+    for (int p = 0; p < model->partition_count; p++) {
+        const fcn_partition *part = &model->partitions[p];
+        append_layers(part->id, part->layers, part->layer_count, NULL, 1, list);
+    }
+    return 0;
+}
+
+static void release(layer_list *list)
+{
+    free(list->layers);
+    free(list->partition);
+}
+
+/* The first field in which a configuration layer differs from the model's, or NULL; values in *got, *want. */
+static const char *difference(const fcn_layer *a, const fcn_layer *b, int64_t *got, int64_t *want)
+{
+#define SAME(field, label)                                                                                     \
+    if (a->field != b->field) {                                                                                \
+        *got = a->field;                                                                                       \
+        *want = b->field;                                                                                      \
+        return label;                                                                                          \
+    }
+    SAME(rows, "rows_in")
+    SAME(cols, "cols_in")
+    SAME(channels, "channels_in")
+    if (a->type == FCN_CONVOLUTION || a->type == FCN_INNER_PRODUCT) {
+        SAME(filters, "filters")
+    }
+    if (a->type == FCN_CONVOLUTION || a->type == FCN_POOLING) {
+        SAME(kernel[0], "kernel_size[0]")
+        SAME(kernel[1], "kernel_size[1]")
+        SAME(stride[0], "stride[0]")
+        SAME(stride[1], "stride[1]")
+        SAME(pad_top, "pad_top")
+        SAME(pad_right, "pad_right")
+        SAME(pad_bottom, "pad_bottom")
+        SAME(pad_left, "pad_left")
+    }
+    if (a->type == FCN_CONVOLUTION) {
+        SAME(groups, "groups")
+    }
+#undef SAME
+    return NULL;
+}
+
+static int compare(const layer_list *config, const layer_list *model, fcn_violations *v)
+{
+    const int common = config->count < model->count ? config->count : model->count;
+    for (int i = 0; i < common; i++) {
+        const fcn_layer *c = &config->layers[i], *m = &model->layers[i];
+        long long partition = (long long)config->partition[i];
+        if (c->type != m->type) {
+            if (violation_add(v, "partition %lld: layer '%s' is a %s where the model's layer %d '%s' is a %s",
+                              partition, c->name, fcn_layer_type_name(c->type), i + 1, m->name,
+                              fcn_layer_type_name(m->type)))
+                return -1;
+            continue;
+        }
+        int64_t got, want;
+        const char *field = difference(c, m, &got, &want);
+        if (field && violation_add(v, "partition %lld: layer '%s' has %s %lld where the model's layer %d '%s' has %lld",
+                                   partition, c->name, field, (long long)got, i + 1, m->name, (long long)want))
+            return -1;
+    }
+    for (int i = common; i < model->count; i++)
+        if (violation_add(v, "the model's layer %d '%s' (%s) is not in any partition", i + 1, model->layers[i].name,
+                          fcn_layer_type_name(model->layers[i].type)))
+            return -1;
+    for (int i = common; i < config->count; i++)
+        if (violation_add(v, "partition %lld: layer '%s' is beyond the model's %d layers",
+                          (long long)config->partition[i], config->layers[i].name, model->count))
+            return -1;
+    return 0;
+}
+
+int validate_coverage(const fcn_network_figures *figures, const fcn_network *model, fcn_violations *v)
+{
+    layer_list config = {0}, reference = {0};
+    int failed = configuration_layers(figures, &config) || model_layers(model, &reference) ||
+                 compare(&config, &reference, v);
+    release(&config);
+    release(&reference);
+    return failed ? -1 : 0;
+}
