@@ -5,8 +5,10 @@
 #include "fpgaconvnet.h"
 
 int report_write_text(FILE *out, const fcn_network_figures *figures, const fcn_platform *platform,
+                      const fcn_violations *violations,
                       fcn_error *err);
 int report_write_json(FILE *out, const fcn_network_figures *figures, const fcn_platform *platform,
+                      const fcn_violations *violations,
                       fcn_error *err);
 
 /* used / available as a percentage, or a negative number when nothing is available to compare with. */

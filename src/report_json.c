@@ -197,12 +197,25 @@ static json_t *platform_json(builder *b, const fcn_platform *platform)
     return object;
 }
 
-static json_t *report_json(builder *b, const fcn_network_figures *figures, const fcn_platform *platform)
+static json_t *violations_json(builder *b, const fcn_violations *violations)
+{
+    json_t *list = json_array();
+    for (int i = 0; i < violations->count; i++)
+        append(b, list, string_or_null(violations->messages[i]));
+    return list;
+}
+
+static json_t *report_json(builder *b, const fcn_network_figures *figures, const fcn_platform *platform,
+                           const fcn_violations *violations)
 {
     json_t *root = json_object();
     put(b, root, "network", network_json(b, figures, platform));
     if (platform)
         put(b, root, "platform", platform_json(b, platform));
+    if (violations) {
+        put(b, root, "fits", json_boolean(violations->count == 0));
+        put(b, root, "violations", violations_json(b, violations));
+    }
     json_t *partitions = json_array();
     for (int i = 0; i < figures->partition_count && figures->partitions; i++)
         append(b, partitions, partition_json(b, &figures->partitions[i], platform));
@@ -211,10 +224,10 @@ static json_t *report_json(builder *b, const fcn_network_figures *figures, const
 }
 
 int report_write_json(FILE *out, const fcn_network_figures *figures, const fcn_platform *platform,
-                      fcn_error *err)
+                      const fcn_violations *violations, fcn_error *err)
 {
     builder b = {0};
-    json_t *root = report_json(&b, figures, platform);
+    json_t *root = report_json(&b, figures, platform, violations);
     if (b.failed || !root) {
         json_decref(root);
         return fcn_fail(err, "out of memory building the JSON report");

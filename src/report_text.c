@@ -526,10 +526,26 @@ static int print_totals(FILE *out, const fcn_network_figures *n, const fcn_platf
     return 0;
 }
 
+/* Whether the configuration fits the board, first thing after the headline, with every reason it does not. */
+static void print_fit(FILE *out, const fcn_platform *platform, const fcn_violations *violations)
+{
+    const char *board = platform->name[0] ? platform->name : "the platform";
+    if (violations->count == 0) {
+        key_value(out, "", "fits", "yes, on %s", board);
+        return;
+    }
+    key_value(out, "", "fits", "NO: %d violation%s on %s", violations->count, violations->count == 1 ? "" : "s",
+              board);
+    for (int i = 0; i < violations->count; i++)
+        fprintf(out, "  ! %s\n", violations->messages[i]);
+}
+
 int report_write_text(FILE *out, const fcn_network_figures *figures, const fcn_platform *platform,
-                      fcn_error *err)
+                      const fcn_violations *violations, fcn_error *err)
 {
     print_headline(out, figures, platform);
+    if (platform && violations)
+        print_fit(out, platform, violations);
     for (int i = 0; i < figures->partition_count; i++)
         if (print_partition(out, &figures->partitions[i], platform))
             return fcn_fail(err, "out of memory writing the report");
@@ -548,13 +564,15 @@ int fcn_report_write(FILE *out, fcn_report_format format, const fcn_network_figu
     if (figures->partition_count > 0 && !figures->partitions)
         return fcn_fail(err, "the figures have %d partitions but no partition figures",
                         figures->partition_count);
-    int failed;
-    if (format == FCN_REPORT_TEXT)
-        failed = report_write_text(out, figures, platform, err);
-    else if (format == FCN_REPORT_JSON)
-        failed = report_write_json(out, figures, platform, err);
-    else
+    if (format != FCN_REPORT_TEXT && format != FCN_REPORT_JSON)
         return fcn_fail(err, "unknown report format %d", (int)format);
+    fcn_violations violations = {0};
+    if (platform && fcn_validate(figures, platform, NULL, &violations, err))
+        return -1;
+    const fcn_violations *found = platform ? &violations : NULL;
+    int failed = format == FCN_REPORT_TEXT ? report_write_text(out, figures, platform, found, err)
+                                           : report_write_json(out, figures, platform, found, err);
+    fcn_violations_free(&violations);
     if (failed)
         return -1;
     errno = 0;

@@ -103,8 +103,11 @@ static void test_coverage(void)
     /* The model as one partition without weights reloading: undo what the configuration applied. */
     model->partitions[2].layers[0].filters *= 10;     /* fc1, reloaded x10 */
     model->partitions[3].layers[3].filters *= 5;      /* logits, reloaded x5 */
-    for (int p = 0; p < model->partition_count; p++)
-        model->partitions[p].wr_factor = 1, model->partitions[p].wr_layer = NULL;
+    for (int p = 0; p < model->partition_count; p++) {
+        model->partitions[p].wr_factor = 1;
+        free(model->partitions[p].wr_layer);
+        model->partitions[p].wr_layer = NULL;
+    }
     fcn_platform board = zedboard();
     fcn_validate_options o = {.model = model};
     fcn_violations v = validate(net, &board, &o);
