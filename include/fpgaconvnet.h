@@ -90,9 +90,16 @@ typedef struct fcn_module_figures {
     const char *name; /* "sliding_window", "fork", "conv", ... (static) */
     int64_t rows_in, cols_in, channels_in, rows_out, cols_out, channels_out;
     double rate_in, rate_out;
-    int64_t latency, pipeline_depth;
+    int64_t pipeline_depth;
     fcn_resource resource; /* one instance */
 } fcn_module_figures;
+
+/*
+ * A module instance's latency in cycles: the larger of the cycles to consume
+ * its input and to produce its output. Derived on demand (only reports need
+ * it), which keeps two divisions per module out of every evaluation.
+ */
+int64_t fcn_module_latency(const fcn_module_figures *module);
 
 typedef struct fcn_layer_figures {
     int64_t rows_out, cols_out, channels_out;
@@ -194,6 +201,13 @@ void fcn_network_figures_free(fcn_network_figures *figures);
  */
 void fcn_partition_summary(const fcn_partition *part, const fcn_eval_options *opts,
                            fcn_partition_figures *out);
+/*
+ * The same, from figures the caller keeps: layer_figures[i] must be
+ * fcn_layer_evaluate(&part->layers[i]). A search that changes one layer
+ * re-evaluates that layer alone, then calls this: only squeezes and sums.
+ */
+void fcn_partition_summary_cached(const fcn_partition *part, const fcn_layer_figures *layer_figures,
+                                  const fcn_eval_options *opts, fcn_partition_figures *out);
 
 /* -------------------------------------------------------- configuration */
 

@@ -36,11 +36,11 @@ static void module_start(fcn_module_figures *m, const char *name, int64_t rows, 
 }
 
 /* The larger of the cycles to consume the input and to produce the output, each truncated. */
-static void module_finish(fcn_module_figures *m)
+int64_t fcn_module_latency(const fcn_module_figures *m)
 {
     int64_t in = (int64_t)((double)(m->rows_in * m->cols_in * m->channels_in) / m->rate_in);
     int64_t out = (int64_t)((double)(m->rows_out * m->cols_out * m->channels_out) / m->rate_out);
-    m->latency = in > out ? in : out;
+    return in > out ? in : out;
 }
 
 void module_sliding_window(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels,
@@ -56,26 +56,22 @@ void module_sliding_window(fcn_module_figures *m, int64_t rows, int64_t cols, in
 
     const double u[] = {
         (double)(dw * k0 * k1),
-        (double)(k0 * (k1 - 1)) * (dw + floor(fcn_log2((double)channels))),
-        (double)(k1 - 1) * (dw + floor(fcn_log2((double)(channels * cols)))),
+        (double)(k0 * (k1 - 1)) * (dw + fcn_floor_log2(channels)),
+        (double)(k1 - 1) * (dw + fcn_floor_log2(channels * cols)),
         (double)(k0 * (k1 - 1)),
         (double)(k1 - 1),
     };
-    m->resource.lut = linear_model(u, sliding_window_lut, COUNT(u));
-    m->resource.ff = linear_model(u, sliding_window_ff, COUNT(u));
+    linear_lut_ff(&m->resource, u, COUNT(u), sliding_window_lut, sliding_window_ff);
     m->resource.bram = (k0 - 1) * fcn_bram_stream(padded_cols * channels + 1, dw) +
                        k0 * (k1 - 1) * fcn_bram_stream(channels + 1, dw);
-    module_finish(m);
 }
 
 void module_fork(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int dw)
 {
     (void)dw;
     module_start(m, "fork", rows, cols, channels);
-    const double u[] = {ceil(fcn_log2((double)(channels * rows * cols)))};
-    m->resource.lut = linear_model(u, fork_lut, COUNT(u));
-    m->resource.ff = linear_model(u, fork_ff, COUNT(u));
-    module_finish(m);
+    const double u[] = {fcn_ceil_log2(channels * rows * cols)};
+    linear_lut_ff(&m->resource, u, COUNT(u), fork_lut, fork_ff);
 }
 
 void module_conv(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t filters,
@@ -88,17 +84,14 @@ void module_conv(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t chan
     m->rate_out = (double)fine / (double)window;
     m->pipeline_depth = fine;
     const double u[] = {fcn_log2((double)filters), fcn_log2((double)(cols * rows)), fcn_log2((double)channels)};
-    m->resource.lut = linear_model(u, conv_lut, COUNT(u));
-    m->resource.ff = linear_model(u, conv_ff, COUNT(u));
+    linear_lut_ff(&m->resource, u, COUNT(u), conv_lut, conv_ff);
     m->resource.dsp = fine * fcn_dsp_mult(weight_width, dw);
-    module_finish(m);
 }
 
 /* Accum's figures from its parameter vector, shared with Bias, which reuses Accum's coefficients. */
 static void accum_like_resources(fcn_module_figures *m, const double u[6])
 {
-    m->resource.lut = linear_model(u, accum_lut, 6);
-    m->resource.ff = linear_model(u, accum_ff, 6);
+    linear_lut_ff(&m->resource, u, 6, accum_lut, accum_ff);
 }
 
 void module_accum(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t filters,
@@ -113,7 +106,6 @@ void module_accum(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t cha
     accum_like_resources(m, u);
     m->resource.dsp = linear_model(u, accum_dsp, COUNT(u));
     m->resource.bram = fcn_bram_memory(filters / groups, acc_dw);
-    module_finish(m);
 }
 
 void module_glue(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t filters,
@@ -122,9 +114,7 @@ void module_glue(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t chan
     module_start(m, "glue", rows, cols, filters);
     const double u[] = {(double)cols, (double)rows, (double)channels, dw, acc_width,
                         (double)filters, (double)coarse_in, (double)coarse_out};
-    m->resource.lut = linear_model(u, glue_lut, COUNT(u));
-    m->resource.ff = linear_model(u, glue_ff, COUNT(u));
-    module_finish(m);
+    linear_lut_ff(&m->resource, u, COUNT(u), glue_lut, glue_ff);
 }
 
 void module_bias(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t filters,
@@ -135,7 +125,6 @@ void module_bias(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t chan
     const double u[] = {(double)filters, 1, dw, (double)cols, (double)rows, 1};
     accum_like_resources(m, u);
     m->resource.dsp = fcn_dsp_mult(biases_width, dw);
-    module_finish(m);
 }
 
 void module_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, const int64_t kernel[2],
@@ -143,29 +132,23 @@ void module_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t chan
 {
     module_start(m, "pool", rows, cols, channels);
     const double u[] = {(double)kernel[0], (double)kernel[1], (double)cols, (double)rows, (double)channels, dw};
-    m->resource.lut = linear_model(u, pool_lut, COUNT(u));
-    m->resource.ff = linear_model(u, pool_ff, COUNT(u));
-    module_finish(m);
+    linear_lut_ff(&m->resource, u, COUNT(u), pool_lut, pool_ff);
 }
 
 void module_relu(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int dw)
 {
     module_start(m, "relu", rows, cols, channels);
-    const double u[] = {dw, ceil(fcn_log2((double)(channels * rows * cols)))};
-    m->resource.lut = linear_model(u, relu_lut, COUNT(u));
-    m->resource.ff = linear_model(u, relu_ff, COUNT(u));
-    module_finish(m);
+    const double u[] = {dw, fcn_ceil_log2(channels * rows * cols)};
+    linear_lut_ff(&m->resource, u, COUNT(u), relu_lut, relu_ff);
 }
 
 void module_batch_norm(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels)
 {
     module_start(m, "batch_norm", rows, cols, channels);
     m->resource.dsp = 1;
-    module_finish(m);
 }
 
 void module_squeeze(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels)
 {
     module_start(m, "squeeze", rows, cols, channels);
-    module_finish(m);
 }

@@ -59,38 +59,47 @@ static void sink_add_squeeze(chain_sink *s, int64_t rows, int64_t cols, int64_t 
     sink_add(s, &squeeze, &f);
 }
 
-static void partition_walk(const fcn_partition *p, const fcn_eval_options *opts, chain_sink *s)
+/* `cached`, when given, holds the figures of p->layers[i] at [i], so no layer is evaluated again. */
+static void partition_walk(const fcn_partition *p, const fcn_eval_options *opts, const fcn_layer_figures *cached,
+                           chain_sink *s)
 {
     fcn_partition_figures *out = s->out;
     const int64_t max_streams = p->ports * (PORT_WIDTH / PARTITION_DATA_WIDTH);
-    fcn_layer_figures f, prev = {0};
-    int seen = 0;
+    /* Two buffers taken in turn keep the previous layer's figures while the next is evaluated. */
+    fcn_layer_figures buffers[2];
+    const fcn_layer_figures *prev = NULL;
+    int evaluated = 0;
 
     for (int i = 0; i < p->layer_count; i++) {
         const fcn_layer *l = &p->layers[i];
         if (l->type == FCN_SQUEEZE)
             continue; /* auxiliary: re-derived below */
-        fcn_layer_evaluate(l, &f);
-        if (!seen) {
-            out->streams_in = largest_factor_at_most(l->channels, f.streams_in < max_streams ? f.streams_in : max_streams);
-            out->workload_in = f.workload_in;
-            if (out->streams_in != f.streams_in)
-                sink_add_squeeze(s, l->rows, l->cols, l->channels, out->streams_in, f.streams_in);
-        } else if (prev.streams_out != f.streams_in) {
-            sink_add_squeeze(s, prev.rows_out, prev.cols_out, prev.channels_out, prev.streams_out, f.streams_in);
+        const fcn_layer_figures *f = cached ? &cached[i] : NULL;
+        if (!cached) {
+            fcn_layer_figures *slot = &buffers[evaluated++ & 1];
+            fcn_layer_evaluate(l, slot);
+            f = slot;
+        }
+        if (!prev) {
+            out->streams_in = largest_factor_at_most(l->channels, f->streams_in < max_streams ? f->streams_in : max_streams);
+            out->workload_in = f->workload_in;
+            if (out->streams_in != f->streams_in)
+                sink_add_squeeze(s, l->rows, l->cols, l->channels, out->streams_in, f->streams_in);
+        } else if (prev->streams_out != f->streams_in) {
+            sink_add_squeeze(s, prev->rows_out, prev->cols_out, prev->channels_out, prev->streams_out,
+                             f->streams_in);
         }
         if (p->wr_layer && l->name && strcmp(l->name, p->wr_layer) == 0)
-            out->size_wr = f.weights;
-        sink_add(s, l, &f);
+            out->size_wr = f->weights;
+        sink_add(s, l, f);
         prev = f;
-        seen = 1;
     }
-    if (seen) {
+    if (prev) {
         out->streams_out = largest_factor_at_most(
-            prev.channels_out, prev.streams_out < max_streams ? prev.streams_out : max_streams);
-        out->workload_out = prev.workload_out;
-        if (out->streams_out != prev.streams_out)
-            sink_add_squeeze(s, prev.rows_out, prev.cols_out, prev.channels_out, prev.streams_out,
+            prev->channels_out, prev->streams_out < max_streams ? prev->streams_out : max_streams);
+        out->workload_out = prev->workload_out;
+        if (out->streams_out != prev->streams_out)
+            sink_add_squeeze(s, prev->rows_out, prev->cols_out, prev->channels_out, prev->streams_out,
                              out->streams_out);
     }
     out->layer_count = s->count;
@@ -120,7 +129,15 @@ void fcn_partition_summary(const fcn_partition *p, const fcn_eval_options *opts,
 {
     partition_start(p, opts, out);
     chain_sink sink = {.out = out};
-    partition_walk(p, opts, &sink);
+    partition_walk(p, opts, NULL, &sink);
+}
+
+void fcn_partition_summary_cached(const fcn_partition *p, const fcn_layer_figures *layer_figures,
+                                  const fcn_eval_options *opts, fcn_partition_figures *out)
+{
+    partition_start(p, opts, out);
+    chain_sink sink = {.out = out};
+    partition_walk(p, opts, layer_figures, &sink);
 }
 
 static char *join_names(const char *a, const char *middle, const char *b)
@@ -165,7 +182,7 @@ int partition_evaluate(const fcn_partition *p, const fcn_eval_options *opts, fcn
     out->figures = sink.figures;
     if (!sink.chain || !sink.figures)
         return -1;
-    partition_walk(p, opts, &sink);
+    partition_walk(p, opts, NULL, &sink);
     return name_squeezes(out);
 }
 

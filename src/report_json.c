@@ -92,7 +92,7 @@ static json_t *module_json(builder *b, const fcn_module_figures *m)
     put(b, object, "channels_out", json_integer(m->channels_out));
     put(b, object, "rate_in", real(m->rate_in));
     put(b, object, "rate_out", real(m->rate_out));
-    put(b, object, "latency", json_integer(m->latency));
+    put(b, object, "latency", json_integer(fcn_module_latency(m)));
     put(b, object, "pipeline_depth", json_integer(m->pipeline_depth));
     put(b, object, "resource", resource_json(b, &m->resource));
     return object;

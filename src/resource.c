@@ -50,6 +50,52 @@ double fcn_log2(double x)
     return log(x) / log(2.0);
 }
 
+/*
+ * floor and ceil of fcn_log2 for a positive integer, without a logarithm.
+ * Below 2^40 and away from powers of two, log(x)/log(2) is further from an
+ * integer than its rounding error, so the integer answer is the reference's
+ * (from 2^48 on, 2^k - 1 already rounds to k); at a power of two, and for
+ * large x, the reference's own form decides.
+ */
+static int integer_path(int64_t x) { return x > 0 && x < ((int64_t)1 << 40) && (x & (x - 1)) != 0; }
+
+static int64_t floor_log2_exact(int64_t x)
+{
+#if defined(__GNUC__)
+    return 63 - __builtin_clzll((unsigned long long)x);
+#else
+    int64_t k = 0;
+    while (x >>= 1)
+        k++;
+    return k;
+#endif
+}
+
+double fcn_floor_log2(int64_t x)
+{
+    if (!integer_path(x))
+        return floor(fcn_log2((double)x));
+    return (double)floor_log2_exact(x);
+}
+
+double fcn_ceil_log2(int64_t x)
+{
+    if (!integer_path(x))
+        return ceil(fcn_log2((double)x));
+    return (double)(floor_log2_exact(x) + 1);
+}
+
+void linear_lut_ff(fcn_resource *r, const double *utilisation, int n, const double *lut, const double *ff)
+{
+    double lut_sum = 0.0, ff_sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        lut_sum += utilisation[i] * lut[i];
+        ff_sum += utilisation[i] * ff[i];
+    }
+    r->lut = (int64_t)lut_sum;
+    r->ff = (int64_t)ff_sum;
+}
+
 int64_t linear_model(const double *utilisation, const double *coefficients, int n)
 {
     double sum = 0.0;

@@ -6,9 +6,14 @@
 
 /* The reference's log2: log(x)/log(2.0) in double precision (MODEL.md, notation). */
 double fcn_log2(double x);
+/* floor(fcn_log2(x)) and ceil(fcn_log2(x)) for an integer x, the same figures, faster. */
+double fcn_floor_log2(int64_t x);
+double fcn_ceil_log2(int64_t x);
 
 /* int(dot(u, c)): a linear resource model fitted to synthesis results, truncated toward zero. */
 int64_t linear_model(const double *utilisation, const double *coefficients, int n);
+/* LUT and FF from their linear models over the same utilisation vector, in one pass. */
+void linear_lut_ff(fcn_resource *r, const double *utilisation, int n, const double *lut, const double *ff);
 
 static inline void resource_add_scaled(fcn_resource *sum, const fcn_resource *r, int64_t times)
 {

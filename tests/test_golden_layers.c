@@ -148,7 +148,7 @@ static void compare_module(const char *where, const char *module_name,
                json_object_get(want, "channels_out"));
     golden_real(where, MODULE_FIELD("rate_in"), got->rate_in, json_object_get(want, "rate_in"));
     golden_real(where, MODULE_FIELD("rate_out"), got->rate_out, json_object_get(want, "rate_out"));
-    golden_int(where, MODULE_FIELD("latency"), got->latency, json_object_get(want, "latency"));
+    golden_int(where, MODULE_FIELD("latency"), fcn_module_latency(got), json_object_get(want, "latency"));
     golden_int(where, MODULE_FIELD("pipeline_depth"), got->pipeline_depth,
                json_object_get(want, "pipeline_depth"));
     golden_resource(where, MODULE_FIELD("resource"), got->resource,

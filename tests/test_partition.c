@@ -107,6 +107,23 @@ static void test_partition_by_hand(void)
     CHECK_INT(s.layer_count, 6);
     CHECK(s.layers == NULL);
 
+    /* From figures kept by the caller: the same, and a changed layer counts once re-evaluated. */
+    fcn_layer_figures kept[3];
+    for (int i = 0; i < 3; i++)
+        fcn_layer_evaluate(&layers[i], &kept[i]);
+    fcn_partition_figures c;
+    fcn_partition_summary_cached(&parts[0], kept, &opts, &c);
+    CHECK_NEAR(c.latency_s, p->latency_s, 1e-15);
+    CHECK_INT(c.resource.lut, p->resource.lut);
+    layers[0].coarse_out = 8;
+    fcn_layer_evaluate(&layers[0], &kept[0]);
+    fcn_partition_summary_cached(&parts[0], kept, &opts, &c);
+    fcn_partition_summary(&parts[0], &opts, &s);
+    CHECK_NEAR(c.interval, s.interval, 1e-15);
+    CHECK_INT(c.resource.dsp, s.resource.dsp);
+    CHECK(c.interval < p->interval);
+    layers[0].coarse_out = 4;
+
     /* A batch size given to the evaluation overrides every partition's. */
     opts.batch_size = 10;
     fcn_network_figures g;

@@ -2,6 +2,7 @@
 #include "check.h"
 #include "fpgaconvnet.h"
 #include "modules.h"
+#include "resource.h"
 
 static void test_bram_memory(void)
 {
@@ -39,6 +40,24 @@ static void test_dsp_mult(void)
     CHECK_INT(fcn_dsp_mult(48, 48), 2);
 }
 
+/* The integer paths agree with the reference's floor/ceil of log(x)/log(2) everywhere we can check. */
+static void test_log2(void)
+{
+    int disagreements = 0;
+    for (int64_t x = 1; x < (1 << 20); x++)
+        disagreements += fcn_floor_log2(x) != floor(fcn_log2((double)x)) || fcn_ceil_log2(x) != ceil(fcn_log2((double)x));
+    for (int k = 20; k < 53; k++)
+        for (int64_t d = -2; d <= 2; d++) {
+            const int64_t x = ((int64_t)1 << k) + d;
+            disagreements += fcn_floor_log2(x) != floor(fcn_log2((double)x)) ||
+                             fcn_ceil_log2(x) != ceil(fcn_log2((double)x));
+        }
+    CHECK_INT(disagreements, 0);
+    CHECK_INT((int64_t)fcn_ceil_log2(48), 6);
+    CHECK_INT((int64_t)fcn_floor_log2(48), 5);
+    CHECK_INT((int64_t)fcn_ceil_log2(1), 0);
+}
+
 static void check_resource(const fcn_module_figures *m, int64_t lut, int64_t ff, int64_t dsp, int64_t bram)
 {
     CHECK_INT(m->resource.lut, lut);
@@ -57,7 +76,7 @@ static void test_sliding_window(void)
     CHECK_INT(m.cols_out, 5);
     CHECK_NEAR(m.rate_out, 1.0, 1e-12);
     CHECK_INT(m.pipeline_depth, (5 + 2) * 2 * 2 + 2 * 3 * 2);
-    CHECK_INT(m.latency, 50);
+    CHECK_INT(fcn_module_latency(&m), 50);
     /* u = [144, 102, 38, 6, 2]: LUT 785.18, FF 860.73; BRAM 2 line buffers of 15 words + 6 of 3 words. */
     check_resource(&m, 785, 860, 0, 8);
 
@@ -75,7 +94,7 @@ static void test_fork_conv_accum(void)
     fcn_module_figures m;
     module_fork(&m, 4, 4, 3, 16);
     check_resource(&m, 4, 8, 0, 0); /* u = [ceil(log2 48) = 6] */
-    CHECK_INT(m.latency, 48);
+    CHECK_INT(fcn_module_latency(&m), 48);
 
     const int64_t k[2] = {3, 3};
     module_conv(&m, 4, 4, 2, 8, 3, k, 1, 16, 16);
@@ -83,7 +102,7 @@ static void test_fork_conv_accum(void)
     CHECK_NEAR(m.rate_in, 1.0 / 24.0, 1e-12);
     CHECK_NEAR(m.rate_out, 1.0 / 3.0, 1e-12);
     CHECK_INT(m.pipeline_depth, 3);
-    CHECK_INT(m.latency, 768);
+    CHECK_INT(fcn_module_latency(&m), 768);
     check_resource(&m, 1960, 2635, 3, 0); /* u = [3, 4, 1] */
 
     module_accum(&m, 4, 4, 2, 8, 1, 32);
@@ -91,7 +110,7 @@ static void test_fork_conv_accum(void)
     CHECK_INT(m.channels_out, 8);
     CHECK_NEAR(m.rate_out, 0.5, 1e-12);
     CHECK_INT(m.pipeline_depth, 16);
-    CHECK_INT(m.latency, 256);
+    CHECK_INT(fcn_module_latency(&m), 256);
     check_resource(&m, 258, 308, 0, 1); /* u = [8, 1, 32, 4, 4, 2]; 8 words of 32 bits */
 }
 
@@ -100,7 +119,7 @@ static void test_glue_bias_pool_relu(void)
     fcn_module_figures m;
     module_glue(&m, 2, 2, 1, 16, 4, 2, 32, 16);
     CHECK_INT(m.channels_in, 16);
-    CHECK_INT(m.latency, 64);
+    CHECK_INT(fcn_module_latency(&m), 64);
     check_resource(&m, 2935, 2595, 0, 0);
 
     module_bias(&m, 2, 2, 1, 16, 16, 16);
@@ -118,7 +137,7 @@ static void test_glue_bias_pool_relu(void)
     check_resource(&m, 0, 0, 1, 0);
     module_squeeze(&m, 8, 8, 4);
     check_resource(&m, 0, 0, 0, 0);
-    CHECK_INT(m.latency, 256);
+    CHECK_INT(fcn_module_latency(&m), 256);
 }
 
 int main(void)
@@ -126,6 +145,7 @@ int main(void)
     test_bram_memory();
     test_bram_stream();
     test_dsp_mult();
+    test_log2();
     test_sliding_window();
     test_fork_conv_accum();
     test_glue_bias_pool_relu();
