@@ -1,0 +1,130 @@
+/*
+ * Internal: an ONNX graph indexed for the parser. Tensors and nodes refer to
+ * each other by index; every string is borrowed from the unpacked ModelProto,
+ * which must outlive the graph.
+ *
+ * Stages (src/onnx_parse.c runs them in order): onnx_graph_build (index,
+ * producers, consumers, constants, the network input), onnx_graph_sort
+ * (topological order, cycles), onnx_classify (what each node becomes),
+ * onnx_infer_shapes (dims, checks, layer parameters), onnx_build_network.
+ */
+#ifndef FCN_ONNX_GRAPH_H
+#define FCN_ONNX_GRAPH_H
+
+#include "fpgaconvnet.h"
+#include "onnx.pb-c.h"
+
+#define ONNX_MAX_RANK 8
+/* Dims beyond this are corrupt (and would overflow the products the model takes). */
+#define ONNX_MAX_DIM ((int64_t)1 << 40)
+
+typedef struct onnx_shape {
+    int rank;
+    int64_t dims[ONNX_MAX_RANK];
+} onnx_shape;
+
+/* A constant's values come from a TensorProto, or from a Constant's value_int(s)/value_float(s). */
+typedef struct onnx_constant {
+    const Onnx__TensorProto *tensor;
+    const int64_t *ints;   /* value_int / value_ints */
+    size_t count;          /* for ints and floats */
+    int rank;              /* for ints and floats: 0 (scalar) or 1 */
+    int is_float;          /* value_float / value_floats: no integer values */
+} onnx_constant;
+
+typedef struct onnx_tensor {
+    const char *name;
+    int producer;        /* node index; -1 for a graph input or initializer */
+    int is_constant;     /* an initializer or a Constant node's output */
+    onnx_constant constant;
+    const char *origin;  /* a constant's initializer (or Constant output), through Identity and Cast */
+    const Onnx__ValueInfoProto *info; /* graph input, output or value_info, if any */
+    int first_consumer;  /* index into graph->consumers; consumer_count entries */
+    int consumer_count;
+    int has_shape;
+    onnx_shape shape;    /* batch dimension set to 1 */
+    int64_t rows, cols, channels; /* the dims the hardware streams, for data tensors */
+    int on_path;         /* derived from the network input */
+} onnx_tensor;
+
+typedef enum onnx_role {
+    ONNX_ROLE_UNSUPPORTED,
+    ONNX_ROLE_LAYER,       /* becomes one hardware layer */
+    ONNX_ROLE_FOLDED_BN,   /* a BatchNormalization folded into the Conv before it */
+    ONNX_ROLE_BIAS_ADD,    /* an Add of a constant after a MatMul: the inner product's bias */
+    ONNX_ROLE_SHAPE_ONLY,  /* removed: reshapes, casts, identities */
+    ONNX_ROLE_TAIL,        /* Softmax / LRN at the end: removed */
+    ONNX_ROLE_CONSTANT     /* a Constant node: provides a tensor */
+} onnx_role;
+
+/* What shape inference derives for a node that becomes (part of) a layer. */
+typedef struct onnx_layer_params {
+    fcn_layer_type type;
+    int64_t kernel[2], stride[2];
+    int64_t pad_top, pad_left, pad_bottom, pad_right;
+    int64_t groups, filters;
+    int weight, bias;    /* tensor indices, -1 if none */
+} onnx_layer_params;
+
+typedef struct onnx_node {
+    const Onnx__NodeProto *proto;
+    const char *op;      /* op_type, never NULL */
+    int *inputs;         /* tensor indices; -1 for an omitted optional input */
+    int input_count;
+    int *outputs;        /* tensor indices; -1 for an omitted optional output */
+    int output_count;
+    onnx_role role;
+    const char *unsupported_why; /* static; NULL when the operator itself is the reason */
+    fcn_layer_type layer_type;   /* for ONNX_ROLE_LAYER */
+    int data_input;      /* the tensor carrying the network's data, or -1 */
+    int partner;         /* the Conv a BN folds into / the MatMul an Add biases; -1 otherwise */
+    onnx_layer_params params;
+} onnx_node;
+
+typedef struct onnx_graph {
+    const char *source;  /* the file name, for messages */
+    const Onnx__GraphProto *proto;
+    int64_t opset;
+    onnx_tensor *tensors;
+    int tensor_count, tensor_capacity;
+    int *slots;          /* open-addressing hash of tensor names -> index, -1 empty */
+    size_t slot_count;   /* a power of two */
+    onnx_node *nodes;
+    int node_count;
+    int *indices;        /* backing store of every node's inputs and outputs */
+    int *consumers;      /* node indices, grouped by tensor */
+    int *order;          /* the nodes in topological order, after onnx_graph_sort */
+    int input;           /* the network input tensor (the last one if there are several), or -1 */
+    int input_count;     /* graph inputs that are not initializers */
+} onnx_graph;
+
+/*
+ * Indexes a graph; with require_input, a graph without exactly one input
+ * (other than initializers) is an error. On failure the graph holds what was
+ * built so far (release it).
+ */
+int onnx_graph_build(onnx_graph *g, const Onnx__GraphProto *proto, int64_t opset, const char *source,
+                     int require_input, fcn_error *err);
+/* The network takes exactly one input: an error if the graph has none or several. */
+int onnx_graph_check_input(const onnx_graph *g, fcn_error *err);
+/*
+ * Orders the nodes topologically; a cycle is an error naming a node on it.
+ * Then the outputs of Identity and Cast nodes of constants become constants.
+ */
+int onnx_graph_sort(onnx_graph *g, fcn_error *err);
+void onnx_graph_release(onnx_graph *g);
+
+/* The tensor of a name, or -1. */
+int onnx_graph_find(const onnx_graph *g, const char *name);
+/* The node's name for messages: its name, else its first output, else "#index". Uses buf. */
+const char *onnx_node_label(const onnx_graph *g, int node, char *buf, size_t size);
+/* Fills err with "<source>: node '<label>' (<Op>): <message>" and returns -1. */
+int onnx_node_fail(const onnx_graph *g, int node, fcn_error *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* The node's i-th input tensor, or -1 when absent or omitted. */
+int onnx_node_input(const onnx_graph *g, int node, int i);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * Layer names: the ONNX node's name, or its first output's when it has none,
+ * made a C identifier (the hardware flow turns names into identifiers) and
+ * unique within the network.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "onnx_names.h"
+
+static int identifier_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Copies `text` with every character outside [A-Za-z0-9_] replaced by '_'; lowercased if asked. */
+static void sanitise(char *to, const char *text, size_t length, int lower)
+{
+    for (size_t i = 0; i < length; i++) {
+        char c = identifier_char(text[i]) ? text[i] : '_';
+        to[i] = lower ? (char)tolower((unsigned char)c) : c;
+    }
+    to[length] = '\0';
+}
+
+static int taken(const char *name, char *const *names, int count)
+{
+    for (int i = 0; i < count; i++)
+        if (names[i] && strcmp(names[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+char *onnx_layer_name(const onnx_graph *g, int node, char *const *names, int count)
+{
+    const Onnx__NodeProto *n = g->nodes[node].proto;
+    const char *op = g->nodes[node].op;
+    const char *base = n->name && *n->name ? n->name : n->n_output > 0 && n->output[0] ? n->output[0] : "";
+    size_t base_length = strlen(base), op_length = strlen(op);
+    /* Room for "op_", the base, and a "_<number>" suffix. */
+    size_t size = op_length + 1 + base_length + 24;
+    char *name = malloc(size), *suffix = malloc(size);
+    if (!name || !suffix) {
+        free(name);
+        free(suffix);
+        return NULL;
+    }
+    if (base_length == 0) {
+        sanitise(name, op, op_length, 1);
+    } else if (isdigit((unsigned char)base[0])) {
+        sanitise(name, op, op_length, 1);
+        name[op_length] = '_';
+        sanitise(name + op_length + 1, base, base_length, 0);
+    } else {
+        sanitise(name, base, base_length, 0);
+    }
+    size_t length = strlen(name);
+    memcpy(suffix, name, length + 1);
+    for (long i = 1; taken(suffix, names, count); i++)
+        snprintf(suffix + length, size - length, "_%ld", i);
+    free(name);
+    return suffix;
+}

@@ -1,0 +1,288 @@
+/*
+ * The operators the hardware model covers, and the role each node takes:
+ * a layer, folded into a neighbour, removed, or unsupported.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "onnx_ops.h"
+
+typedef enum op_kind {
+    KIND_UNSUPPORTED,
+    KIND_LAYER,
+    KIND_BATCH_NORM, /* folded into a Conv before it, or a BATCH_NORM layer */
+    KIND_MATMUL,     /* an inner product when its weight is a constant */
+    KIND_ADD,        /* the bias of a MatMul when it adds a constant to one */
+    KIND_SHAPE_ONLY,
+    KIND_TAIL,       /* removed at the end of the network, unsupported elsewhere */
+    KIND_CONSTANT
+} op_kind;
+
+static const struct op_entry {
+    const char *op;
+    op_kind kind;
+    fcn_layer_type type;
+} op_table[] = {
+    {"Conv", KIND_LAYER, FCN_CONVOLUTION},
+    {"Gemm", KIND_LAYER, FCN_INNER_PRODUCT},
+    {"MatMul", KIND_MATMUL, FCN_INNER_PRODUCT},
+    {"MaxPool", KIND_LAYER, FCN_POOLING},
+    {"AveragePool", KIND_LAYER, FCN_POOLING},
+    {"GlobalAveragePool", KIND_LAYER, FCN_POOLING},
+    {"GlobalMaxPool", KIND_LAYER, FCN_POOLING},
+    {"Relu", KIND_LAYER, FCN_RELU},
+    {"BatchNormalization", KIND_BATCH_NORM, FCN_BATCH_NORM},
+    {"Add", KIND_ADD, FCN_INNER_PRODUCT},
+    {"Flatten", KIND_SHAPE_ONLY, FCN_SQUEEZE},
+    {"Reshape", KIND_SHAPE_ONLY, FCN_SQUEEZE},
+    {"Dropout", KIND_SHAPE_ONLY, FCN_SQUEEZE},
+    {"Identity", KIND_SHAPE_ONLY, FCN_SQUEEZE},
+    {"Transpose", KIND_SHAPE_ONLY, FCN_SQUEEZE},
+    {"Squeeze", KIND_SHAPE_ONLY, FCN_SQUEEZE},
+    {"Unsqueeze", KIND_SHAPE_ONLY, FCN_SQUEEZE},
+    {"Cast", KIND_SHAPE_ONLY, FCN_SQUEEZE},
+    {"Softmax", KIND_TAIL, FCN_SQUEEZE},
+    {"LRN", KIND_TAIL, FCN_SQUEEZE},
+    {"Constant", KIND_CONSTANT, FCN_SQUEEZE},
+};
+
+int onnx_default_domain(const Onnx__NodeProto *node)
+{
+    return !node->domain || !*node->domain || strcmp(node->domain, "ai.onnx") == 0;
+}
+
+static const struct op_entry *find_op(const onnx_node *n)
+{
+    if (!onnx_default_domain(n->proto))
+        return NULL;
+    for (size_t i = 0; i < sizeof op_table / sizeof op_table[0]; i++)
+        if (strcmp(op_table[i].op, n->op) == 0)
+            return &op_table[i];
+    return NULL;
+}
+
+static op_kind node_kind(const onnx_graph *g, int node)
+{
+    const struct op_entry *e = find_op(&g->nodes[node]);
+    return e ? e->kind : KIND_UNSUPPORTED;
+}
+
+static int is_constant(const onnx_graph *g, int tensor)
+{
+    return tensor >= 0 && g->tensors[tensor].is_constant;
+}
+
+/* The node producing a tensor if it has the operator `op` and the tensor feeds nothing else; else -1. */
+static int sole_producer(const onnx_graph *g, int tensor, const char *op)
+{
+    if (tensor < 0 || g->tensors[tensor].consumer_count != 1)
+        return -1;
+    int p = g->tensors[tensor].producer;
+    return p >= 0 && strcmp(g->nodes[p].op, op) == 0 && onnx_default_domain(g->nodes[p].proto) ? p : -1;
+}
+
+static int is_inner_product_matmul(const onnx_graph *g, int node)
+{
+    return node >= 0 && g->nodes[node].input_count == 2 && is_constant(g, g->nodes[node].inputs[1]) &&
+           !is_constant(g, g->nodes[node].inputs[0]);
+}
+
+/*
+ * Softmax and LRN are dropped at the end of the network: everything
+ * downstream must be shape-only or another such operator. `stamp` marks the
+ * nodes this walk has seen (a cycle must not trap it); `queue` has room for
+ * every node.
+ */
+static int at_tail(const onnx_graph *g, int start, int *stamp, int *queue)
+{
+    int head = 0, tail = 0;
+    queue[tail++] = start;
+    stamp[start] = start + 1;
+    while (head < tail) {
+        const onnx_node *n = &g->nodes[queue[head++]];
+        for (int k = 0; k < n->output_count; k++) {
+            const onnx_tensor *t = n->outputs[k] >= 0 ? &g->tensors[n->outputs[k]] : NULL;
+            for (int c = 0; t && c < t->consumer_count; c++) {
+                int consumer = g->consumers[t->first_consumer + c];
+                if (stamp[consumer] == start + 1)
+                    continue;
+                op_kind kind = node_kind(g, consumer);
+                if (kind != KIND_SHAPE_ONLY && kind != KIND_TAIL)
+                    return 0;
+                stamp[consumer] = start + 1;
+                queue[tail++] = consumer;
+            }
+        }
+    }
+    return 1;
+}
+
+/* Outputs after the first (Dropout's mask, MaxPool's indices, BatchNormalization's running stats). */
+static int extra_outputs_used(const onnx_graph *g, const onnx_node *n)
+{
+    for (int k = 1; k < n->output_count; k++)
+        if (n->outputs[k] >= 0 && g->tensors[n->outputs[k]].consumer_count > 0)
+            return 1;
+    return 0;
+}
+
+static void classify_node(onnx_graph *g, int i, int keep_batch_norm, int *stamp, int *queue)
+{
+    onnx_node *n = &g->nodes[i];
+    const struct op_entry *e = find_op(n);
+    n->role = ONNX_ROLE_UNSUPPORTED;
+    n->data_input = n->input_count > 0 ? n->inputs[0] : -1;
+    if (!e)
+        return;
+    if (e->kind != KIND_CONSTANT && extra_outputs_used(g, n)) {
+        n->unsupported_why = "an output other than the first is used";
+        return;
+    }
+    n->layer_type = e->type;
+    switch (e->kind) {
+    case KIND_UNSUPPORTED: return;
+    case KIND_LAYER: n->role = ONNX_ROLE_LAYER; return;
+    case KIND_SHAPE_ONLY: n->role = ONNX_ROLE_SHAPE_ONLY; return;
+    case KIND_CONSTANT: n->role = ONNX_ROLE_CONSTANT; return;
+    case KIND_BATCH_NORM:
+        n->partner = keep_batch_norm ? -1 : sole_producer(g, n->data_input, "Conv");
+        n->role = n->partner >= 0 ? ONNX_ROLE_FOLDED_BN : ONNX_ROLE_LAYER;
+        return;
+    case KIND_MATMUL:
+        if (is_inner_product_matmul(g, i))
+            n->role = ONNX_ROLE_LAYER;
+        else
+            n->unsupported_why = "only a MatMul by a constant weight is supported";
+        return;
+    case KIND_ADD:
+        for (int k = 0; k < 2 && n->input_count == 2; k++) {
+            int matmul = sole_producer(g, n->inputs[k], "MatMul");
+            if (is_inner_product_matmul(g, matmul) && is_constant(g, n->inputs[1 - k])) {
+                n->role = ONNX_ROLE_BIAS_ADD;
+                n->partner = matmul;
+                n->data_input = n->inputs[k];
+                return;
+            }
+        }
+        return;
+    case KIND_TAIL:
+        if (at_tail(g, i, stamp, queue))
+            n->role = ONNX_ROLE_TAIL;
+        else
+            n->unsupported_why = "supported only at the end of the network";
+        return;
+    }
+}
+
+int onnx_classify(onnx_graph *g, int keep_batch_norm, fcn_error *err)
+{
+    size_t n = g->node_count ? (size_t)g->node_count : 1;
+    int *stamp = calloc(n, sizeof *stamp), *queue = malloc(n * sizeof *queue);
+    if (!stamp || !queue) {
+        free(stamp);
+        free(queue);
+        return fcn_fail(err, "%s: out of memory classifying the nodes", g->source);
+    }
+    for (int i = 0; i < g->node_count; i++)
+        classify_node(g, i, keep_batch_norm, stamp, queue);
+    free(stamp);
+    free(queue);
+    return 0;
+}
+
+/* Enough to see what is missing; more would not fit one line. */
+#define MAX_LISTED 10
+
+int onnx_check_supported(const onnx_graph *g, fcn_error *err)
+{
+    int total = 0;
+    for (int i = 0; i < g->node_count; i++)
+        total += g->nodes[i].role == ONNX_ROLE_UNSUPPORTED;
+    if (total == 0)
+        return 0;
+    /* The list is cut to fit the one-line message, with a count of the rest. */
+    char list[sizeof err->message] = "";
+    size_t used = 0, reserved = 64 + strlen(g->source);
+    size_t room = reserved < sizeof list ? sizeof list - reserved : 0;
+    int listed = 0;
+    for (int i = 0; i < g->node_count && listed < MAX_LISTED; i++) {
+        const onnx_node *n = &g->nodes[i];
+        if (n->role != ONNX_ROLE_UNSUPPORTED)
+            continue;
+        char label[32], entry[400];
+        int len = snprintf(entry, sizeof entry, "%s%.200s (%.64s%s%s)", listed ? ", " : "",
+                           onnx_node_label(g, i, label, sizeof label), n->op, n->unsupported_why ? ": " : "",
+                           n->unsupported_why ? n->unsupported_why : "");
+        if (len < 0 || used + (size_t)len >= room)
+            break;
+        memcpy(list + used, entry, (size_t)len + 1);
+        used += (size_t)len;
+        listed++;
+    }
+    if (listed < total)
+        return fcn_fail(err, "%s: %d unsupported nodes: %s and %d more", g->source, total, list, total - listed);
+    return fcn_fail(err, "%s: %d unsupported node%s: %s", g->source, total, total == 1 ? "" : "s", list);
+}
+
+/* What the nodes of one role become, for --list-ops. */
+static const char *role_becomes(const onnx_node *n)
+{
+    switch (n->role) {
+    case ONNX_ROLE_LAYER: return fcn_layer_type_name(n->layer_type);
+    case ONNX_ROLE_FOLDED_BN: return "folded into the Conv";
+    case ONNX_ROLE_BIAS_ADD: return "bias of the MatMul's INNER_PRODUCT";
+    case ONNX_ROLE_SHAPE_ONLY: return "removed (shape only)";
+    case ONNX_ROLE_TAIL: return "removed (at the end of the network)";
+    case ONNX_ROLE_CONSTANT: return "constant (an input of other nodes)";
+    case ONNX_ROLE_UNSUPPORTED: break;
+    }
+    return "unsupported";
+}
+
+/* Adds node n to its operator's entry; a type whose nodes differ says so. */
+static void count_node(fcn_onnx_op *op, const onnx_node *n, int first)
+{
+    const char *becomes = role_becomes(n);
+    int supported = n->role != ONNX_ROLE_UNSUPPORTED;
+    op->count++;
+    if (first) {
+        op->supported = supported;
+        op->becomes = becomes;
+    } else if (op->supported && !supported) {
+        op->supported = 0;
+        op->becomes = "unsupported (some nodes)";
+    } else if (!op->supported && supported) {
+        op->becomes = "unsupported (some nodes)";
+    } else if (supported && strcmp(op->becomes, becomes) != 0) {
+        op->becomes = strcmp(n->op, "BatchNormalization") == 0 ? "folded into the Conv, or BATCH_NORM"
+                                                                 : "varies (see the nodes)";
+    }
+}
+
+int onnx_list_ops(const onnx_graph *g, fcn_onnx_op **ops, int *count, fcn_error *err)
+{
+    *ops = NULL;
+    *count = 0;
+    fcn_onnx_op *list = calloc(g->node_count ? (size_t)g->node_count : 1, sizeof *list);
+    if (!list)
+        return fcn_fail(err, "%s: out of memory listing the operators", g->source);
+    int types = 0;
+    for (int i = 0; i < g->node_count; i++) {
+        const onnx_node *n = &g->nodes[i];
+        char op_type[sizeof list->op_type];
+        snprintf(op_type, sizeof op_type, "%s", n->op);
+        int t = 0;
+        while (t < types && strcmp(list[t].op_type, op_type) != 0)
+            t++;
+        if (t == types) {
+            memcpy(list[t].op_type, op_type, sizeof op_type);
+            types++;
+        }
+        count_node(&list[t], n, list[t].count == 0);
+    }
+    *ops = list;
+    *count = types;
+    return 0;
+}

@@ -1,0 +1,94 @@
+/* The nodes in topological order (files may list them in any order), and cycles found by name. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "onnx_graph.h"
+#include "onnx_ops.h"
+
+/*
+ * After Kahn's algorithm the nodes left over are on a cycle or downstream of
+ * one. Every one of them has a left-over predecessor, so walking predecessors
+ * node_count times must end inside a cycle.
+ */
+static int node_on_cycle(const onnx_graph *g, const int *pending, int start)
+{
+    int u = start;
+    for (int step = 0; step < g->node_count; step++) {
+        const onnx_node *n = &g->nodes[u];
+        for (int k = 0; k < n->input_count; k++) {
+            int t = n->inputs[k];
+            int p = t >= 0 ? g->tensors[t].producer : -1;
+            if (p >= 0 && pending[p] > 0) {
+                u = p;
+                break;
+            }
+        }
+    }
+    return u;
+}
+
+/*
+ * Exporters sometimes pass a weight through Identity or Cast (shared or
+ * converted parameters): the output is then as constant as the input, with its
+ * dims. Cast may change the type; only dims are read from weights, and
+ * integer constants (shapes, axes) are read from whichever integer type they
+ * were stored as.
+ */
+static void propagate_constants(onnx_graph *g)
+{
+    for (int i = 0; i < g->node_count; i++) {
+        const onnx_node *n = &g->nodes[g->order[i]];
+        if (!onnx_default_domain(n->proto) || (strcmp(n->op, "Identity") != 0 && strcmp(n->op, "Cast") != 0))
+            continue;
+        int in = n->input_count > 0 ? n->inputs[0] : -1, out = n->output_count > 0 ? n->outputs[0] : -1;
+        if (in < 0 || out < 0 || !g->tensors[in].is_constant)
+            continue;
+        g->tensors[out].is_constant = 1;
+        g->tensors[out].constant = g->tensors[in].constant;
+        g->tensors[out].origin = g->tensors[in].origin;
+    }
+}
+
+int onnx_graph_sort(onnx_graph *g, fcn_error *err)
+{
+    int *pending = calloc(g->node_count ? (size_t)g->node_count : 1, sizeof *pending);
+    if (!pending)
+        return fcn_fail(err, "%s: out of memory ordering the graph", g->source);
+    for (int i = 0; i < g->node_count; i++)
+        for (int k = 0; k < g->nodes[i].input_count; k++) {
+            int t = g->nodes[i].inputs[k];
+            if (t >= 0 && g->tensors[t].producer >= 0)
+                pending[i]++;
+        }
+    /* g->order doubles as the queue: nodes are appended when ready and taken from the front. */
+    int tail = 0;
+    for (int i = 0; i < g->node_count; i++)
+        if (pending[i] == 0)
+            g->order[tail++] = i;
+    for (int head = 0; head < tail; head++) {
+        const onnx_node *n = &g->nodes[g->order[head]];
+        for (int k = 0; k < n->output_count; k++) {
+            if (n->outputs[k] < 0)
+                continue;
+            const onnx_tensor *t = &g->tensors[n->outputs[k]];
+            for (int c = 0; c < t->consumer_count; c++) {
+                int consumer = g->consumers[t->first_consumer + c];
+                if (--pending[consumer] == 0)
+                    g->order[tail++] = consumer;
+            }
+        }
+    }
+    int rc = 0;
+    if (tail == g->node_count)
+        propagate_constants(g);
+    if (tail < g->node_count) {
+        int start = 0;
+        while (pending[start] == 0)
+            start++;
+        int u = node_on_cycle(g, pending, start);
+        rc = onnx_node_fail(g, u, err, "the graph has a cycle through this node");
+    }
+    free(pending);
+    return rc;
+}

@@ -1,0 +1,93 @@
+/* The ONNX parser's entry points: load, index, order, classify, infer, build (src/onnx_graph.h). */
+#include <stdlib.h>
+
+#include "error.h"
+#include "onnx_layers.h"
+#include "onnx_load.h"
+#include "onnx_ops.h"
+#include "onnx_shapes.h"
+
+/* Names in a file may hold any byte; a message stays one printable line. */
+static void scrub_message(fcn_error *err)
+{
+    for (char *c = err ? err->message : NULL; c && *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
+}
+
+static fcn_network *parse_model(const onnx_model *model, const char *source, const fcn_parse_options *opts,
+                                fcn_error *err)
+{
+    int64_t batch_size = opts && opts->batch_size > 0 ? opts->batch_size : 1;
+    int keep_batch_norm = opts ? opts->keep_batch_norm : 0;
+    if (opts && opts->batch_size < 0) {
+        fcn_fail(err, "%s: batch size must be at least 1, got %lld", source, (long long)opts->batch_size);
+        return NULL;
+    }
+    onnx_graph g;
+    fcn_network *net = NULL;
+    if (onnx_graph_build(&g, model->proto->graph, model->opset, source, 1, err) == 0 &&
+        onnx_graph_sort(&g, err) == 0 &&
+        onnx_classify(&g, keep_batch_norm, err) == 0 && onnx_check_supported(&g, err) == 0 &&
+        onnx_infer_shapes(&g, 0, err) == 0)
+        net = onnx_build_network(&g, batch_size, err);
+    onnx_graph_release(&g);
+    if (!net)
+        scrub_message(err);
+    return net;
+}
+
+fcn_network *fcn_onnx_parse(const char *path, const fcn_parse_options *opts, fcn_error *err)
+{
+    onnx_model model;
+    if (onnx_model_load(path, &model, err)) {
+        scrub_message(err);
+        return NULL;
+    }
+    fcn_network *net = parse_model(&model, path, opts, err);
+    onnx_model_release(&model);
+    return net;
+}
+
+fcn_network *fcn_onnx_parse_buffer(const void *data, size_t size, const char *source,
+                                   const fcn_parse_options *opts, fcn_error *err)
+{
+    onnx_model model;
+    if (!source)
+        source = "(buffer)";
+    if (onnx_model_unpack(data, size, source, &model, err)) {
+        scrub_message(err);
+        return NULL;
+    }
+    fcn_network *net = parse_model(&model, source, opts, err);
+    onnx_model_release(&model);
+    return net;
+}
+
+int fcn_onnx_list_ops(const char *path, fcn_onnx_op **ops, int *count, fcn_error *err)
+{
+    if (ops)
+        *ops = NULL;
+    if (count)
+        *count = 0;
+    if (!ops || !count)
+        return fcn_fail(err, "fcn_onnx_list_ops: ops and count must not be NULL");
+    onnx_model model;
+    if (onnx_model_load(path, &model, err)) {
+        scrub_message(err);
+        return -1;
+    }
+    onnx_graph g;
+    int rc = onnx_graph_build(&g, model.proto->graph, model.opset, path, 0, err);
+    if (rc == 0)
+        rc = onnx_graph_sort(&g, err);
+    if (rc == 0)
+        rc = onnx_classify(&g, 0, err);
+    if (rc == 0)
+        rc = onnx_list_ops(&g, ops, count, err);
+    onnx_graph_release(&g);
+    onnx_model_release(&model);
+    if (rc)
+        scrub_message(err);
+    return rc;
+}

@@ -1,0 +1,338 @@
+/*
+ * Shape inference along the data path: the network input's dims (batch set
+ * to 1), then each node in topological order. Besides ONNX's NCHW dims each
+ * data tensor carries the dims the hardware streams (rows, cols, channels):
+ * layers set them, shape-only operators pass them on, so an inner product
+ * after a Flatten sees the 6x6x256 map it streams rather than 1x1x9216.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "error.h"
+#include "onnx_attrs.h"
+#include "onnx_ops.h"
+#include "onnx_shapes.h"
+
+typedef int (*infer_fn)(onnx_graph *g, int node, fcn_error *err);
+
+static const struct {
+    const char *op;
+    infer_fn infer;
+    int elementwise_only; /* inferred only for the all-nodes check: the hardware does not implement it */
+} infer_table[] = {
+    {"Conv", onnx_infer_conv, 0},
+    {"MaxPool", onnx_infer_pool, 0},
+    {"AveragePool", onnx_infer_pool, 0},
+    {"GlobalAveragePool", onnx_infer_global_pool, 0},
+    {"GlobalMaxPool", onnx_infer_global_pool, 0},
+    {"Gemm", onnx_infer_gemm, 0},
+    {"MatMul", onnx_infer_matmul, 0},
+    {"BatchNormalization", onnx_infer_batch_norm, 0},
+    {"Relu", onnx_infer_same, 0},
+    {"Dropout", onnx_infer_same, 0},
+    {"Identity", onnx_infer_same, 0},
+    {"Cast", onnx_infer_same, 0},
+    {"Softmax", onnx_infer_same, 0},
+    {"LRN", onnx_infer_same, 0},
+    {"Flatten", onnx_infer_flatten, 0},
+    {"Reshape", onnx_infer_reshape, 0},
+    {"Squeeze", onnx_infer_squeeze, 0},
+    {"Unsqueeze", onnx_infer_unsqueeze, 0},
+    {"Transpose", onnx_infer_transpose, 0},
+    {"Add", onnx_infer_broadcast, 1},
+    {"Sub", onnx_infer_broadcast, 1},
+    {"Mul", onnx_infer_broadcast, 1},
+    {"Div", onnx_infer_broadcast, 1},
+    {"Clip", onnx_infer_same, 1},
+    {"Sigmoid", onnx_infer_same, 1},
+    {"Tanh", onnx_infer_same, 1},
+    {"LeakyRelu", onnx_infer_same, 1},
+    {"HardSigmoid", onnx_infer_same, 1},
+    {"HardSwish", onnx_infer_same, 1},
+};
+
+static infer_fn find_infer(const onnx_graph *g, int node, int all_nodes)
+{
+    const onnx_node *n = &g->nodes[node];
+    if (n->role == ONNX_ROLE_BIAS_ADD)
+        return onnx_infer_bias_add;
+    if (!onnx_default_domain(n->proto))
+        return NULL;
+    for (size_t i = 0; i < sizeof infer_table / sizeof infer_table[0]; i++)
+        if (strcmp(infer_table[i].op, n->op) == 0)
+            return !infer_table[i].elementwise_only || all_nodes ? infer_table[i].infer : NULL;
+    return NULL;
+}
+
+const char *onnx_shape_text(const onnx_shape *s, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    if (s->rank == 0)
+        snprintf(buf, size, "a scalar");
+    for (int i = 0; i < s->rank && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%lld", i ? "x" : "", (long long)s->dims[i]);
+    return buf;
+}
+
+/* Saturates rather than overflows: a corrupt file's dims must not wrap around. */
+int64_t onnx_shape_elements(const onnx_shape *s)
+{
+    int64_t n = 1;
+    for (int i = 0; i < s->rank; i++) {
+        if (s->dims[i] > 0 && n > INT64_MAX / s->dims[i])
+            return INT64_MAX;
+        n *= s->dims[i];
+    }
+    return n;
+}
+
+const onnx_shape *onnx_shape_of(const onnx_graph *g, int tensor)
+{
+    return tensor >= 0 && g->tensors[tensor].has_shape ? &g->tensors[tensor].shape : NULL;
+}
+
+int onnx_data_shape(const onnx_graph *g, int node, int min_rank, int max_rank, onnx_shape *out, fcn_error *err)
+{
+    const onnx_node *n = &g->nodes[node];
+    const onnx_shape *s = onnx_shape_of(g, n->data_input);
+    if (!s)
+        return onnx_node_fail(g, node, err, "the shape of its input '%s' is unknown",
+                              n->data_input >= 0 ? g->tensors[n->data_input].name : "");
+    if (s->rank < min_rank || s->rank > max_rank) {
+        char text[96];
+        if (min_rank == max_rank)
+            return onnx_node_fail(g, node, err, "expects a %d-D input, got %s", min_rank,
+                                  onnx_shape_text(s, text, sizeof text));
+        return onnx_node_fail(g, node, err, "expects an input of %d to %d dimensions, got %s", min_rank,
+                              max_rank, onnx_shape_text(s, text, sizeof text));
+    }
+    *out = *s;
+    return 0;
+}
+
+int onnx_constant_input(const onnx_graph *g, int node, int i, const char *what, onnx_shape *shape,
+                        fcn_error *err)
+{
+    int t = onnx_node_input(g, node, i);
+    if (t < 0)
+        return onnx_node_fail(g, node, err, "has no %s (input %d)", what, i);
+    if (!g->tensors[t].is_constant)
+        return onnx_node_fail(g, node, err, "its %s '%s' must be a constant (an initializer or a Constant node)",
+                              what, g->tensors[t].name);
+    *shape = g->tensors[t].shape;
+    return t;
+}
+
+/* The file's own statement of a tensor's dims, where every one but the batch is a number. */
+static int stated_shape(const Onnx__ValueInfoProto *info, onnx_shape *out)
+{
+    const Onnx__TypeProto *type = info ? info->type : NULL;
+    if (!type || type->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE || !type->tensor_type ||
+        !type->tensor_type->shape || type->tensor_type->shape->n_dim > ONNX_MAX_RANK)
+        return 0;
+    const Onnx__TensorShapeProto *shape = type->tensor_type->shape;
+    out->rank = (int)shape->n_dim;
+    for (int i = 0; i < out->rank; i++) {
+        const Onnx__TensorShapeProto__Dimension *d = shape->dim[i];
+        int known = d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE && d->dim_value > 0;
+        if (i > 0 && !known)
+            return 0;
+        out->dims[i] = 1; /* the batch */
+        if (i > 0)
+            out->dims[i] = d->dim_value;
+    }
+    return 1;
+}
+
+static int check_stated(const onnx_graph *g, int node, const onnx_tensor *t, fcn_error *err)
+{
+    onnx_shape stated;
+    if (!stated_shape(t->info, &stated))
+        return 0;
+    int same = stated.rank == t->shape.rank;
+    for (int i = 1; same && i < stated.rank; i++)
+        same = stated.dims[i] == t->shape.dims[i];
+    if (same)
+        return 0;
+    char a[96], b[96];
+    return onnx_node_fail(g, node, err, "the file states output '%s' is %s, but it is %s", t->name,
+                          onnx_shape_text(&stated, a, sizeof a), onnx_shape_text(&t->shape, b, sizeof b));
+}
+
+/* Streamed (HWC) data keeps its order under an NCHW reshape only if both are vectors in effect, or the
+ * channels stay and the pixels are only regrouped. */
+static int same_stream_order(int64_t rows, int64_t cols, int64_t channels, const onnx_shape *s)
+{
+    int64_t c = s->dims[1], pixels = s->dims[2] * s->dims[3];
+    if (rows * cols * channels != c * pixels)
+        return 0;
+    int from_plain = rows * cols == 1 || channels == 1, to_plain = pixels == 1 || c == 1;
+    return (from_plain && to_plain) || (channels == c && rows * cols == pixels);
+}
+
+static int set_stream(onnx_graph *g, int node, onnx_tensor *out, fcn_error *err)
+{
+    const onnx_node *n = &g->nodes[node];
+    const onnx_shape *s = &out->shape;
+    int makes_layer = n->role == ONNX_ROLE_LAYER && n->layer_type != FCN_RELU && n->layer_type != FCN_BATCH_NORM;
+    const onnx_tensor *in = n->data_input >= 0 ? &g->tensors[n->data_input] : NULL;
+    if (!makes_layer && in && in->rows > 0) {
+        out->rows = in->rows;
+        out->cols = in->cols;
+        out->channels = in->channels;
+        if (s->rank != 4 || (out->rows == s->dims[2] && out->cols == s->dims[3] && out->channels == s->dims[1]))
+            return 0;
+        if (n->role != ONNX_ROLE_UNSUPPORTED && !same_stream_order(out->rows, out->cols, out->channels, s)) {
+            char text[96];
+            return onnx_node_fail(g, node, err, "reshaping the streamed %lldx%lldx%lld (rows x cols x channels) "
+                                  "to %s reorders the data, which the hardware cannot do", (long long)out->rows,
+                                  (long long)out->cols, (long long)out->channels,
+                                  onnx_shape_text(s, text, sizeof text));
+        }
+    }
+    /* A layer's output (or a 4-D map): NCHW dims; an inner product's, or anything else, streams as a vector. */
+    int map = s->rank == 4 && !(makes_layer && n->layer_type == FCN_INNER_PRODUCT);
+    out->rows = map ? s->dims[2] : 1;
+    out->cols = map ? s->dims[3] : 1;
+    out->channels = map ? s->dims[1] : onnx_shape_elements(s);
+    return 0;
+}
+
+int onnx_set_output(onnx_graph *g, int node, const onnx_shape *shape, fcn_error *err)
+{
+    const onnx_node *n = &g->nodes[node];
+    if (n->output_count < 1 || n->outputs[0] < 0)
+        return onnx_node_fail(g, node, err, "has no output");
+    onnx_tensor *out = &g->tensors[n->outputs[0]];
+    for (int i = 0; i < shape->rank; i++)
+        if (shape->dims[i] < 1 || shape->dims[i] > ONNX_MAX_DIM) {
+            char text[96];
+            return onnx_node_fail(g, node, err, "its output would be %s", onnx_shape_text(shape, text, sizeof text));
+        }
+    if (onnx_shape_elements(shape) > ONNX_MAX_DIM)
+        return onnx_node_fail(g, node, err, "its output is too large to model");
+    out->shape = *shape;
+    out->has_shape = 1;
+    return check_stated(g, node, out, err) || set_stream(g, node, out, err) ? -1 : 0;
+}
+
+/* Constants' dims are what the file states; they are checked once here. */
+static int init_constants(onnx_graph *g, fcn_error *err)
+{
+    for (int t = 0; t < g->tensor_count; t++) {
+        onnx_tensor *tensor = &g->tensors[t];
+        if (!tensor->is_constant)
+            continue;
+        if (onnx_constant_shape(&tensor->constant, &tensor->shape))
+            return fcn_fail(err, "%s: constant '%.200s' has invalid dims (negative, too many or too large)",
+                            g->source, tensor->name);
+        tensor->has_shape = 1;
+    }
+    return 0;
+}
+
+/* The network input: NCHW or NK, the batch (symbolic or not) taken as 1, every other dim known. */
+static int init_input(onnx_graph *g, fcn_error *err)
+{
+    onnx_tensor *in = &g->tensors[g->input];
+    const Onnx__TypeProto *type = in->info ? in->info->type : NULL;
+    if (!type || type->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE || !type->tensor_type ||
+        !type->tensor_type->shape)
+        return fcn_fail(err, "%s: input '%.200s': missing input shape", g->source, in->name);
+    const Onnx__TensorShapeProto *shape = type->tensor_type->shape;
+    if (shape->n_dim != 4 && shape->n_dim != 2)
+        return fcn_fail(err, "%s: input '%.200s' has %zu dimensions; the hardware model takes NCHW (4) or NK (2)",
+                        g->source, in->name, shape->n_dim);
+    in->shape.rank = (int)shape->n_dim;
+    in->shape.dims[0] = 1;
+    for (int i = 1; i < in->shape.rank; i++) {
+        const Onnx__TensorShapeProto__Dimension *d = shape->dim[i];
+        if (d->value_case != ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE || d->dim_value < 1 ||
+            d->dim_value > ONNX_MAX_DIM)
+            return fcn_fail(err, "%s: input '%.200s': missing input shape (dimension %d is %s)", g->source,
+                            in->name, i, d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM
+                                             ? "symbolic" : "unknown or not positive");
+        in->shape.dims[i] = d->dim_value;
+    }
+    if (onnx_shape_elements(&in->shape) > ONNX_MAX_DIM)
+        return fcn_fail(err, "%s: input '%.200s' is too large to model", g->source, in->name);
+    in->has_shape = 1;
+    in->on_path = 1;
+    in->rows = in->shape.rank == 4 ? in->shape.dims[2] : 1;
+    in->cols = in->shape.rank == 4 ? in->shape.dims[3] : 1;
+    in->channels = in->shape.dims[1];
+    return 0;
+}
+
+/* The data path must be a chain: a tensor of it feeds one node, as that node's data input. */
+static int check_path_tensor(const onnx_graph *g, int tensor, fcn_error *err)
+{
+    const onnx_tensor *t = &g->tensors[tensor];
+    if (t->consumer_count <= 1)
+        return 0;
+    char a[32], b[32];
+    const int *c = &g->consumers[t->first_consumer];
+    return fcn_fail(err, "%s: tensor '%.150s' feeds %d nodes ('%.100s', '%.100s'%s); branching networks are not "
+                    "supported yet", g->source, t->name, t->consumer_count, onnx_node_label(g, c[0], a, sizeof a),
+                    onnx_node_label(g, c[1], b, sizeof b), t->consumer_count > 2 ? ", ..." : "");
+}
+
+/* Whether a node is on the data path; its other inputs must then be constants, not data. */
+static int node_on_path(const onnx_graph *g, int node, int *on_path, fcn_error *err)
+{
+    const onnx_node *n = &g->nodes[node];
+    *on_path = n->data_input >= 0 && g->tensors[n->data_input].on_path;
+    for (int k = 0; k < n->input_count; k++) {
+        int t = n->inputs[k];
+        if (t >= 0 && t != n->data_input && g->tensors[t].on_path)
+            return onnx_node_fail(g, node, err, "its input '%s' carries the network's data where the parser "
+                                  "expects a constant", g->tensors[t].name);
+    }
+    return 0;
+}
+
+static int infer_path(onnx_graph *g, fcn_error *err)
+{
+    if (check_path_tensor(g, g->input, err))
+        return -1;
+    for (int i = 0; i < g->node_count; i++) {
+        int node = g->order[i], on_path;
+        if (node_on_path(g, node, &on_path, err))
+            return -1;
+        if (!on_path)
+            continue;
+        infer_fn infer = find_infer(g, node, 0);
+        if (!infer)
+            return onnx_node_fail(g, node, err, "the parser cannot infer its shape");
+        if (infer(g, node, err))
+            return -1;
+        int out = g->nodes[node].outputs[0];
+        g->tensors[out].on_path = 1;
+        if (check_path_tensor(g, out, err))
+            return -1;
+    }
+    return 0;
+}
+
+static int infer_all(onnx_graph *g, fcn_error *err)
+{
+    for (int i = 0; i < g->node_count; i++) {
+        int node = g->order[i];
+        onnx_node *n = &g->nodes[node];
+        infer_fn infer = find_infer(g, node, 1);
+        if (n->role == ONNX_ROLE_CONSTANT || !infer || !onnx_shape_of(g, n->data_input))
+            continue;
+        if (infer(g, node, err))
+            return -1;
+    }
+    return 0;
+}
+
+int onnx_infer_shapes(onnx_graph *g, int all_nodes, fcn_error *err)
+{
+    if (init_constants(g, err) || init_input(g, err))
+        return -1;
+    return all_nodes ? infer_all(g, err) : infer_path(g, err);
+}

@@ -1,0 +1,50 @@
+/* Internal: shape inference of the operators the hardware model covers. */
+#ifndef FCN_ONNX_SHAPES_H
+#define FCN_ONNX_SHAPES_H
+
+#include "onnx_graph.h"
+
+/*
+ * Infers the dims of every tensor on the network's data path, in topological
+ * order (the graph must be sorted and classified), checking each operator's
+ * attributes and weights and filling the nodes' layer parameters and the
+ * tensors' streamed dims. The data path must be a chain (no branches).
+ *
+ * With all_nodes, every node whose first input has a known shape is inferred
+ * instead, including elementwise operators the hardware does not support (a
+ * check against ONNX's own inference on branching networks); operators the
+ * parser does not know are skipped and the path is not checked.
+ */
+int onnx_infer_shapes(onnx_graph *g, int all_nodes, fcn_error *err);
+
+/* --- for the per-operator files */
+
+/* A tensor's dims: inferred for data, stated for constants; NULL when unknown or tensor < 0. */
+const onnx_shape *onnx_shape_of(const onnx_graph *g, int tensor);
+/* The shape of the node's data input, which must be known and have a rank in [min_rank, max_rank]. */
+int onnx_data_shape(const onnx_graph *g, int node, int min_rank, int max_rank, onnx_shape *out, fcn_error *err);
+/* The node's input i, which must be a constant (weights); -1 with the message otherwise. */
+int onnx_constant_input(const onnx_graph *g, int node, int i, const char *what, onnx_shape *shape,
+                        fcn_error *err);
+/* Sets the node's first output: its dims (checked against value_info) and the dims the hardware streams. */
+int onnx_set_output(onnx_graph *g, int node, const onnx_shape *shape, fcn_error *err);
+/* "1x64x55x55" into buf. */
+const char *onnx_shape_text(const onnx_shape *s, char *buf, size_t size);
+int64_t onnx_shape_elements(const onnx_shape *s);
+
+int onnx_infer_conv(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_pool(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_global_pool(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_gemm(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_matmul(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_bias_add(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_batch_norm(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_same(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_broadcast(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_flatten(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_reshape(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_squeeze(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_unsqueeze(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_transpose(onnx_graph *g, int node, fcn_error *err);
+
+#endif
