@@ -13,77 +13,7 @@ zc706=$examples/platforms/zc706.json
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fcn_cli_report.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-passed=0
-failed=0
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL: $1" >&2
-    shift
-    local line
-    for line in "$@"; do echo "    $line" >&2; done
-}
-pass() { passed=$((passed + 1)); }
-
-# Runs the tool; leaves its output in $tmp/out, $tmp/err and its exit status in $status.
-run() {
-    "$cli" "$@" >"$tmp/out" 2>"$tmp/err"
-    status=$?
-}
-
-# expect_ok NAME ARGS...: exit 0 and nothing on stderr.
-expect_ok() {
-    local name=$1
-    shift
-    run "$@"
-    if [ "$status" -eq 0 ] && [ ! -s "$tmp/err" ]; then
-        pass
-    else
-        fail "$name: exit $status" "$(head -c 500 "$tmp/err")"
-    fi
-}
-
-# expect_output NAME FIXED-STRING: the last run's stdout contains it.
-expect_output() {
-    if grep -qF -- "$2" "$tmp/out"; then
-        pass
-    else
-        fail "$1: output lacks '$2'"
-    fi
-}
-
-# expect_output_re NAME REGEX: the last run's stdout matches it (grep -E).
-expect_output_re() {
-    if grep -qE -- "$2" "$tmp/out"; then
-        pass
-    else
-        fail "$1: output matches no /$2/"
-    fi
-}
-
-# expect_error NAME STATUS MESSAGE-PART ARGS...: exit STATUS, nothing on stdout, and stderr is
-# exactly one line "fpgaconvnet: ..." containing MESSAGE-PART.
-expect_error() {
-    local name=$1 want=$2 part=$3
-    shift 3
-    run "$@"
-    local lines
-    lines=$(wc -l <"$tmp/err")
-    local message
-    message=$(cat "$tmp/err")
-    if [ "$status" -ne "$want" ]; then
-        fail "$name: exit $status, expected $want" "$message"
-    elif [ "$lines" -ne 1 ]; then
-        fail "$name: $lines lines on stderr, expected 1" "$message"
-    elif [[ "$message" != "fpgaconvnet: "* ]]; then
-        fail "$name: message lacks the 'fpgaconvnet: ' prefix" "$message"
-    elif [[ "$message" != *"$part"* ]]; then
-        fail "$name: message lacks '$part'" "$message"
-    elif [ -s "$tmp/out" ]; then
-        fail "$name: printed on stdout too" "$(head -c 200 "$tmp/out")"
-    else
-        pass
-    fi
-}
+. lib/cli_harness.sh
 
 # ---------------------------------------------------------------- top level
 expect_ok "--help" --help
@@ -214,5 +144,4 @@ expect_error "no partitions" 1 "$tmp/none.json" report "$tmp/none.json"
 head -c 3000 "$lenet" >"$tmp/cut.json"
 expect_error "a cut file" 1 "$tmp/cut.json:" report "$tmp/cut.json"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+harness_summary

@@ -3,6 +3,7 @@
 #define FCN_CLI_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "fpgaconvnet.h"
 
@@ -10,10 +11,24 @@
 #define CLI_FAILURE 1
 #define CLI_USAGE 2
 
+/* The largest --batch-size: keeps the model's word counts far from int64 overflow. */
+#define MAX_BATCH_SIZE 1000000000
+
 #if defined(__GNUC__)
 #define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define CLI_PRINTF(f, a)
+/* The configuration file, or (with `model`) the default configuration of an ONNX model. */
+fcn_network *cli_load_network(const char *config, const char *model, int64_t batch_size, int keep_batch_norm,
+                              fcn_error *err);
+/* The model's options: the command line first (freq <= 0, reconf < 0: not given), then the platform, then defaults. */
+fcn_eval_options cli_eval_options(double freq_mhz, double reconf_time_s, int64_t batch_size,
+                                  const fcn_platform *platform);
+/* Standard output for NULL or "-", else the file; NULL after printing the error. */
+FILE *cli_open_output(const char *path);
+/* Closes what cli_open_output opened; 0, or the exit status after printing the error. */
+int cli_close_output(FILE *out, const char *path);
+
 #endif
 
 /* Prints "fpgaconvnet: <message>" as exactly one line on stderr; returns `status`. */
@@ -52,5 +67,16 @@ int cli_next(cli_parser *p, const char **value);
 int cli_positive_real(const char *command, const char *option, const char *text, double *out);
 int cli_nonnegative_real(const char *command, const char *option, const char *text, double *out);
 int cli_positive_count(const char *command, const char *option, const char *text, int64_t max, int64_t *out);
+
+/* The configuration file, or (with `model`) the default configuration of an ONNX model. */
+fcn_network *cli_load_network(const char *config, const char *model, int64_t batch_size, int keep_batch_norm,
+                              fcn_error *err);
+/* The model's options: the command line first (freq <= 0, reconf < 0: not given), then the platform, then defaults. */
+fcn_eval_options cli_eval_options(double freq_mhz, double reconf_time_s, int64_t batch_size,
+                                  const fcn_platform *platform);
+/* Standard output for NULL or "-", else the file; NULL after printing the error. */
+FILE *cli_open_output(const char *path);
+/* Closes what cli_open_output opened; 0, or the exit status after printing the error. */
+int cli_close_output(FILE *out, const char *path);
 
 #endif

@@ -42,10 +42,15 @@ FILE *cli_open_output(const char *path)
 
 int cli_close_output(FILE *out, const char *path)
 {
-    if (out == stdout)
-        return fflush(stdout) == 0 ? 0 : cli_error(CLI_FAILURE, "cannot write standard output: %s", strerror(errno));
     errno = 0;
-    if (fclose(out) != 0)
+    if (out == stdout) {
+        /* A full disk can fail an earlier buffered write that fflush alone no longer reports. */
+        if (fflush(stdout) != 0 || ferror(stdout))
+            return cli_error(CLI_FAILURE, "cannot write standard output: %s", errno ? strerror(errno) : "write error");
+        return 0;
+    }
+    int failed = ferror(out);
+    if (fclose(out) != 0 || failed)
         return cli_error(CLI_FAILURE, "cannot write '%s': %s", path, errno ? strerror(errno) : "write error");
     return 0;
 }

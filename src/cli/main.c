@@ -9,7 +9,11 @@
  * file, with argv[0] the command's name; it returns the exit status. Adding a command is one line here.
  */
 #define FCN_COMMANDS(X) \
-    X(report, "evaluate a configuration and report its performance and resources")
+    X(parse, "turn an ONNX model into its default configuration, or list its operators") \
+    X(report, "evaluate a configuration and report its performance and resources") \
+    X(visualise, "draw a configuration's partitions, layers and modules with graphviz") \
+    X(validate, "check that a configuration fits and runs on a board, listing every violation") \
+    X(schedule, "write the partitions' schedule for the hardware flow (CSV)")
 
 #define DECLARE_COMMAND(name, summary) int name##_command(int argc, char **argv);
 FCN_COMMANDS(DECLARE_COMMAND)

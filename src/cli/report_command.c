@@ -1,21 +1,26 @@
-/* `fpgaconvnet report`: evaluates a configuration and writes its report, as text or JSON. */
-#include <errno.h>
+/*
+ * `fpgaconvnet report`: evaluates a configuration (or the default configuration of an ONNX model)
+ * and writes its report, as text or JSON.
+ */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 
-#define DEFAULT_FREQ_MHZ 125.0
-#define MAX_BATCH_SIZE 1000000000 /* keeps the model's word counts far from int64 overflow */
 
 static const char USAGE[] =
     "usage: fpgaconvnet report CONFIG.json [--platform FILE] [--freq MHZ] [--reconf-time S]\n"
     "                          [--batch-size N] [--format text|json] [-o FILE]\n"
+    "       fpgaconvnet report --model MODEL.onnx [--no-fuse-bn] [OPTIONS...]\n"
     "\n"
     "Evaluates a configuration (the fpgaconvnet JSON form) with the fpgaConvNet model and\n"
     "reports latency, throughput, resources and bandwidth per partition and layer.\n"
     "\n"
     "options:\n"
+    "  --model MODEL.onnx  evaluate the default configuration of an ONNX model (as\n"
+    "                      'fpgaconvnet parse' writes it) instead of CONFIG.json\n"
+    "  --no-fuse-bn        with --model: keep a BatchNormalization after a Conv as a\n"
+    "                      BATCH_NORM layer instead of folding it into the Conv\n"
     "  --platform FILE     a platform file: adds utilisation against its resources and\n"
     "                      bandwidth, and gives the defaults of --freq and --reconf-time\n"
     "  --freq MHZ          clock frequency (default: the platform's, else 125)\n"
@@ -26,20 +31,23 @@ static const char USAGE[] =
     "  -o, --output FILE   write the report to FILE instead of standard output\n"
     "  -h, --help          show this help\n";
 
-enum { OPT_PLATFORM, OPT_FREQ, OPT_RECONF, OPT_BATCH, OPT_FORMAT, OPT_OUTPUT, OPT_HELP };
+enum {
+    OPT_PLATFORM, OPT_FREQ, OPT_RECONF, OPT_BATCH, OPT_FORMAT, OPT_OUTPUT, OPT_MODEL, OPT_NO_FUSE_BN, OPT_HELP
+};
 static const cli_option OPTIONS[] = {
     [OPT_PLATFORM] = {"platform", 0, 1},   [OPT_FREQ] = {"freq", 0, 1},
     [OPT_RECONF] = {"reconf-time", 0, 1}, [OPT_BATCH] = {"batch-size", 0, 1},
     [OPT_FORMAT] = {"format", 0, 1},       [OPT_OUTPUT] = {"output", 'o', 1},
+    [OPT_MODEL] = {"model", 0, 1},         [OPT_NO_FUSE_BN] = {"no-fuse-bn", 0, 0},
     [OPT_HELP] = {"help", 'h', 0},
 };
 
 typedef struct report_request {
-    const char *config, *platform, *output;
+    const char *config, *model, *platform, *output; /* exactly one of config and model */
     double freq_mhz, reconf_time_s; /* < 0: not given */
     int64_t batch_size;             /* 0: not given */
     fcn_report_format format;
-    int help;
+    int keep_batch_norm, help;
 } report_request;
 
 /* Applies one option; 0, or -1 after printing the usage error. */
@@ -51,6 +59,8 @@ static int apply_option(report_request *r, int option, const char *value)
     case OPT_RECONF: return cli_nonnegative_real("report", "--reconf-time", value, &r->reconf_time_s);
     case OPT_BATCH: return cli_positive_count("report", "--batch-size", value, MAX_BATCH_SIZE, &r->batch_size);
     case OPT_OUTPUT: r->output = value; return 0;
+    case OPT_MODEL: r->model = value; return 0;
+    case OPT_NO_FUSE_BN: r->keep_batch_norm = 1; return 0;
     case OPT_HELP: r->help = 1; return 0;
     case OPT_FORMAT:
         if (strcmp(value, "text") == 0)
@@ -83,44 +93,32 @@ static int parse_request(int argc, char **argv, report_request *r)
         else if (apply_option(r, found, value))
             return CLI_USAGE;
     }
-    if (!r->help && !r->config)
-        return cli_error(CLI_USAGE, "report: missing CONFIG.json (see 'fpgaconvnet report --help')");
+    if (r->help)
+        return 0;
+    if (r->config && r->model)
+        return cli_error(CLI_USAGE, "report: give CONFIG.json or --model MODEL.onnx, not both");
+    if (!r->config && !r->model)
+        return cli_error(CLI_USAGE, "report: missing CONFIG.json or --model MODEL.onnx "
+                                    "(see 'fpgaconvnet report --help')");
+    if (r->keep_batch_norm && !r->model)
+        return cli_error(CLI_USAGE, "report: --no-fuse-bn applies only with --model");
     return 0;
-}
-
-/* The model's options: the command line first, then the platform, then the defaults. */
-static fcn_eval_options eval_options(const report_request *r, const fcn_platform *platform)
-{
-    fcn_eval_options opts = {DEFAULT_FREQ_MHZ, 0.0, r->batch_size};
-    if (r->freq_mhz > 0)
-        opts.freq_mhz = r->freq_mhz;
-    else if (platform && platform->freq_mhz > 0)
-        opts.freq_mhz = platform->freq_mhz;
-    if (r->reconf_time_s >= 0)
-        opts.reconf_time_s = r->reconf_time_s;
-    else if (platform && platform->reconf_time_s >= 0)
-        opts.reconf_time_s = platform->reconf_time_s;
-    return opts;
 }
 
 /* Writes to -o's file (or "-" / nothing: standard output); the exit status. */
 static int write_report(const report_request *r, const fcn_network_figures *figures, const fcn_platform *platform)
 {
-    int to_stdout = !r->output || strcmp(r->output, "-") == 0;
-    const char *where = to_stdout ? "standard output" : r->output;
-    FILE *out = to_stdout ? stdout : fopen(r->output, "w");
+    FILE *out = cli_open_output(r->output);
     if (!out)
-        return cli_error(CLI_FAILURE, "cannot write '%s': %s", r->output, strerror(errno));
+        return CLI_FAILURE;
+    const char *where = out == stdout ? "standard output" : r->output;
     fcn_error err;
-    int failed = fcn_report_write(out, r->format, figures, platform, &err);
-    if (!to_stdout) {
-        errno = 0;
-        if (fclose(out) != 0 && !failed)
-            return cli_error(CLI_FAILURE, "cannot write '%s': %s", where, errno ? strerror(errno) : "write error");
-    }
-    if (failed)
+    if (fcn_report_write(out, r->format, figures, platform, &err)) {
+        if (out != stdout)
+            fclose(out);
         return cli_error(CLI_FAILURE, "%s: %s", where, err.message);
-    return 0;
+    }
+    return cli_close_output(out, r->output);
 }
 
 static int run(const report_request *r)
@@ -129,14 +127,14 @@ static int run(const report_request *r)
     fcn_platform platform;
     if (r->platform && fcn_platform_read(r->platform, &platform, &err))
         return cli_error(CLI_FAILURE, "%s", err.message);
-    fcn_network *net = fcn_network_read(r->config, &err);
+    fcn_network *net = cli_load_network(r->config, r->model, r->batch_size, r->keep_batch_norm, &err);
     if (!net)
         return cli_error(CLI_FAILURE, "%s", err.message);
-    fcn_eval_options opts = eval_options(r, r->platform ? &platform : NULL);
+    fcn_eval_options opts = cli_eval_options(r->freq_mhz, r->reconf_time_s, r->batch_size, r->platform ? &platform : NULL);
     fcn_network_figures figures;
     int status = 0;
     if (fcn_network_evaluate(net, &opts, &figures, &err))
-        status = cli_error(CLI_FAILURE, "%s: %s", r->config, err.message);
+        status = cli_error(CLI_FAILURE, "%s: %s", r->model ? r->model : r->config, err.message);
     else
         status = write_report(r, &figures, r->platform ? &platform : NULL);
     fcn_network_figures_free(&figures);

@@ -1,0 +1,174 @@
+/* `fpgaconvnet parse`: turns an ONNX model into its default configuration, or lists its operators. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+
+static const char USAGE[] =
+    "usage: fpgaconvnet parse MODEL.onnx [-o CONFIG.json] [--batch-size N] [--no-fuse-bn]\n"
+    "       fpgaconvnet parse MODEL.onnx --list-ops [-o FILE]\n"
+    "\n"
+    "Reads an ONNX model, infers every layer's dimensions and writes its default\n"
+    "configuration (one partition, every folding factor 1) in the fpgaconvnet JSON form,\n"
+    "ready for 'fpgaconvnet report' (or use 'fpgaconvnet report --model MODEL.onnx').\n"
+    "Weights are not needed: tensors kept in absent external data files are fine.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output FILE   write to FILE instead of standard output\n"
+    "  --batch-size N      the partition's batch size (default 1)\n"
+    "  --no-fuse-bn        keep a BatchNormalization after a Conv as a BATCH_NORM layer\n"
+    "                      (by default it is folded into the Conv and costs nothing)\n"
+    "  --list-ops          list the model's operator types, how often each occurs, whether\n"
+    "                      it is supported and what it becomes, instead of parsing\n"
+    "  -h, --help          show this help\n";
+
+enum { OPT_OUTPUT, OPT_BATCH, OPT_NO_FUSE_BN, OPT_LIST_OPS, OPT_HELP };
+static const cli_option OPTIONS[] = {
+    [OPT_OUTPUT] = {"output", 'o', 1},      [OPT_BATCH] = {"batch-size", 0, 1},
+    [OPT_NO_FUSE_BN] = {"no-fuse-bn", 0, 0}, [OPT_LIST_OPS] = {"list-ops", 0, 0},
+    [OPT_HELP] = {"help", 'h', 0},
+};
+
+typedef struct parse_request {
+    const char *model, *output;
+    fcn_parse_options options;
+    int list_ops, help;
+} parse_request;
+
+/* 0, or the exit status after printing the error. */
+static int parse_request_args(int argc, char **argv, parse_request *r)
+{
+    *r = (parse_request){0};
+    cli_parser parser;
+    cli_parser_init(&parser, argc, argv, OPTIONS, (int)(sizeof OPTIONS / sizeof OPTIONS[0]));
+    const char *value;
+    for (int found; (found = cli_next(&parser, &value)) != CLI_END;) {
+        switch (found) {
+        case CLI_BAD: return CLI_USAGE;
+        case CLI_POSITIONAL:
+            if (r->model)
+                return cli_error(CLI_USAGE, "parse: unexpected argument '%s' (see 'fpgaconvnet parse --help')",
+                                 value);
+            r->model = value;
+            break;
+        case OPT_OUTPUT: r->output = value; break;
+        case OPT_BATCH:
+            if (cli_positive_count("parse", "--batch-size", value, MAX_BATCH_SIZE, &r->options.batch_size))
+                return CLI_USAGE;
+            break;
+        case OPT_NO_FUSE_BN: r->options.keep_batch_norm = 1; break;
+        case OPT_LIST_OPS: r->list_ops = 1; break;
+        case OPT_HELP: r->help = 1; break;
+        }
+    }
+    if (r->help)
+        return 0;
+    if (!r->model)
+        return cli_error(CLI_USAGE, "parse: missing MODEL.onnx (see 'fpgaconvnet parse --help')");
+    /* The operator list does not depend on them: accepting them silently would suggest it does. */
+    if (r->list_ops && (r->options.batch_size || r->options.keep_batch_norm))
+        return cli_error(CLI_USAGE, "parse: --list-ops takes neither --batch-size nor --no-fuse-bn");
+    return 0;
+}
+
+/* "Add, Clip": the unsupported operator types, for the summary line. */
+static void unsupported_names(const fcn_onnx_op *ops, int count, char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < count && used < size; i++) {
+        if (ops[i].supported)
+            continue;
+        int n = snprintf(out + used, size - used, "%s%s", used ? ", " : "", ops[i].op_type);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
+static void print_op_table(FILE *out, const char *model, const fcn_onnx_op *ops, int count)
+{
+    int width = (int)strlen("operator"), unsupported = 0, nodes = 0;
+    for (int i = 0; i < count; i++) {
+        int length = (int)strlen(ops[i].op_type);
+        width = length > width ? length : width;
+        unsupported += !ops[i].supported;
+        nodes += ops[i].count;
+    }
+    fprintf(out, "%-*s  %6s  %-9s  %s\n", width, "operator", "count", "supported", "becomes");
+    for (int i = 0; i < count; i++)
+        fprintf(out, "%-*s  %6d  %-9s  %s\n", width, ops[i].op_type, ops[i].count, ops[i].supported ? "yes" : "no",
+                ops[i].becomes ? ops[i].becomes : "");
+    fprintf(out, "%s: %d nodes, %d operator types, ", model, nodes, count);
+    if (unsupported == 0) {
+        fprintf(out, "all supported\n");
+        return;
+    }
+    char names[512];
+    unsupported_names(ops, count, names, sizeof names);
+    fprintf(out, "%d unsupported (%s)\n", unsupported, names);
+}
+
+/* The operator table: informational, so unsupported operators do not make it fail. */
+static int list_ops(const parse_request *r)
+{
+    fcn_error err;
+    fcn_onnx_op *ops = NULL;
+    int count = 0;
+    if (fcn_onnx_list_ops(r->model, &ops, &count, &err))
+        return cli_error(CLI_FAILURE, "%s", err.message);
+    FILE *out = cli_open_output(r->output);
+    int status = CLI_FAILURE;
+    if (out) {
+        print_op_table(out, r->model, ops, count);
+        status = cli_close_output(out, r->output);
+    }
+    free(ops);
+    return status;
+}
+
+/* To -o's file through the library's writer, or to standard output ("-" or no -o). */
+static int write_config(const parse_request *r, const fcn_network *net)
+{
+    fcn_error err;
+    if (r->output && strcmp(r->output, "-") != 0)
+        return fcn_network_write(net, r->output, &err) ? cli_error(CLI_FAILURE, "%s", err.message) : 0;
+    char *json = fcn_network_write_string(net, &err);
+    if (!json)
+        return cli_error(CLI_FAILURE, "%s", err.message);
+    /* A configuration is larger than stdio's buffer: a failed write may leave nothing for the flush to fail on. */
+    errno = 0;
+    int failed = fputs(json, stdout) == EOF;
+    int saved = errno;
+    free(json);
+    if (failed)
+        return cli_error(CLI_FAILURE, "cannot write standard output: %s", saved ? strerror(saved) : "write error");
+    return cli_close_output(stdout, r->output);
+}
+
+static int parse_model(const parse_request *r)
+{
+    fcn_error err;
+    fcn_network *net = fcn_onnx_parse(r->model, &r->options, &err);
+    if (!net)
+        return cli_error(CLI_FAILURE, "%s", err.message);
+    int status = write_config(r, net);
+    fcn_network_free(net);
+    return status;
+}
+
+int parse_command(int argc, char **argv)
+{
+    parse_request request;
+    int status = parse_request_args(argc, argv, &request);
+    if (status)
+        return status;
+    if (request.help) {
+        fputs(USAGE, stdout);
+        return 0;
+    }
+    return request.list_ops ? list_ops(&request) : parse_model(&request);
+}

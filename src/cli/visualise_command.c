@@ -1,0 +1,132 @@
+/* `fpgaconvnet visualise`: draws a configuration (or an ONNX model's default one) with graphviz. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char USAGE[] =
+    "usage: fpgaconvnet visualise CONFIG.json -o FILE [--detail modules|layers]\n"
+    "       fpgaconvnet visualise --model MODEL.onnx [--no-fuse-bn] -o FILE [--detail ...]\n"
+    "\n"
+    "Draws each partition as a cluster of its layers, in hardware order with the squeeze\n"
+    "layers, each labelled with its dimensions, folding, latency and share of the\n"
+    "partition's interval, and shaded by that share (the bottleneck is outlined in red).\n"
+    "The format follows FILE's extension: .png, .svg, .pdf, or .dot (graphviz source).\n"
+    "\n"
+    "options:\n"
+    "  -o, --output FILE   the picture to write (required)\n"
+    "  --detail DETAIL     modules (default): each layer a cluster of its module instances\n"
+    "                      per stream, more than 16 alike drawn as one ('conv x256');\n"
+    "                      layers: each layer one box\n"
+    "  --model MODEL.onnx  draw the default configuration of an ONNX model (as\n"
+    "                      'fpgaconvnet parse' writes it) instead of CONFIG.json\n"
+    "  --no-fuse-bn        with --model: keep a BatchNormalization after a Conv as a\n"
+    "                      BATCH_NORM layer instead of folding it into the Conv\n"
+    "  -h, --help          show this help\n";
+
+enum { OPT_OUTPUT, OPT_DETAIL, OPT_MODEL, OPT_NO_FUSE_BN, OPT_HELP };
+static const cli_option OPTIONS[] = {
+    [OPT_OUTPUT] = {"output", 'o', 1},
+    [OPT_DETAIL] = {"detail", 0, 1},
+    [OPT_MODEL] = {"model", 0, 1},
+    [OPT_NO_FUSE_BN] = {"no-fuse-bn", 0, 0},
+    [OPT_HELP] = {"help", 'h', 0},
+};
+
+typedef struct visualise_request {
+    const char *config, *model, *output; /* exactly one of config and model */
+    fcn_detail detail;
+    int keep_batch_norm, help;
+} visualise_request;
+
+/* Applies one option; 0, or -1 after printing the usage error. */
+static int apply_option(visualise_request *r, int option, const char *value)
+{
+    switch (option) {
+    case OPT_OUTPUT: r->output = value; return 0;
+    case OPT_MODEL: r->model = value; return 0;
+    case OPT_NO_FUSE_BN: r->keep_batch_norm = 1; return 0;
+    case OPT_HELP: r->help = 1; return 0;
+    case OPT_DETAIL:
+        if (strcmp(value, "modules") == 0)
+            r->detail = FCN_DETAIL_MODULES;
+        else if (strcmp(value, "layers") == 0)
+            r->detail = FCN_DETAIL_LAYERS;
+        else
+            return cli_error(CLI_USAGE, "visualise: --detail: unknown detail '%s' (expected modules or layers)",
+                             value),
+                   -1;
+        return 0;
+    }
+    return -1;
+}
+
+/* What the arguments must hold together; 0, or the exit status after printing the error. */
+static int check_request(const visualise_request *r)
+{
+    if (r->help)
+        return 0;
+    if (r->config && r->model)
+        return cli_error(CLI_USAGE, "visualise: give CONFIG.json or --model MODEL.onnx, not both");
+    if (!r->config && !r->model)
+        return cli_error(CLI_USAGE, "visualise: missing CONFIG.json or --model MODEL.onnx "
+                                    "(see 'fpgaconvnet visualise --help')");
+    if (!r->output)
+        return cli_error(CLI_USAGE, "visualise: missing -o FILE (see 'fpgaconvnet visualise --help')");
+    if (r->keep_batch_norm && !r->model)
+        return cli_error(CLI_USAGE, "visualise: --no-fuse-bn applies only with --model");
+    return 0;
+}
+
+/* 0, or the exit status after printing the error. */
+static int parse_request(int argc, char **argv, visualise_request *r)
+{
+    *r = (visualise_request){.detail = FCN_DETAIL_MODULES};
+    cli_parser parser;
+    cli_parser_init(&parser, argc, argv, OPTIONS, (int)(sizeof OPTIONS / sizeof OPTIONS[0]));
+    const char *value;
+    for (int found; (found = cli_next(&parser, &value)) != CLI_END;) {
+        if (found == CLI_BAD)
+            return CLI_USAGE;
+        if (found == CLI_POSITIONAL && r->config)
+            return cli_error(CLI_USAGE, "visualise: unexpected argument '%s' (see 'fpgaconvnet visualise --help')",
+                             value);
+        if (found == CLI_POSITIONAL)
+            r->config = value;
+        else if (apply_option(r, found, value))
+            return CLI_USAGE;
+    }
+    return check_request(r);
+}
+
+static int run(const visualise_request *r)
+{
+    fcn_error err;
+    fcn_network *net = cli_load_network(r->config, r->model, 0, r->keep_batch_norm, &err);
+    if (!net)
+        return cli_error(CLI_FAILURE, "%s", err.message);
+    /* The picture is in cycles, so the clock does not matter: the defaults do. */
+    fcn_eval_options opts = cli_eval_options(-1, -1, 0, NULL);
+    fcn_network_figures figures;
+    int status = 0;
+    if (fcn_network_evaluate(net, &opts, &figures, &err))
+        status = cli_error(CLI_FAILURE, "%s: %s", r->model ? r->model : r->config, err.message);
+    else if (fcn_visualise(&figures, r->output, r->detail, &err))
+        status = cli_error(CLI_FAILURE, "%s", err.message);
+    fcn_network_figures_free(&figures);
+    fcn_network_free(net);
+    return status;
+}
+
+int visualise_command(int argc, char **argv)
+{
+    visualise_request request;
+    int status = parse_request(argc, argv, &request);
+    if (status)
+        return status;
+    if (request.help) {
+        fputs(USAGE, stdout);
+        return 0;
+    }
+    return run(&request);
+}
