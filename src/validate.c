@@ -76,6 +76,8 @@ static int check_ports(const fcn_partition_figures *p, const fcn_platform *platf
 /* After squeeze insertion every layer must take the streams its predecessor gives. */
 static int check_streams(const fcn_partition_figures *p, fcn_violations *v)
 {
+    if (!p->layers || !p->figures)
+        return 0; /* a summary: no chain to look at */
     int64_t previous = p->streams_in;
     const char *from = "the partition's input";
     for (int i = 0; i < p->layer_count; i++) {
@@ -97,6 +99,8 @@ static int check_streams(const fcn_partition_figures *p, fcn_violations *v)
 /* The first or last layer of an evaluated chain that is not a derived squeeze; -1 if none. */
 static int end_layer(const fcn_partition_figures *p, int last)
 {
+    if (!p->layers || !p->figures)
+        return -1;
     for (int k = 0; k < p->layer_count; k++) {
         int i = last ? p->layer_count - 1 - k : k;
         if (p->layers[i].type != FCN_SQUEEZE)

@@ -53,7 +53,8 @@ static int configuration_layers(const fcn_network_figures *figures, layer_list *
         return -1;
     for (int p = 0; p < figures->partition_count; p++) {
         const fcn_partition_figures *f = &figures->partitions[p];
-        append_layers(f->id, f->layers, f->layer_count, f->wr_layer, f->wr_factor, list);
+        if (f->layers)
+            append_layers(f->id, f->layers, f->layer_count, f->wr_layer, f->wr_factor, list);
     }
     return 0;
 }

@@ -1,0 +1,109 @@
+/*
+ * Internal: pictures of evaluated figures (fcn_visualise). visualise_stages.c says which module
+ * instances a layer has and how they connect, visualise_graph.c builds the cgraph graph from that,
+ * visualise_label.c writes the labels, visualise_render.c lays out and renders with libgvc, and
+ * visualise.c ties them together.
+ */
+#ifndef FCN_VISUALISE_H
+#define FCN_VISUALISE_H
+
+#include <gvc.h>
+
+#include "error.h"
+#include "fpgaconvnet.h"
+
+/* More instances of one module than this are drawn as one node "conv ×N". */
+#define VIS_MAX_INSTANCES 16
+
+/*
+ * The axes a stage's instances span: the coarse group, the input streams (coarse_in, or the single
+ * coarse factor of a pointwise layer) and the output streams (coarse_out).
+ */
+enum { VIS_GROUP, VIS_IN, VIS_OUT, VIS_AXES };
+
+/* Instances along each axis; 0 where the view does not span that axis. */
+typedef struct vis_axes {
+    int64_t size[VIS_AXES];
+} vis_axes;
+
+/*
+ * One module of a layer, its instances, or one box standing for a whole layer, a squeeze or a
+ * partition's memory port. Instances connect to the previous stage through `in` and to the next
+ * through `out`; for a module the two views are the same.
+ */
+typedef struct vis_stage {
+    const char *module;  /* a module name, or NULL for a box labelled by its owner */
+    vis_axes in, out;
+    int out_axis;        /* the axis of `out` that carries the layer's output streams */
+    int single;          /* always one node (a squeeze, a layer box, a port), whatever the counts */
+} vis_stage;
+
+/* A layer's stages in pipeline order. */
+typedef struct vis_plan {
+    int count;
+    vis_stage stages[FCN_MAX_MODULES];
+} vis_plan;
+
+/* The module instances of a layer as fcn_layer_evaluate models it (FCN_DETAIL_MODULES). */
+void vis_plan_modules(const fcn_layer *layer, const fcn_layer_figures *figures, vis_plan *plan);
+/* A one-node stage carrying `streams_in` in and `streams_out` out (a layer box, a port). */
+vis_stage vis_box_stage(int64_t streams_in, int64_t streams_out);
+/* Instances in a view: the product of its axes. */
+int64_t vis_axes_count(const vis_axes *axes);
+
+/* A stage as drawn: its nodes (one when collapsed). */
+typedef struct vis_drawn {
+    vis_stage stage;
+    int node_count;
+    Agnode_t *nodes[VIS_MAX_INSTANCES];
+} vis_drawn;
+
+/* Edges between consecutive stages of one layer (`within`), or from one layer's last to the next's first. */
+int vis_connect(Agraph_t *graph, const vis_drawn *from, const vis_drawn *to, int within, fcn_error *err);
+
+/* Sets an attribute, declaring it with an empty default if the graph has none yet. */
+void vis_set(void *object, const char *name, const char *value);
+
+/* A growing string; on allocation failure it is marked failed and stops growing. */
+typedef struct vis_text {
+    char *data;
+    size_t length, capacity;
+    int failed;
+} vis_text;
+
+void vis_text_printf(vis_text *t, const char *fmt, ...) FCN_PRINTF(2, 3);
+/* Appends a name so that graphviz shows it as written (escape sequences and entities disarmed). */
+void vis_text_name(vis_text *t, const char *name);
+/* Empties the text, keeping its buffer. */
+void vis_text_clear(vis_text *t);
+void vis_text_free(vis_text *t);
+
+/* The label of a layer: name, type, dimensions, folding, latency and share of the interval. */
+void vis_layer_label(vis_text *t, const fcn_layer *layer, const fcn_layer_figures *figures,
+                     const fcn_partition_figures *partition, int is_bottleneck);
+/* The label of a partition's cluster. */
+void vis_partition_label(vis_text *t, const fcn_partition_figures *partition);
+/* The fill colour of a layer: white at 0 of the interval to red at all of it ("#rrggbb"). */
+void vis_shade(char colour[8], double share);
+
+/* The picture as a cgraph graph (free with agclose), or NULL with the message in err. */
+Agraph_t *vis_graph_build(const fcn_network_figures *figures, fcn_detail detail, fcn_error *err);
+
+/*
+ * Graphviz reports problems through a process-wide error channel that prints to stderr by default.
+ * A capture keeps them from being printed for its duration and lets the last one be read.
+ */
+typedef struct vis_capture {
+    agerrlevel_t saved_level;
+} vis_capture;
+
+void vis_capture_begin(vis_capture *capture);
+void vis_capture_end(vis_capture *capture);
+/* Graphviz's last error since the capture began, on one line, or `fallback`. */
+void vis_capture_message(char *out, size_t size, const char *fallback);
+
+/* Lays `graph` out with dot and renders it in `format` ("png", "svg", "pdf") to memory. */
+int vis_render(Agraph_t *graph, const char *format, char **data, size_t *length, fcn_error *err);
+void vis_render_free(char *data);
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * Laying out and rendering with libgvc, and reading graphviz's own error messages.
+ *
+ * Graphviz prints its errors and warnings on stderr unless the reporting level is raised to AGMAX,
+ * in which case it keeps them in a temporary file that aglasterr() reads back. The level is
+ * process-wide graphviz state: a capture raises it and puts back whatever it was.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "visualise.h"
+
+void vis_capture_begin(vis_capture *capture)
+{
+    capture->saved_level = agseterr(AGMAX);
+    agreseterrors();
+}
+
+void vis_capture_end(vis_capture *capture)
+{
+    agseterr(capture->saved_level);
+}
+
+void vis_capture_message(char *out, size_t size, const char *fallback)
+{
+    /* Only an error since the capture began counts: aglasterr alone may return an old warning. */
+    char *message = agerrors() > 0 ? aglasterr() : NULL;
+    snprintf(out, size, "%s", message && message[0] ? message : fallback);
+    free(message);
+    /* Graphviz ends its messages with a newline and sometimes puts one inside: one line for ours. */
+    for (char *c = out; *c; c++)
+        if (*c == '\n' || *c == '\r' || *c == '\t')
+            *c = ' ';
+    for (size_t n = strlen(out); n > 0 && out[n - 1] == ' '; n--)
+        out[n - 1] = '\0';
+}
+
+static int graphviz_failure(fcn_error *err, const char *what)
+{
+    char message[384];
+    vis_capture_message(message, sizeof message, "no message from graphviz");
+    return fcn_fail(err, "graphviz cannot %s: %s", what, message);
+}
+
+/*
+ * Rendering to memory, not to a FILE: graphviz's own writer exits the process when a write fails,
+ * and the library must not; the caller writes the bytes and reports a failure itself.
+ */
+int vis_render(Agraph_t *graph, const char *format, char **data, size_t *length, fcn_error *err)
+{
+    *data = NULL;
+    *length = 0;
+    GVC_t *gvc = gvContext();
+    if (!gvc)
+        return graphviz_failure(err, "start");
+    int status = 0;
+    if (gvLayout(gvc, graph, "dot") != 0) {
+        status = graphviz_failure(err, "lay out the picture");
+    } else {
+        char what[64];
+        unsigned int size = 0;
+        snprintf(what, sizeof what, "render %s", format);
+        if (gvRenderData(gvc, graph, format, data, &size) != 0 || !*data) {
+            status = graphviz_failure(err, what);
+            vis_render_free(*data);
+            *data = NULL;
+        }
+        *length = size;
+    }
+    /* Also after a failed layout, which may have left half its records on the graph. */
+    gvFreeLayout(gvc, graph);
+    gvFreeContext(gvc);
+    return status;
+}
+
+void vis_render_free(char *data)
+{
+    if (data)
+        gvFreeRenderData(data);
+}
