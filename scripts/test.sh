@@ -20,6 +20,9 @@ ASAN_OPTIONS=detect_leaks=1:suppressions=$PWD/tests/asan.supp \
 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-sanitize --output-on-failure -j"$jobs"
 
+echo "== fuzzing the readers briefly (fuzz/run.sh; past crashes replayed first)"
+fuzz/run.sh 20
+
 echo "== valgrind"
 failed=0
 for t in build-test/tests/test_*; do

@@ -176,23 +176,82 @@ static const fcn_layer *source_layer(const fcn_partition *part, int *next_own, c
     return evaluated;
 }
 
-static json_t *layers_json(builder *b, const fcn_partition *part, const fcn_partition_figures *figures)
+static int network_has_name(const fcn_network *net, const char *name)
 {
-    json_t *list = json_array();
+    for (int p = 0; p < net->partition_count; p++)
+        for (int i = 0; i < net->partitions[p].layer_count; i++)
+            if (strcmp(net->partitions[p].layers[i].name, name) == 0)
+                return 1;
+    return 0;
+}
+
+/*
+ * A squeeze's derived name ("<a>_squeeze_<b>") may be a layer's own, or an
+ * earlier squeeze's; the reader rejects a file with a name twice, so the
+ * first free "_N" is added. `earlier` holds the names given so far (NULLs
+ * for layers).
+ */
+static char *unique_squeeze_name(const fcn_network *net, char *const *earlier, int count, const char *derived)
+{
+    size_t length = strlen(derived), size = length + 24;
+    char *name = malloc(size);
+    if (!name)
+        return NULL;
+    memcpy(name, derived, length + 1);
+    for (long n = 2;; n++) {
+        int taken = network_has_name(net, name);
+        for (int i = 0; i < count && !taken; i++)
+            taken = earlier[i] && strcmp(earlier[i], name) == 0;
+        if (!taken)
+            return name;
+        snprintf(name + length, size - length, "_%ld", n);
+    }
+}
+
+/* The written name of the chain's i-th layer. */
+static const char *chain_name(const fcn_partition_figures *figures, char *const *squeezes, int i)
+{
+    return squeezes[i] ? squeezes[i] : figures->layers[i].name;
+}
+
+static void append_layers(builder *b, json_t *list, const fcn_partition *part, const fcn_partition_figures *figures,
+                          char *const *squeezes)
+{
     int next_own = 0;
     for (int i = 0; i < figures->layer_count; i++) {
+        fcn_layer renamed = figures->layers[i];
+        renamed.name = squeezes[i];
         chain_entry e = {
-            source_layer(part, &next_own, &figures->layers[i]),
+            squeezes[i] ? &renamed : source_layer(part, &next_own, &figures->layers[i]),
             &figures->figures[i],
-            i > 0 ? figures->layers[i - 1].name : NULL,
-            i + 1 < figures->layer_count ? figures->layers[i + 1].name : NULL,
+            i > 0 ? chain_name(figures, squeezes, i - 1) : NULL,
+            i + 1 < figures->layer_count ? chain_name(figures, squeezes, i + 1) : NULL,
         };
         append(b, list, layer_json(b, &e, part->batch_size));
     }
+}
+
+static json_t *layers_json(builder *b, const fcn_network *net, const fcn_partition *part,
+                           const fcn_partition_figures *figures)
+{
+    json_t *list = json_array();
+    char **squeezes = calloc((size_t)figures->layer_count + 1, sizeof *squeezes);
+    for (int i = 0; squeezes && i < figures->layer_count; i++)
+        if (figures->layers[i].type == FCN_SQUEEZE &&
+            !(squeezes[i] = unique_squeeze_name(net, squeezes, i, figures->layers[i].name)))
+            b->failed = 1;
+    if (squeezes && !b->failed)
+        append_layers(b, list, part, figures, squeezes);
+    else
+        b->failed = 1;
+    for (int i = 0; squeezes && i < figures->layer_count; i++)
+        free(squeezes[i]);
+    free(squeezes);
     return list;
 }
 
-static json_t *partition_json(builder *b, const fcn_partition *part, const fcn_partition_figures *figures)
+static json_t *partition_json(builder *b, const fcn_network *net, const fcn_partition *part,
+                              const fcn_partition_figures *figures)
 {
     json_t *p = json_object();
     put_int(b, p, "id", part->id);
@@ -202,8 +261,44 @@ static json_t *partition_json(builder *b, const fcn_partition *part, const fcn_p
     put_string(b, p, "output_node", part->output_node ? part->output_node : part->layers[part->layer_count - 1].name);
     put_int(b, p, "weights_reloading_factor", part->wr_factor);
     put_string(b, p, "weights_reloading_layer", part->wr_layer ? part->wr_layer : "None");
-    put(b, p, "layers", layers_json(b, part, figures));
+    put(b, p, "layers", layers_json(b, net, part, figures));
     return p;
+}
+
+/* Whether jansson takes the text: JSON holds only UTF-8, and names may come from elsewhere (an ONNX file). */
+static int is_utf8(const char *text)
+{
+    if (!text)
+        return 1;
+    json_t *value = json_string(text);
+    json_decref(value);
+    if (value)
+        return 1;
+    value = json_string_nocheck(text); /* succeeds when the refusal was not for want of memory */
+    json_decref(value);
+    return value == NULL;
+}
+
+/* Text the document cannot hold is the caller's mistake, not a lack of memory: say which. */
+static int check_texts(const fcn_network *net, fcn_error *err)
+{
+    for (int p = 0; p < net->partition_count; p++) {
+        const fcn_partition *part = &net->partitions[p];
+        const char *bad = !is_utf8(part->input_node) ? "input_node" : !is_utf8(part->output_node) ? "output_node"
+                          : !is_utf8(part->wr_layer) ? "weights_reloading_layer" : NULL;
+        for (int i = 0; !bad && i < part->layer_count; i++) {
+            const fcn_layer *l = &part->layers[i];
+            bad = !is_utf8(l->name) ? "name" : !is_utf8(l->weights_path) ? "weights_path"
+                  : !is_utf8(l->bias_path) ? "bias_path" : NULL;
+            if (bad) /* by index: the name itself may be the bad text */
+                return fcn_fail(err, "cannot write the configuration: partition %lld, layer %d: its %s is not valid "
+                                "UTF-8, which JSON requires", (long long)part->id, i, bad);
+        }
+        if (bad)
+            return fcn_fail(err, "cannot write the configuration: partition %lld: its %s is not valid UTF-8, "
+                            "which JSON requires", (long long)part->id, bad);
+    }
+    return 0;
 }
 
 /* The document, or NULL with err filled. */
@@ -217,6 +312,8 @@ static json_t *network_json(const fcn_network *net, fcn_error *err)
         fcn_error_prefix(err, "cannot write an invalid configuration");
         return NULL;
     }
+    if (check_texts(net, err))
+        return NULL;
     /* Only the chain and the output dimensions are used, which the options do not change. */
     const fcn_eval_options opts = {125.0, 0.0, 0};
     fcn_network_figures figures;
@@ -226,7 +323,7 @@ static json_t *network_json(const fcn_network *net, fcn_error *err)
     json_t *root = json_object();
     json_t *partitions = json_array();
     for (int i = 0; i < net->partition_count; i++)
-        append(&b, partitions, partition_json(&b, &net->partitions[i], &figures.partitions[i]));
+        append(&b, partitions, partition_json(&b, net, &net->partitions[i], &figures.partitions[i]));
     put(&b, root, "partition", partitions);
     fcn_network_figures_free(&figures);
     if (b.failed) {

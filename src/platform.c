@@ -128,6 +128,16 @@ static int read_platform(const json_t *root, const char *path, fcn_platform *out
     return 0;
 }
 
+/* Messages quote the file (jansson's "near '...'", a bad number): control characters there would break the line. */
+static int one_line(fcn_error *err)
+{
+    if (err)
+        for (char *c = err->message; *c; c++)
+            if ((unsigned char)*c < 0x20)
+                *c = '?';
+    return -1;
+}
+
 int fcn_platform_read(const char *path, fcn_platform *out, fcn_error *err)
 {
     if (!path || !out)
@@ -144,12 +154,16 @@ int fcn_platform_read(const char *path, fcn_platform *out, fcn_error *err)
         if (read_error)
             return fcn_fail(err, "%s: cannot read: %s", path, strerror(read_error));
         if (jerr.line > 0)
-            return fcn_fail(err, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
-        return fcn_fail(err, "%s: %s", path, jerr.text);
+            fcn_fail(err, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+        else
+            fcn_fail(err, "%s: %s", path, jerr.text);
+        return one_line(err);
     }
     int rc = read_platform(root, path, out, err);
     json_decref(root);
-    if (rc)
+    if (rc) {
         memset(out, 0, sizeof *out);
-    return rc;
+        return one_line(err);
+    }
+    return 0;
 }
