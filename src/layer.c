@@ -71,7 +71,10 @@ void fcn_layer_evaluate(const fcn_layer *l, fcn_layer_figures *out)
     case FCN_POOLING: pooling_layer(l, out); break;
     case FCN_RELU: relu_layer(l, out); break;
     case FCN_BATCH_NORM: batch_norm_layer(l, out); break;
-    case FCN_SQUEEZE: squeeze_layer(l, out); break;
+    case FCN_SQUEEZE:
+        squeeze_figures(l->rows, l->cols, l->channels, l->coarse_in, l->coarse_out, l->buffer_depth, l->data_width,
+                        out);
+        return;
     case FCN_CONCAT:
     case FCN_SPLIT:
         /* Rejected by fcn_layer_check; a chain model has no figures for them. */

@@ -1,4 +1,7 @@
 /* Layers whose output has the input's shape (MODEL.md §3): ReLU, BatchNorm, Squeeze. */
+#include <stddef.h>
+#include <string.h>
+
 #include "layers.h"
 #include "resource.h"
 
@@ -28,9 +31,29 @@ void batch_norm_layer(const fcn_layer *l, fcn_layer_figures *out)
     out->resource.bram += fcn_bram_memory(l->channels / coarse, l->data_width) * coarse;
 }
 
-void squeeze_layer(const fcn_layer *l, fcn_layer_figures *out)
+/*
+ * A squeeze is evaluated complete here, without the rate chain: its one
+ * module runs at rate 1, so its latency is simply the larger of the cycles to
+ * take the tensor in over coarse_in streams and out over coarse_out. Partitions
+ * insert many of them, so they stay cheap.
+ */
+void squeeze_figures(int64_t rows, int64_t cols, int64_t channels, int64_t coarse_in, int64_t coarse_out,
+                     int64_t buffer_depth, int data_width, fcn_layer_figures *out)
 {
-    same_shape(l, out);
-    module_squeeze(&out->modules[0], l->rows, l->cols, l->channels);
-    out->resource.bram = fcn_bram_stream(l->buffer_depth, l->data_width) * l->coarse_in;
+    memset(out, 0, offsetof(fcn_layer_figures, modules));
+    out->rows_out = rows;
+    out->cols_out = cols;
+    out->channels_out = channels;
+    out->streams_in = coarse_in;
+    out->streams_out = coarse_out;
+    out->rate_in = out->rate_out = 1.0;
+    out->workload_in = out->workload_out = rows * cols * channels;
+    out->size_in = rows * cols * (channels / coarse_in);
+    out->size_out = rows * cols * (channels / coarse_out);
+    const double latency_in = (double)out->workload_in / (double)coarse_in;
+    const double latency_out = (double)out->workload_out / (double)coarse_out;
+    out->latency = latency_in > latency_out ? latency_in : latency_out;
+    out->resource.bram = fcn_bram_stream(buffer_depth, data_width) * coarse_in;
+    out->module_count = 1;
+    module_squeeze(&out->modules[0], rows, cols, channels);
 }

@@ -83,7 +83,7 @@ void module_conv(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t chan
     m->rate_in = (double)(fine * groups) / (double)(window * filters);
     m->rate_out = (double)fine / (double)window;
     m->pipeline_depth = fine;
-    const double u[] = {fcn_log2((double)filters), fcn_log2((double)(cols * rows)), fcn_log2((double)channels)};
+    const double u[] = {fcn_log2_int(filters), fcn_log2_int(cols * rows), fcn_log2_int(channels)};
     linear_lut_ff(&m->resource, u, COUNT(u), conv_lut, conv_ff);
     m->resource.dsp = fine * fcn_dsp_mult(weight_width, dw);
 }

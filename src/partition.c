@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fpgaconvnet.h"
+#include "layers.h"
 #include "resource.h"
 
 /* The streams a partition's memory ports carry, and the word width they carry. */
@@ -37,8 +38,10 @@ static void sink_add(chain_sink *s, const fcn_layer *layer, const fcn_layer_figu
     resource_add_scaled(&out->resource, &f->resource, 1);
     out->operations += f->operations;
     if (s->chain) {
-        s->chain[s->count] = *layer;
-        s->figures[s->count] = *f;
+        if (&s->chain[s->count] != layer) /* a squeeze is built in place */
+            s->chain[s->count] = *layer;
+        if (&s->figures[s->count] != f)
+            s->figures[s->count] = *f;
     }
     s->count++;
 }
@@ -46,17 +49,22 @@ static void sink_add(chain_sink *s, const fcn_layer *layer, const fcn_layer_figu
 /* A squeeze between a producer of `from` streams and a consumer of `to`, on a tensor of the given dims. */
 static void sink_add_squeeze(chain_sink *s, int64_t rows, int64_t cols, int64_t channels, int64_t from, int64_t to)
 {
-    fcn_layer squeeze;
-    fcn_layer_init(&squeeze, FCN_SQUEEZE);
-    squeeze.rows = rows;
-    squeeze.cols = cols;
-    squeeze.channels = channels;
-    squeeze.coarse_in = from;
-    squeeze.coarse_out = to;
-    squeeze.data_width = PARTITION_DATA_WIDTH;
-    fcn_layer_figures f;
-    fcn_layer_evaluate(&squeeze, &f);
-    sink_add(s, &squeeze, &f);
+    if (!s->chain) { /* totals only: the figures, without the layer (the hot path of a search) */
+        fcn_layer_figures f;
+        squeeze_figures(rows, cols, channels, from, to, 0, PARTITION_DATA_WIDTH, &f);
+        sink_add(s, NULL, &f);
+        return;
+    }
+    fcn_layer *squeeze = &s->chain[s->count];
+    fcn_layer_init(squeeze, FCN_SQUEEZE);
+    squeeze->rows = rows;
+    squeeze->cols = cols;
+    squeeze->channels = channels;
+    squeeze->coarse_in = from;
+    squeeze->coarse_out = to;
+    squeeze->data_width = PARTITION_DATA_WIDTH;
+    fcn_layer_evaluate(squeeze, &s->figures[s->count]);
+    sink_add(s, squeeze, &s->figures[s->count]);
 }
 
 /* `cached`, when given, holds the figures of p->layers[i] at [i], so no layer is evaluated again. */

@@ -45,20 +45,6 @@ int64_t fcn_dsp_mult(int a, int b)
     return ceil_div((int64_t)a + b, 48);
 }
 
-double fcn_log2(double x)
-{
-    return log(x) / log(2.0);
-}
-
-/*
- * floor and ceil of fcn_log2 for a positive integer, without a logarithm.
- * Below 2^40 and away from powers of two, log(x)/log(2) is further from an
- * integer than its rounding error, so the integer answer is the reference's
- * (from 2^48 on, 2^k - 1 already rounds to k); at a power of two, and for
- * large x, the reference's own form decides.
- */
-static int integer_path(int64_t x) { return x > 0 && x < ((int64_t)1 << 40) && (x & (x - 1)) != 0; }
-
 static int64_t floor_log2_exact(int64_t x)
 {
 #if defined(__GNUC__)
@@ -70,6 +56,29 @@ static int64_t floor_log2_exact(int64_t x)
     return k;
 #endif
 }
+
+double fcn_log2(double x)
+{
+    return log(x) / log(2.0);
+}
+
+double fcn_log2_int(int64_t x)
+{
+    /* log(2^k)/log(2.0) is exactly k up to 2^28 (MODEL.md, notation), so no logarithm is needed there. */
+    if (x > 0 && x <= ((int64_t)1 << 28) && (x & (x - 1)) == 0)
+        return (double)floor_log2_exact(x);
+    return fcn_log2((double)x);
+}
+
+/*
+ * floor and ceil of fcn_log2 for a positive integer, without a logarithm.
+ * Below 2^40 and away from powers of two, log(x)/log(2) is further from an
+ * integer than its rounding error, so the integer answer is the reference's
+ * (from 2^48 on, 2^k - 1 already rounds to k); at a power of two, and for
+ * large x, the reference's own form decides.
+ */
+static int integer_path(int64_t x) { return x > 0 && x < ((int64_t)1 << 40) && (x & (x - 1)) != 0; }
+
 
 double fcn_floor_log2(int64_t x)
 {

@@ -6,7 +6,8 @@
 
 /* The reference's log2: log(x)/log(2.0) in double precision (MODEL.md, notation). */
 double fcn_log2(double x);
-/* floor(fcn_log2(x)) and ceil(fcn_log2(x)) for an integer x, the same figures, faster. */
+/* fcn_log2 of an integer, and floor and ceil of it: the same figures, faster. */
+double fcn_log2_int(int64_t x);
 double fcn_floor_log2(int64_t x);
 double fcn_ceil_log2(int64_t x);
 

@@ -52,6 +52,11 @@ static void test_log2(void)
             disagreements += fcn_floor_log2(x) != floor(fcn_log2((double)x)) ||
                              fcn_ceil_log2(x) != ceil(fcn_log2((double)x));
         }
+    for (int k = 0; k < 53; k++)
+        for (int64_t d = -1; d <= 1; d++) {
+            const int64_t x = ((int64_t)1 << k) + d;
+            disagreements += x > 0 && fcn_log2_int(x) != fcn_log2((double)x);
+        }
     CHECK_INT(disagreements, 0);
     CHECK_INT((int64_t)fcn_ceil_log2(48), 6);
     CHECK_INT((int64_t)fcn_floor_log2(48), 5);
