@@ -49,6 +49,12 @@ static int check_window(const fcn_layer *l, fcn_error *err)
             return fcn_fail(err, "%s must not be negative, got %lld", pad_names[i], (long long)pads[i]);
     const int64_t padded_rows = l->rows + l->pad_top + l->pad_bottom;
     const int64_t padded_cols = l->cols + l->pad_left + l->pad_right;
+    /* The sliding window's line buffers and pipeline depth grow with the padded map times the kernel. */
+    if ((double)padded_rows * (double)padded_cols * (double)l->channels * (double)l->kernel[0] *
+            (double)l->kernel[1] > LARGEST_EXACT)
+        return fcn_fail(err, "a %lldx%lld window over the padded %lldx%lldx%lld input is too large to model",
+                        (long long)l->kernel[0], (long long)l->kernel[1], (long long)padded_rows,
+                        (long long)padded_cols, (long long)l->channels);
     if (l->kernel[0] > padded_rows || l->kernel[1] > padded_cols)
         return fcn_fail(err, "kernel %lldx%lld is larger than the padded input %lldx%lld",
                         (long long)l->kernel[0], (long long)l->kernel[1], (long long)padded_rows,

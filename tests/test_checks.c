@@ -77,6 +77,9 @@ static void test_layer_errors(void)
     expect_layer_error(&l, "has_bias must be 0 or 1, got 2");
     l = conv(); l.rows = l.cols = 1 << 20; l.channels = 1 << 14;
     expect_layer_error(&l, "too large to model");
+    l = pointwise(FCN_POOLING, "p"); l.rows = l.cols = 1; l.channels = 1 << 20;
+    l.kernel[0] = l.kernel[1] = 2147483647; l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = 1 << 30;
+    expect_layer_error(&l, "a 2147483647x2147483647 window over the padded 2147483649x2147483649x1048576 input is too large to model");
 
     l = pointwise(FCN_RELU, "r"); l.coarse_in = 2; l.coarse_out = 4;
     expect_layer_error(&l, "coarse_in 2 and coarse_out 4 differ");
