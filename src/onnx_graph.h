@@ -11,12 +11,25 @@
 #ifndef FCN_ONNX_GRAPH_H
 #define FCN_ONNX_GRAPH_H
 
+#include <stdint.h>
+
 #include "fpgaconvnet.h"
 #include "onnx.pb-c.h"
 
 #define ONNX_MAX_RANK 8
-/* Dims beyond this are corrupt (and would overflow the products the model takes). */
-#define ONNX_MAX_DIM ((int64_t)1 << 40)
+/*
+ * Every dim, kernel, stride and pad must be one the configuration can hold:
+ * its reader takes no integer field beyond 2^31 - 1 (FIELD_MAX in
+ * src/config_fields.h; src/onnx_layers.c asserts they agree), and a
+ * configuration the tool cannot read back is of no use.
+ */
+#define ONNX_MAX_DIM INT64_C(2147483647)
+/*
+ * A tensor's element count: beyond any real model, yet far enough from
+ * int64's limit that the model's products of a few such counts and dims
+ * cannot overflow before fcn_layer_check rejects them (past 2^53).
+ */
+#define ONNX_MAX_ELEMENTS ((int64_t)1 << 40)
 
 typedef struct onnx_shape {
     int rank;

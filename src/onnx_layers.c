@@ -7,9 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_fields.h"
 #include "error.h"
 #include "onnx_layers.h"
 #include "onnx_names.h"
+
+/* The parser must not write what the configuration's reader rejects. */
+_Static_assert(ONNX_MAX_DIM == FIELD_MAX, "ONNX_MAX_DIM must be the configuration's FIELD_MAX");
 
 static char *copy_text(const char *s)
 {
@@ -51,24 +55,30 @@ static void fill_layer(const onnx_graph *g, int node, fcn_layer *l)
     }
 }
 
-static int set_paths(const onnx_graph *g, int node, fcn_layer *l)
+/* A weight's or bias's name as the layer's path: the configuration is JSON, which holds only UTF-8. */
+static int copy_path(const onnx_graph *g, int node, int tensor, const char *what, char **path, fcn_error *err)
+{
+    const char *name = tensor_name(g, tensor);
+    if (!onnx_is_utf8(name))
+        return onnx_node_fail(g, node, err, "%s tensor name is not valid UTF-8", what);
+    *path = copy_text(name);
+    return *path || !name ? 0 : fcn_fail(err, "%s: out of memory", g->source);
+}
+
+static int set_paths(const onnx_graph *g, int node, fcn_layer *l, fcn_error *err)
 {
     const onnx_node *n = &g->nodes[node];
     if (n->layer_type != FCN_CONVOLUTION && n->layer_type != FCN_INNER_PRODUCT)
         return 0;
-    l->weights_path = copy_text(tensor_name(g, n->params.weight));
-    l->bias_path = copy_text(tensor_name(g, n->params.bias));
-    return l->weights_path && (n->params.bias < 0 || l->bias_path) ? 0 : -1;
+    return copy_path(g, node, n->params.weight, "weight", &l->weights_path, err) ||
+           copy_path(g, node, n->params.bias, "bias", &l->bias_path, err) ? -1 : 0;
 }
 
 /* A BatchNormalization folded into its Conv: the Conv gains a bias (the BN's B when it had none). */
-static int fold_batch_norm(const onnx_graph *g, int node, fcn_layer *conv)
+static int fold_batch_norm(const onnx_graph *g, int node, fcn_layer *conv, fcn_error *err)
 {
     conv->has_bias = 1;
-    if (conv->bias_path)
-        return 0;
-    conv->bias_path = copy_text(tensor_name(g, g->nodes[node].params.bias));
-    return conv->bias_path ? 0 : -1;
+    return conv->bias_path ? 0 : copy_path(g, node, g->nodes[node].params.bias, "bias", &conv->bias_path, err);
 }
 
 static int add_layers(const onnx_graph *g, fcn_partition *part, int *layer_of, fcn_error *err)
@@ -76,24 +86,26 @@ static int add_layers(const onnx_graph *g, fcn_partition *part, int *layer_of, f
     char **names = calloc((size_t)part->layer_count + 1, sizeof *names);
     if (!names)
         return fcn_fail(err, "%s: out of memory", g->source);
-    int count = 0, ok = 1;
-    for (int i = 0; i < g->node_count && ok; i++) {
+    int count = 0, rc = 0;
+    for (int i = 0; i < g->node_count && rc == 0; i++) {
         int node = g->order[i];
         const onnx_node *n = &g->nodes[node];
         if (n->data_input < 0 || !g->tensors[n->data_input].on_path)
             continue;
         if (n->role == ONNX_ROLE_FOLDED_BN && layer_of[n->partner] >= 0)
-            ok = fold_batch_norm(g, node, &part->layers[layer_of[n->partner]]) == 0;
-        if (n->role != ONNX_ROLE_LAYER)
+            rc = fold_batch_norm(g, node, &part->layers[layer_of[n->partner]], err);
+        if (n->role != ONNX_ROLE_LAYER || rc)
             continue;
         fcn_layer *l = &part->layers[count];
         fill_layer(g, node, l);
         l->name = names[count] = onnx_layer_name(g, node, names, count);
         layer_of[node] = count++;
-        ok = l->name && set_paths(g, node, l) == 0;
+        rc = l->name ? set_paths(g, node, l, err) : fcn_fail(err, "%s: out of memory", g->source);
     }
     free(names);
-    return ok && count == part->layer_count ? 0 : fcn_fail(err, "%s: out of memory", g->source);
+    if (rc == 0 && count != part->layer_count)
+        rc = fcn_fail(err, "%s: out of memory", g->source);
+    return rc;
 }
 
 static int count_layers(const onnx_graph *g)

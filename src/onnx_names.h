@@ -1,4 +1,4 @@
-/* Internal: layer names from ONNX node names. */
+/* Internal: layer names from ONNX node names, and ONNX text (any bytes) made fit for paths and messages. */
 #ifndef FCN_ONNX_NAMES_H
 #define FCN_ONNX_NAMES_H
 
@@ -12,5 +12,13 @@
  * (NULL when out of memory).
  */
 char *onnx_layer_name(const onnx_graph *g, int node, char *const *names, int count);
+
+/* Whether text is valid UTF-8 (as JSON, hence the configuration, requires): no overlong forms, surrogates or
+ * code points beyond U+10FFFF. NULL counts as valid. */
+int onnx_is_utf8(const char *text);
+
+/* Makes text one printable line in place: control characters (C0, DEL, C1, U+2028/U+2029) and every byte
+ * that is not part of valid UTF-8 become '?'. */
+void onnx_scrub_text(char *text);
 
 #endif

@@ -4,15 +4,15 @@
 #include "error.h"
 #include "onnx_layers.h"
 #include "onnx_load.h"
+#include "onnx_names.h"
 #include "onnx_ops.h"
 #include "onnx_shapes.h"
 
-/* Names in a file may hold any byte; a message stays one printable line. */
+/* Names in a file may hold any byte, and messages cut them anywhere; a message stays one printable line. */
 static void scrub_message(fcn_error *err)
 {
-    for (char *c = err ? err->message : NULL; c && *c; c++)
-        if ((unsigned char)*c < 0x20 || *c == 0x7f)
-            *c = '?';
+    if (err)
+        onnx_scrub_text(err->message);
 }
 
 static fcn_network *parse_model(const onnx_model *model, const char *source, const fcn_parse_options *opts,
@@ -20,8 +20,9 @@ static fcn_network *parse_model(const onnx_model *model, const char *source, con
 {
     int64_t batch_size = opts && opts->batch_size > 0 ? opts->batch_size : 1;
     int keep_batch_norm = opts ? opts->keep_batch_norm : 0;
-    if (opts && opts->batch_size < 0) {
-        fcn_fail(err, "%s: batch size must be at least 1, got %lld", source, (long long)opts->batch_size);
+    if (opts && (opts->batch_size < 0 || opts->batch_size > ONNX_MAX_DIM)) {
+        fcn_fail(err, "%s: batch size must be in 1..%lld, got %lld", source, (long long)ONNX_MAX_DIM,
+                 (long long)opts->batch_size);
         return NULL;
     }
     onnx_graph g;

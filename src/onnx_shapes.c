@@ -1,9 +1,8 @@
 /*
  * Shape inference along the data path: the network input's dims (batch set
  * to 1), then each node in topological order. Besides ONNX's NCHW dims each
- * data tensor carries the dims the hardware streams (rows, cols, channels):
- * layers set them, shape-only operators pass them on, so an inner product
- * after a Flatten sees the 6x6x256 map it streams rather than 1x1x9216.
+ * data tensor carries the dims the hardware streams (rows, cols, channels;
+ * src/onnx_shapes_stream.c).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -161,61 +160,26 @@ static int check_stated(const onnx_graph *g, int node, const onnx_tensor *t, fcn
                           onnx_shape_text(&stated, a, sizeof a), onnx_shape_text(&t->shape, b, sizeof b));
 }
 
-/* Streamed (HWC) data keeps its order under an NCHW reshape only if both are vectors in effect, or the
- * channels stay and the pixels are only regrouped. */
-static int same_stream_order(int64_t rows, int64_t cols, int64_t channels, const onnx_shape *s)
-{
-    int64_t c = s->dims[1], pixels = s->dims[2] * s->dims[3];
-    if (rows * cols * channels != c * pixels)
-        return 0;
-    int from_plain = rows * cols == 1 || channels == 1, to_plain = pixels == 1 || c == 1;
-    return (from_plain && to_plain) || (channels == c && rows * cols == pixels);
-}
-
-static int set_stream(onnx_graph *g, int node, onnx_tensor *out, fcn_error *err)
-{
-    const onnx_node *n = &g->nodes[node];
-    const onnx_shape *s = &out->shape;
-    int makes_layer = n->role == ONNX_ROLE_LAYER && n->layer_type != FCN_RELU && n->layer_type != FCN_BATCH_NORM;
-    const onnx_tensor *in = n->data_input >= 0 ? &g->tensors[n->data_input] : NULL;
-    if (!makes_layer && in && in->rows > 0) {
-        out->rows = in->rows;
-        out->cols = in->cols;
-        out->channels = in->channels;
-        if (s->rank != 4 || (out->rows == s->dims[2] && out->cols == s->dims[3] && out->channels == s->dims[1]))
-            return 0;
-        if (n->role != ONNX_ROLE_UNSUPPORTED && !same_stream_order(out->rows, out->cols, out->channels, s)) {
-            char text[96];
-            return onnx_node_fail(g, node, err, "reshaping the streamed %lldx%lldx%lld (rows x cols x channels) "
-                                  "to %s reorders the data, which the hardware cannot do", (long long)out->rows,
-                                  (long long)out->cols, (long long)out->channels,
-                                  onnx_shape_text(s, text, sizeof text));
-        }
-    }
-    /* A layer's output (or a 4-D map): NCHW dims; an inner product's, or anything else, streams as a vector. */
-    int map = s->rank == 4 && !(makes_layer && n->layer_type == FCN_INNER_PRODUCT);
-    out->rows = map ? s->dims[2] : 1;
-    out->cols = map ? s->dims[3] : 1;
-    out->channels = map ? s->dims[1] : onnx_shape_elements(s);
-    return 0;
-}
-
 int onnx_set_output(onnx_graph *g, int node, const onnx_shape *shape, fcn_error *err)
 {
     const onnx_node *n = &g->nodes[node];
     if (n->output_count < 1 || n->outputs[0] < 0)
         return onnx_node_fail(g, node, err, "has no output");
     onnx_tensor *out = &g->tensors[n->outputs[0]];
-    for (int i = 0; i < shape->rank; i++)
-        if (shape->dims[i] < 1 || shape->dims[i] > ONNX_MAX_DIM) {
-            char text[96];
+    char text[96];
+    for (int i = 0; i < shape->rank; i++) {
+        if (shape->dims[i] < 1)
             return onnx_node_fail(g, node, err, "its output would be %s", onnx_shape_text(shape, text, sizeof text));
-        }
-    if (onnx_shape_elements(shape) > ONNX_MAX_DIM)
+        if (shape->dims[i] > ONNX_MAX_DIM)
+            return onnx_node_fail(g, node, err, "its output would be %s, a dimension beyond %lld, the largest the "
+                                  "configuration holds", onnx_shape_text(shape, text, sizeof text),
+                                  (long long)ONNX_MAX_DIM);
+    }
+    if (onnx_shape_elements(shape) > ONNX_MAX_ELEMENTS)
         return onnx_node_fail(g, node, err, "its output is too large to model");
     out->shape = *shape;
     out->has_shape = 1;
-    return check_stated(g, node, out, err) || set_stream(g, node, out, err) ? -1 : 0;
+    return check_stated(g, node, out, err) || onnx_set_stream(g, node, err) ? -1 : 0;
 }
 
 /* Constants' dims are what the file states; they are checked once here. */
@@ -226,8 +190,9 @@ static int init_constants(onnx_graph *g, fcn_error *err)
         if (!tensor->is_constant)
             continue;
         if (onnx_constant_shape(&tensor->constant, &tensor->shape))
-            return fcn_fail(err, "%s: constant '%.200s' has invalid dims (negative, too many or too large)",
-                            g->source, tensor->name);
+            return fcn_fail(err, "%s: constant '%.200s' has invalid dims (negative, more than %d of them, or "
+                            "beyond %lld, the largest the configuration holds)", g->source, tensor->name,
+                            ONNX_MAX_RANK, (long long)ONNX_MAX_DIM);
         tensor->has_shape = 1;
     }
     return 0;
@@ -249,14 +214,17 @@ static int init_input(onnx_graph *g, fcn_error *err)
     in->shape.dims[0] = 1;
     for (int i = 1; i < in->shape.rank; i++) {
         const Onnx__TensorShapeProto__Dimension *d = shape->dim[i];
-        if (d->value_case != ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE || d->dim_value < 1 ||
-            d->dim_value > ONNX_MAX_DIM)
+        if (d->value_case != ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE || d->dim_value < 1)
             return fcn_fail(err, "%s: input '%.200s': missing input shape (dimension %d is %s)", g->source,
                             in->name, i, d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM
                                              ? "symbolic" : "unknown or not positive");
+        if (d->dim_value > ONNX_MAX_DIM)
+            return fcn_fail(err, "%s: input '%.200s': dimension %d is %lld, beyond %lld, the largest the "
+                            "configuration holds", g->source, in->name, i, (long long)d->dim_value,
+                            (long long)ONNX_MAX_DIM);
         in->shape.dims[i] = d->dim_value;
     }
-    if (onnx_shape_elements(&in->shape) > ONNX_MAX_DIM)
+    if (onnx_shape_elements(&in->shape) > ONNX_MAX_ELEMENTS)
         return fcn_fail(err, "%s: input '%.200s' is too large to model", g->source, in->name);
     in->has_shape = 1;
     in->on_path = 1;

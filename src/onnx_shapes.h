@@ -28,6 +28,12 @@ int onnx_constant_input(const onnx_graph *g, int node, int i, const char *what, 
                         fcn_error *err);
 /* Sets the node's first output: its dims (checked against value_info) and the dims the hardware streams. */
 int onnx_set_output(onnx_graph *g, int node, const onnx_shape *shape, fcn_error *err);
+/*
+ * The streamed (rows, cols, channels) of the node's first output, whose dims
+ * are set: a dropped operator's output that changes them for any layer but an
+ * inner product is an error at that operator (src/onnx_shapes_stream.c).
+ */
+int onnx_set_stream(onnx_graph *g, int node, fcn_error *err);
 /* "1x64x55x55" into buf. */
 const char *onnx_shape_text(const onnx_shape *s, char *buf, size_t size);
 int64_t onnx_shape_elements(const onnx_shape *s);

@@ -48,11 +48,12 @@ int onnx_infer_reshape(onnx_graph *g, int node, fcn_error *err)
             infer = i;
             continue;
         }
-        if (v < 1 || v > ONNX_MAX_DIM)
+        if (v < 1 || v > ONNX_MAX_ELEMENTS)
             return onnx_node_fail(g, node, err, "its target shape has the value %lld at %d", (long long)target[i], i);
         y.dims[i] = v;
-        /* Saturates past any real size (then nothing fits and the count check below fails). */
-        known = known > ONNX_MAX_DIM / v ? ONNX_MAX_DIM + 1 : known * v;
+        /* Saturates past any real size (then nothing fits and the count check below fails); a dim the
+         * configuration cannot hold is onnx_set_output's error. */
+        known = known > ONNX_MAX_ELEMENTS / v ? ONNX_MAX_ELEMENTS + 1 : known * v;
     }
     int64_t total = onnx_shape_elements(&x);
     if (infer >= 0 && known > 0 && total % known == 0)

@@ -30,8 +30,8 @@ static int read_pair(const onnx_graph *g, int node, const char *name, int64_t ou
         return onnx_node_fail(g, node, err, "attribute '%s' has %zu values; a 2-D window needs 2", name, count);
     for (int i = 0; i < 2; i++) {
         if (values[i] < 1 || values[i] > ONNX_MAX_DIM)
-            return onnx_node_fail(g, node, err, "attribute '%s' has the value %lld; it must be at least 1", name,
-                                  (long long)values[i]);
+            return onnx_node_fail(g, node, err, "attribute '%s' has the value %lld; it must be in 1..%lld", name,
+                                  (long long)values[i], (long long)ONNX_MAX_DIM);
         out[i] = values[i];
     }
     return 1;
@@ -59,8 +59,8 @@ static int read_pads(const onnx_graph *g, int node, int64_t pads[4], fcn_error *
         return onnx_node_fail(g, node, err, "attribute 'pads' has %zu values; a 2-D window needs 4", count);
     for (int i = 0; i < 4; i++) {
         if (values[i] < 0 || values[i] > ONNX_MAX_DIM)
-            return onnx_node_fail(g, node, err, "attribute 'pads' has the value %lld; pads must not be negative",
-                                  (long long)values[i]);
+            return onnx_node_fail(g, node, err, "attribute 'pads' has the value %lld; pads must be in 0..%lld",
+                                  (long long)values[i], (long long)ONNX_MAX_DIM);
         pads[i] = values[i];
     }
     return 1;
@@ -146,6 +146,29 @@ static int output_dims(const onnx_graph *g, int node, const onnx_shape *x, const
     return 0;
 }
 
+/*
+ * fcn_layer_check bounds a layer's products of dims by 2^53 (past it the
+ * model's figures overflow or lose precision), but from the unpadded input;
+ * the sliding window's buffers and a Conv's output span the padded map, and
+ * padding (up to ONNX_MAX_DIM a side) can make that far larger. `per_pixel`
+ * is the work per padded input element: filters x kernel for a Conv, 1 for a
+ * pool (whose kernel fits in the padded map anyway). Unpadded, the input
+ * bounds all of it and fcn_layer_check's own test is the one that applies.
+ */
+static int check_padded_size(const onnx_graph *g, int node, const onnx_shape *x, const window *w, double per_pixel,
+                             fcn_error *err)
+{
+    if (w->pads[0] == 0 && w->pads[1] == 0 && w->pads[2] == 0 && w->pads[3] == 0)
+        return 0;
+    const double rows = (double)(x->dims[2] + w->pads[0] + w->pads[2]);
+    const double cols = (double)(x->dims[3] + w->pads[1] + w->pads[3]);
+    if (rows * cols * (double)x->dims[1] * per_pixel <= 9007199254740992.0)
+        return 0;
+    return onnx_node_fail(g, node, err, "its %lldx%lld window over the padded %.0fx%.0fx%lld input is too large to "
+                          "model", (long long)w->kernel[0], (long long)w->kernel[1], rows, cols,
+                          (long long)x->dims[1]);
+}
+
 static void set_window_params(onnx_node *n, fcn_layer_type type, const window *w)
 {
     n->params.type = type;
@@ -209,7 +232,9 @@ int onnx_infer_conv(onnx_graph *g, int node, fcn_error *err)
         return onnx_node_fail(g, node, err, "attribute 'group' is %lld; it must be in 1..%lld (the input channels)",
                               (long long)group, (long long)x.dims[1]);
     if (conv_weights(g, node, &x, group, &w, err) || read_window(g, node, &x, &w, 0, err) ||
-        output_dims(g, node, &x, &w, out, err))
+        output_dims(g, node, &x, &w, out, err) ||
+        check_padded_size(g, node, &x, &w, (double)n->params.filters * (double)w.kernel[0] * (double)w.kernel[1],
+                          err))
         return -1;
     set_window_params(n, FCN_CONVOLUTION, &w);
     n->params.groups = group;
@@ -219,7 +244,9 @@ int onnx_infer_conv(onnx_graph *g, int node, fcn_error *err)
 
 /*
  * ceil_mode: ONNX (like PyTorch) rounds the output up, but drops a last
- * window that would start in the bottom/right padding.
+ * window that would start in the bottom/right padding. The extra padding
+ * this takes therefore ends within the last window: the bottom/right pad
+ * stays below the kernel or at what it was, both within ONNX_MAX_DIM.
  */
 static int64_t ceil_out(int64_t in, int64_t pad_begin, int64_t pad_end, int64_t kernel, int64_t stride)
 {
@@ -250,7 +277,7 @@ int onnx_infer_pool(onnx_graph *g, int node, fcn_error *err)
         if (want >= 1 && extra > 0)
             w.pads[axis + 2] += extra;
     }
-    if (output_dims(g, node, &x, &w, out, err))
+    if (output_dims(g, node, &x, &w, out, err) || check_padded_size(g, node, &x, &w, 1.0, err))
         return -1;
     set_window_params(n, FCN_POOLING, &w);
     onnx_shape y = {4, {1, x.dims[1], out[0], out[1]}};

@@ -312,7 +312,9 @@ static void graph_errors(void)
     fcn_parse_options opts = {.batch_size = -1, .keep_batch_norm = 0};
     size_t size;
     uint8_t *bytes = ob_pack(&b, &size);
-    expect_bytes_error(bytes, size, &opts, "bad.onnx: batch size must be at least 1, got -1");
+    expect_bytes_error(bytes, size, &opts, "bad.onnx: batch size must be in 1..2147483647, got -1");
+    opts.batch_size = INT64_C(2147483648); /* the configuration could not hold it */
+    expect_bytes_error(bytes, size, &opts, "bad.onnx: batch size must be in 1..2147483647, got 2147483648");
     free(bytes);
     ob_free(&b);
 }
@@ -510,6 +512,210 @@ static void shape_errors(void)
     ob_free(&b);
 }
 
+/* x (1 x 1 x rows x 1) -> MaxPool (kernel, strides, pads as given) -> y. */
+static void pool_model(onnx_builder *b, int64_t rows, int64_t kernel, int64_t stride, int64_t pad_top,
+                       int64_t pad_bottom)
+{
+    ob_init(b, 11);
+    ob_input(b, "x", 4, OB_DIMS(1, 1, rows, 1));
+    Onnx__NodeProto *pool = ob_node(b, "MaxPool", "pool", OB_LIST("x"), OB_LIST("y"));
+    ob_attr_ints(b, pool, "kernel_shape", 2, OB_DIMS(kernel, 1));
+    ob_attr_ints(b, pool, "strides", 2, OB_DIMS(stride, 1));
+    ob_attr_ints(b, pool, "pads", 4, OB_DIMS(pad_top, 0, pad_bottom, 0));
+    ob_output(b, "y");
+}
+
+/*
+ * Every dim, kernel, stride and pad the parser writes must be one the
+ * configuration's reader takes back (at most 2^31 - 1; fuzzing found inputs
+ * that parsed into configurations `report` then rejected).
+ */
+static void config_range_errors(void)
+{
+    const int64_t max = INT64_C(2147483647), beyond = INT64_C(2147483648);
+    onnx_builder b;
+    base(&b, 11);
+    b.graph.input[0] = ob_value(&b, "x", 4, OB_DIMS(1, 3, beyond, 8));
+    expect_error(&b, "bad.onnx: input 'x': dimension 2 is 2147483648, beyond 2147483647, the largest the "
+                     "configuration holds");
+    ob_free(&b);
+
+    pool_model(&b, 1, 1, 1, 0, INT64_C(3000000000));
+    expect_error(&b, "bad.onnx: node 'pool' (MaxPool): attribute 'pads' has the value 3000000000; pads must be in "
+                     "0..2147483647");
+    ob_free(&b);
+    pool_model(&b, 4, 1, beyond, 0, 0);
+    expect_error(&b, "node 'pool' (MaxPool): attribute 'strides' has the value 2147483648; it must be in "
+                     "1..2147483647");
+    ob_free(&b);
+    pool_model(&b, 4, beyond, 1, 0, 0);
+    expect_error(&b, "node 'pool' (MaxPool): attribute 'kernel_shape' has the value 2147483648; it must be in "
+                     "1..2147483647");
+    ob_free(&b);
+    pool_model(&b, 1, 1, 1, max, max); /* pads in range, but the output is 2^32 - 1 rows */
+    expect_error(&b, "bad.onnx: node 'pool' (MaxPool): its output would be 1x1x4294967295x1, a dimension beyond "
+                     "2147483647, the largest the configuration holds");
+    ob_free(&b);
+
+    /* Padding enlarges the sliding window's buffers beyond what fcn_layer_check sees in the input. */
+    ob_init(&b, 11);
+    ob_input(&b, "x", 4, OB_DIMS(1, 1048576, 1, 1));
+    Onnx__NodeProto *pool = ob_node(&b, "MaxPool", "pool", OB_LIST("x"), OB_LIST("y"));
+    ob_attr_ints(&b, pool, "kernel_shape", 2, OB_DIMS(max, max));
+    ob_attr_ints(&b, pool, "pads", 4, OB_DIMS(max / 2, max / 2, max / 2, max / 2));
+    ob_output(&b, "y");
+    expect_error(&b, "bad.onnx: node 'pool' (MaxPool): its 2147483647x2147483647 window over the padded "
+                     "2147483647x2147483647x1048576 input is too large to model");
+    ob_free(&b);
+    ob_init(&b, 11);
+    ob_input(&b, "x", 4, OB_DIMS(1, 1, 1, 1));
+    Onnx__NodeProto *conv = ob_conv(&b, "conv", "x", "y", 1024, 1, 3, 0);
+    ob_attr_ints(&b, conv, "pads", 4, OB_DIMS(1 << 24, 1 << 24, 1 << 24, 1 << 24));
+    ob_attr_ints(&b, conv, "strides", 2, OB_DIMS(1 << 24, 1 << 24));
+    ob_output(&b, "y");
+    expect_error(&b, "bad.onnx: node 'conv' (Conv): its 3x3 window over the padded 33554433x33554433x1 input is too "
+                     "large to model");
+    ob_free(&b);
+
+    ob_init(&b, 11); /* 2^32 elements are fine, one dim of them is not */
+    ob_input(&b, "x", 4, OB_DIMS(1, 2, 65536, 32768));
+    ob_node(&b, "Flatten", "flat", OB_LIST("x"), OB_LIST("f"));
+    ob_node(&b, "Relu", "relu", OB_LIST("f"), OB_LIST("y"));
+    ob_output(&b, "y");
+    expect_error(&b, "node 'flat' (Flatten): its output would be 1x4294967296, a dimension beyond 2147483647");
+    ob_free(&b);
+
+    base(&b, 11);
+    initializer_named(&b, "conv.weight")->dims[0] = beyond;
+    expect_error(&b, "bad.onnx: constant 'conv.weight' has invalid dims (negative, more than 8 of them, or beyond "
+                     "2147483647, the largest the configuration holds)");
+    ob_free(&b);
+}
+
+/* The largest dims the configuration holds parse, and the configuration written reads back. */
+static void config_range_limit(void)
+{
+    onnx_builder b;
+    pool_model(&b, INT64_C(2147483647), 2, 2, 0, 0);
+    size_t size;
+    uint8_t *bytes = ob_pack(&b, &size);
+    fcn_error err = {{0}};
+    fcn_network *net = fcn_onnx_parse_buffer(bytes, size, "limit.onnx", NULL, &err);
+    char *json = net ? fcn_network_write_string(net, &err) : NULL;
+    fcn_network *again = json ? fcn_network_read_string(json, "limit.json", &err) : NULL;
+    CHECK(again != NULL);
+    CHECK_INT(again ? again->partitions[0].layers[0].rows : 0, INT64_C(2147483647));
+    if (!again)
+        fprintf(stderr, "limit: %s\n", err.message);
+    fcn_network_free(again);
+    free(json);
+    fcn_network_free(net);
+    free(bytes);
+    ob_free(&b);
+}
+
+/* Renames a tensor everywhere a node reads it, and the initializer of that name. */
+static void rename_tensor(onnx_builder *b, const char *from, const char *to)
+{
+    for (size_t i = 0; i < b->graph.n_node; i++)
+        for (size_t k = 0; k < b->graph.node[i]->n_input; k++)
+            if (strcmp(b->graph.node[i]->input[k], from) == 0)
+                b->graph.node[i]->input[k] = ob_str(b, to);
+    initializer_named(b, from)->name = ob_str(b, to);
+}
+
+/*
+ * Tensor names become weights_path and bias_path, and the configuration is
+ * JSON, which holds only UTF-8: a name that is not is an error when parsing,
+ * not when writing. Names in messages show control characters and bytes
+ * that are not UTF-8 as '?', even where a message cuts a name.
+ */
+static void utf8_errors(void)
+{
+    onnx_builder b;
+    base(&b, 11);
+    rename_tensor(&b, "conv.weight", "w\xff");
+    expect_error(&b, "bad.onnx: node 'conv' (Conv): weight tensor name is not valid UTF-8");
+    ob_free(&b);
+
+    const char *bad_names[] = {"b\xc0\xaf" /* overlong '/' */, "b\xed\xa0\x80" /* a surrogate */,
+                               "b\xf4\x90\x80\x80" /* beyond U+10FFFF */, "b\xe2\x82" /* cut short */};
+    for (size_t i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++) {
+        base(&b, 11);
+        rename_tensor(&b, "fc.bias", bad_names[i]);
+        expect_error(&b, "bad.onnx: node 'fc' (Gemm): bias tensor name is not valid UTF-8");
+        ob_free(&b);
+    }
+
+    ob_init(&b, 11); /* a Conv without bias takes the folded BatchNormalization's B as its bias */
+    ob_input(&b, "x", 4, OB_DIMS(1, 3, 8, 8));
+    ob_conv(&b, "conv", "x", "c", 4, 3, 3, 0);
+    ob_weight(&b, "bn.\x80", 1, OB_DIMS(4));
+    ob_node(&b, "BatchNormalization", "bn", OB_LIST("c", "bn.\x80", "bn.\x80", "bn.\x80", "bn.\x80"),
+            OB_LIST("y"));
+    ob_output(&b, "y");
+    expect_error(&b, "bad.onnx: node 'bn' (BatchNormalization): bias tensor name is not valid UTF-8");
+    ob_free(&b);
+
+    base(&b, 11);
+    rename_tensor(&b, "conv.weight", "w\xff");
+    /* one '?' for each of: a stray byte, a C0 control, NEL (C1), U+2028, the three bytes of a surrogate */
+    node_named(&b, "conv")->name = ob_str(&b, "co\xffn\x01v\xc2\x85\xe2\x80\xa8\xed\xa0\x80.\xc3\xa9");
+    expect_error(&b, "bad.onnx: node 'co?n?v?????.\xc3\xa9' (Conv): weight tensor name is not valid UTF-8");
+    ob_free(&b);
+
+    char long_name[220]; /* 199 letters and an 'é' that the message cuts after its first byte */
+    memset(long_name, 'a', 199);
+    snprintf(long_name + 199, sizeof long_name - 199, "\xc3\xa9");
+    base(&b, 11);
+    node_named(&b, "relu")->input[0] = ob_str(&b, "nowhere");
+    node_named(&b, "relu")->name = ob_str(&b, long_name);
+    expect_error(&b, "aaaa?' (Relu): input 'nowhere' is not produced by any node");
+    ob_free(&b);
+}
+
+/*
+ * The layer chain needs each layer's input dims to be its predecessor's
+ * output dims: a dropped Reshape that regroups the streamed map is an error at
+ * the Reshape, unless an inner product takes the data (it takes any shape)
+ * or no layer comes before it (src/onnx_shapes_stream.c).
+ */
+static void stream_errors(void)
+{
+    onnx_builder b;
+    ob_init(&b, 13);
+    ob_input(&b, "x", 4, OB_DIMS(1, 4, 4, 4));
+    ob_conv(&b, "conv", "x", "c", 8, 4, 1, 0);
+    ob_ints_initializer(&b, "shape", 4, OB_DIMS(1, 8, 2, 8));
+    ob_node(&b, "Reshape", "reshape", OB_LIST("c", "shape"), OB_LIST("r"));
+    Onnx__NodeProto *pool = ob_node(&b, "MaxPool", "pool", OB_LIST("r"), OB_LIST("y"));
+    ob_attr_ints(&b, pool, "kernel_shape", 2, OB_DIMS(2, 2));
+    ob_output(&b, "y");
+    expect_error(&b, "bad.onnx: node 'reshape' (Reshape): reshaping the streamed 4x4x8 (rows x cols x channels) to "
+                     "1x8x2x8 regroups it as 2x8x8, which the layer chain cannot represent: the next layer, 'pool' "
+                     "(MaxPool), must take the 4x4x8 the layer before gives (only an inner product takes any shape)");
+    node_named(&b, "pool")->input[0] = ob_str(&b, "i"); /* through more shape-only operators, to a Relu */
+    node_named(&b, "pool")->op_type = ob_str(&b, "Relu");
+    node_named(&b, "pool")->n_attribute = 0;
+    ob_node(&b, "Identity", "id", OB_LIST("r"), OB_LIST("d"));
+    ob_node(&b, "Dropout", "drop", OB_LIST("d"), OB_LIST("i"));
+    expect_error(&b, "node 'reshape' (Reshape): reshaping the streamed 4x4x8 (rows x cols x channels) to 1x8x2x8 "
+                     "regroups it as 2x8x8, which the layer chain cannot represent: the next layer, 'pool' (Relu)");
+    ob_free(&b);
+
+    ob_init(&b, 13); /* a vector in effect stays one, but as 1x10x1 */
+    ob_input(&b, "x", 2, OB_DIMS(1, 16));
+    ob_gemm(&b, "fc", "x", "g", 10, 16);
+    ob_ints_initializer(&b, "shape", 4, OB_DIMS(1, 1, 1, 10));
+    ob_node(&b, "Reshape", "row", OB_LIST("g", "shape"), OB_LIST("r"));
+    ob_conv(&b, "conv", "r", "y", 2, 1, 1, 0);
+    ob_output(&b, "y");
+    expect_error(&b, "node 'row' (Reshape): reshaping the streamed 1x1x10 (rows x cols x channels) to 1x1x1x10 "
+                     "regroups it as 1x10x1, which the layer chain cannot represent: the next layer, 'conv' (Conv), "
+                     "must take the 1x1x10 the layer before gives");
+    ob_free(&b);
+}
+
 int main(void)
 {
     not_onnx();
@@ -519,5 +725,9 @@ int main(void)
     unsupported();
     operator_errors();
     shape_errors();
+    config_range_errors();
+    config_range_limit();
+    utf8_errors();
+    stream_errors();
     return check_summary("test_onnx_errors");
 }

@@ -274,6 +274,60 @@ static void reshape(void)
     }
 }
 
+/*
+ * A Reshape that regroups or reorders the streamed map is dropped where the
+ * layer chain allows it: before an inner product (which keeps the dims
+ * streamed into the Reshape), before the first layer (which takes the new
+ * dims), and at the end. Elsewhere it is an error (test_onnx_errors.c).
+ */
+static void reshape_streams(void)
+{
+    const int64_t targets[][4] = {{1, 8, 2, 8}, {1, 16, 2, 4}, {1, 1, 1, 128}};
+    for (int i = 0; i < 4; i++) {
+        onnx_builder b;
+        fcn_error err = {{0}};
+        ob_init(&b, 13);
+        ob_input(&b, "x", 4, OB_DIMS(1, 4, 4, 4));
+        ob_conv(&b, "conv", "x", "c", 8, 4, 1, 1);
+        ob_ints_initializer(&b, "shape", 4, targets[i < 3 ? i : 0]);
+        ob_node(&b, "Reshape", "reshape", OB_LIST("c", "shape"), OB_LIST("r"));
+        if (i < 2) { /* regrouped, reordered: then flattened for a Gemm */
+            ob_node(&b, "Flatten", "flat", OB_LIST("r"), OB_LIST("f"));
+            ob_gemm(&b, "fc", "f", "y", 10, 128);
+        } else if (i == 2) { /* straight into a MatMul */
+            ob_weight(&b, "fc.weight", 2, OB_DIMS(128, 10));
+            ob_node(&b, "MatMul", "fc", OB_LIST("r", "fc.weight"), OB_LIST("y"));
+        }
+        ob_output(&b, i < 3 ? "y" : "r"); /* or regrouped at the end */
+        fcn_network *net = parse_built(&b, NULL, &err);
+        CHECK_INT(layer_count(net), i < 3 ? 2 : 1);
+        if (i < 3) {
+            CHECK_INT(layer_at(net, 1)->type, FCN_INNER_PRODUCT);
+            CHECK_DIMS(layer_at(net, 1), 4, 4, 8);
+            CHECK_OUT(layer_at(net, 1), 1, 1, 10);
+        }
+        ob_free(&b);
+        fcn_network_free(net);
+    }
+
+    onnx_builder b;
+    fcn_error err = {{0}};
+    ob_init(&b, 13);
+    ob_input(&b, "x", 4, OB_DIMS(1, 8, 4, 4));
+    ob_ints_initializer(&b, "shape", 4, OB_DIMS(1, 8, 2, 8));
+    ob_node(&b, "Reshape", "reshape", OB_LIST("x", "shape"), OB_LIST("r"));
+    Onnx__NodeProto *pool = ob_node(&b, "MaxPool", "pool", OB_LIST("r"), OB_LIST("y"));
+    ob_attr_ints(&b, pool, "kernel_shape", 2, OB_DIMS(2, 2));
+    ob_attr_ints(&b, pool, "strides", 2, OB_DIMS(2, 2));
+    ob_output(&b, "y");
+    fcn_network *net = parse_built(&b, NULL, &err);
+    CHECK_INT(layer_count(net), 1);
+    CHECK_DIMS(layer_at(net, 0), 2, 8, 8);
+    CHECK_OUT(layer_at(net, 0), 1, 4, 8);
+    ob_free(&b);
+    fcn_network_free(net);
+}
+
 /* Softmax and LRN are dropped at the end, after shape-only operators too. */
 static void tail(void)
 {
@@ -372,6 +426,20 @@ static void names(void)
     CHECK(same(net ? net->partitions[0].output_node : NULL, "output"));
     char *json = net ? fcn_network_write_string(net, &err) : NULL;
     CHECK(json && strstr(json, "\"weights_path\": \"34.weight\""));
+    free(json);
+    ob_free(&b);
+    fcn_network_free(net);
+
+    /* Tensor names become paths as they are, UTF-8 beyond ASCII too. */
+    ob_init(&b, 11);
+    ob_input(&b, "x", 4, OB_DIMS(1, 2, 4, 4));
+    ob_weight(&b, "poids.\xc3\xa9t\xc3\xa9", 4, OB_DIMS(2, 2, 1, 1));
+    ob_node(&b, "Conv", "conv", OB_LIST("x", "poids.\xc3\xa9t\xc3\xa9"), OB_LIST("y"));
+    ob_output(&b, "y");
+    net = parse_built(&b, NULL, &err);
+    CHECK(same(layer_at(net, 0)->weights_path, "poids.\xc3\xa9t\xc3\xa9"));
+    json = net ? fcn_network_write_string(net, &err) : NULL;
+    CHECK(json && strstr(json, "\"weights_path\": \"poids.\xc3\xa9t\xc3\xa9\""));
     free(json);
     ob_free(&b);
     fcn_network_free(net);
@@ -515,6 +583,7 @@ int main(void)
     ceil_mode();
     auto_pad();
     reshape();
+    reshape_streams();
     tail();
     out_of_order();
     names();

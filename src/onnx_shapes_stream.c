@@ -1,0 +1,130 @@
+/*
+ * The dims the hardware streams (rows, cols, channels, channels fastest) of
+ * each data tensor, beside ONNX's NCHW dims. Layers set them; shape-only
+ * operators are dropped, so they pass them on unchanged.
+ *
+ * The model's layer chain requires each layer's input dims to equal its
+ * predecessor's output dims. A shape-only operator that gives the next layer
+ * other (rows, cols, channels) than the last layer streams therefore cannot
+ * be dropped, even when the elements keep their order: only an inner product
+ * takes any shape of its elements (it keeps the dims streamed before a
+ * Flatten, 6x6x256 rather than 1x1x9216, as the reference does). Before the
+ * first layer there is no predecessor to match: that layer takes the dims of
+ * an order-keeping reshape of the network input.
+ */
+#include <stdio.h>
+
+#include "onnx_shapes.h"
+
+/* Streamed (HWC) data keeps its order under an NCHW reshape only if both are vectors in effect, or the
+ * channels stay and the pixels are only regrouped. */
+static int same_stream_order(int64_t rows, int64_t cols, int64_t channels, const onnx_shape *s)
+{
+    int64_t c = s->dims[1], pixels = s->dims[2] * s->dims[3];
+    if (rows * cols * channels != c * pixels)
+        return 0;
+    int from_plain = rows * cols == 1 || channels == 1, to_plain = pixels == 1 || c == 1;
+    return (from_plain && to_plain) || (channels == c && rows * cols == pixels);
+}
+
+/*
+ * The node that takes a node's output as a layer: past the shape-only and
+ * tail operators downstream, the first that is anything else. -1 when none
+ * is (the output ends the network), or when the path branches or feeds a
+ * node as other than its data, which are errors of their own, found later.
+ */
+static int next_layer(const onnx_graph *g, int node)
+{
+    for (int step = 0; step < g->node_count; step++) {
+        const onnx_node *n = &g->nodes[node];
+        int t = n->output_count > 0 ? n->outputs[0] : -1;
+        if (t < 0 || g->tensors[t].consumer_count != 1)
+            return -1;
+        int next = g->consumers[g->tensors[t].first_consumer];
+        const onnx_node *c = &g->nodes[next];
+        if (c->data_input != t)
+            return -1;
+        if (c->role != ONNX_ROLE_SHAPE_ONLY && c->role != ONNX_ROLE_TAIL)
+            return next;
+        node = next;
+    }
+    return -1; /* unreachable in a sorted graph: each step moves downstream */
+}
+
+/* Whether a layer streams the node's input: past the shape-only and tail operators upstream, the data comes
+ * from a node other than the network input. */
+static int after_layer(const onnx_graph *g, int node)
+{
+    for (int step = 0; step < g->node_count; step++) {
+        int t = g->nodes[node].data_input;
+        int p = t >= 0 ? g->tensors[t].producer : -1;
+        if (p < 0)
+            return 0;
+        if (g->nodes[p].role != ONNX_ROLE_SHAPE_ONLY && g->nodes[p].role != ONNX_ROLE_TAIL)
+            return 1;
+        node = p;
+    }
+    return 1; /* unreachable in a sorted graph: each step moves upstream */
+}
+
+typedef enum { STREAM_AS_NCHW, STREAM_KEPT } stream_verdict;
+
+/*
+ * A dropped operator's output whose NCHW dims differ from the streamed ones
+ * (out's rows, cols and channels, for now). Its order kept, the next layer
+ * takes the new dims when no layer streams into it; an inner product keeps
+ * the streamed dims; anything else cannot follow it.
+ */
+static int check_reshape(const onnx_graph *g, int node, const onnx_tensor *out, stream_verdict *verdict,
+                         fcn_error *err)
+{
+    const onnx_shape *s = &out->shape;
+    int next = next_layer(g, node), same_order = same_stream_order(out->rows, out->cols, out->channels, s);
+    const onnx_node *consumer = next >= 0 ? &g->nodes[next] : NULL;
+    char text[96], label[32];
+    *verdict = STREAM_AS_NCHW;
+    if (same_order && (!consumer || !after_layer(g, node)))
+        return 0;
+    if (consumer && consumer->role == ONNX_ROLE_LAYER && consumer->layer_type == FCN_INNER_PRODUCT) {
+        *verdict = STREAM_KEPT;
+        return 0;
+    }
+    if (!same_order)
+        return onnx_node_fail(g, node, err, "reshaping the streamed %lldx%lldx%lld (rows x cols x channels) to %s "
+                              "reorders the data, which the hardware cannot do", (long long)out->rows,
+                              (long long)out->cols, (long long)out->channels, onnx_shape_text(s, text, sizeof text));
+    return onnx_node_fail(g, node, err, "reshaping the streamed %lldx%lldx%lld (rows x cols x channels) to %s "
+                          "regroups it as %lldx%lldx%lld, which the layer chain cannot represent: the next layer, "
+                          "'%.100s' (%.64s), must take the %lldx%lldx%lld the layer before gives (only an inner "
+                          "product takes any shape)", (long long)out->rows, (long long)out->cols, (long long)out->channels,
+                          onnx_shape_text(s, text, sizeof text), (long long)s->dims[2], (long long)s->dims[3],
+                          (long long)s->dims[1], onnx_node_label(g, next, label, sizeof label), consumer->op,
+                          (long long)out->rows, (long long)out->cols, (long long)out->channels);
+}
+
+int onnx_set_stream(onnx_graph *g, int node, fcn_error *err)
+{
+    const onnx_node *n = &g->nodes[node];
+    onnx_tensor *out = &g->tensors[n->outputs[0]];
+    const onnx_shape *s = &out->shape;
+    int makes_layer = n->role == ONNX_ROLE_LAYER && n->layer_type != FCN_RELU && n->layer_type != FCN_BATCH_NORM;
+    const onnx_tensor *in = n->data_input >= 0 ? &g->tensors[n->data_input] : NULL;
+    if (!makes_layer && in && in->rows > 0) {
+        out->rows = in->rows;
+        out->cols = in->cols;
+        out->channels = in->channels;
+        if (s->rank != 4 || (out->rows == s->dims[2] && out->cols == s->dims[3] && out->channels == s->dims[1]))
+            return 0;
+        stream_verdict verdict = STREAM_AS_NCHW;
+        if (n->role != ONNX_ROLE_UNSUPPORTED && check_reshape(g, node, out, &verdict, err))
+            return -1;
+        if (verdict == STREAM_KEPT)
+            return 0;
+    }
+    /* A layer's output (or a 4-D map): NCHW dims; an inner product's, or anything else, streams as a vector. */
+    int map = s->rank == 4 && !(makes_layer && n->layer_type == FCN_INNER_PRODUCT);
+    out->rows = map ? s->dims[2] : 1;
+    out->cols = map ? s->dims[3] : 1;
+    out->channels = map ? s->dims[1] : onnx_shape_elements(s);
+    return 0;
+}
