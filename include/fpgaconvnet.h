@@ -318,6 +318,89 @@ void fcn_schedule(const fcn_network_figures *figures, fcn_schedule_row *rows);
 /* Writes the schedule as CSV: integers, comma-separated, one row per partition, a header row if asked. */
 int fcn_schedule_write(FILE *out, const fcn_schedule_row *rows, int count, int header, fcn_error *err);
 
+/* -------------------------------------------------------------- optimiser */
+
+typedef enum fcn_objective {
+    FCN_OBJECTIVE_THROUGHPUT, /* the most inputs per second at the batch size (default 256) */
+    FCN_OBJECTIVE_LATENCY     /* the shortest time for one batch (default 1) */
+} fcn_objective;
+
+typedef enum fcn_optimiser {
+    FCN_OPTIMISER_AUTO,      /* greedy start, then annealing refinement */
+    FCN_OPTIMISER_GREEDY,    /* rule-based: raise the folding of each partition's bottleneck layer */
+    FCN_OPTIMISER_ANNEALING  /* simulated annealing from the smallest design */
+} fcn_optimiser;
+
+/* "throughput", "latency" / "auto", "greedy", "annealing"; -1 if unknown. */
+int fcn_objective_from_name(const char *name, fcn_objective *out);
+int fcn_optimiser_from_name(const char *name, fcn_optimiser *out);
+
+/* Where a search stands, handed to the progress callback. */
+typedef struct fcn_optimise_progress {
+    const char *phase;          /* "greedy", "annealing" or "done" (static) */
+    double elapsed_s;
+    double temperature;         /* 0 outside annealing */
+    double current_objective;   /* throughput (inputs/s) or latency (s), as the objective */
+    double best_objective;
+    fcn_resource best_resource; /* the best design's, max over its partitions */
+    int best_partitions;
+    int64_t iterations;         /* designs proposed so far */
+    int64_t layer_evaluations;  /* fcn_layer_evaluate calls so far */
+} fcn_optimise_progress;
+
+/* Called after each greedy round, each annealing temperature step and at the end; non-zero stops the search. */
+typedef int (*fcn_optimise_callback)(const fcn_optimise_progress *progress, void *user);
+
+typedef struct fcn_optimise_options {
+    fcn_objective objective;
+    fcn_optimiser optimiser;
+    int64_t batch_size;          /* 0: 256 for throughput, 1 for latency */
+    double resource_allocation;  /* fraction of each resource a partition may use, in (0, 1] */
+    uint64_t seed;
+    /*
+     * Wall-clock limit. The search is driven by iteration counts and reads the
+     * clock only to stop: a search that ends by its iterations gives the same
+     * design for the same seed on any machine; one cut short by the limit
+     * depends on the machine's speed.
+     */
+    double time_limit_s;
+    int64_t iterations;          /* designs to propose in all, greedy trials included (the greedy pass always
+                                    runs to its end); 0: until the annealing schedules end by themselves */
+    int no_reconfiguration;      /* one partition only */
+    double freq_mhz;             /* <= 0: the platform's, else 125 */
+    double reconf_time_s;        /* < 0: the platform's, else 0 */
+    /* Simulated annealing's schedule (energy: the log of the network latency). */
+    double temperature_start, temperature_end, cooling_rate;
+    int64_t iterations_per_temperature;
+    fcn_optimise_callback progress; /* may be NULL */
+    void *user;                     /* handed to progress */
+} fcn_optimise_options;
+
+/* The defaults: throughput, auto, allocation 0.8, seed 1, 30 s, and the annealing schedule in README.md. */
+void fcn_optimise_options_init(fcn_optimise_options *opts);
+
+/* What a search did. */
+typedef struct fcn_optimise_stats {
+    double elapsed_s;
+    int64_t iterations, layer_evaluations;
+    int stopped_by_time;         /* the time limit cut the search short */
+    double objective;            /* the result's throughput or latency */
+    double start_objective;      /* the first feasible design's (the smallest design's for annealing) */
+} fcn_optimise_stats;
+
+/*
+ * Searches the configurations of `model` (a chain: fcn_onnx_parse's default
+ * configuration, or any configuration of it) for the one that best meets the
+ * objective within the platform: each partition's LUT/FF/DSP/BRAM within
+ * resource_allocation x the platform's, memory bandwidth in + out within the
+ * platform's, streams within ports x port_width / 16, feasible foldings. The
+ * result passes fcn_network_check and fcn_validate with that allocation.
+ * `stats` may be NULL. NULL on failure (bad options, nothing fits: the message
+ * names the resource the smallest design exceeds and by how much).
+ */
+fcn_network *fcn_optimise(const fcn_network *model, const fcn_platform *platform, const fcn_optimise_options *opts,
+                          fcn_optimise_stats *stats, fcn_error *err);
+
 /* ----------------------------------------------------------------- report */
 
 typedef enum fcn_report_format { FCN_REPORT_TEXT, FCN_REPORT_JSON } fcn_report_format;

@@ -18,17 +18,6 @@
 #define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define CLI_PRINTF(f, a)
-/* The configuration file, or (with `model`) the default configuration of an ONNX model. */
-fcn_network *cli_load_network(const char *config, const char *model, int64_t batch_size, int keep_batch_norm,
-                              fcn_error *err);
-/* The model's options: the command line first (freq <= 0, reconf < 0: not given), then the platform, then defaults. */
-fcn_eval_options cli_eval_options(double freq_mhz, double reconf_time_s, int64_t batch_size,
-                                  const fcn_platform *platform);
-/* Standard output for NULL or "-", else the file; NULL after printing the error. */
-FILE *cli_open_output(const char *path);
-/* Closes what cli_open_output opened; 0, or the exit status after printing the error. */
-int cli_close_output(FILE *out, const char *path);
-
 #endif
 
 /* Prints "fpgaconvnet: <message>" as exactly one line on stderr; returns `status`. */

@@ -13,7 +13,9 @@
     X(report, "evaluate a configuration and report its performance and resources") \
     X(visualise, "draw a configuration's partitions, layers and modules with graphviz") \
     X(validate, "check that a configuration fits and runs on a board, listing every violation") \
-    X(schedule, "write the partitions' schedule for the hardware flow (CSV)")
+    X(schedule, "write the partitions' schedule for the hardware flow (CSV)") \
+    X(optimise, "search for the configuration that best meets an objective on a board") \
+    X(bench, "time loading, parsing and evaluating (JSON)")
 
 #define DECLARE_COMMAND(name, summary) int name##_command(int argc, char **argv);
 FCN_COMMANDS(DECLARE_COMMAND)

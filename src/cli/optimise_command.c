@@ -1,0 +1,296 @@
+/*
+ * `fpgaconvnet optimise`: searches for the configuration of an ONNX model that best meets the
+ * objective on a board, and writes it with its report, schedule, picture and search log.
+ */
+#define _POSIX_C_SOURCE 200809L /* isatty, fileno */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "optimise_output.h"
+
+#define MAX_ITERATIONS 1000000000000LL
+#define PROGRESS_EVERY_S 0.1
+
+static const char USAGE[] =
+    "usage: fpgaconvnet optimise MODEL.onnx --platform PLATFORM.json -o OUTDIR\n"
+    "                            [--objective throughput|latency] [--optimiser auto|greedy|annealing]\n"
+    "                            [--batch-size N] [--resource-allocation F] [--seed S]\n"
+    "                            [--time-limit S] [--iterations N] [--no-reconfiguration]\n"
+    "                            [--freq MHZ] [--reconf-time S] [--no-fuse-bn] [--quiet]\n"
+    "\n"
+    "Searches the foldings, weights reloading, partitions and ports of MODEL's configurations\n"
+    "for the one with the highest throughput (or lowest latency) whose every partition fits the\n"
+    "board, and writes into OUTDIR (which must not exist, or be empty): MODEL.json (the\n"
+    "configuration), report.json, scheduler.csv, topology.png and optimiser.csv (the search's\n"
+    "progress). MODEL may also be a configuration (.json) of the network.\n"
+    "\n"
+    "options:\n"
+    "  --platform FILE            the board (required)\n"
+    "  -o, --output OUTDIR        the output directory (required)\n"
+    "  --objective OBJ            throughput (default) or latency\n"
+    "  --optimiser ALG            auto (default: greedy, then annealing), greedy or annealing\n"
+    "  --batch-size N             inputs per batch (default 256 for throughput, 1 for latency)\n"
+    "  --resource-allocation F    fraction of each resource a partition may use, in (0, 1]\n"
+    "                             (default 0.8)\n"
+    "  --seed S                   the random seed (default 1): the same seed gives the same design\n"
+    "  --time-limit S             stop after S seconds (default 30); a search cut short by it\n"
+    "                             depends on the machine's speed\n"
+    "  --iterations N             stop after N designs proposed, greedy trials included\n"
+    "                             (default: when the annealing schedules end by themselves)\n"
+    "  --no-reconfiguration       one partition: the whole network on the board at once\n"
+    "  --freq MHZ                 clock (default: the platform's, else 125)\n"
+    "  --reconf-time S            seconds per reconfiguration (default: the platform's, else 0)\n"
+    "  --no-fuse-bn               keep a BatchNormalization after a Conv as a layer\n"
+    "  --quiet                    no progress line on standard error\n"
+    "  -h, --help                 show this help\n";
+
+enum {
+    OPT_PLATFORM, OPT_OUTPUT, OPT_OBJECTIVE, OPT_OPTIMISER, OPT_BATCH, OPT_ALLOCATION, OPT_SEED, OPT_TIME,
+    OPT_ITERATIONS, OPT_NO_RECONF, OPT_FREQ, OPT_RECONF, OPT_NO_FUSE_BN, OPT_QUIET, OPT_HELP
+};
+static const cli_option OPTIONS[] = {
+    [OPT_PLATFORM] = {"platform", 0, 1},      [OPT_OUTPUT] = {"output", 'o', 1},
+    [OPT_OBJECTIVE] = {"objective", 0, 1},    [OPT_OPTIMISER] = {"optimiser", 0, 1},
+    [OPT_BATCH] = {"batch-size", 0, 1},       [OPT_ALLOCATION] = {"resource-allocation", 0, 1},
+    [OPT_SEED] = {"seed", 0, 1},              [OPT_TIME] = {"time-limit", 0, 1},
+    [OPT_ITERATIONS] = {"iterations", 0, 1},  [OPT_NO_RECONF] = {"no-reconfiguration", 0, 0},
+    [OPT_FREQ] = {"freq", 0, 1},              [OPT_RECONF] = {"reconf-time", 0, 1},
+    [OPT_NO_FUSE_BN] = {"no-fuse-bn", 0, 0},  [OPT_QUIET] = {"quiet", 0, 0},
+    [OPT_HELP] = {"help", 'h', 0},
+};
+
+typedef struct optimise_request {
+    const char *model, *platform, *outdir;
+    fcn_optimise_options options;
+    int keep_batch_norm, quiet, help;
+} optimise_request;
+
+/* Any 64-bit unsigned number. */
+static int parse_seed(const char *text, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long value = isdigit((unsigned char)text[0]) ? strtoull(text, &end, 10) : 0;
+    if (!isdigit((unsigned char)text[0]) || *end != '\0' || errno == ERANGE) {
+        cli_error(CLI_USAGE, "optimise: --seed: '%s' is not a whole number from 0 to %llu", text,
+                  (unsigned long long)UINT64_MAX);
+        return -1;
+    }
+    *out = (uint64_t)value;
+    return 0;
+}
+
+/* Applies one option; 0, or -1 after printing the usage error. */
+static int apply_option(optimise_request *r, int option, const char *value)
+{
+    fcn_optimise_options *o = &r->options;
+    switch (option) {
+    case OPT_PLATFORM: r->platform = value; return 0;
+    case OPT_OUTPUT: r->outdir = value; return 0;
+    case OPT_OBJECTIVE:
+        if (fcn_objective_from_name(value, &o->objective) == 0)
+            return 0;
+        return cli_error(CLI_USAGE, "optimise: --objective: unknown objective '%s' (expected throughput or latency)",
+                         value), -1;
+    case OPT_OPTIMISER:
+        if (fcn_optimiser_from_name(value, &o->optimiser) == 0)
+            return 0;
+        return cli_error(CLI_USAGE, "optimise: --optimiser: unknown optimiser '%s' (expected auto, greedy or "
+                                    "annealing)", value), -1;
+    case OPT_BATCH: return cli_positive_count("optimise", "--batch-size", value, MAX_BATCH_SIZE, &o->batch_size);
+    case OPT_ALLOCATION:
+        if (cli_positive_real("optimise", "--resource-allocation", value, &o->resource_allocation))
+            return -1;
+        if (o->resource_allocation <= 1)
+            return 0;
+        return cli_error(CLI_USAGE, "optimise: --resource-allocation: %s is outside (0, 1]", value), -1;
+    case OPT_SEED: return parse_seed(value, &o->seed);
+    case OPT_TIME: return cli_positive_real("optimise", "--time-limit", value, &o->time_limit_s);
+    case OPT_ITERATIONS: return cli_positive_count("optimise", "--iterations", value, MAX_ITERATIONS, &o->iterations);
+    case OPT_NO_RECONF: o->no_reconfiguration = 1; return 0;
+    case OPT_FREQ: return cli_positive_real("optimise", "--freq", value, &o->freq_mhz);
+    case OPT_RECONF: return cli_nonnegative_real("optimise", "--reconf-time", value, &o->reconf_time_s);
+    case OPT_NO_FUSE_BN: r->keep_batch_norm = 1; return 0;
+    case OPT_QUIET: r->quiet = 1; return 0;
+    case OPT_HELP: r->help = 1; return 0;
+    }
+    return -1;
+}
+
+/* 0, or the exit status after printing the error. */
+static int parse_request(int argc, char **argv, optimise_request *r)
+{
+    *r = (optimise_request){0};
+    fcn_optimise_options_init(&r->options);
+    cli_parser parser;
+    cli_parser_init(&parser, argc, argv, OPTIONS, (int)(sizeof OPTIONS / sizeof OPTIONS[0]));
+    const char *value;
+    for (int found; (found = cli_next(&parser, &value)) != CLI_END;) {
+        if (found == CLI_BAD)
+            return CLI_USAGE;
+        if (found == CLI_POSITIONAL && r->model)
+            return cli_error(CLI_USAGE, "optimise: unexpected argument '%s' (see 'fpgaconvnet optimise --help')",
+                             value);
+        if (found == CLI_POSITIONAL)
+            r->model = value;
+        else if (apply_option(r, found, value))
+            return CLI_USAGE;
+    }
+    if (r->help)
+        return 0;
+    if (!r->model)
+        return cli_error(CLI_USAGE, "optimise: missing MODEL.onnx (see 'fpgaconvnet optimise --help')");
+    if (!r->platform)
+        return cli_error(CLI_USAGE, "optimise: missing --platform PLATFORM.json");
+    if (!r->outdir)
+        return cli_error(CLI_USAGE, "optimise: missing -o OUTDIR");
+    return 0;
+}
+
+/* What the progress callback writes to: the search log, and the terminal when there is one. */
+typedef struct progress_sink {
+    FILE *csv;
+    const char *unit;
+    int terminal, printed;
+    double last_printed;
+} progress_sink;
+
+static int on_progress(const fcn_optimise_progress *p, void *user)
+{
+    progress_sink *sink = user;
+    const fcn_resource *r = &p->best_resource;
+    fprintf(sink->csv, "%.3f,%.6g,%.10g,%.10g,%lld,%lld,%lld,%lld,%d,%lld,%s\n", p->elapsed_s, p->temperature,
+            p->current_objective, p->best_objective, (long long)r->lut, (long long)r->ff, (long long)r->dsp,
+            (long long)r->bram, p->best_partitions, (long long)p->iterations, p->phase);
+    const int done = strcmp(p->phase, "done") == 0;
+    if (sink->terminal && (done || p->elapsed_s - sink->last_printed >= PROGRESS_EVERY_S)) {
+        char best[64];
+        snprintf(best, sizeof best, "%.5g %s", p->best_objective, sink->unit);
+        fprintf(stderr, "\r%7.1f s  %-9s  T %-9.3g  best %-20s  %d partition%s   ", p->elapsed_s, p->phase,
+                p->temperature, best, p->best_partitions, p->best_partitions == 1 ? "" : "s");
+        fflush(stderr);
+        sink->last_printed = p->elapsed_s;
+        sink->printed = 1;
+    }
+    if (done && sink->printed)
+        fputc('\n', stderr);
+    return 0;
+}
+
+/* The model's file name without its directory and extension: it names the configuration. */
+static void model_name(const char *path, char *out, size_t size)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    int length = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
+    snprintf(out, size, "%.*s", length, base);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static void print_summary(const optimise_request *r, const fcn_network *net, const fcn_optimise_stats *stats,
+                          const char *name, const fcn_platform *platform)
+{
+    const int latency = r->options.objective == FCN_OBJECTIVE_LATENCY;
+    printf("%s on %s: %s %.6g %s, %d partition%s, %.2f s%s\n", name, platform->name[0] ? platform->name : r->platform,
+           latency ? "latency" : "throughput", stats->objective, latency ? "s" : "inputs/s", net->partition_count,
+           net->partition_count == 1 ? "" : "s", stats->elapsed_s, stats->stopped_by_time ? " (time limit)" : "");
+    printf("searched %lld designs, %lld layer evaluations (%.3g per second); wrote %s/\n",
+           (long long)stats->iterations, (long long)stats->layer_evaluations,
+           stats->elapsed_s > 0 ? (double)stats->layer_evaluations / stats->elapsed_s : 0.0, r->outdir);
+}
+
+/* The search, with its log in the stage; the result or NULL after printing the error. */
+static fcn_network *search(const optimise_request *r, stage *st, const fcn_network *model,
+                           const fcn_platform *platform, fcn_optimise_stats *stats)
+{
+    char path[sizeof st->path + 32];
+    progress_sink sink = {.terminal = !r->quiet && isatty(fileno(stderr)),
+                          .unit = r->options.objective == FCN_OBJECTIVE_LATENCY ? "s" : "inputs/s"};
+    if (!(sink.csv = fopen(stage_file(st, "optimiser.csv", path, sizeof path), "w"))) {
+        cli_error(CLI_FAILURE, "cannot write '%s'", path);
+        return NULL;
+    }
+    const char *objective = r->options.objective == FCN_OBJECTIVE_LATENCY ? "latency_s" : "throughput";
+    fprintf(sink.csv, "elapsed_s,temperature,current_%s,best_%s,best_lut,best_ff,best_dsp,best_bram,partitions,"
+                      "iterations,phase\n", objective, objective);
+    fcn_optimise_options options = r->options;
+    options.progress = on_progress;
+    options.user = &sink;
+    fcn_error err;
+    fcn_network *net = fcn_optimise(model, platform, &options, stats, &err);
+    int closed = cli_close_output(sink.csv, path);
+    if (!net)
+        cli_error(CLI_FAILURE, "%s: %s", r->model, err.message);
+    if (net && closed) {
+        fcn_network_free(net);
+        return NULL;
+    }
+    return net;
+}
+
+/* The model: an ONNX file, or a configuration of the network. NULL after printing the error. */
+static fcn_network *load_model(const optimise_request *r)
+{
+    fcn_error err;
+    fcn_network *model = ends_with(r->model, ".json") ? fcn_network_read(r->model, &err)
+                                                       : cli_load_network(NULL, r->model, 0, r->keep_batch_norm, &err);
+    if (!model)
+        cli_error(CLI_FAILURE, "%s", err.message);
+    return model;
+}
+
+static int run(const optimise_request *r)
+{
+    fcn_error err;
+    fcn_platform platform;
+    if (fcn_platform_read(r->platform, &platform, &err))
+        return cli_error(CLI_FAILURE, "%s", err.message);
+    fcn_network *model = load_model(r);
+    if (!model)
+        return CLI_FAILURE;
+    stage st;
+    int status = stage_open(&st, r->outdir);
+    fcn_network *net = NULL;
+    fcn_optimise_stats stats;
+    char name[200];
+    model_name(r->model, name, sizeof name);
+    if (!status && !(net = search(r, &st, model, &platform, &stats)))
+        status = CLI_FAILURE;
+    if (!status) {
+        /* The files are evaluated as the search evaluated the design. */
+        fcn_eval_options opts = cli_eval_options(r->options.freq_mhz, r->options.reconf_time_s, 0, &platform);
+        status = write_outputs(&st, name, net, &platform, &opts);
+    }
+    if (!status)
+        status = stage_commit(&st);
+    if (status)
+        stage_abandon(&st);
+    else
+        print_summary(r, net, &stats, name, &platform);
+    fcn_network_free(net);
+    fcn_network_free(model);
+    return status;
+}
+
+int optimise_command(int argc, char **argv)
+{
+    optimise_request request;
+    int status = parse_request(argc, argv, &request);
+    if (status)
+        return status;
+    if (request.help) {
+        fputs(USAGE, stdout);
+        return 0;
+    }
+    return run(&request);
+}

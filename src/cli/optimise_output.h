@@ -1,0 +1,35 @@
+/* Internal to `fpgaconvnet optimise`: the output directory, built aside and moved into place whole. */
+#ifndef FCN_CLI_OPTIMISE_OUTPUT_H
+#define FCN_CLI_OPTIMISE_OUTPUT_H
+
+#include <stdio.h>
+
+#include "cli.h"
+
+#define STAGE_MAX_FILES 8
+
+/* A directory beside OUTDIR that receives every output, then becomes OUTDIR. */
+typedef struct stage {
+    const char *outdir;
+    char path[4096];                 /* the staging directory */
+    int file_count;
+    char files[STAGE_MAX_FILES][256]; /* the names created in it, to remove on failure */
+} stage;
+
+/*
+ * Checks that OUTDIR is absent or an empty directory (a run never overwrites a user's files) and
+ * creates the staging directory next to it. 0, or the exit status after printing the error.
+ */
+int stage_open(stage *st, const char *outdir);
+/* The path of a new file `name` in the staging directory (recorded for clean-up). */
+const char *stage_file(stage *st, const char *name, char *buffer, size_t size);
+/* Moves the staging directory to OUTDIR. 0, or the exit status after printing the error. */
+int stage_commit(stage *st);
+/* Removes the staging directory and the files created in it. */
+void stage_abandon(stage *st);
+
+/* Writes the configuration, report.json, scheduler.csv and topology.png into the stage. */
+int write_outputs(stage *st, const char *name, const fcn_network *net, const fcn_platform *platform,
+                  const fcn_eval_options *opts);
+
+#endif

@@ -1,0 +1,181 @@
+/*
+ * Internal to the optimiser: the problem (the model's chain, the board's limits),
+ * a design (foldings, partitions, weights reloading, ports) with its figures kept
+ * layer by layer, and the moves and searches over designs.
+ */
+#ifndef FCN_OPTIMISE_H
+#define FCN_OPTIMISE_H
+
+#include "fpgaconvnet.h"
+#include "optimise_random.h"
+
+/* The folding factors of one layer. POOLING, RELU and BATCH_NORM use coarse_in alone. */
+typedef struct opt_fold {
+    int64_t coarse_in, coarse_out, coarse_group, fine;
+} opt_fold;
+
+/* The divisors of the numbers a search meets, computed once (optimise_fold.c). */
+typedef struct opt_divisor_cache opt_divisor_cache;
+opt_divisor_cache *opt_divisor_cache_new(void);
+void opt_divisor_cache_free(opt_divisor_cache *cache);
+
+/* What stays fixed during a search (but for its counters and caches). */
+typedef struct opt_problem {
+    int layer_count;
+    fcn_layer *model;         /* the chain with the model's dims; names borrowed from the caller's network */
+    int *last_weighted;       /* [i]: the last CONVOLUTION or INNER_PRODUCT at or before layer i, else -1 */
+    fcn_eval_options eval;    /* clock, reconfiguration time, batch size */
+    double allocation;
+    int64_t have[4];          /* the platform's LUT, FF, DSP, BRAM */
+    double limit[4];          /* what a partition may use: allocation x have */
+    double mem_bandwidth_gbs; /* 0: no limit */
+    int64_t max_ports, port_width, words_per_port;
+    int one_partition;
+    int64_t layer_evaluations; /* counted as the search goes */
+    opt_divisor_cache *divisors;
+} opt_problem;
+
+/*
+ * A design and its figures. Partitions are contiguous ranges of the chain.
+ * layer[i] is model layer i as partition p holds it: weights reloading applied
+ * (the wr layer's filters and every later layer's channels divided by wr[p]),
+ * fold[i] applied. figures[i] = fcn_layer_evaluate(&layer[i]) at all times.
+ */
+typedef struct opt_design {
+    int partition_count;
+    int64_t ports;
+    int *start;                     /* [layers + 1]: partition p holds start[p] .. start[p+1]-1 */
+    int64_t *wr;                    /* [layers]: per partition */
+    opt_fold *fold;                 /* [layers] */
+    fcn_layer *layer;               /* [layers] */
+    fcn_layer_figures *figures;     /* [layers] */
+    fcn_partition_figures *summary; /* [layers]: per partition */
+    unsigned char *fits;            /* [layers]: per partition */
+    double latency_s;               /* the network's */
+    int misfits;                    /* partitions that do not fit */
+} opt_design;
+
+/*
+ * What a move changed: layers [layer_lo, layer_hi) to derive again, partitions [part_lo, part_hi) to
+ * sum again. `structure`: boundaries, count or ports changed, so a sync copies every partition's entries.
+ */
+typedef struct opt_touch {
+    int layer_lo, layer_hi;
+    int part_lo, part_hi;
+    int structure;
+} opt_touch;
+
+/* ---- problem (optimise_problem.c) */
+int opt_problem_init(opt_problem *pb, const fcn_network *model, const fcn_platform *platform,
+                     const fcn_optimise_options *opts, fcn_error *err);
+void opt_problem_free(opt_problem *pb);
+/* The partition's weights-reloading layer (its last CONVOLUTION or INNER_PRODUCT), or -1. */
+int opt_wr_layer(const opt_problem *pb, int start, int end);
+/* The largest weights-reloading factor layer w admits: filters / groups (1 for a layer without weights). */
+int64_t opt_max_wr(const opt_problem *pb, int w);
+
+/* ---- designs (optimise_design.c) */
+int opt_design_alloc(opt_design *d, const opt_problem *pb);
+void opt_design_free(opt_design *d);
+/* Copies everything; both were allocated for the same problem. */
+void opt_design_copy(opt_design *to, const opt_design *from, const opt_problem *pb);
+/* Copies what `touch` names, as a move changed it in `from`. */
+void opt_design_sync(opt_design *to, const opt_design *from, const opt_touch *touch);
+/* Re-derives the touched layers (re-evaluating those whose parameters changed) and partitions, and the totals. */
+void opt_design_refresh(opt_design *d, opt_problem *pb, const opt_touch *touch);
+/* Everything, from fold, start, wr and ports. */
+void opt_design_refresh_all(opt_design *d, opt_problem *pb);
+/* The partition holding layer i. */
+int opt_partition_of(const opt_design *d, int i);
+/* A touch of every layer and partition. */
+opt_touch opt_touch_all(const opt_design *d, const opt_problem *pb);
+/* The largest divisor of n that is at most limit (at least 1). */
+int64_t opt_divisor_at_most(int64_t n, int64_t limit);
+
+/* ---- constraints (optimise_constraints.c) */
+/* Whether partition p's figures satisfy every limit. */
+int opt_partition_fits(const opt_problem *pb, const fcn_partition_figures *f);
+/* The smallest design: every folding 1, each layer its own partition, the largest wr factors, one port. */
+void opt_smallest_design(opt_design *d, opt_problem *pb);
+/* Fails, naming the platform's resource the smallest design exceeds and by how much, if nothing fits. */
+int opt_check_smallest(const opt_design *smallest, const opt_problem *pb, const char *platform, fcn_error *err);
+
+/* ---- folding (optimise_fold.c) */
+/* The folding parameters of layer i that can change: 0 coarse_in, 1 coarse_out, 2 coarse_group, 3 fine. */
+int opt_fold_parameters(const opt_design *d, int i, int out[4]);
+/* The next feasible value of parameter `which` of layer i above (dir > 0) or below (dir < 0) the current; 0 if none. */
+int64_t opt_fold_step(const opt_design *d, opt_problem *pb, int i, int which, int dir);
+/* A random feasible value of parameter `which` of layer i. */
+int64_t opt_fold_random(const opt_design *d, opt_problem *pb, int i, int which, opt_rng *rng);
+/* Sets parameter `which` of fold[i] (the rest is repaired by the refresh). */
+void opt_fold_set(opt_design *d, int i, int which, int64_t value);
+/* Every folding of partitions [p_lo, p_hi) back to 1. */
+void opt_fold_reset(opt_design *d, int p_lo, int p_hi);
+/* The next feasible weights-reloading factor of partition p above/below the current; 0 if none. */
+int64_t opt_wr_step(const opt_design *d, opt_problem *pb, int p, int dir);
+
+/* ---- structural moves (optimise_moves.c); each fills `touch` and returns 0, or -1 if it does not apply */
+int opt_move_split(opt_design *d, const opt_problem *pb, int p, int edge, opt_touch *touch);
+int opt_move_merge(opt_design *d, const opt_problem *pb, int p, opt_touch *touch);
+/* Moves the boundary between p and p+1 by `shift` layers (negative: towards p's start). */
+int opt_move_shift(opt_design *d, const opt_problem *pb, int p, int shift, opt_touch *touch);
+int opt_move_wr(opt_design *d, const opt_problem *pb, int p, int64_t wr, opt_touch *touch);
+int opt_move_ports(opt_design *d, const opt_problem *pb, int64_t ports, opt_touch *touch);
+int opt_move_fold(opt_design *d, int i, int which, int64_t value, opt_touch *touch);
+/* A random move of any kind; -1 when the one drawn does not apply. */
+int opt_move_random(opt_design *d, opt_problem *pb, opt_rng *rng, opt_touch *touch);
+
+/* ---- searches (optimise_search.c, optimise_greedy.c, optimise_anneal.c) */
+
+/* A design's parameters alone: enough to rebuild it with opt_design_refresh_all. */
+typedef struct opt_snapshot {
+    int partition_count;
+    int64_t ports;
+    int *start;
+    int64_t *wr;
+    opt_fold *fold;
+    double latency_s;
+    fcn_resource resource; /* max over partitions */
+} opt_snapshot;
+
+typedef struct opt_search {
+    opt_problem *pb;
+    const fcn_optimise_options *opts;
+    opt_design cur, cand; /* the accepted design, and the one a move is tried on */
+    opt_snapshot best;
+    opt_rng rng;
+    double start_time, deadline;
+    int64_t iterations;
+    int stopped, stopped_by_time;
+} opt_search;
+
+int opt_search_init(opt_search *s, opt_problem *pb, const fcn_optimise_options *opts);
+void opt_search_free(opt_search *s);
+/* Seconds on a monotonic clock. */
+double opt_now(void);
+/* Whether the search must stop: the time limit has passed, or the callback asked. Reads the clock. */
+int opt_search_should_stop(opt_search *s);
+/* Keeps cur as the best design if it fits and is better. */
+void opt_search_note(opt_search *s);
+/* Rebuilds the best design into d. */
+void opt_search_restore_best(opt_search *s, opt_design *d);
+/* Hands the callback where the search stands; sets s->stopped when it asks to stop. */
+void opt_search_report(opt_search *s, const char *phase, double temperature);
+/* The objective's value (throughput or latency) of a network latency. */
+double opt_objective(const opt_search *s, double latency_s);
+
+void opt_greedy(opt_search *s);
+/*
+ * After a move: widens `t` to whole partitions and raises their foldings again, bottleneck
+ * first, as the greedy pass does (from 1, unless keep_folding).
+ */
+void opt_refold(opt_search *s, opt_design *d, opt_touch *t, int keep_folding);
+void opt_anneal(opt_search *s);
+
+/* ---- the result (optimise_result.c) */
+/* The design as a configuration that owns its strings. NULL when out of memory. */
+fcn_network *opt_design_network(const opt_design *d, const opt_problem *pb);
+/* That a result passes fcn_network_check and fcn_validate with the search's allocation. */
+int opt_verify(const fcn_network *net, const opt_problem *pb, const fcn_platform *platform, fcn_error *err);
+
+#endif

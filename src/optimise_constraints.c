@@ -1,0 +1,128 @@
+/*
+ * What every design the optimiser accepts satisfies, checked as fcn_validate
+ * checks it: resources within the allocation, memory bandwidth, ports and
+ * streams. And the smallest design, which tells whether anything fits at all.
+ */
+#include <stdio.h>
+
+#include "error.h"
+#include "optimise.h"
+
+static const char *const RESOURCE_NAMES[4] = {"LUT", "FF", "DSP", "BRAM"};
+
+static void resource_used(const fcn_partition_figures *f, int64_t used[4])
+{
+    used[0] = f->resource.lut;
+    used[1] = f->resource.ff;
+    used[2] = f->resource.dsp;
+    used[3] = f->resource.bram;
+}
+
+static int64_t max_streams(const fcn_partition_figures *f)
+{
+    return f->streams_in > f->streams_out ? f->streams_in : f->streams_out;
+}
+
+int opt_partition_fits(const opt_problem *pb, const fcn_partition_figures *f)
+{
+    int64_t used[4];
+    resource_used(f, used);
+    for (int r = 0; r < 4; r++)
+        if ((double)used[r] > pb->limit[r])
+            return 0;
+    if (pb->mem_bandwidth_gbs > 0 && f->bandwidth_in + f->bandwidth_out > pb->mem_bandwidth_gbs)
+        return 0;
+    return f->ports <= pb->max_ports && max_streams(f) <= f->ports * pb->words_per_port;
+}
+
+void opt_smallest_design(opt_design *d, opt_problem *pb)
+{
+    const int n = pb->layer_count;
+    d->partition_count = pb->one_partition ? 1 : n;
+    d->ports = 1;
+    for (int i = 0; i < n; i++) {
+        d->start[i] = pb->one_partition ? 0 : i;
+        d->fold[i] = (opt_fold){1, 1, 1, 1};
+    }
+    d->start[d->partition_count] = n;
+    for (int p = 0; p < d->partition_count; p++)
+        d->wr[p] = opt_max_wr(pb, opt_wr_layer(pb, d->start[p], d->start[p + 1]));
+    opt_design_refresh_all(d, pb);
+}
+
+/* How far partition p exceeds its worst limit, as a ratio (> 1 when it does not fit); `what` names the limit. */
+static double worst_excess(const opt_problem *pb, const fcn_partition_figures *f, int *what)
+{
+    int64_t used[4];
+    resource_used(f, used);
+    double worst = 0;
+    *what = -1;
+    for (int r = 0; r < 4; r++) {
+        double ratio = pb->limit[r] > 0 ? (double)used[r] / pb->limit[r] : used[r] > 0 ? 1e300 : 0;
+        if (ratio > worst) {
+            worst = ratio;
+            *what = r;
+        }
+    }
+    if (pb->mem_bandwidth_gbs > 0 && (f->bandwidth_in + f->bandwidth_out) / pb->mem_bandwidth_gbs > worst) {
+        worst = (f->bandwidth_in + f->bandwidth_out) / pb->mem_bandwidth_gbs;
+        *what = 4;
+    }
+    return worst;
+}
+
+/* "layer 'x'" for a partition of one layer, else "the whole network" (one partition holds it all). */
+static void partition_name(const opt_design *d, const opt_problem *pb, int p, char *out, size_t size)
+{
+    if (d->start[p + 1] - d->start[p] == 1)
+        snprintf(out, size, "layer '%s'", pb->model[d->start[p]].name);
+    else
+        snprintf(out, size, "the whole network in one partition");
+}
+
+static int fail_resource(const opt_problem *pb, const fcn_partition_figures *f, int r, const char *board,
+                         const char *what, fcn_error *err)
+{
+    int64_t used[4];
+    resource_used(f, used);
+    double over = (double)used[r] - pb->limit[r];
+    return fcn_fail(err,
+                    "nothing fits on %s: even the smallest design (every folding factor 1, %s, weights reloading "
+                    "factor %lld) needs %s %lld for %s, %.4g (%.0f%%) more than the %.4g allowed (%g of the "
+                    "platform's %lld)",
+                    board, pb->one_partition ? "one partition" : "each layer its own partition",
+                    (long long)f->wr_factor, RESOURCE_NAMES[r], (long long)used[r], what, over,
+                    pb->limit[r] > 0 ? 100.0 * over / pb->limit[r] : 100.0, pb->limit[r], pb->allocation,
+                    (long long)pb->have[r]);
+}
+
+int opt_check_smallest(const opt_design *d, const opt_problem *pb, const char *board, fcn_error *err)
+{
+    int worst_p = -1, worst_what = -1;
+    double worst = 1;
+    for (int p = 0; p < d->partition_count; p++) {
+        int what;
+        double excess = worst_excess(pb, &d->summary[p], &what);
+        if (!d->fits[p] && (worst_p < 0 || excess > worst)) {
+            worst_p = p;
+            worst_what = what;
+            worst = excess;
+        }
+    }
+    if (worst_p < 0)
+        return 0;
+    const fcn_partition_figures *f = &d->summary[worst_p];
+    char what[300];
+    partition_name(d, pb, worst_p, what, sizeof what);
+    if (worst_what >= 0 && worst_what < 4 && worst > 1)
+        return fail_resource(pb, f, worst_what, board, what, err);
+    if (worst_what == 4 && worst > 1) {
+        double need = f->bandwidth_in + f->bandwidth_out;
+        return fcn_fail(err,
+                        "nothing fits on %s: even with every folding factor 1, %s needs %.4g GB/s of memory "
+                        "bandwidth, %.4g GB/s more than the platform's %.4g",
+                        board, what, need, need - pb->mem_bandwidth_gbs, pb->mem_bandwidth_gbs);
+    }
+    return fcn_fail(err, "nothing fits on %s: its ports of %lld bits cannot carry one 16-bit stream", board,
+                    (long long)pb->port_width);
+}

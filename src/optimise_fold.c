@@ -1,0 +1,209 @@
+/*
+ * The feasible values of each folding factor and weights-reloading factor
+ * (MODEL.md §3): coarse factors divide the channels they split, given the
+ * layer's dims in its partition; fine is 1, k0 or k0*k1 (1 or the longer
+ * side for a 1xk kernel); coarse_group divides groups.
+ */
+#include <stdlib.h>
+
+#include "layers.h"
+#include "optimise.h"
+
+/* Enough for the divisors of any dimension a network has (numbers below 10^7 have at most 448). */
+#define MAX_DIVISORS 512
+
+typedef struct value_set {
+    int count;
+    int64_t value[MAX_DIVISORS];
+} value_set;
+
+/* The divisors of n in increasing order. */
+static void divisors(int64_t n, value_set *set)
+{
+    int low = 0, high = 0;
+    int64_t large[MAX_DIVISORS / 2];
+    for (int64_t f = 1; f * f <= n && low < MAX_DIVISORS / 2 && high < MAX_DIVISORS / 2; f++) {
+        if (n % f)
+            continue;
+        set->value[low++] = f;
+        if (f != n / f)
+            large[high++] = n / f;
+    }
+    for (int k = high - 1; k >= 0; k--)
+        set->value[low++] = large[k];
+    set->count = low;
+}
+
+/*
+ * Divisor lists by number, computed once per search: a search asks for the divisors of the same few
+ * channel counts millions of times.
+ */
+#define CACHE_SLOTS 1024 /* a power of 2 */
+#define CACHE_POOL 65536
+
+typedef struct cache_slot {
+    int64_t n; /* 0: empty */
+    int count, offset;
+} cache_slot;
+
+struct opt_divisor_cache {
+    cache_slot slot[CACHE_SLOTS];
+    int pool_used;
+    int64_t pool[CACHE_POOL];
+};
+
+opt_divisor_cache *opt_divisor_cache_new(void)
+{
+    return calloc(1, sizeof(opt_divisor_cache));
+}
+
+void opt_divisor_cache_free(opt_divisor_cache *cache)
+{
+    free(cache);
+}
+
+/* The divisors of n, from the cache (filled on first use), or computed into `set` when the cache is full. */
+static const int64_t *divisors_of(opt_divisor_cache *cache, int64_t n, int *count, value_set *set)
+{
+    uint64_t h = ((uint64_t)n * 0x9e3779b97f4a7c15u) >> 54;
+    for (int probe = 0; cache && probe < CACHE_SLOTS; probe++) {
+        cache_slot *slot = &cache->slot[(h + (uint64_t)probe) & (CACHE_SLOTS - 1)];
+        if (slot->n == n) {
+            *count = slot->count;
+            return &cache->pool[slot->offset];
+        }
+        if (slot->n != 0)
+            continue;
+        divisors(n, set);
+        if (cache->pool_used + set->count > CACHE_POOL)
+            break;
+        *slot = (cache_slot){n, set->count, cache->pool_used};
+        for (int k = 0; k < set->count; k++)
+            cache->pool[cache->pool_used++] = set->value[k];
+        *count = set->count;
+        return &cache->pool[slot->offset];
+    }
+    divisors(n, set);
+    *count = set->count;
+    return set->value;
+}
+
+static void fine_values(const fcn_layer *l, value_set *set)
+{
+    const int64_t candidates[3] = {1, l->kernel[0], l->kernel[0] * l->kernel[1]};
+    const int64_t longer = l->kernel[0] > l->kernel[1] ? l->kernel[0] : l->kernel[1];
+    set->count = 0;
+    for (int k = 0; k < 3; k++) {
+        int64_t v = l->kernel[0] == 1 || l->kernel[1] == 1 ? (k == 0 ? 1 : longer) : candidates[k];
+        if (fine_feasible(l->kernel, v) && (set->count == 0 || v > set->value[set->count - 1]))
+            set->value[set->count++] = v;
+    }
+}
+
+/* The values parameter `which` of layer i can take in its partition, in increasing order. */
+static const int64_t *feasible_values(const opt_design *d, opt_problem *pb, int i, int which, int *count,
+                                      value_set *set)
+{
+    const fcn_layer *l = &d->layer[i];
+    const int64_t group = l->type == FCN_CONVOLUTION ? l->coarse_group : 1;
+    switch (which) {
+    case 0: return divisors_of(pb->divisors, l->channels / group, count, set);
+    case 1: return divisors_of(pb->divisors, l->filters / group, count, set);
+    case 2: return divisors_of(pb->divisors, l->groups, count, set);
+    default:
+        fine_values(l, set);
+        *count = set->count;
+        return set->value;
+    }
+}
+
+static int64_t current_value(const opt_design *d, int i, int which)
+{
+    const opt_fold *f = &d->fold[i];
+    const int64_t v[4] = {f->coarse_in, f->coarse_out, f->coarse_group, f->fine};
+    return v[which];
+}
+
+int opt_fold_parameters(const opt_design *d, int i, int out[4])
+{
+    const fcn_layer *l = &d->layer[i];
+    int n = 0;
+    switch (l->type) {
+    case FCN_CONVOLUTION:
+        out[n++] = 0;
+        out[n++] = 1;
+        if (l->groups > 1)
+            out[n++] = 2;
+        if (l->kernel[0] * l->kernel[1] > 1)
+            out[n++] = 3;
+        return n;
+    case FCN_INNER_PRODUCT:
+        out[n++] = 0;
+        out[n++] = 1;
+        return n;
+    default:
+        out[n++] = 0;
+        return n;
+    }
+}
+
+/* The next value of the increasing list above (dir > 0) or below `current`; 0 if none. */
+static int64_t next_in(const int64_t *values, int count, int64_t current, int dir)
+{
+    if (dir > 0) {
+        for (int k = 0; k < count; k++)
+            if (values[k] > current)
+                return values[k];
+    } else {
+        for (int k = count - 1; k >= 0; k--)
+            if (values[k] < current)
+                return values[k];
+    }
+    return 0;
+}
+
+int64_t opt_fold_step(const opt_design *d, opt_problem *pb, int i, int which, int dir)
+{
+    value_set set;
+    int count;
+    const int64_t *values = feasible_values(d, pb, i, which, &count, &set);
+    return next_in(values, count, current_value(d, i, which), dir);
+}
+
+int64_t opt_fold_random(const opt_design *d, opt_problem *pb, int i, int which, opt_rng *rng)
+{
+    value_set set;
+    int count;
+    const int64_t *values = feasible_values(d, pb, i, which, &count, &set);
+    return values[opt_rng_below(rng, count)];
+}
+
+void opt_fold_set(opt_design *d, int i, int which, int64_t value)
+{
+    opt_fold *f = &d->fold[i];
+    switch (which) {
+    case 0: f->coarse_in = value; break;
+    case 1: f->coarse_out = value; break;
+    case 2: f->coarse_group = value; break;
+    default: f->fine = value; break;
+    }
+    if (d->layer[i].type != FCN_CONVOLUTION && d->layer[i].type != FCN_INNER_PRODUCT)
+        f->coarse_out = f->coarse_in;
+}
+
+void opt_fold_reset(opt_design *d, int p_lo, int p_hi)
+{
+    for (int i = d->start[p_lo]; i < d->start[p_hi]; i++)
+        d->fold[i] = (opt_fold){1, 1, 1, 1};
+}
+
+int64_t opt_wr_step(const opt_design *d, opt_problem *pb, int p, int dir)
+{
+    const int w = opt_wr_layer(pb, d->start[p], d->start[p + 1]);
+    if (w < 0)
+        return 0;
+    value_set set;
+    int count;
+    const int64_t *values = divisors_of(pb->divisors, opt_max_wr(pb, w), &count, &set);
+    return next_in(values, count, d->wr[p], dir);
+}

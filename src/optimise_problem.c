@@ -1,0 +1,174 @@
+/* The optimiser's problem: the model's layers as one chain, and what the options and the board allow. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "optimise.h"
+
+#define DEFAULT_FREQ_MHZ 125.0
+#define THROUGHPUT_BATCH 256
+#define MAX_BATCH 1000000000
+/* Data moves through memory in 16-bit words (MODEL.md §4). */
+#define WORD_BITS 16
+
+static int check_options(const fcn_optimise_options *o, fcn_error *err)
+{
+    if (o->objective != FCN_OBJECTIVE_THROUGHPUT && o->objective != FCN_OBJECTIVE_LATENCY)
+        return fcn_fail(err, "unknown objective %d", (int)o->objective);
+    if (o->optimiser != FCN_OPTIMISER_AUTO && o->optimiser != FCN_OPTIMISER_GREEDY &&
+        o->optimiser != FCN_OPTIMISER_ANNEALING)
+        return fcn_fail(err, "unknown optimiser %d", (int)o->optimiser);
+    if (!(o->resource_allocation > 0 && o->resource_allocation <= 1))
+        return fcn_fail(err, "resource allocation %g is outside (0, 1]", o->resource_allocation);
+    if (!(o->time_limit_s > 0) || !isfinite(o->time_limit_s))
+        return fcn_fail(err, "time limit %g s is not a positive number of seconds", o->time_limit_s);
+    if (o->batch_size < 0 || o->batch_size > MAX_BATCH)
+        return fcn_fail(err, "batch size %lld is outside 1..%d", (long long)o->batch_size, MAX_BATCH);
+    if (o->iterations < 0)
+        return fcn_fail(err, "iterations %lld is negative", (long long)o->iterations);
+    if (!(o->temperature_end > 0 && o->temperature_start > o->temperature_end) || !isfinite(o->temperature_start))
+        return fcn_fail(err, "annealing temperatures %g to %g: the start must be above the end, the end above 0",
+                        o->temperature_start, o->temperature_end);
+    if (!(o->cooling_rate > 0 && o->cooling_rate < 1))
+        return fcn_fail(err, "cooling rate %g is outside (0, 1)", o->cooling_rate);
+    if (o->iterations_per_temperature < 1)
+        return fcn_fail(err, "iterations per temperature %lld is below 1", (long long)o->iterations_per_temperature);
+    if (!isfinite(o->freq_mhz) || !isfinite(o->reconf_time_s))
+        return fcn_fail(err, "the clock and the reconfiguration time must be finite");
+    return 0;
+}
+
+static int count_layers(const fcn_network *model)
+{
+    int n = 0;
+    for (int p = 0; p < model->partition_count; p++)
+        for (int i = 0; i < model->partitions[p].layer_count; i++)
+            n += model->partitions[p].layers[i].type != FCN_SQUEEZE;
+    return n;
+}
+
+/* A layer as the model has it: weights reloading undone (MODEL.md §4.6), every folding factor 1. */
+static void append_model_layers(const fcn_partition *part, fcn_layer *out, int *n)
+{
+    int reloaded = 0;
+    for (int i = 0; i < part->layer_count; i++) {
+        fcn_layer l = part->layers[i];
+        if (l.type == FCN_SQUEEZE)
+            continue;
+        if (reloaded)
+            l.channels *= part->wr_factor;
+        if (part->wr_layer && strcmp(l.name, part->wr_layer) == 0 && part->wr_factor > 1) {
+            l.filters *= part->wr_factor;
+            reloaded = 1;
+        }
+        l.coarse_in = l.coarse_out = l.coarse_group = l.fine = 1;
+        out[(*n)++] = l;
+    }
+}
+
+/* Partitions of a configuration must join up into one chain. */
+static int check_chain(const opt_problem *pb, fcn_error *err)
+{
+    for (int i = 0; i + 1 < pb->layer_count; i++) {
+        const fcn_layer *a = &pb->model[i], *b = &pb->model[i + 1];
+        fcn_layer_figures f;
+        fcn_layer_evaluate(a, &f);
+        if (f.rows_out != b->rows || f.cols_out != b->cols || f.channels_out != b->channels)
+            return fcn_fail(err, "model: layer '%s' takes %lldx%lldx%lld but '%s' gives %lldx%lldx%lld", b->name,
+                            (long long)b->rows, (long long)b->cols, (long long)b->channels, a->name,
+                            (long long)f.rows_out, (long long)f.cols_out, (long long)f.channels_out);
+    }
+    return 0;
+}
+
+static fcn_eval_options eval_options(const fcn_optimise_options *o, const fcn_platform *platform)
+{
+    fcn_eval_options e = {DEFAULT_FREQ_MHZ, 0, o->batch_size};
+    if (o->freq_mhz > 0)
+        e.freq_mhz = o->freq_mhz;
+    else if (platform->freq_mhz > 0)
+        e.freq_mhz = platform->freq_mhz;
+    if (o->reconf_time_s >= 0)
+        e.reconf_time_s = o->reconf_time_s;
+    else if (platform->reconf_time_s >= 0)
+        e.reconf_time_s = platform->reconf_time_s;
+    if (e.batch_size == 0)
+        e.batch_size = o->objective == FCN_OBJECTIVE_THROUGHPUT ? THROUGHPUT_BATCH : 1;
+    return e;
+}
+
+static int build_chain(opt_problem *pb, const fcn_network *model, fcn_error *err)
+{
+    pb->layer_count = count_layers(model);
+    pb->model = calloc((size_t)pb->layer_count + 1, sizeof *pb->model);
+    pb->last_weighted = calloc((size_t)pb->layer_count + 1, sizeof *pb->last_weighted);
+    if (!pb->model || !pb->last_weighted)
+        return fcn_fail(err, "out of memory");
+    int n = 0;
+    for (int p = 0; p < model->partition_count; p++)
+        append_model_layers(&model->partitions[p], pb->model, &n);
+    for (int i = 0; i < n; i++) {
+        fcn_layer_type t = pb->model[i].type;
+        const int weighted = t == FCN_CONVOLUTION || t == FCN_INNER_PRODUCT;
+        pb->last_weighted[i] = weighted ? i : i > 0 ? pb->last_weighted[i - 1] : -1;
+    }
+    return check_chain(pb, err);
+}
+
+int opt_problem_init(opt_problem *pb, const fcn_network *model, const fcn_platform *platform,
+                     const fcn_optimise_options *opts, fcn_error *err)
+{
+    *pb = (opt_problem){0};
+    if (check_options(opts, err))
+        return -1;
+    if (fcn_network_check(model, err)) {
+        fcn_error_prefix(err, "model");
+        return -1;
+    }
+    if (!(pb->divisors = opt_divisor_cache_new())) {
+        fcn_fail(err, "out of memory");
+        return -1;
+    }
+    if (build_chain(pb, model, err)) {
+        opt_problem_free(pb);
+        return -1;
+    }
+    pb->eval = eval_options(opts, platform);
+    const int64_t have[4] = {platform->resource.lut, platform->resource.ff, platform->resource.dsp,
+                             platform->resource.bram};
+    pb->allocation = opts->resource_allocation;
+    for (int r = 0; r < 4; r++) {
+        pb->have[r] = have[r];
+        pb->limit[r] = opts->resource_allocation * (double)have[r];
+    }
+    pb->mem_bandwidth_gbs = platform->mem_bandwidth_gbs;
+    pb->max_ports = platform->ports > 0 ? platform->ports : 1;
+    pb->port_width = platform->port_width;
+    pb->words_per_port = platform->port_width / WORD_BITS;
+    pb->one_partition = opts->no_reconfiguration;
+    return 0;
+}
+
+void opt_problem_free(opt_problem *pb)
+{
+    free(pb->model);
+    free(pb->last_weighted);
+    opt_divisor_cache_free(pb->divisors);
+    *pb = (opt_problem){0};
+}
+
+int opt_wr_layer(const opt_problem *pb, int start, int end)
+{
+    int w = pb->last_weighted[end - 1];
+    return w >= start ? w : -1;
+}
+
+int64_t opt_max_wr(const opt_problem *pb, int w)
+{
+    if (w < 0)
+        return 1;
+    const fcn_layer *l = &pb->model[w];
+    int64_t groups = l->type == FCN_CONVOLUTION ? l->groups : 1;
+    return l->filters / groups;
+}
