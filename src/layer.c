@@ -26,7 +26,7 @@ static void balance_rates(const fcn_layer_figures *f, double *rate_in, double *r
     for (int i = 0; i < n; i++) {
         in[i] = fabs(f->modules[i].rate_in);
         out[i] = fabs(f->modules[i].rate_out);
-        ratio[i] = out[i] / in[i];
+        ratio[i] = in[i] == 1.0 ? out[i] : out[i] / in[i]; /* the same value; most modules take 1 word a cycle */
     }
     for (int m = n - 1; m >= 1; m--) {
         if (in[m] > out[m - 1]) {
@@ -37,7 +37,7 @@ static void balance_rates(const fcn_layer_figures *f, double *rate_in, double *r
         } else if (in[m] < out[m - 1]) {
             for (int j = m; j >= 1 && in[j] < out[j - 1]; j--) {
                 out[j - 1] = in[j];
-                in[j - 1] = out[j - 1] / ratio[j - 1];
+                in[j - 1] = ratio[j - 1] == 1.0 ? out[j - 1] : out[j - 1] / ratio[j - 1];
             }
         }
     }

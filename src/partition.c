@@ -97,7 +97,8 @@ static void partition_walk(const fcn_partition *p, const fcn_eval_options *opts,
             sink_add_squeeze(s, prev->rows_out, prev->cols_out, prev->channels_out, prev->streams_out,
                              f->streams_in);
         }
-        if (p->wr_layer && l->name && strcmp(l->name, p->wr_layer) == 0)
+        /* Only layers with weights can contribute any (and comparing names is not free). */
+        if (f->weights && p->wr_layer && l->name && strcmp(l->name, p->wr_layer) == 0)
             out->size_wr = f->weights;
         sink_add(s, l, f);
         prev = f;

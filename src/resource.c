@@ -96,10 +96,13 @@ double fcn_ceil_log2(int64_t x)
 
 void linear_lut_ff(fcn_resource *r, const double *utilisation, int n, const double *lut, const double *ff)
 {
+    /* Adding u*0 changes no finite sum, and most coefficients are 0: skip them (a hot path). */
     double lut_sum = 0.0, ff_sum = 0.0;
     for (int i = 0; i < n; i++) {
-        lut_sum += utilisation[i] * lut[i];
-        ff_sum += utilisation[i] * ff[i];
+        if (lut[i] != 0.0)
+            lut_sum += utilisation[i] * lut[i];
+        if (ff[i] != 0.0)
+            ff_sum += utilisation[i] * ff[i];
     }
     r->lut = (int64_t)lut_sum;
     r->ff = (int64_t)ff_sum;
