@@ -46,6 +46,14 @@ expect_status "streams" 1 validate "$tmp/ports.json" --platform "$zedboard"
 expect_output "streams" "partition 1: reads through 2 ports what partition 0 wrote through 1"
 expect_output "streams" "partition 2: reads through 1 ports what partition 1 wrote through 2"
 
+# Coverage against the ONNX model: LeNet's golden configuration reloads fc1 x10 and the logits x5.
+expect_ok "covers the model" validate "$lenet" --platform "$zedboard" --model data/models/lenet.onnx
+awk '/"id": 3/ { exit } NR > 1 { print previous } { previous = $0 }' "$lenet" | sed '$ s/},$/}/' >"$tmp/three.json"
+printf ']}\n' >>"$tmp/three.json"
+expect_status "model layer uncovered" 1 validate "$tmp/three.json" --platform "$zedboard" --model data/models/lenet.onnx
+expect_output "model layer uncovered" "the model's layer 8 'relu3' (RELU) is not in any partition"
+expect_output "model layer uncovered" "4 violations"
+
 expect_ok "freq changes the bandwidth" validate "$lenet" --platform "$tmp/bandwidth.json" --freq 10
 
 expect_error "no platform" 2 "validate: missing --platform PLATFORM.json" validate "$lenet"
