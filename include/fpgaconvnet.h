@@ -405,7 +405,11 @@ fcn_network *fcn_optimise(const fcn_network *model, const fcn_platform *platform
 
 typedef enum fcn_report_format { FCN_REPORT_TEXT, FCN_REPORT_JSON } fcn_report_format;
 
-/* Writes the report of evaluated figures; `platform` may be NULL. */
+/*
+ * Writes the report of evaluated figures. With a platform (may be NULL) it
+ * adds utilisation and says whether the configuration fits, listing what
+ * fcn_validate finds at allocation 1.
+ */
 int fcn_report_write(FILE *out, fcn_report_format format, const fcn_network_figures *figures,
                      const fcn_platform *platform, fcn_error *err);
 
