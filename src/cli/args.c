@@ -96,6 +96,34 @@ int cli_next(cli_parser *p, const char **value)
     return index;
 }
 
+int cli_parse_arguments(const char *command, int argc, char **argv, const cli_option *options, int option_count,
+                        const char **positional, cli_apply_option apply, void *request)
+{
+    cli_parser parser;
+    cli_parser_init(&parser, argc, argv, options, option_count);
+    const char *value;
+    for (int found; (found = cli_next(&parser, &value)) != CLI_END;) {
+        if (found == CLI_BAD)
+            return CLI_USAGE;
+        if (found == CLI_POSITIONAL && *positional)
+            return cli_error(CLI_USAGE, "%s: unexpected argument '%s' (see 'fpgaconvnet %s --help')", command, value,
+                             command);
+        if (found == CLI_POSITIONAL)
+            *positional = value;
+        else if (apply(request, found, value))
+            return CLI_USAGE;
+    }
+    return 0;
+}
+
+int cli_usage_or_error(int status, const char *usage)
+{
+    if (status)
+        return status;
+    fputs(usage, stdout);
+    return 0;
+}
+
 /* A whole string that is a finite number. */
 static int parse_real(const char *text, double *out)
 {
@@ -127,6 +155,17 @@ int cli_nonnegative_real(const char *command, const char *option, const char *te
     }
     if (*out == 0)
         *out = 0; /* no "-0" in reports */
+    return 0;
+}
+
+int cli_fraction(const char *command, const char *option, const char *text, double *out)
+{
+    if (cli_positive_real(command, option, text, out))
+        return -1;
+    if (*out > 1) {
+        cli_error(CLI_USAGE, "%s: %s: %s is outside (0, 1]", command, option, text);
+        return -1;
+    }
     return 0;
 }
 

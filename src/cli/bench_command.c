@@ -164,30 +164,26 @@ static int measure(const bench_request *r, const fcn_network *net)
     return cli_close_output(stdout, NULL);
 }
 
+/* Applies one option; 0, or -1 after printing the usage error. */
+static int apply_option(void *request, int option, const char *value)
+{
+    bench_request *r = request;
+    switch (option) {
+    case OPT_MODEL: r->model = value; return 0;
+    case OPT_SECONDS: return cli_positive_real("bench", "--seconds", value, &r->seconds);
+    case OPT_HELP: r->help = 1; return 0;
+    }
+    return -1;
+}
+
+/* 0, or the exit status after printing the error. */
 static int parse_request(int argc, char **argv, bench_request *r)
 {
     *r = (bench_request){.seconds = DEFAULT_SECONDS};
-    cli_parser parser;
-    cli_parser_init(&parser, argc, argv, OPTIONS, (int)(sizeof OPTIONS / sizeof OPTIONS[0]));
-    const char *value;
-    for (int found; (found = cli_next(&parser, &value)) != CLI_END;) {
-        switch (found) {
-        case CLI_BAD: return CLI_USAGE;
-        case CLI_POSITIONAL:
-            if (r->config)
-                return cli_error(CLI_USAGE, "bench: unexpected argument '%s' (see 'fpgaconvnet bench --help')", value);
-            r->config = value;
-            break;
-        case OPT_MODEL: r->model = value; break;
-        case OPT_SECONDS:
-            if (cli_positive_real("bench", "--seconds", value, &r->seconds))
-                return CLI_USAGE;
-            break;
-        case OPT_HELP: r->help = 1; break;
-        }
-    }
-    if (r->help)
-        return 0;
+    int status = cli_parse_arguments("bench", argc, argv, OPTIONS, CLI_OPTION_COUNT(OPTIONS), &r->config,
+                                     apply_option, r);
+    if (status || r->help)
+        return status;
     if (r->config && r->model)
         return cli_error(CLI_USAGE, "bench: give CONFIG.json or --model MODEL.onnx, not both");
     if (!r->config && !r->model)
@@ -200,12 +196,8 @@ int bench_command(int argc, char **argv)
 {
     bench_request r;
     int status = parse_request(argc, argv, &r);
-    if (status)
-        return status;
-    if (r.help) {
-        fputs(USAGE, stdout);
-        return 0;
-    }
+    if (status || r.help)
+        return cli_usage_or_error(status, USAGE);
     fcn_error err;
     fcn_network *net = cli_load_network(r.config, r.model, 0, 0, &err);
     if (!net)

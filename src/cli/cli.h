@@ -44,6 +44,8 @@ typedef struct cli_parser {
 #define CLI_END (-2)
 #define CLI_BAD (-3)
 
+#define CLI_OPTION_COUNT(options) ((int)(sizeof(options) / sizeof((options)[0])))
+
 void cli_parser_init(cli_parser *p, int argc, char **argv, const cli_option *options, int option_count);
 /*
  * The next argument: the index of the option found (with its value, for options that take one,
@@ -52,9 +54,22 @@ void cli_parser_init(cli_parser *p, int argc, char **argv, const cli_option *opt
  */
 int cli_next(cli_parser *p, const char **value);
 
+/* Applies one option to a command's request; 0, or -1 after printing the usage error. */
+typedef int (*cli_apply_option)(void *request, int option, const char *value);
+/*
+ * A command's whole argument loop: options go to `apply`, the one positional argument to
+ * *positional (NULL until given; a second one is an error). 0, or CLI_USAGE after printing the error.
+ */
+int cli_parse_arguments(const char *command, int argc, char **argv, const cli_option *options, int option_count,
+                        const char **positional, cli_apply_option apply, void *request);
+/* The exit status of a command that stops after parsing: `status` if it failed, else 0 after printing the help. */
+int cli_usage_or_error(int status, const char *usage);
+
 /* Number parsers for option values; on a bad value they print the usage error and return -1. */
 int cli_positive_real(const char *command, const char *option, const char *text, double *out);
 int cli_nonnegative_real(const char *command, const char *option, const char *text, double *out);
+/* A share of something: a number in (0, 1]. */
+int cli_fraction(const char *command, const char *option, const char *text, double *out);
 int cli_positive_count(const char *command, const char *option, const char *text, int64_t max, int64_t *out);
 
 /* The configuration file, or (with `model`) the default configuration of an ONNX model. */

@@ -85,8 +85,9 @@ static int parse_seed(const char *text, uint64_t *out)
 }
 
 /* Applies one option; 0, or -1 after printing the usage error. */
-static int apply_option(optimise_request *r, int option, const char *value)
+static int apply_option(void *request, int option, const char *value)
 {
+    optimise_request *r = request;
     fcn_optimise_options *o = &r->options;
     switch (option) {
     case OPT_PLATFORM: r->platform = value; return 0;
@@ -103,11 +104,7 @@ static int apply_option(optimise_request *r, int option, const char *value)
                                     "annealing)", value), -1;
     case OPT_BATCH: return cli_positive_count("optimise", "--batch-size", value, MAX_BATCH_SIZE, &o->batch_size);
     case OPT_ALLOCATION:
-        if (cli_positive_real("optimise", "--resource-allocation", value, &o->resource_allocation))
-            return -1;
-        if (o->resource_allocation <= 1)
-            return 0;
-        return cli_error(CLI_USAGE, "optimise: --resource-allocation: %s is outside (0, 1]", value), -1;
+        return cli_fraction("optimise", "--resource-allocation", value, &o->resource_allocation);
     case OPT_SEED: return parse_seed(value, &o->seed);
     case OPT_TIME: return cli_positive_real("optimise", "--time-limit", value, &o->time_limit_s);
     case OPT_ITERATIONS: return cli_positive_count("optimise", "--iterations", value, MAX_ITERATIONS, &o->iterations);
@@ -126,22 +123,10 @@ static int parse_request(int argc, char **argv, optimise_request *r)
 {
     *r = (optimise_request){0};
     fcn_optimise_options_init(&r->options);
-    cli_parser parser;
-    cli_parser_init(&parser, argc, argv, OPTIONS, (int)(sizeof OPTIONS / sizeof OPTIONS[0]));
-    const char *value;
-    for (int found; (found = cli_next(&parser, &value)) != CLI_END;) {
-        if (found == CLI_BAD)
-            return CLI_USAGE;
-        if (found == CLI_POSITIONAL && r->model)
-            return cli_error(CLI_USAGE, "optimise: unexpected argument '%s' (see 'fpgaconvnet optimise --help')",
-                             value);
-        if (found == CLI_POSITIONAL)
-            r->model = value;
-        else if (apply_option(r, found, value))
-            return CLI_USAGE;
-    }
-    if (r->help)
-        return 0;
+    int status = cli_parse_arguments("optimise", argc, argv, OPTIONS, CLI_OPTION_COUNT(OPTIONS), &r->model,
+                                     apply_option, r);
+    if (status || r->help)
+        return status;
     if (!r->model)
         return cli_error(CLI_USAGE, "optimise: missing MODEL.onnx (see 'fpgaconvnet optimise --help')");
     if (!r->platform)
@@ -286,11 +271,7 @@ int optimise_command(int argc, char **argv)
 {
     optimise_request request;
     int status = parse_request(argc, argv, &request);
-    if (status)
-        return status;
-    if (request.help) {
-        fputs(USAGE, stdout);
-        return 0;
-    }
+    if (status || request.help)
+        return cli_usage_or_error(status, USAGE);
     return run(&request);
 }

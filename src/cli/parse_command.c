@@ -38,34 +38,28 @@ typedef struct parse_request {
     int list_ops, help;
 } parse_request;
 
+/* Applies one option; 0, or -1 after printing the usage error. */
+static int apply_option(void *request, int option, const char *value)
+{
+    parse_request *r = request;
+    switch (option) {
+    case OPT_OUTPUT: r->output = value; return 0;
+    case OPT_BATCH: return cli_positive_count("parse", "--batch-size", value, MAX_BATCH_SIZE, &r->options.batch_size);
+    case OPT_NO_FUSE_BN: r->options.keep_batch_norm = 1; return 0;
+    case OPT_LIST_OPS: r->list_ops = 1; return 0;
+    case OPT_HELP: r->help = 1; return 0;
+    }
+    return -1;
+}
+
 /* 0, or the exit status after printing the error. */
 static int parse_request_args(int argc, char **argv, parse_request *r)
 {
     *r = (parse_request){0};
-    cli_parser parser;
-    cli_parser_init(&parser, argc, argv, OPTIONS, (int)(sizeof OPTIONS / sizeof OPTIONS[0]));
-    const char *value;
-    for (int found; (found = cli_next(&parser, &value)) != CLI_END;) {
-        switch (found) {
-        case CLI_BAD: return CLI_USAGE;
-        case CLI_POSITIONAL:
-            if (r->model)
-                return cli_error(CLI_USAGE, "parse: unexpected argument '%s' (see 'fpgaconvnet parse --help')",
-                                 value);
-            r->model = value;
-            break;
-        case OPT_OUTPUT: r->output = value; break;
-        case OPT_BATCH:
-            if (cli_positive_count("parse", "--batch-size", value, MAX_BATCH_SIZE, &r->options.batch_size))
-                return CLI_USAGE;
-            break;
-        case OPT_NO_FUSE_BN: r->options.keep_batch_norm = 1; break;
-        case OPT_LIST_OPS: r->list_ops = 1; break;
-        case OPT_HELP: r->help = 1; break;
-        }
-    }
-    if (r->help)
-        return 0;
+    int status = cli_parse_arguments("parse", argc, argv, OPTIONS, CLI_OPTION_COUNT(OPTIONS), &r->model,
+                                     apply_option, r);
+    if (status || r->help)
+        return status;
     if (!r->model)
         return cli_error(CLI_USAGE, "parse: missing MODEL.onnx (see 'fpgaconvnet parse --help')");
     /* The operator list does not depend on them: accepting them silently would suggest it does. */
@@ -164,11 +158,7 @@ int parse_command(int argc, char **argv)
 {
     parse_request request;
     int status = parse_request_args(argc, argv, &request);
-    if (status)
-        return status;
-    if (request.help) {
-        fputs(USAGE, stdout);
-        return 0;
-    }
+    if (status || request.help)
+        return cli_usage_or_error(status, USAGE);
     return request.list_ops ? list_ops(&request) : parse_model(&request);
 }

@@ -51,8 +51,9 @@ typedef struct report_request {
 } report_request;
 
 /* Applies one option; 0, or -1 after printing the usage error. */
-static int apply_option(report_request *r, int option, const char *value)
+static int apply_option(void *request, int option, const char *value)
 {
+    report_request *r = request;
     switch (option) {
     case OPT_PLATFORM: r->platform = value; return 0;
     case OPT_FREQ: return cli_positive_real("report", "--freq", value, &r->freq_mhz);
@@ -79,22 +80,10 @@ static int apply_option(report_request *r, int option, const char *value)
 static int parse_request(int argc, char **argv, report_request *r)
 {
     *r = (report_request){.freq_mhz = -1, .reconf_time_s = -1, .format = FCN_REPORT_TEXT};
-    cli_parser parser;
-    cli_parser_init(&parser, argc, argv, OPTIONS, (int)(sizeof OPTIONS / sizeof OPTIONS[0]));
-    const char *value;
-    for (int found; (found = cli_next(&parser, &value)) != CLI_END;) {
-        if (found == CLI_BAD)
-            return CLI_USAGE;
-        if (found == CLI_POSITIONAL && r->config)
-            return cli_error(CLI_USAGE, "report: unexpected argument '%s' (see 'fpgaconvnet report --help')",
-                             value);
-        if (found == CLI_POSITIONAL)
-            r->config = value;
-        else if (apply_option(r, found, value))
-            return CLI_USAGE;
-    }
-    if (r->help)
-        return 0;
+    int status = cli_parse_arguments("report", argc, argv, OPTIONS, CLI_OPTION_COUNT(OPTIONS), &r->config,
+                                     apply_option, r);
+    if (status || r->help)
+        return status;
     if (r->config && r->model)
         return cli_error(CLI_USAGE, "report: give CONFIG.json or --model MODEL.onnx, not both");
     if (!r->config && !r->model)
@@ -146,11 +135,7 @@ int report_command(int argc, char **argv)
 {
     report_request request;
     int status = parse_request(argc, argv, &request);
-    if (status)
-        return status;
-    if (request.help) {
-        fputs(USAGE, stdout);
-        return 0;
-    }
+    if (status || request.help)
+        return cli_usage_or_error(status, USAGE);
     return run(&request);
 }

@@ -67,7 +67,7 @@ int schedule_command(int argc, char **argv)
     const char *config = NULL, *output = NULL, *value;
     int header = 0;
     cli_parser parser;
-    cli_parser_init(&parser, argc, argv, OPTIONS, (int)(sizeof OPTIONS / sizeof OPTIONS[0]));
+    cli_parser_init(&parser, argc, argv, OPTIONS, CLI_OPTION_COUNT(OPTIONS));
     for (int found; (found = cli_next(&parser, &value)) != CLI_END;) {
         switch (found) {
         case CLI_BAD: return CLI_USAGE;

@@ -43,38 +43,28 @@ typedef struct validate_request {
     int help;
 } validate_request;
 
+/* Applies one option; 0, or -1 after printing the usage error. */
+static int apply_option(void *request, int option, const char *value)
+{
+    validate_request *r = request;
+    switch (option) {
+    case OPT_PLATFORM: r->platform = value; return 0;
+    case OPT_MODEL: r->model = value; return 0;
+    case OPT_HELP: r->help = 1; return 0;
+    case OPT_FREQ: return cli_positive_real("validate", "--freq", value, &r->freq_mhz);
+    case OPT_ALLOCATION: return cli_fraction("validate", "--resource-allocation", value, &r->allocation);
+    }
+    return -1;
+}
+
+/* 0, or the exit status after printing the error. */
 static int parse_request(int argc, char **argv, validate_request *r)
 {
     *r = (validate_request){.allocation = 1.0, .freq_mhz = -1};
-    cli_parser parser;
-    cli_parser_init(&parser, argc, argv, OPTIONS, (int)(sizeof OPTIONS / sizeof OPTIONS[0]));
-    const char *value;
-    for (int found; (found = cli_next(&parser, &value)) != CLI_END;) {
-        switch (found) {
-        case CLI_BAD: return CLI_USAGE;
-        case CLI_POSITIONAL:
-            if (r->config)
-                return cli_error(CLI_USAGE, "validate: unexpected argument '%s' (see 'fpgaconvnet validate --help')",
-                                 value);
-            r->config = value;
-            break;
-        case OPT_PLATFORM: r->platform = value; break;
-        case OPT_MODEL: r->model = value; break;
-        case OPT_HELP: r->help = 1; break;
-        case OPT_FREQ:
-            if (cli_positive_real("validate", "--freq", value, &r->freq_mhz))
-                return CLI_USAGE;
-            break;
-        case OPT_ALLOCATION:
-            if (cli_positive_real("validate", "--resource-allocation", value, &r->allocation))
-                return CLI_USAGE;
-            if (r->allocation > 1)
-                return cli_error(CLI_USAGE, "validate: --resource-allocation: %s is outside (0, 1]", value);
-            break;
-        }
-    }
-    if (r->help)
-        return 0;
+    int status = cli_parse_arguments("validate", argc, argv, OPTIONS, CLI_OPTION_COUNT(OPTIONS), &r->config,
+                                     apply_option, r);
+    if (status || r->help)
+        return status;
     if (!r->config)
         return cli_error(CLI_USAGE, "validate: missing CONFIG.json (see 'fpgaconvnet validate --help')");
     if (!r->platform)
@@ -130,11 +120,7 @@ int validate_command(int argc, char **argv)
 {
     validate_request request;
     int status = parse_request(argc, argv, &request);
-    if (status)
-        return status;
-    if (request.help) {
-        fputs(USAGE, stdout);
-        return 0;
-    }
+    if (status || request.help)
+        return cli_usage_or_error(status, USAGE);
     return run(&request);
 }

@@ -40,8 +40,9 @@ typedef struct visualise_request {
 } visualise_request;
 
 /* Applies one option; 0, or -1 after printing the usage error. */
-static int apply_option(visualise_request *r, int option, const char *value)
+static int apply_option(void *request, int option, const char *value)
 {
+    visualise_request *r = request;
     switch (option) {
     case OPT_OUTPUT: r->output = value; return 0;
     case OPT_MODEL: r->model = value; return 0;
@@ -82,21 +83,9 @@ static int check_request(const visualise_request *r)
 static int parse_request(int argc, char **argv, visualise_request *r)
 {
     *r = (visualise_request){.detail = FCN_DETAIL_MODULES};
-    cli_parser parser;
-    cli_parser_init(&parser, argc, argv, OPTIONS, (int)(sizeof OPTIONS / sizeof OPTIONS[0]));
-    const char *value;
-    for (int found; (found = cli_next(&parser, &value)) != CLI_END;) {
-        if (found == CLI_BAD)
-            return CLI_USAGE;
-        if (found == CLI_POSITIONAL && r->config)
-            return cli_error(CLI_USAGE, "visualise: unexpected argument '%s' (see 'fpgaconvnet visualise --help')",
-                             value);
-        if (found == CLI_POSITIONAL)
-            r->config = value;
-        else if (apply_option(r, found, value))
-            return CLI_USAGE;
-    }
-    return check_request(r);
+    int status = cli_parse_arguments("visualise", argc, argv, OPTIONS, CLI_OPTION_COUNT(OPTIONS), &r->config,
+                                     apply_option, r);
+    return status ? status : check_request(r);
 }
 
 static int run(const visualise_request *r)
@@ -122,11 +111,7 @@ int visualise_command(int argc, char **argv)
 {
     visualise_request request;
     int status = parse_request(argc, argv, &request);
-    if (status)
-        return status;
-    if (request.help) {
-        fputs(USAGE, stdout);
-        return 0;
-    }
+    if (status || request.help)
+        return cli_usage_or_error(status, USAGE);
     return run(&request);
 }
