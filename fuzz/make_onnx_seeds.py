@@ -212,7 +212,8 @@ def constants_and_reshapes(target=(1, 8, 4, 4)):
 
 
 def reshape_regroup():
-    """A Reshape that regroups the pixels of a map (4x4 to 2x8), channels kept."""
+    """A Reshape that regroups the pixels of a map (4x4 to 2x8) before a pooling layer: rejected at the
+    Reshape, since the next layer must take the 4x4 map its predecessor gives (a seed for the error path)."""
     return constants_and_reshapes((1, 8, 2, 8))
 
 
