@@ -192,6 +192,21 @@ static inline void golden_layer_names(const char *where, const char *field,
     golden_record(1, where, field, "ok");
 }
 
+/* A partition's figures against the golden ones (all but its layer names, which callers compare their way). */
+static inline void golden_partition_figures(const char *where, const fcn_partition_figures *got, const json_t *want)
+{
+    golden_real(where, "interval", got->interval, json_object_get(want, "interval"));
+    golden_int(where, "pipeline_depth", got->pipeline_depth, json_object_get(want, "pipeline_depth"));
+    golden_real(where, "latency_s", got->latency_s, json_object_get(want, "latency_s"));
+    golden_int(where, "streams_in", got->streams_in, json_object_get(want, "streams_in"));
+    golden_int(where, "streams_out", got->streams_out, json_object_get(want, "streams_out"));
+    golden_int(where, "size_wr", got->size_wr, json_object_get(want, "size_wr"));
+    golden_real(where, "bandwidth_in", got->bandwidth_in, json_object_get(want, "bandwidth_in"));
+    golden_real(where, "bandwidth_out", got->bandwidth_out, json_object_get(want, "bandwidth_out"));
+    golden_resource(where, "resource", got->resource, json_object_get(want, "resource"));
+    golden_int(where, "operations", got->operations, json_object_get(want, "operations"));
+}
+
 /* Runs `run_case` on every case of every golden configs file; prints pass counts per model and in all. */
 static inline void golden_run_config_cases(const char *test_name, int (*run_case)(const char *, const json_t *))
 {

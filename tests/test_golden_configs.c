@@ -10,18 +10,7 @@
 static void compare_partition(const char *where, const fcn_partition_figures *got,
                               const json_t *want)
 {
-    golden_real(where, "interval", got->interval, json_object_get(want, "interval"));
-    golden_int(where, "pipeline_depth", got->pipeline_depth,
-               json_object_get(want, "pipeline_depth"));
-    golden_real(where, "latency_s", got->latency_s, json_object_get(want, "latency_s"));
-    golden_int(where, "streams_in", got->streams_in, json_object_get(want, "streams_in"));
-    golden_int(where, "streams_out", got->streams_out, json_object_get(want, "streams_out"));
-    golden_int(where, "size_wr", got->size_wr, json_object_get(want, "size_wr"));
-    golden_real(where, "bandwidth_in", got->bandwidth_in, json_object_get(want, "bandwidth_in"));
-    golden_real(where, "bandwidth_out", got->bandwidth_out,
-                json_object_get(want, "bandwidth_out"));
-    golden_resource(where, "resource", got->resource, json_object_get(want, "resource"));
-    golden_int(where, "operations", got->operations, json_object_get(want, "operations"));
+    golden_partition_figures(where, got, want);
 
     size_t count = got->layer_count > 0 ? (size_t)got->layer_count : 0;
     const char **names = calloc(count ? count : 1, sizeof *names);

@@ -88,16 +88,7 @@ static void compare_figures(const char *where, const fcn_network_figures *got, c
     golden_record(got->partition_count == 1 && p, where, "partitions", "expected one partition");
     if (got->partition_count != 1 || !p)
         return;
-    golden_real(where, "interval", pf->interval, json_object_get(p, "interval"));
-    golden_int(where, "pipeline_depth", pf->pipeline_depth, json_object_get(p, "pipeline_depth"));
-    golden_real(where, "partition latency_s", pf->latency_s, json_object_get(p, "latency_s"));
-    golden_int(where, "streams_in", pf->streams_in, json_object_get(p, "streams_in"));
-    golden_int(where, "streams_out", pf->streams_out, json_object_get(p, "streams_out"));
-    golden_int(where, "size_wr", pf->size_wr, json_object_get(p, "size_wr"));
-    golden_real(where, "bandwidth_in", pf->bandwidth_in, json_object_get(p, "bandwidth_in"));
-    golden_real(where, "bandwidth_out", pf->bandwidth_out, json_object_get(p, "bandwidth_out"));
-    golden_resource(where, "resource", pf->resource, json_object_get(p, "resource"));
-    golden_int(where, "operations", pf->operations, json_object_get(p, "operations"));
+    golden_partition_figures(where, pf, p);
     /* The golden names are the reference's own; the chain's length (squeezes included) must agree. */
     const json_t *names = json_object_get(p, "layers");
     golden_record(pf->layer_count == (int)json_array_size(names), where, "chain length", "got %d, expected %zu",
