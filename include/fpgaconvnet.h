@@ -53,8 +53,19 @@ typedef enum fcn_layer_type {
     FCN_INNER_PRODUCT = 4,
     FCN_CONCAT = 5,
     FCN_BATCH_NORM = 6,
-    FCN_SPLIT = 7
+    FCN_SPLIT = 7,
+    FCN_ELTWISE = 8,
+    FCN_AVERAGE_POOLING = 9,
+    /* Upstream's later numbers (fpgaconvnet.proto at HEAD). */
+    FCN_SIGMOID = 13,
+    FCN_HARD_SIGMOID = 14,
+    FCN_HARD_SWISH = 15,
+    /* This project's: ReLU6 and other clamps (upstream maps Clip to RELU and loses its bounds). */
+    FCN_CLIP = 19
 } fcn_layer_type;
+
+/* The largest number of input ports of an ELTWISE or CONCAT layer and of output ports of a SPLIT. */
+#define FCN_MAX_PORTS 64
 
 /* "CONVOLUTION", ...; NULL for an unknown value. */
 const char *fcn_layer_type_name(fcn_layer_type type);
@@ -62,9 +73,19 @@ const char *fcn_layer_type_name(fcn_layer_type type);
 int fcn_layer_type_from_name(const char *name, fcn_layer_type *type);
 
 /*
- * A layer's parameters. rows/cols/channels describe its input. For POOLING,
- * RELU and BATCH_NORM the single `coarse` factor is coarse_in == coarse_out.
+ * A layer's parameters. rows/cols/channels describe its input (for CONCAT:
+ * channels is the sum over its input ports). For POOLING, RELU, BATCH_NORM,
+ * AVERAGE_POOLING, the activations, SPLIT, ELTWISE and CONCAT the single
+ * `coarse` factor is coarse_in == coarse_out (every port carries it).
  * Fields that do not apply to a type are ignored by the model.
+ *
+ * Connections (docs/MODEL-DAG.md): a network's layers, partition after
+ * partition, form its "network order", which is a topological order. Input
+ * port p of a layer reads the output of the layer inputs[p] places before it
+ * in that order (1: the previous layer), or the network's input when
+ * inputs[p] is 0. `inputs` NULL means one port reading the previous layer
+ * (the network input for the very first layer): a chain needs no more.
+ * A SPLIT's output ports go to its consumers in network order.
  */
 typedef struct fcn_layer {
     char *name;
@@ -77,12 +98,23 @@ typedef struct fcn_layer {
     int data_width, input_width, output_width, weight_width, acc_width, biases_width;
     int has_bias;
     int64_t buffer_depth;      /* SQUEEZE */
+    int ports_in, ports_out;   /* 1, except ELTWISE/CONCAT inputs and SPLIT outputs (2..FCN_MAX_PORTS) */
+    int *inputs;               /* ports_in entries, or NULL (see above); owned by the layer */
+    int64_t *port_channels;    /* CONCAT: each input port's channels (ports_in entries); owned */
+    int eltwise_mul;           /* ELTWISE: 1 for a product, 0 for a sum */
+    double clip_min, clip_max; /* CLIP: the clamp's bounds (ReLU6: 0 and 6) */
     /* Carried through for the hardware flow; the model does not read them. */
     char *weights_path, *bias_path;
 } fcn_layer;
 
-/* Sets every field to the defaults of MODEL.md (coarse 1, widths 16, stride 1, ...). */
+/* Sets every field to the defaults of MODEL.md (coarse 1, widths 16, stride 1, ports 1, ...). */
 void fcn_layer_init(fcn_layer *layer, fcn_layer_type type);
+/* Distance back to the producer of input port p (see fcn_layer): inputs[p], or 1 without `inputs`. */
+int fcn_layer_input(const fcn_layer *layer, int port);
+/* Releases what a layer owns (name, paths, inputs, port_channels) and clears those fields. */
+void fcn_layer_release(fcn_layer *layer);
+/* Deep copy of `from` into `to`; -1 on allocation failure (`to` then owns what was copied: release it). */
+int fcn_layer_copy(fcn_layer *to, const fcn_layer *from);
 
 #define FCN_MAX_MODULES 6
 
@@ -125,6 +157,11 @@ int fcn_layer_check(const fcn_layer *layer, fcn_error *err);
 
 /* ------------------------------------------------------------ partitions */
 
+/*
+ * A partition's layers are a contiguous run of the network order, without
+ * squeeze layers. Tensors that cross from one partition to another go
+ * through off-chip memory.
+ */
 typedef struct fcn_partition {
     int64_t id;
     int64_t ports;      /* default 1 */
@@ -133,7 +170,7 @@ typedef struct fcn_partition {
     char *wr_layer;     /* NULL when the file says "None" */
     char *input_node, *output_node;
     int layer_count;
-    fcn_layer *layers;  /* a chain, in order, without squeeze layers */
+    fcn_layer *layers;  /* in network order, without squeeze layers */
 } fcn_partition;
 
 typedef struct fcn_network {
@@ -147,6 +184,18 @@ typedef struct fcn_eval_options {
     int64_t batch_size;     /* > 0 overrides every partition's batch size */
 } fcn_eval_options;
 
+/*
+ * A stream between two layers of evaluated figures (indices into their
+ * `layers`), or through off-chip memory: from = -1 is a partition input
+ * (`source` names the layer of an earlier partition that wrote it, NULL for
+ * the network's input); to = -1 a partition output. `port` is the
+ * consumer's input port (for an output: the producer's output port).
+ */
+typedef struct fcn_edge {
+    int from, to, port;
+    const char *source;
+} fcn_edge;
+
 typedef struct fcn_partition_figures {
     int64_t id;
     const char *wr_layer; /* borrowed from the partition; NULL for none */
@@ -155,21 +204,27 @@ typedef struct fcn_partition_figures {
     double interval;
     int64_t pipeline_depth;
     double latency_s;
-    int64_t streams_in, streams_out;
+    int64_t streams_in, streams_out;   /* summed over the partition's inputs / outputs */
     int64_t wr_factor, size_wr;
     double bandwidth_in, bandwidth_out; /* GB/s */
-    int64_t workload_in, workload_out;
+    int64_t workload_in, workload_out; /* summed over the partition's inputs / outputs */
+    int inputs, outputs;               /* tensors read from / written to off-chip memory */
     fcn_resource resource;
     int64_t operations;
     int bottleneck;       /* index into layers of the slowest layer */
     /*
-     * The evaluated chain with squeeze layers inserted. The squeezes' names
-     * are owned here; every other layer is a shallow copy that borrows its
-     * strings from the network, so figures must not outlive their network.
+     * The evaluated layers in network order, squeeze layers inserted (an
+     * edge's squeeze just before its consumer, an output's just after its
+     * producer). The squeezes' names are owned here; every other layer is a
+     * shallow copy that borrows its strings and arrays from the network, so
+     * figures must not outlive their network. Edges: every stream, memory
+     * included (NULL in summaries).
      */
     int layer_count;
     fcn_layer *layers;
     fcn_layer_figures *figures;
+    int edge_count;
+    fcn_edge *edges;
 } fcn_partition_figures;
 
 typedef struct fcn_network_figures {
@@ -183,7 +238,11 @@ typedef struct fcn_network_figures {
     fcn_partition_figures *partitions;
 } fcn_network_figures;
 
-/* Checks a whole network: every layer, chain connectivity, names, weights reloading. */
+/*
+ * Checks a whole network: every layer, its inputs (each port's producer
+ * exists, is earlier, and its output dims are what the port takes; every
+ * SPLIT output consumed), names, weights reloading.
+ */
 int fcn_network_check(const fcn_network *net, fcn_error *err);
 
 /*

@@ -166,11 +166,17 @@ static void read_parameters(field_reader *r, fcn_layer *l, declared_outputs *d)
         break;
     case FCN_RELU:
     case FCN_BATCH_NORM:
+    case FCN_SPLIT:
+    case FCN_ELTWISE:
+    case FCN_CONCAT:
+    case FCN_AVERAGE_POOLING:
+    case FCN_SIGMOID:
+    case FCN_HARD_SIGMOID:
+    case FCN_HARD_SWISH:
+    case FCN_CLIP:
         read_single_coarse(r, l, has_in, has_out);
         break;
     case FCN_SQUEEZE:
-    case FCN_CONCAT:
-    case FCN_SPLIT:
         break;
     }
 }

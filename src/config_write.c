@@ -132,12 +132,18 @@ static json_t *parameters(builder *b, const chain_entry *e, int64_t batch_size)
         break;
     case FCN_RELU:
     case FCN_BATCH_NORM:
+    case FCN_SPLIT:
+    case FCN_ELTWISE:
+    case FCN_CONCAT:
+    case FCN_AVERAGE_POOLING:
+    case FCN_SIGMOID:
+    case FCN_HARD_SIGMOID:
+    case FCN_HARD_SWISH:
+    case FCN_CLIP:
         put_int(b, params, "coarse", l->coarse_in);
         put_int(b, params, "data_width", l->data_width);
         break;
     case FCN_SQUEEZE:
-    case FCN_CONCAT:
-    case FCN_SPLIT:
         put_int(b, params, "data_width", l->data_width);
         break;
     }

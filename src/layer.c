@@ -75,10 +75,15 @@ void fcn_layer_evaluate(const fcn_layer *l, fcn_layer_figures *out)
         squeeze_figures(l->rows, l->cols, l->channels, l->coarse_in, l->coarse_out, l->buffer_depth, l->data_width,
                         out);
         return;
-    case FCN_CONCAT:
-    case FCN_SPLIT:
-        /* Rejected by fcn_layer_check; a chain model has no figures for them. */
-        return;
+    case FCN_SPLIT: split_layer(l, out); break;
+    case FCN_ELTWISE: eltwise_layer(l, out); break;
+    case FCN_CONCAT: concat_layer(l, out); break;
+    case FCN_AVERAGE_POOLING: average_pooling_layer(l, out); break;
+    case FCN_CLIP:
+    case FCN_SIGMOID:
+    case FCN_HARD_SIGMOID:
+    case FCN_HARD_SWISH: activation_layer(l, out); break;
+    default: return; /* rejected by fcn_layer_check */
     }
     layer_derive(l, out);
 }

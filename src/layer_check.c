@@ -107,9 +107,41 @@ static int check_same_coarse(const fcn_layer *l, fcn_error *err)
                     (long long)l->coarse_in, (long long)l->coarse_out);
 }
 
+/* One port each way, except where a multi-port layer has several; CONCAT knows each input's channels. */
+static int check_ports(const fcn_layer *l, fcn_error *err)
+{
+    const int many_in = l->type == FCN_ELTWISE || l->type == FCN_CONCAT, many_out = l->type == FCN_SPLIT;
+    if (l->ports_in < 1 || l->ports_in > (many_in ? FCN_MAX_PORTS : 1))
+        return fcn_fail(err, "ports_in %d is outside 1..%d", l->ports_in, many_in ? FCN_MAX_PORTS : 1);
+    if (l->ports_out < 1 || l->ports_out > (many_out ? FCN_MAX_PORTS : 1))
+        return fcn_fail(err, "ports_out %d is outside 1..%d", l->ports_out, many_out ? FCN_MAX_PORTS : 1);
+    if (l->ports_in > 1 && !l->inputs)
+        return fcn_fail(err, "%d input ports need their inputs", l->ports_in);
+    for (int p = 0; l->inputs && p < l->ports_in; p++)
+        if (l->inputs[p] < 0)
+            return fcn_fail(err, "input port %d refers to a later layer", p);
+    if (l->type != FCN_CONCAT)
+        return 0;
+    if (!l->port_channels)
+        return fcn_fail(err, "a CONCAT layer needs each input port's channels");
+    int64_t sum = 0;
+    for (int p = 0; p < l->ports_in; p++) {
+        if (l->port_channels[p] < 1)
+            return fcn_fail(err, "input port %d has %lld channels", p, (long long)l->port_channels[p]);
+        if (l->port_channels[p] % l->coarse_in != 0)
+            return fcn_fail(err, "coarse %lld does not divide the %lld channels of input port %d",
+                            (long long)l->coarse_in, (long long)l->port_channels[p], p);
+        sum += l->port_channels[p];
+    }
+    if (sum != l->channels)
+        return fcn_fail(err, "channels_in %lld is not the sum %lld of its input ports' channels",
+                        (long long)l->channels, (long long)sum);
+    return 0;
+}
+
 int fcn_layer_check(const fcn_layer *l, fcn_error *err)
 {
-    if (check_input(l, err))
+    if (check_input(l, err) || check_ports(l, err))
         return -1;
     switch (l->type) {
     case FCN_CONVOLUTION:
@@ -128,9 +160,16 @@ int fcn_layer_check(const fcn_layer *l, fcn_error *err)
         if (l->buffer_depth < 0)
             return fcn_fail(err, "buffer_depth must not be negative, got %lld", (long long)l->buffer_depth);
         return check_bram_width("data_width", l->data_width, err);
-    case FCN_CONCAT:
     case FCN_SPLIT:
-        return fcn_fail(err, "layer type %s is not supported by the chain model yet", fcn_layer_type_name(l->type));
+    case FCN_ELTWISE:
+    case FCN_CONCAT:
+    case FCN_AVERAGE_POOLING:
+    case FCN_CLIP:
+    case FCN_HARD_SWISH:
+        return check_same_coarse(l, err) || check_positive("data_width", l->data_width, err) ? -1 : 0;
+    case FCN_SIGMOID:
+    case FCN_HARD_SIGMOID:
+        return check_same_coarse(l, err) || check_bram_width("data_width", l->data_width, err) ? -1 : 0;
     }
     return fcn_fail(err, "unknown layer type %d", (int)l->type);
 }

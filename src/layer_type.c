@@ -4,7 +4,11 @@
 #include <string.h>
 
 static const char *const type_names[] = {
-    "CONVOLUTION", "POOLING", "RELU", "SQUEEZE", "INNER_PRODUCT", "CONCAT", "BATCH_NORM", "SPLIT",
+    [FCN_CONVOLUTION] = "CONVOLUTION", [FCN_POOLING] = "POOLING", [FCN_RELU] = "RELU",
+    [FCN_SQUEEZE] = "SQUEEZE", [FCN_INNER_PRODUCT] = "INNER_PRODUCT", [FCN_CONCAT] = "CONCAT",
+    [FCN_BATCH_NORM] = "BATCH_NORM", [FCN_SPLIT] = "SPLIT", [FCN_ELTWISE] = "ELTWISE",
+    [FCN_AVERAGE_POOLING] = "AVERAGE_POOLING", [FCN_SIGMOID] = "SIGMOID", [FCN_HARD_SIGMOID] = "HARD_SIGMOID",
+    [FCN_HARD_SWISH] = "HARD_SWISH", [FCN_CLIP] = "CLIP",
 };
 
 #define TYPE_COUNT ((int)(sizeof type_names / sizeof type_names[0]))
@@ -17,7 +21,7 @@ const char *fcn_layer_type_name(fcn_layer_type type)
 int fcn_layer_type_from_name(const char *name, fcn_layer_type *type)
 {
     for (int i = 0; i < TYPE_COUNT; i++)
-        if (strcmp(name, type_names[i]) == 0) {
+        if (type_names[i] && strcmp(name, type_names[i]) == 0) {
             *type = (fcn_layer_type)i;
             return 0;
         }
@@ -33,4 +37,11 @@ void fcn_layer_init(fcn_layer *layer, fcn_layer_type type)
     layer->groups = layer->coarse_in = layer->coarse_out = layer->coarse_group = layer->fine = 1;
     layer->data_width = layer->input_width = layer->output_width = 16;
     layer->weight_width = layer->acc_width = layer->biases_width = 16;
+    layer->ports_in = layer->ports_out = 1;
+    layer->clip_max = 6.0;
+}
+
+int fcn_layer_input(const fcn_layer *layer, int port)
+{
+    return layer->inputs ? layer->inputs[port] : 1;
 }

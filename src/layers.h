@@ -15,6 +15,12 @@ void inner_product_layer(const fcn_layer *l, fcn_layer_figures *out);
 void pooling_layer(const fcn_layer *l, fcn_layer_figures *out);
 void relu_layer(const fcn_layer *l, fcn_layer_figures *out);
 void batch_norm_layer(const fcn_layer *l, fcn_layer_figures *out);
+void split_layer(const fcn_layer *l, fcn_layer_figures *out);
+void eltwise_layer(const fcn_layer *l, fcn_layer_figures *out);
+void concat_layer(const fcn_layer *l, fcn_layer_figures *out);
+void average_pooling_layer(const fcn_layer *l, fcn_layer_figures *out);
+/* CLIP, SIGMOID, HARD_SIGMOID, HARD_SWISH. */
+void activation_layer(const fcn_layer *l, fcn_layer_figures *out);
 /* A squeeze's complete figures (it needs no rate chain): fcn_layer_evaluate's answer for a SQUEEZE layer. */
 void squeeze_figures(int64_t rows, int64_t cols, int64_t channels, int64_t coarse_in, int64_t coarse_out,
                      int64_t buffer_depth, int data_width, fcn_layer_figures *out);

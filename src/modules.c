@@ -152,3 +152,60 @@ void module_squeeze(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t c
 {
     module_start(m, "squeeze", rows, cols, channels);
 }
+
+/*
+ * Modules of the multi-port layers and the other activations
+ * (docs/MODEL-DAG.md §2-§6). Where upstream has no fitted model, their
+ * figures are fixed per instance; the document says which version each
+ * follows.
+ */
+
+/* Later upstream (e29a78b and HEAD): 49 LUT, 23 FF, and a DSP when it multiplies. */
+void module_eltwise(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int multiply)
+{
+    module_start(m, "eltwise", rows, cols, channels);
+    m->resource = (fcn_resource){.lut = 49, .ff = 23, .dsp = multiply ? 1 : 0};
+}
+
+/* Port p's share of the output is its channels over the sum (9a8daeb, per port: G2); no resources (G5). */
+void module_concat(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t port_channels, int64_t channels)
+{
+    module_start(m, "concat", rows, cols, port_channels);
+    m->channels_out = channels;
+    m->rate_in = (double)port_channels / (double)channels;
+}
+
+/* One word out per rows*cols words in (G9); 1 LUT and 1 FF as 9a8daeb's placeholder. */
+void module_average_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels)
+{
+    module_start(m, "average_pool", rows, cols, channels);
+    m->rows_out = m->cols_out = 1;
+    m->rate_out = 1.0 / (double)(rows * cols);
+    m->resource = (fcn_resource){.lut = 1, .ff = 1};
+}
+
+/*
+ * Clip and Sigmoid-like activations. CLIP is upstream's ReLU (Clip maps to
+ * ReLU there); HARD_SWISH is HEAD's Hardswish module; SIGMOID and
+ * HARD_SIGMOID have no upstream figures: ReLU's model plus a look-up table
+ * (sigmoid) or a multiplier (hard sigmoid), this project's estimates.
+ */
+void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows, int64_t cols, int64_t channels,
+                       int dw)
+{
+    if (type == FCN_HARD_SWISH) {
+        module_start(m, "hard_swish", rows, cols, channels);
+        m->resource = (fcn_resource){.lut = 16, .ff = 35, .dsp = 5};
+        return;
+    }
+    module_relu(m, rows, cols, channels, dw);
+    if (type == FCN_CLIP) {
+        m->name = "clip";
+    } else if (type == FCN_SIGMOID) {
+        m->name = "sigmoid";
+        m->resource.bram = fcn_bram_memory((int64_t)1 << (dw < 14 ? dw : 14), dw);
+    } else if (type == FCN_HARD_SIGMOID) {
+        m->name = "hard_sigmoid";
+        m->resource.dsp = fcn_dsp_mult(dw, dw);
+    }
+}

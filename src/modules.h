@@ -29,5 +29,10 @@ void module_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t chan
 void module_relu(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int dw);
 void module_batch_norm(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels);
 void module_squeeze(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels);
+void module_eltwise(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int multiply);
+void module_concat(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t port_channels, int64_t channels);
+void module_average_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels);
+void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows, int64_t cols, int64_t channels,
+                       int dw);
 
 #endif

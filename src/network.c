@@ -40,7 +40,7 @@ int fcn_network_evaluate(const fcn_network *net, const fcn_eval_options *opts, f
         return fcn_fail(err, "out of memory evaluating the network");
     out->partition_count = net->partition_count;
     for (int i = 0; i < net->partition_count; i++)
-        if (partition_evaluate(&net->partitions[i], opts, &out->partitions[i])) {
+        if (partition_evaluate(net, i, opts, &out->partitions[i])) {
             fcn_network_figures_free(out);
             return fcn_fail(err, "out of memory evaluating partition %d", i);
         }

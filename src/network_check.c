@@ -1,5 +1,9 @@
-/* Whether a network is one the model can evaluate: its layers, their chain, names, weights reloading. */
+/* Whether a network is one the model can evaluate: its layers, their connections, names, weights reloading. */
+#include <stdlib.h>
 #include <string.h>
+
+#include <stdint.h>
+#include <stdio.h>
 
 #include "error.h"
 #include "fpgaconvnet.h"
@@ -17,24 +21,62 @@ static int layer_name_taken(const fcn_network *net, int partition, int layer)
     return 0;
 }
 
-/* A layer's input must be the tensor its predecessor produces. */
-static int check_link(const fcn_layer *a, const fcn_layer *b, fcn_error *err)
+/* Input port `port` of b must take the tensor a produces. */
+static int check_link(const fcn_layer *a, const fcn_layer *b, int port, fcn_error *err)
 {
     fcn_layer_figures f;
     fcn_layer_evaluate(a, &f);
-    if (f.rows_out == b->rows && f.cols_out == b->cols && f.channels_out == b->channels)
+    const int64_t channels = b->type == FCN_CONCAT ? b->port_channels[port] : b->channels;
+    if (f.rows_out == b->rows && f.cols_out == b->cols && f.channels_out == channels)
         return 0;
-    return fcn_fail(err, "input %lldx%lldx%lld does not match the output %lldx%lldx%lld of '%s'",
-                    (long long)b->rows, (long long)b->cols, (long long)b->channels, (long long)f.rows_out,
+    char where[32] = "";
+    if (b->ports_in > 1)
+        snprintf(where, sizeof where, " of port %d", port);
+    return fcn_fail(err, "input%s %lldx%lldx%lld does not match the output %lldx%lldx%lld of '%s'", where,
+                    (long long)b->rows, (long long)b->cols, (long long)channels, (long long)f.rows_out,
                     (long long)f.cols_out, (long long)f.channels_out, a->name);
 }
 
-static int check_layer(const fcn_network *net, int p, int i, const fcn_layer *prev, fcn_error *err)
+/* The network order: every layer, partition after partition. */
+typedef struct flat_network {
+    const fcn_layer **layers;
+    int *partition;  /* each layer's partition index */
+    int *consumers;  /* input ports reading each layer's output */
+    int count;
+} flat_network;
+
+/*
+ * Each input port's producer must be an earlier layer (or the network input),
+ * whose output it takes when both are in one partition. Across partitions
+ * weights reloading changes what a producer writes (its output channels
+ * times the factor), and fcn_validate checks the hand-over.
+ */
+static int check_inputs(const flat_network *flat, int index, fcn_error *err)
+{
+    const fcn_layer *l = flat->layers[index];
+    for (int port = 0; port < l->ports_in; port++) {
+        const int back = fcn_layer_input(l, port);
+        if (back == 0 || (back == 1 && index == 0 && !l->inputs))
+            continue; /* the network's input */
+        if (back > index)
+            return fcn_fail(err, "input port %d refers to a layer %d places back, before the network's first layer",
+                            port, back);
+        if (flat->partition[index - back] == flat->partition[index] &&
+            check_link(flat->layers[index - back], l, port, err))
+            return -1;
+    }
+    return 0;
+}
+
+static int check_layer(const fcn_network *net, const flat_network *flat, int p, int i, int index, fcn_error *err)
 {
     const fcn_layer *l = &net->partitions[p].layers[i];
     if (!l->name || !*l->name)
         return fcn_fail(err, "partition %lld, layer %d has no name", (long long)net->partitions[p].id, i);
-    if (fcn_layer_check(l, err) || (prev && check_link(prev, l, err))) {
+    if (l->type == FCN_SQUEEZE)
+        return fcn_fail(err, "partition %lld, layer '%s': squeeze layers are derived by the model; leave them out",
+                        (long long)net->partitions[p].id, l->name);
+    if (fcn_layer_check(l, err) || check_inputs(flat, index, err)) {
         fcn_error_prefix(err, "partition %lld, layer '%s'", (long long)net->partitions[p].id, l->name);
         return -1;
     }
@@ -68,7 +110,7 @@ static int check_weights_reloading(const fcn_partition *part, fcn_error *err)
                     (long long)part->id, part->wr_layer);
 }
 
-static int check_partition(const fcn_network *net, int p, fcn_error *err)
+static int check_partition(const fcn_network *net, const flat_network *flat, int p, int first, fcn_error *err)
 {
     const fcn_partition *part = &net->partitions[p];
     if (part->batch_size < 1)
@@ -77,25 +119,72 @@ static int check_partition(const fcn_network *net, int p, fcn_error *err)
     if (part->ports < 1)
         return fcn_fail(err, "partition %lld: ports must be at least 1, got %lld", (long long)part->id,
                         (long long)part->ports);
-    const fcn_layer *prev = NULL;
-    for (int i = 0; i < part->layer_count; i++) {
-        if (part->layers[i].type == FCN_SQUEEZE)
-            continue; /* auxiliary: the model re-derives them */
-        if (check_layer(net, p, i, prev, err))
-            return -1;
-        prev = &part->layers[i];
-    }
-    if (!prev)
+    if (part->layer_count < 1)
         return fcn_fail(err, "partition %lld has no layers", (long long)part->id);
+    for (int i = 0; i < part->layer_count; i++)
+        if (check_layer(net, flat, p, i, first + i, err))
+            return -1;
     return check_weights_reloading(part, err);
+}
+
+/* Every output port is read exactly once; a layer nobody reads is a network output (one port). */
+static int check_consumers(const fcn_network *net, const flat_network *flat, fcn_error *err)
+{
+    for (int i = 0; i < flat->count; i++) {
+        const fcn_layer *l = flat->layers[i];
+        for (int port = 0; port < l->ports_in; port++) {
+            const int back = fcn_layer_input(l, port);
+            if (back > 0 && back <= i)
+                flat->consumers[i - back]++;
+        }
+    }
+    for (int i = 0; i < flat->count; i++) {
+        const fcn_layer *l = flat->layers[i];
+        const int n = flat->consumers[i];
+        if (n == l->ports_out || (n == 0 && l->ports_out == 1))
+            continue;
+        const long long id = (long long)net->partitions[flat->partition[i]].id;
+        if (l->type == FCN_SPLIT)
+            return fcn_fail(err, "partition %lld, layer '%s': a SPLIT with %d output ports has %d consumers", id,
+                            l->name, l->ports_out, n);
+        return fcn_fail(err, "partition %lld, layer '%s': its output is read by %d input ports; "
+                        "a tensor read by several layers needs a SPLIT", id, l->name, n);
+    }
+    return 0;
+}
+
+static int check_flat(const fcn_network *net, flat_network *flat, fcn_error *err)
+{
+    for (int p = 0, first = 0; p < net->partition_count; first += net->partitions[p++].layer_count)
+        if (check_partition(net, flat, p, first, err))
+            return -1;
+    return check_consumers(net, flat, err);
 }
 
 int fcn_network_check(const fcn_network *net, fcn_error *err)
 {
     if (net->partition_count < 1)
         return fcn_fail(err, "the network has no partitions");
-    for (int p = 0; p < net->partition_count; p++)
-        if (check_partition(net, p, err))
-            return -1;
-    return 0;
+    flat_network flat = {0};
+    for (int p = 0; p < net->partition_count; p++) {
+        if (net->partitions[p].layer_count < 0 || net->partitions[p].layer_count > INT32_MAX / 2 - flat.count)
+            return fcn_fail(err, "partition %lld: bad layer count", (long long)net->partitions[p].id);
+        flat.count += net->partitions[p].layer_count;
+    }
+    const size_t n = (size_t)flat.count + 1;
+    flat.layers = calloc(n, sizeof *flat.layers);
+    flat.partition = calloc(n, sizeof *flat.partition);
+    flat.consumers = calloc(n, sizeof *flat.consumers);
+    int rc = flat.layers && flat.partition && flat.consumers ? 0 : fcn_fail(err, "out of memory checking the network");
+    for (int p = 0, k = 0; rc == 0 && p < net->partition_count; p++)
+        for (int i = 0; i < net->partitions[p].layer_count; i++, k++) {
+            flat.layers[k] = &net->partitions[p].layers[i];
+            flat.partition[k] = p;
+        }
+    if (rc == 0)
+        rc = check_flat(net, &flat, err);
+    free(flat.layers);
+    free(flat.partition);
+    free(flat.consumers);
+    return rc;
 }

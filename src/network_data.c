@@ -18,17 +18,47 @@ static char *copy_string(const char *s, int *ok)
     return memcpy(copy, s, size);
 }
 
-static void layer_release(fcn_layer *layer)
+void fcn_layer_release(fcn_layer *layer)
 {
     free(layer->name);
     free(layer->weights_path);
     free(layer->bias_path);
+    free(layer->inputs);
+    free(layer->port_channels);
+    layer->name = layer->weights_path = layer->bias_path = NULL;
+    layer->inputs = NULL;
+    layer->port_channels = NULL;
+}
+
+static void *copy_array(const void *from, size_t size, int *ok)
+{
+    if (!from || size == 0)
+        return NULL;
+    void *copy = malloc(size);
+    if (!copy) {
+        *ok = 0;
+        return NULL;
+    }
+    return memcpy(copy, from, size);
+}
+
+int fcn_layer_copy(fcn_layer *to, const fcn_layer *from)
+{
+    int ok = 1;
+    *to = *from;
+    to->name = copy_string(from->name, &ok);
+    to->weights_path = copy_string(from->weights_path, &ok);
+    to->bias_path = copy_string(from->bias_path, &ok);
+    const size_t ports = from->ports_in > 0 ? (size_t)from->ports_in : 0;
+    to->inputs = copy_array(from->inputs, ports * sizeof *from->inputs, &ok);
+    to->port_channels = copy_array(from->port_channels, ports * sizeof *from->port_channels, &ok);
+    return ok ? 0 : -1;
 }
 
 static void partition_release(fcn_partition *p)
 {
     for (int i = 0; i < p->layer_count; i++)
-        layer_release(&p->layers[i]);
+        fcn_layer_release(&p->layers[i]);
     free(p->layers);
     free(p->wr_layer);
     free(p->input_node);
@@ -62,11 +92,8 @@ static int partition_copy(fcn_partition *to, const fcn_partition *from)
             return -1;
     }
     for (int i = 0; i < from->layer_count; i++) {
-        fcn_layer *l = &to->layers[i];
-        *l = from->layers[i];
-        l->name = copy_string(from->layers[i].name, &ok);
-        l->weights_path = copy_string(from->layers[i].weights_path, &ok);
-        l->bias_path = copy_string(from->layers[i].bias_path, &ok);
+        if (fcn_layer_copy(&to->layers[i], &from->layers[i]))
+            ok = 0;
         to->layer_count = i + 1; /* so that a failure releases exactly what exists */
     }
     return ok ? 0 : -1;

@@ -1,15 +1,27 @@
-/* Partitions (MODEL.md §4): squeeze insertion, interval, pipeline depth, latency, bandwidth, resources. */
+/*
+ * Partitions (MODEL.md §4, docs/MODEL-DAG.md §7-§8): a partition is a DAG of
+ * layers in network order. One walk in that order inserts a squeeze on every
+ * stream whose stream counts differ (between two layers, or at the
+ * partition's memory inputs and outputs), and finds the interval (slowest
+ * layer), the pipeline depth (longest path), workloads and bandwidth over all
+ * memory inputs and outputs, resources and operations. On a chain every
+ * figure is MODEL.md's.
+ */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fpgaconvnet.h"
 #include "layers.h"
+#include "partition.h"
 #include "resource.h"
 
 /* The streams a partition's memory ports carry, and the word width they carry. */
 #define PORT_WIDTH 64
 #define PARTITION_DATA_WIDTH 16
+/* Layers whose walk state fits on the stack; larger partitions take it from the heap. */
+#define STACK_NODES 256
 
 static int64_t largest_factor_at_most(int64_t n, int64_t limit)
 {
@@ -19,109 +31,257 @@ static int64_t largest_factor_at_most(int64_t n, int64_t limit)
     return 1;
 }
 
-/* Where a walk over the chain puts what it finds; chain and figures are NULL when only totals are wanted. */
-typedef struct chain_sink {
+/* What the walk keeps of a layer once it has passed it: what its consumers need. */
+typedef struct node_state {
+    int64_t rows_out, cols_out, channels_out, streams_out;
+    int64_t depth;        /* the longest path's pipeline depth up to and including this layer */
+    int inner_consumers;  /* input ports of later layers of this partition reading it */
+    int slot;             /* its index in the built list */
+} node_state;
+
+/* Where a walk puts what it finds; chain, figures and edges are NULL when only totals are wanted. */
+typedef struct walk {
+    const fcn_partition *p;
+    const fcn_layer_figures *cached;   /* figures of p->layers[i] at [i], or NULL */
+    const fcn_network *net;            /* to name the producers of memory inputs; NULL in summaries */
+    int base;                          /* the network order's index of p->layers[0] */
     fcn_partition_figures *out;
+    node_state *nodes;
+    int64_t max_streams;
+    double words_per_s;
     fcn_layer *chain;
     fcn_layer_figures *figures;
+    fcn_edge *edges;
     int count;
-} chain_sink;
+    int failed;
+} walk;
 
-static void sink_add(chain_sink *s, const fcn_layer *layer, const fcn_layer_figures *f)
+static void add_figures(walk *w, const fcn_layer *layer, const fcn_layer_figures *f)
 {
-    fcn_partition_figures *out = s->out;
-    if (s->count == 0 || f->latency > out->interval) {
+    fcn_partition_figures *out = w->out;
+    if (w->count == 0 || f->latency > out->interval) {
         out->interval = f->latency;
-        out->bottleneck = s->count;
+        out->bottleneck = w->count;
     }
-    out->pipeline_depth += f->pipeline_depth;
     resource_add_scaled(&out->resource, &f->resource, 1);
     out->operations += f->operations;
-    if (s->chain) {
-        if (&s->chain[s->count] != layer) /* a squeeze is built in place */
-            s->chain[s->count] = *layer;
-        if (&s->figures[s->count] != f)
-            s->figures[s->count] = *f;
+    if (w->chain) {
+        w->chain[w->count] = *layer;
+        w->figures[w->count] = *f;
     }
-    s->count++;
+    w->count++;
 }
 
-/* A squeeze between a producer of `from` streams and a consumer of `to`, on a tensor of the given dims. */
-static void sink_add_squeeze(chain_sink *s, int64_t rows, int64_t cols, int64_t channels, int64_t from, int64_t to)
+static void add_edge(walk *w, int from, int to, int port, const char *source)
 {
-    if (!s->chain) { /* totals only: the figures, without the layer (the hot path of a search) */
-        fcn_layer_figures f;
-        squeeze_figures(rows, cols, channels, from, to, 0, PARTITION_DATA_WIDTH, &f);
-        sink_add(s, NULL, &f);
-        return;
-    }
-    fcn_layer *squeeze = &s->chain[s->count];
-    fcn_layer_init(squeeze, FCN_SQUEEZE);
-    squeeze->rows = rows;
-    squeeze->cols = cols;
-    squeeze->channels = channels;
-    squeeze->coarse_in = from;
-    squeeze->coarse_out = to;
-    squeeze->data_width = PARTITION_DATA_WIDTH;
-    fcn_layer_evaluate(squeeze, &s->figures[s->count]);
-    sink_add(s, squeeze, &s->figures[s->count]);
+    if (w->edges)
+        w->edges[w->out->edge_count] = (fcn_edge){.from = from, .to = to, .port = port, .source = source};
+    w->out->edge_count++;
 }
 
-/* `cached`, when given, holds the figures of p->layers[i] at [i], so no layer is evaluated again. */
-static void partition_walk(const fcn_partition *p, const fcn_eval_options *opts, const fcn_layer_figures *cached,
-                           chain_sink *s)
+static char *squeeze_name(const char *a, const char *middle, const char *b, int port)
 {
-    fcn_partition_figures *out = s->out;
-    const int64_t max_streams = p->ports * (PORT_WIDTH / PARTITION_DATA_WIDTH);
-    /* Two buffers taken in turn keep the previous layer's figures while the next is evaluated. */
-    fcn_layer_figures buffers[2];
-    const fcn_layer_figures *prev = NULL;
-    int evaluated = 0;
+    char suffix[32] = "";
+    if (port >= 0)
+        snprintf(suffix, sizeof suffix, "%d", port);
+    size_t n = strlen(a) + strlen(middle) + strlen(b) + strlen(suffix) + 1;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s%s%s%s", a, middle, b, suffix);
+    return s;
+}
 
+/*
+ * A squeeze from `from` streams to `to` on a tensor of the given dims; its
+ * pipeline depth is returned. Named "<a>_squeeze_<b>" between two layers,
+ * "<b>_squeeze[_in<port>]" at an input, "squeeze_<a>[_out<port>]" at an output.
+ */
+static int64_t add_squeeze(walk *w, int64_t rows, int64_t cols, int64_t channels, int64_t from, int64_t to,
+                           const char *a, const char *b, int port)
+{
+    fcn_layer_figures f;
+    squeeze_figures(rows, cols, channels, from, to, 0, PARTITION_DATA_WIDTH, &f);
+    if (!w->chain) { /* totals only: the figures, without the layer (the hot path of a search) */
+        add_figures(w, NULL, &f);
+        return f.pipeline_depth;
+    }
+    fcn_layer squeeze;
+    fcn_layer_init(&squeeze, FCN_SQUEEZE);
+    squeeze.rows = rows;
+    squeeze.cols = cols;
+    squeeze.channels = channels;
+    squeeze.coarse_in = from;
+    squeeze.coarse_out = to;
+    squeeze.data_width = PARTITION_DATA_WIDTH;
+    if (a && b)
+        squeeze.name = squeeze_name(a, "_squeeze_", b, -1);
+    else if (b)
+        squeeze.name = squeeze_name(b, port >= 0 ? "_squeeze_in" : "_squeeze", "", port);
+    else
+        squeeze.name = squeeze_name("squeeze_", a, port >= 0 ? "_out" : "", port);
+    w->failed |= !squeeze.name;
+    add_figures(w, &squeeze, &f);
+    return f.pipeline_depth;
+}
+
+/* The channels input port `port` of a layer takes. */
+static int64_t port_channels(const fcn_layer *l, int port)
+{
+    return l->type == FCN_CONCAT && l->port_channels ? l->port_channels[port] : l->channels;
+}
+
+static const fcn_layer *network_layer(const fcn_network *net, int index)
+{
+    for (int p = 0; p < net->partition_count; index -= net->partitions[p++].layer_count)
+        if (index < net->partitions[p].layer_count)
+            return &net->partitions[p].layers[index];
+    return NULL;
+}
+
+/* The layer of an earlier partition that wrote what input port `port` of layer i reads; NULL: the network input. */
+static const char *memory_source(const walk *w, int i, int port)
+{
+    const int back = fcn_layer_input(&w->p->layers[i], port);
+    if (!w->net || back == 0 || w->base + i - back < 0)
+        return NULL;
+    const fcn_layer *l = network_layer(w->net, w->base + i - back);
+    return l ? l->name : NULL;
+}
+
+/* A tensor read from off-chip memory into input port `port` of layer i: its streams, squeezed if need be. */
+static int read_memory(walk *w, int i, int port, const fcn_layer_figures *f)
+{
+    const fcn_layer *l = &w->p->layers[i];
+    fcn_partition_figures *out = w->out;
+    const int64_t channels = port_channels(l, port);
+    const int64_t streams =
+        largest_factor_at_most(channels, f->streams_in < w->max_streams ? f->streams_in : w->max_streams);
+    const int64_t workload = l->rows * l->cols * channels;
+    out->streams_in += streams;
+    out->workload_in += workload;
+    out->inputs++;
+    const char *source = memory_source(w, i, port);
+    if (streams == f->streams_in) {
+        add_edge(w, -1, -2, port, source); /* -2: the layer, once added */
+        return -1;
+    }
+    add_squeeze(w, l->rows, l->cols, channels, streams, f->streams_in, NULL, l->name, l->ports_in > 1 ? port : -1);
+    add_edge(w, -1, w->count - 1, 0, source);
+    return w->count - 1;
+}
+
+/* What input port `port` of layer i reads from layer j of this partition, squeezed if need be. */
+static int read_inner(walk *w, int i, int j, const fcn_layer_figures *f, int64_t *depth)
+{
+    const node_state *n = &w->nodes[j];
+    const fcn_layer *l = &w->p->layers[i];
+    int64_t d = n->depth;
+    int from = n->slot;
+    if (n->streams_out != f->streams_in) {
+        d += add_squeeze(w, n->rows_out, n->cols_out, n->channels_out, n->streams_out, f->streams_in,
+                         w->p->layers[j].name, l->name, -1);
+        add_edge(w, from, w->count - 1, 0, NULL);
+        from = w->count - 1;
+    }
+    if (d > *depth)
+        *depth = d;
+    return from;
+}
+
+/* The output ports of layer i that no later layer of the partition reads go to memory. */
+static void write_memory(walk *w, int i, const fcn_layer_figures *f, int64_t depth)
+{
+    const fcn_layer *l = &w->p->layers[i];
+    fcn_partition_figures *out = w->out;
+    const int slot = w->nodes[i].slot;
+    const int outside = l->ports_out - w->nodes[i].inner_consumers;
+    for (int q = l->ports_out - outside; q < l->ports_out; q++) {
+        const int64_t streams = largest_factor_at_most(
+            f->channels_out, f->streams_out < w->max_streams ? f->streams_out : w->max_streams);
+        out->streams_out += streams;
+        out->workload_out += f->workload_out;
+        out->outputs++;
+        int from = slot;
+        int64_t d = depth;
+        if (streams != f->streams_out) {
+            d += add_squeeze(w, f->rows_out, f->cols_out, f->channels_out, f->streams_out, streams, l->name, NULL,
+                             outside > 1 || l->ports_out > 1 ? q : -1);
+            add_edge(w, from, w->count - 1, 0, NULL);
+            from = w->count - 1;
+        }
+        add_edge(w, from, -1, q, NULL);
+        if (d > out->pipeline_depth)
+            out->pipeline_depth = d;
+    }
+}
+
+static void visit_layer(walk *w, int i, const fcn_layer_figures *f)
+{
+    const fcn_layer *l = &w->p->layers[i];
+    int from[FCN_MAX_PORTS];
+    int64_t depth = 0;
+    const int first_edge = w->out->edge_count;
+    for (int port = 0; port < l->ports_in; port++) {
+        const int back = fcn_layer_input(l, port);
+        from[port] = back > 0 && back <= i ? read_inner(w, i, i - back, f, &depth) : read_memory(w, i, port, f);
+    }
+    const int slot = w->count;
+    /* Only layers with weights can contribute any (and comparing names is not free). */
+    if (f->weights && w->p->wr_layer && l->name && strcmp(l->name, w->p->wr_layer) == 0)
+        w->out->size_wr = f->weights;
+    add_figures(w, l, f);
+    for (int port = 0; port < l->ports_in; port++)
+        if (from[port] != -1)
+            add_edge(w, from[port], slot, port, NULL);
+    for (int e = first_edge; w->edges && e < w->out->edge_count; e++)
+        if (w->edges[e].to == -2)
+            w->edges[e].to = slot;
+    node_state *n = &w->nodes[i];
+    n->rows_out = f->rows_out;
+    n->cols_out = f->cols_out;
+    n->channels_out = f->channels_out;
+    n->streams_out = f->streams_out;
+    n->depth = depth + f->pipeline_depth;
+    n->slot = slot;
+    write_memory(w, i, f, n->depth);
+}
+
+static void walk_partition(walk *w, const fcn_eval_options *opts)
+{
+    const fcn_partition *p = w->p;
+    fcn_partition_figures *out = w->out;
+    w->max_streams = p->ports * (PORT_WIDTH / PARTITION_DATA_WIDTH);
+    for (int i = 0; i < p->layer_count; i++)
+        w->nodes[i].inner_consumers = 0;
+    for (int i = 0; i < p->layer_count; i++)
+        for (int port = 0; port < p->layers[i].ports_in; port++) {
+            const int back = fcn_layer_input(&p->layers[i], port);
+            if (back > 0 && back <= i)
+                w->nodes[i - back].inner_consumers++;
+        }
+    fcn_layer_figures scratch;
     for (int i = 0; i < p->layer_count; i++) {
-        const fcn_layer *l = &p->layers[i];
-        if (l->type == FCN_SQUEEZE)
-            continue; /* auxiliary: re-derived below */
-        const fcn_layer_figures *f = cached ? &cached[i] : NULL;
-        if (!cached) {
-            fcn_layer_figures *slot = &buffers[evaluated++ & 1];
-            fcn_layer_evaluate(l, slot);
-            f = slot;
-        }
-        if (!prev) {
-            out->streams_in = largest_factor_at_most(l->channels, f->streams_in < max_streams ? f->streams_in : max_streams);
-            out->workload_in = f->workload_in;
-            if (out->streams_in != f->streams_in)
-                sink_add_squeeze(s, l->rows, l->cols, l->channels, out->streams_in, f->streams_in);
-        } else if (prev->streams_out != f->streams_in) {
-            sink_add_squeeze(s, prev->rows_out, prev->cols_out, prev->channels_out, prev->streams_out,
-                             f->streams_in);
-        }
-        /* Only layers with weights can contribute any (and comparing names is not free). */
-        if (f->weights && p->wr_layer && l->name && strcmp(l->name, p->wr_layer) == 0)
-            out->size_wr = f->weights;
-        sink_add(s, l, f);
-        prev = f;
+        const fcn_layer_figures *f = &scratch;
+        if (w->cached)
+            f = &w->cached[i];
+        else
+            fcn_layer_evaluate(&p->layers[i], &scratch);
+        visit_layer(w, i, f);
     }
-    if (prev) {
-        out->streams_out = largest_factor_at_most(
-            prev->channels_out, prev->streams_out < max_streams ? prev->streams_out : max_streams);
-        out->workload_out = prev->workload_out;
-        if (out->streams_out != prev->streams_out)
-            sink_add_squeeze(s, prev->rows_out, prev->cols_out, prev->channels_out, prev->streams_out,
-                             out->streams_out);
-    }
-    out->layer_count = s->count;
+    out->layer_count = w->count;
 
     const double freq_hz = opts->freq_mhz * 1e6;
     const int64_t wr = out->wr_factor;
     out->latency_s = ((out->interval * (double)out->batch_size + (double)out->pipeline_depth) * (double)wr +
                       (double)((wr - 1) * out->size_wr)) / freq_hz;
+    /* Summed over the memory tensors; written as MODEL.md's expression, which one tensor gives exactly. */
     const double words_per_s = PARTITION_DATA_WIDTH * opts->freq_mhz / 8000.0;
-    out->bandwidth_in = (double)out->workload_in / (out->interval * (double)out->streams_in) *
-                        (double)out->streams_in * words_per_s;
-    out->bandwidth_out = (double)out->workload_out / (out->interval * (double)out->streams_out) *
-                         (double)out->streams_out * words_per_s;
+    if (out->inputs)
+        out->bandwidth_in = (double)out->workload_in / (out->interval * (double)out->streams_in) *
+                            (double)out->streams_in * words_per_s;
+    if (out->outputs)
+        out->bandwidth_out = (double)out->workload_out / (out->interval * (double)out->streams_out) *
+                             (double)out->streams_out * words_per_s;
 }
 
 static void partition_start(const fcn_partition *p, const fcn_eval_options *opts, fcn_partition_figures *out)
@@ -134,65 +294,59 @@ static void partition_start(const fcn_partition *p, const fcn_eval_options *opts
     out->ports = p->ports;
 }
 
-void fcn_partition_summary(const fcn_partition *p, const fcn_eval_options *opts, fcn_partition_figures *out)
+/* Summaries allocate nothing unless the partition is large; if that fails, the figures say "infinitely slow". */
+static void summarise(const fcn_partition *p, const fcn_layer_figures *cached, const fcn_eval_options *opts,
+                      fcn_partition_figures *out)
 {
     partition_start(p, opts, out);
-    chain_sink sink = {.out = out};
-    partition_walk(p, opts, NULL, &sink);
+    node_state stack[STACK_NODES];
+    walk w = {.p = p, .cached = cached, .out = out, .nodes = stack};
+    if (p->layer_count > STACK_NODES && !(w.nodes = malloc((size_t)p->layer_count * sizeof *w.nodes))) {
+        out->interval = out->latency_s = INFINITY;
+        return;
+    }
+    walk_partition(&w, opts);
+    if (w.nodes != stack)
+        free(w.nodes);
+}
+
+void fcn_partition_summary(const fcn_partition *p, const fcn_eval_options *opts, fcn_partition_figures *out)
+{
+    summarise(p, NULL, opts, out);
 }
 
 void fcn_partition_summary_cached(const fcn_partition *p, const fcn_layer_figures *layer_figures,
                                   const fcn_eval_options *opts, fcn_partition_figures *out)
 {
+    summarise(p, layer_figures, opts, out);
+}
+
+int partition_evaluate(const fcn_network *net, int index, const fcn_eval_options *opts, fcn_partition_figures *out)
+{
+    const fcn_partition *p = &net->partitions[index];
     partition_start(p, opts, out);
-    chain_sink sink = {.out = out};
-    partition_walk(p, opts, layer_figures, &sink);
-}
-
-static char *join_names(const char *a, const char *middle, const char *b)
-{
-    size_t n = strlen(a) + strlen(middle) + strlen(b) + 1;
-    char *s = malloc(n);
-    if (s)
-        snprintf(s, n, "%s%s%s", a, middle, b);
-    return s;
-}
-
-/* Squeezes are named after their neighbours: "<a>_squeeze_<b>", "<first>_squeeze", "squeeze_<last>". */
-static int name_squeezes(fcn_partition_figures *out)
-{
-    for (int i = 0; i < out->layer_count; i++) {
-        fcn_layer *l = &out->layers[i];
-        if (l->type != FCN_SQUEEZE)
-            continue;
-        const char *before = i > 0 ? out->layers[i - 1].name : NULL;
-        const char *after = i + 1 < out->layer_count ? out->layers[i + 1].name : NULL;
-        if (before && after)
-            l->name = join_names(before, "_squeeze_", after);
-        else if (after)
-            l->name = join_names(after, "_squeeze", "");
-        else
-            l->name = join_names("squeeze_", before ? before : "", "");
-        if (!l->name)
-            return -1;
+    /* At most one squeeze on each input port and each output port. */
+    size_t ports = 0;
+    for (int i = 0; i < p->layer_count; i++)
+        ports += (size_t)p->layers[i].ports_in + (size_t)p->layers[i].ports_out;
+    const size_t capacity = (size_t)p->layer_count + ports;
+    walk w = {.p = p, .net = net, .out = out};
+    for (int i = 0; i < index; i++)
+        w.base += net->partitions[i].layer_count;
+    w.chain = calloc(capacity, sizeof *w.chain);
+    w.figures = calloc(capacity, sizeof *w.figures);
+    w.edges = calloc(2 * ports, sizeof *w.edges);
+    w.nodes = calloc((size_t)p->layer_count + 1, sizeof *w.nodes);
+    out->layers = w.chain;
+    out->figures = w.figures;
+    out->edges = w.edges;
+    int rc = w.chain && w.figures && w.edges && w.nodes ? 0 : -1;
+    if (rc == 0) {
+        walk_partition(&w, opts);
+        rc = w.failed ? -1 : 0;
     }
-    return 0;
-}
-
-int partition_evaluate(const fcn_partition *p, const fcn_eval_options *opts, fcn_partition_figures *out)
-{
-    partition_start(p, opts, out);
-    /* At most one squeeze before each layer, plus one at the end. */
-    const size_t capacity = 2 * (size_t)p->layer_count + 1;
-    chain_sink sink = {.out = out};
-    sink.chain = calloc(capacity, sizeof *sink.chain);
-    sink.figures = calloc(capacity, sizeof *sink.figures);
-    out->layers = sink.chain;
-    out->figures = sink.figures;
-    if (!sink.chain || !sink.figures)
-        return -1;
-    partition_walk(p, opts, NULL, &sink);
-    return name_squeezes(out);
+    free(w.nodes);
+    return rc;
 }
 
 void partition_figures_release(fcn_partition_figures *f)
@@ -203,6 +357,8 @@ void partition_figures_release(fcn_partition_figures *f)
                 free(f->layers[i].name);
     free(f->layers);
     free(f->figures);
+    free(f->edges);
     f->layers = NULL;
     f->figures = NULL;
+    f->edges = NULL;
 }

@@ -4,8 +4,8 @@
 
 #include "fpgaconvnet.h"
 
-/* Fills `out` and allocates its chain; -1 on allocation failure (release it all the same). */
-int partition_evaluate(const fcn_partition *p, const fcn_eval_options *opts, fcn_partition_figures *out);
+/* Fills `out` for net->partitions[index] and allocates its layers and edges; -1 on allocation failure (release it all the same). */
+int partition_evaluate(const fcn_network *net, int index, const fcn_eval_options *opts, fcn_partition_figures *out);
 void partition_figures_release(fcn_partition_figures *f);
 
 #endif

@@ -150,6 +150,12 @@ static const char *type_text(fcn_layer_type type)
     case FCN_CONCAT: return "concat";
     case FCN_BATCH_NORM: return "batch_norm";
     case FCN_SPLIT: return "split";
+    case FCN_ELTWISE: return "eltwise";
+    case FCN_AVERAGE_POOLING: return "avg_pool";
+    case FCN_SIGMOID: return "sigmoid";
+    case FCN_HARD_SIGMOID: return "hard_sigmoid";
+    case FCN_HARD_SWISH: return "hard_swish";
+    case FCN_CLIP: return "clip";
     }
     return "unknown";
 }

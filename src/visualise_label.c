@@ -115,6 +115,12 @@ static const char *type_word(fcn_layer_type type)
     case FCN_CONCAT: return "concat";
     case FCN_BATCH_NORM: return "batch norm";
     case FCN_SPLIT: return "split";
+    case FCN_ELTWISE: return "eltwise";
+    case FCN_AVERAGE_POOLING: return "average pooling";
+    case FCN_SIGMOID: return "sigmoid";
+    case FCN_HARD_SIGMOID: return "hard sigmoid";
+    case FCN_HARD_SWISH: return "hard swish";
+    case FCN_CLIP: return "clip";
     }
     return "layer";
 }

@@ -61,11 +61,7 @@ void vis_plan_modules(const fcn_layer *l, const fcn_layer_figures *f, vis_plan *
         plan->stages[0].module = "squeeze";
         plan->count = 1;
         return;
-    case FCN_POOLING:
-    case FCN_RELU:
-    case FCN_BATCH_NORM:
-    case FCN_CONCAT:
-    case FCN_SPLIT:
+    default:
         break;
     }
     /* One instance of each of the layer's modules per coarse stream. */

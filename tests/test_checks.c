@@ -90,7 +90,22 @@ static void test_layer_errors(void)
     l = pointwise(FCN_SQUEEZE, "s"); l.buffer_depth = -1;
     expect_layer_error(&l, "buffer_depth must not be negative");
     l = pointwise(FCN_CONCAT, "cat");
-    expect_layer_error(&l, "CONCAT is not supported");
+    expect_layer_error(&l, "a CONCAT layer needs each input port's channels");
+    int64_t halves[2] = {4, 3};
+    int two_inputs[2] = {1, 2};
+    l = pointwise(FCN_CONCAT, "cat"); l.ports_in = 2; l.inputs = two_inputs; l.port_channels = halves;
+    expect_layer_error(&l, "channels_in 8 is not the sum 7 of its input ports' channels");
+    halves[1] = 4; l.coarse_in = l.coarse_out = 8;
+    expect_layer_error(&l, "coarse 8 does not divide the 4 channels of input port 0");
+    l = pointwise(FCN_ELTWISE, "add"); l.ports_in = 2;
+    expect_layer_error(&l, "2 input ports need their inputs");
+    l = pointwise(FCN_ELTWISE, "add"); l.ports_in = FCN_MAX_PORTS + 1; l.inputs = two_inputs;
+    expect_layer_error(&l, "ports_in 65 is outside 1..64");
+    l = pointwise(FCN_RELU, "r"); l.ports_out = 2;
+    expect_layer_error(&l, "ports_out 2 is outside 1..1");
+    two_inputs[1] = -1;
+    l = pointwise(FCN_ELTWISE, "add"); l.ports_in = 2; l.inputs = two_inputs;
+    expect_layer_error(&l, "input port 1 refers to a later layer");
 }
 
 static void expect_network_error(fcn_partition *parts, int count, const char *message)
