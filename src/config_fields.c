@@ -232,25 +232,32 @@ const char *field_string(field_reader *r, const char *key)
 }
 
 /* node_in / node_out: a string, or (newer files) a list holding at most one string. */
-const char *field_node(field_reader *r, const char *key)
+int field_nodes(field_reader *r, const char *key, const char **names, int capacity)
 {
     if (r->failed)
-        return NULL;
+        return 0;
     const json_t *value = json_object_get(r->object, key);
-    if (json_is_array(value)) {
-        if (json_array_size(value) == 0)
-            return NULL;
-        const json_t *only = json_array_get(value, 0);
-        if (json_array_size(value) == 1 && json_is_string(only))
-            return json_string_value(only);
-        char found[64];
-        if (json_array_size(value) == 1)
-            config_fail_at(r->err, r->at, key, "expected a layer name, got [%s]", json_describe(only, found, sizeof found));
-        else
-            config_fail_at(r->err, r->at, key, "expected one layer name, got %zu (branches are not modelled)",
-                    json_array_size(value));
-        r->failed = 1;
-        return NULL;
+    if (!json_is_array(value)) {
+        names[0] = field_string(r, key);
+        return names[0] ? 1 : 0;
     }
-    return field_string(r, key);
+    char found[64], field[80];
+    if (json_array_size(value) > (size_t)capacity) {
+        config_fail_at(r->err, r->at, key, "expected at most %d layer names, got %zu", capacity,
+                       json_array_size(value));
+        r->failed = 1;
+        return 0;
+    }
+    int n = (int)json_array_size(value);
+    for (int i = 0; i < n; i++) {
+        const json_t *name = json_array_get(value, (size_t)i);
+        if (!json_is_string(name)) {
+            snprintf(field, sizeof field, "%s[%d]", key, i);
+            config_fail_at(r->err, r->at, field, "expected a layer name, got %s", json_describe(name, found, sizeof found));
+            r->failed = 1;
+            return 0;
+        }
+        names[i] = json_string_value(name);
+    }
+    return n;
 }

@@ -17,15 +17,11 @@
 #include <string.h>
 
 #include "config_fields.h"
+#include "config_links.h"
 #include "error.h"
 
 /* ---------------------------------------------------------------- layers */
 
-/* A layer as the file gives it, with what the checks after parsing still need. */
-typedef struct parsed_layer {
-    fcn_layer layer;                 /* owns its strings until moved into the network */
-    const char *node_in, *node_out;  /* borrowed from the document; NULL when absent */
-} parsed_layer;
 
 /* Output dimensions a file declares (rows_out, cols_out, channels_out), checked once the network is valid. */
 typedef struct declared_outputs {
@@ -47,9 +43,8 @@ static int read_layer_type(const json_t *value, const place *at, fcn_layer_type 
         return config_fail_at(err, at, "type", "unknown layer type %s", json_describe(value, found, sizeof found));
     if (config_read_integer(value, at, "type", INT64_MIN, INT64_MAX, &number, err))
         return -1;
-    if (number < FCN_CONVOLUTION || number > FCN_SPLIT)
-        return config_fail_at(err, at, "type", "layer type %lld is out of range (%d..%d)", (long long)number,
-                       (int)FCN_CONVOLUTION, (int)FCN_SPLIT);
+    if (number < FCN_CONVOLUTION || number > FCN_CLIP || !fcn_layer_type_name((fcn_layer_type)number))
+        return config_fail_at(err, at, "type", "unknown layer type %lld", (long long)number);
     *type = (fcn_layer_type)number;
     return 0;
 }
@@ -128,6 +123,83 @@ static void read_weight_widths(field_reader *r, fcn_layer *l)
         l->has_bias = (int)has_bias;
 }
 
+/* CONCAT: each input port's channels, from channels_in_array; channels_in, if given, is their sum. */
+static void read_port_channels(field_reader *r, fcn_layer *l, int has_channels, int has_ports)
+{
+    const json_t *list = r->object ? json_object_get(r->object, "channels_in_array") : NULL;
+    char found[64];
+    if (r->failed)
+        return;
+    if (!list) {
+        config_fail_at(r->err, r->at, NULL, "missing required parameter \"channels_in_array\" (a CONCAT's input channels)");
+        r->failed = 1;
+        return;
+    }
+    if (!json_is_array(list) || json_array_size(list) < 1 || json_array_size(list) > FCN_MAX_PORTS) {
+        config_fail_at(r->err, r->at, "channels_in_array", "expected 1..%d channel counts, got %s", FCN_MAX_PORTS,
+                       json_describe(list, found, sizeof found));
+        r->failed = 1;
+        return;
+    }
+    const int n = (int)json_array_size(list);
+    l->port_channels = calloc((size_t)n, sizeof *l->port_channels);
+    if (!l->port_channels) {
+        config_fail_at(r->err, r->at, NULL, "out of memory");
+        r->failed = 1;
+        return;
+    }
+    int64_t sum = 0;
+    for (int i = 0; i < n; i++) {
+        char field[48];
+        snprintf(field, sizeof field, "channels_in_array[%d]", i);
+        if (config_read_integer(json_array_get(list, (size_t)i), r->at, field, 1, FIELD_MAX, &l->port_channels[i],
+                                r->err)) {
+            r->failed = 1;
+            return;
+        }
+        sum += l->port_channels[i];
+    }
+    if (has_channels && sum != l->channels) {
+        config_fail_at(r->err, r->at, NULL, "channels_in %lld is not the sum %lld of channels_in_array",
+                       (long long)l->channels, (long long)sum);
+        r->failed = 1;
+    }
+    l->channels = sum;
+    if (!r->failed && has_ports && l->ports_in != n) {
+        config_fail_at(r->err, r->at, NULL, "ports_in %d disagrees with the %d entries of channels_in_array", l->ports_in,
+                       n);
+        r->failed = 1;
+    }
+    l->ports_in = n;
+}
+
+/* What only some layer types carry: an eltwise's operation, a clip's bounds. */
+static void read_extras(field_reader *r, fcn_layer *l)
+{
+    const char *op = l->type == FCN_ELTWISE ? field_string(r, "op_type") : NULL;
+    if (op && strcmp(op, "mul") != 0 && strcmp(op, "sum") != 0 && strcmp(op, "add") != 0) {
+        config_fail_at(r->err, r->at, "op_type", "expected \"sum\" or \"mul\", got \"%s\"", op);
+        r->failed = 1;
+    }
+    l->eltwise_mul = op && strcmp(op, "mul") == 0;
+    if (l->type != FCN_CLIP || !r->object)
+        return;
+    const char *const keys[2] = {"clip_min", "clip_max"};
+    double *bounds[2] = {&l->clip_min, &l->clip_max};
+    for (int i = 0; i < 2 && !r->failed; i++) {
+        const json_t *v = json_object_get(r->object, keys[i]);
+        char found[64];
+        if (!v)
+            continue;
+        if (!json_is_number(v)) {
+            config_fail_at(r->err, r->at, keys[i], "expected a number, got %s", json_describe(v, found, sizeof found));
+            r->failed = 1;
+            return;
+        }
+        *bounds[i] = json_number_value(v);
+    }
+}
+
 /*
  * The parameters that apply to the layer's type; the others are left at their
  * defaults (the writer does not write them, so a round trip is exact).
@@ -135,12 +207,18 @@ static void read_weight_widths(field_reader *r, fcn_layer *l)
 static void read_parameters(field_reader *r, fcn_layer *l, declared_outputs *d)
 {
     field_int64(r, "buffer_depth", 0, &l->buffer_depth);
+    const int has_ports = field_int(r, "ports_in", 1, &l->ports_in);
+    field_int(r, "ports_out", 1, &l->ports_out);
     /* A squeeze layer is dropped: what it gives is checked, but nothing is required of it. */
     void (*input_field)(field_reader *, const char *, int64_t, int64_t *) =
         l->type == FCN_SQUEEZE ? field_optional_int64 : field_require_int64;
     input_field(r, "rows_in", 1, &l->rows);
     input_field(r, "cols_in", 1, &l->cols);
-    input_field(r, "channels_in", 1, &l->channels);
+    if (l->type == FCN_CONCAT)
+        read_port_channels(r, l, field_int64(r, "channels_in", 1, &l->channels), has_ports);
+    else
+        input_field(r, "channels_in", 1, &l->channels);
+    read_extras(r, l);
     for (int i = 0; i < 3; i++)
         d->given[i] = field_int64(r, output_fields[i], 1, &d->value[i]);
     int has_in = field_int64(r, "coarse_in", 1, &l->coarse_in);
@@ -234,17 +312,14 @@ static int read_layer(const json_t *obj, int index, place at, parsed_layer *out,
     fcn_layer_type type;
     if (read_layer_type(json_object_get(obj, "type"), &at, &type, err))
         return -1;
-    if (type == FCN_CONCAT || type == FCN_SPLIT)
-        return config_fail_at(err, &at, "type", "layer type %s is not supported by this version (chains only)",
-                       fcn_layer_type_name(type));
     fcn_layer_init(&out->layer, type);
     out->layer.name = config_strdup(at.layer);
     if (!out->layer.name)
         return config_fail_at(err, &at, NULL, "out of memory");
 
     field_reader layer_fields = {obj, &at, err, 0};
-    out->node_in = field_node(&layer_fields, "node_in");
-    out->node_out = field_node(&layer_fields, "node_out");
+    out->node_in_count = field_nodes(&layer_fields, "node_in", out->node_in, FCN_MAX_PORTS);
+    out->node_out_count = field_nodes(&layer_fields, "node_out", out->node_out, FCN_MAX_PORTS);
     const char *weights_path = field_string(&layer_fields, "weights_path");
     const char *bias_path = field_string(&layer_fields, "bias_path");
     if (layer_fields.failed)
@@ -257,6 +332,8 @@ static int read_layer(const json_t *obj, int index, place at, parsed_layer *out,
     read_parameters(&param_fields, &out->layer, d);
     if (param_fields.failed)
         return -1;
+    out->has_ports_in = params && json_object_get(params, "ports_in");
+    out->has_ports_out = params && json_object_get(params, "ports_out");
 
     if (type != FCN_SQUEEZE) /* dropped anyway: what it says about streams does not matter */
         if (check_stream_coarse(obj, "streams_in", "coarse_in", out->layer.coarse_in, &at, err) ||
@@ -271,50 +348,6 @@ static int read_layer(const json_t *obj, int index, place at, parsed_layer *out,
 /* ------------------------------------------------------------ partitions */
 
 static int is_squeeze(const parsed_layer *l) { return l->layer.type == FCN_SQUEEZE; }
-
-/* Whether `node` names layers[to], or a squeeze strictly between layers[from] and layers[to]. */
-static int names_link(const char *node, const parsed_layer *layers, int from, int to)
-{
-    if (strcmp(node, layers[to].layer.name) == 0)
-        return 1;
-    for (int k = from + 1; k < to; k++)
-        if (strcmp(node, layers[k].layer.name) == 0)
-            return 1;
-    return 0;
-}
-
-/* Like names_link, looking back from layers[to] to layers[from]. */
-static int names_back_link(const char *node, const parsed_layer *layers, int from, int to)
-{
-    if (strcmp(node, layers[from].layer.name) == 0)
-        return 1;
-    for (int k = from + 1; k < to; k++)
-        if (strcmp(node, layers[k].layer.name) == 0)
-            return 1;
-    return 0;
-}
-
-/* The chain is the file's order without its squeeze layers; node_in/node_out must agree with it. */
-static int check_chain(const parsed_layer *layers, int count, const place *at, fcn_error *err)
-{
-    int prev = -1;
-    for (int i = 0; i < count; i++) {
-        if (is_squeeze(&layers[i]))
-            continue;
-        if (prev >= 0) {
-            const parsed_layer *a = &layers[prev], *b = &layers[i];
-            if (a->node_out && !names_link(a->node_out, layers, prev, i))
-                return config_fail_at(err, at, NULL, "broken chain: layer '%s' has node_out '%s', but the next layer is '%s'",
-                               a->layer.name, a->node_out, b->layer.name);
-            if (b->node_in && !names_back_link(b->node_in, layers, prev, i))
-                return config_fail_at(err, at, NULL,
-                               "broken chain: layer '%s' has node_in '%s', but the previous layer is '%s'",
-                               b->layer.name, b->node_in, a->layer.name);
-        }
-        prev = i;
-    }
-    return 0;
-}
 
 /* Names must be unique in the whole network: within this partition, and against the partitions read before. */
 static int check_unique_names(const parsed_layer *layers, int count, const fcn_network *net, int done,
@@ -429,7 +462,7 @@ static int read_partition(const json_t *obj, int index, const char *source, fcn_
     if (rc == 0)
         rc = check_unique_names(parsed, count, net, index, &at, err);
     if (rc == 0)
-        rc = check_chain(parsed, count, &at, err);
+        rc = config_link_partition(parsed, count, net, index, &at, err);
     if (rc == 0) {
         keep_chain(parsed, decl, count, out, *declared);
         if (out->layer_count == 0)
@@ -441,11 +474,8 @@ static int read_partition(const json_t *obj, int index, const char *source, fcn_
     if (rc == 0)
         rc = default_ends(out, &at, err);
 
-    for (int i = 0; parsed && i < count; i++) {
-        free(parsed[i].layer.name);
-        free(parsed[i].layer.weights_path);
-        free(parsed[i].layer.bias_path);
-    }
+    for (int i = 0; parsed && i < count; i++)
+        fcn_layer_release(&parsed[i].layer);
     free(parsed);
     free(decl);
     return rc;

@@ -502,13 +502,17 @@ static void test_layer_types(void)
     expect_error(with_field("relu1", "type", json_string("FOO")),
                  "t.json: partition 0, layer 'relu1', field 'type': unknown layer type \"FOO\"");
     expect_error(with_field("relu1", "type", json_string("relu")), "unknown layer type \"relu\"");
-    expect_error(with_field("relu1", "type", json_integer(8)), "layer 'relu1', field 'type': layer type 8 is out of range (0..7)");
-    expect_error(with_field("relu1", "type", json_integer(-1)), "layer type -1 is out of range (0..7)");
-    expect_error(with_field("relu1", "type", json_string("12")), "layer type 12 is out of range");
+    expect_error(with_field("relu1", "type", json_integer(20)), "layer 'relu1', field 'type': unknown layer type 20");
+    expect_error(with_field("relu1", "type", json_integer(-1)), "unknown layer type -1");
+    expect_error(with_field("relu1", "type", json_string("12")), "unknown layer type 12");
     expect_error(with_field("relu1", "type", json_real(2.5)), "field 'type': expected an integer, got 2.5");
     expect_error(with_field("relu1", "type", json_string("CONCAT")),
-                 "layer 'relu1', field 'type': layer type CONCAT is not supported");
-    expect_error(with_field("relu1", "type", json_integer(7)), "layer type SPLIT is not supported");
+                 "layer 'relu1': missing required parameter \"channels_in_array\" (a CONCAT's input channels)");
+    expect_error(with_param("relu1", "ports_out", json_integer(2)),
+                 "layer 'relu1': ports_out 2 is outside 1..1");
+    json_t *split = with_field("relu1", "type", json_integer(7));
+    json_object_set_new(json_object_get(layer_of(split, "relu1"), "parameters"), "ports_out", json_integer(2));
+    expect_error(split, "partition 0, layer 'relu1': a SPLIT with 2 output ports has 1 consumers");
     /* Enum numbers, as numbers or strings. */
     json_t *doc = base();
     json_object_set_new(layer_of(doc, "conv1"), "type", json_integer(0));
@@ -560,9 +564,12 @@ static void test_coarse_factors(void)
 static void test_chain(void)
 {
     expect_error(with_field("relu1", "node_in", json_string("pool1")),
-                 "t.json: partition 0: broken chain: layer 'relu1' has node_in 'pool1', but the previous layer is 'conv1'");
+                 "t.json: partition 0: layer 'relu1' reads 'pool1', which is listed after it (layers must be in "
+                 "data-flow order; a cycle cannot be modelled)");
     expect_error(with_field("conv1", "node_out", json_string("pool1")),
-                 "broken chain: layer 'conv1' has node_out 'pool1', but the next layer is 'relu1'");
+                 "broken link: layer 'conv1' has node_out 'pool1', which does not read it");
+    expect_error(with_field("relu1", "node_in", json_string("fc9")),
+                 "layer 'relu1' has node_in 'fc9', which is no layer of this or an earlier partition");
     /* The partition's ends may name anything; a missing node is taken from the file's order. */
     expect_base(with_field("conv1", "node_in", json_string("input")), "first node_in");
     expect_base(with_field("fc1", "node_out", json_string("output")), "last node_out");
@@ -573,8 +580,8 @@ static void test_chain(void)
     /* Newer files give node lists. */
     expect_base(with_field("relu1", "node_in", json_pack("[s]", "conv1")), "node list");
     expect_error(with_field("relu1", "node_in", json_pack("[s,s]", "conv1", "pool1")),
-                 "layer 'relu1', field 'node_in': expected one layer name, got 2 (branches are not modelled)");
-    expect_error(with_field("relu1", "node_in", json_pack("[i]", 4)), "field 'node_in': expected a layer name, got [4]");
+                 "layer 'relu1': a RELU layer has one input, but node_in names 2");
+    expect_error(with_field("relu1", "node_in", json_pack("[i]", 4)), "field 'node_in[0]': expected a layer name, got 4");
     expect_error(with_field("relu1", "node_out", json_real(0.5)), "field 'node_out': expected a string, got 0.5");
     /* Dimensions that do not follow from the previous layer (fcn_network_check). */
     doc = with_param("relu1", "rows_in", json_integer(5));

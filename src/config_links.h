@@ -1,0 +1,29 @@
+/* Internal: how the configuration reader connects a partition's layers (node_in / node_out). */
+#ifndef FCN_CONFIG_LINKS_H
+#define FCN_CONFIG_LINKS_H
+
+#include "config_fields.h"
+#include "fpgaconvnet.h"
+
+/* A layer as the file gives it, with what the checks after parsing still need. */
+typedef struct parsed_layer {
+    fcn_layer layer; /* owns its strings until moved into the network */
+    /* Borrowed from the document; a string is a list of one. */
+    const char *node_in[FCN_MAX_PORTS], *node_out[FCN_MAX_PORTS];
+    int node_in_count, node_out_count;
+    int has_ports_in, has_ports_out; /* the parameters give them */
+} parsed_layer;
+
+/*
+ * Sets the inputs and ports of the partition's layers (the file's order
+ * without its squeezes, which must be a data-flow order) from their node_in
+ * lists, read through squeezes: a name in this partition is a stream, a name
+ * in an earlier partition a tensor from memory; the first layer's own or an
+ * unknown name means the previous layer in network order (or the network
+ * input), as chain files say. node_out lists must agree. Partitions before
+ * `index` are already in net.
+ */
+int config_link_partition(parsed_layer *layers, int count, const fcn_network *net, int index, const place *at,
+                          fcn_error *err);
+
+#endif
