@@ -365,16 +365,36 @@ void fcn_violations_free(fcn_violations *violations);
 
 /* ------------------------------------------------------------- schedule */
 
-/* One partition's row of the schedule the hardware flow and runtime use. */
+#define FCN_MAX_DEPENDENCIES 16
+
+/*
+ * One partition's row of the schedule the hardware flow and runtime use.
+ * input_dependence / output_dependence are upstream's columns: the partition
+ * that wrote its first input / the first partition to read its outputs (its
+ * own id when none). A DAG partition may read tensors of several earlier
+ * partitions: all of them are in `dependencies` (ids, in execution order).
+ */
 typedef struct fcn_schedule_row {
     int64_t partition_id, ports_in, ports_out, input_addr, output_addr;
     int64_t input_dependence, output_dependence, wr_factor, batch_size;
     int64_t input_size, output_size, weights_size;
+    int dependency_count;
+    int64_t dependencies[FCN_MAX_DEPENDENCIES];
 } fcn_schedule_row;
 
-/* The partitions in execution order; `rows` has figures->partition_count entries. */
+/*
+ * The partitions in execution order; `rows` has figures->partition_count
+ * entries. Addresses are bytes in off-chip memory: a chain's partitions
+ * ping-pong between two buffers; in a DAG each partition's outputs get a
+ * buffer of their own after the input's, so a tensor stays put until every
+ * later partition has read it.
+ */
 void fcn_schedule(const fcn_network_figures *figures, fcn_schedule_row *rows);
-/* Writes the schedule as CSV: integers, comma-separated, one row per partition, a header row if asked. */
+/*
+ * Writes the schedule as CSV: integers, comma-separated, one row per
+ * partition, a header row if asked. When some partition depends on more than
+ * one other, a last column input_dependencies lists them, ';'-separated.
+ */
 int fcn_schedule_write(FILE *out, const fcn_schedule_row *rows, int count, int header, fcn_error *err);
 
 /* -------------------------------------------------------------- optimiser */

@@ -48,15 +48,20 @@ static json_t *pair(int64_t first, int64_t second)
     return json_pack("[II]", (json_int_t)first, (json_int_t)second);
 }
 
-/* One layer of the written chain, with its neighbours' names (NULL at the partition's ends). */
+/*
+ * One written layer with its neighbours' names, port by port: NULL where a
+ * port reads or writes off-chip memory in the chain files' way (the layer
+ * then names itself), else the layer (or squeeze) at the other end.
+ */
 typedef struct chain_entry {
     const fcn_layer *layer;          /* the network's own layer, or a derived squeeze */
     const fcn_layer_figures *figures;
-    const char *prev, *next;
+    const char *in[FCN_MAX_PORTS], *out[FCN_MAX_PORTS];
+    int in_count, out_count;
 } chain_entry;
 
-/* [{"name": "<a>_<b>", "coarse": c}], "in"/"out" at the partition's ends. */
-static json_t *streams(builder *b, const char *from, const char *to, const char *end_name, int64_t coarse)
+/* {"name": "<a>_<b>", "coarse": c}, or "in"/"out" at the partition's ends. */
+static json_t *stream(builder *b, const char *from, const char *to, const char *end_name, int64_t coarse)
 {
     json_t *stream = json_object();
     if (from && to) {
@@ -70,9 +75,74 @@ static json_t *streams(builder *b, const char *from, const char *to, const char 
         put_string(b, stream, "name", end_name);
     }
     put_int(b, stream, "coarse", coarse);
+    return stream;
+}
+
+/* node_in / node_out: a name when there is one port (as chain files have it), else a list. */
+static json_t *nodes(builder *b, const char *const *names, int count, const char *own)
+{
+    if (count == 1)
+        return json_string(names[0] ? names[0] : own);
     json_t *list = json_array();
-    append(b, list, stream);
+    for (int i = 0; i < count; i++)
+        append(b, list, json_string(names[i] ? names[i] : own));
     return list;
+}
+
+static json_t *streams_in(builder *b, const chain_entry *e)
+{
+    json_t *list = json_array();
+    for (int i = 0; i < e->in_count; i++)
+        append(b, list, stream(b, e->in[i], e->layer->name, "in", e->layer->coarse_in));
+    return list;
+}
+
+static json_t *streams_out(builder *b, const chain_entry *e)
+{
+    json_t *list = json_array();
+    for (int i = 0; i < e->out_count; i++)
+        append(b, list, stream(b, e->layer->name, e->out[i], "out", e->layer->coarse_out));
+    return list;
+}
+
+static json_t *int_list(builder *b, const int64_t *values, int count)
+{
+    json_t *list = json_array();
+    for (int i = 0; i < count; i++)
+        append(b, list, json_integer((json_int_t)values[i]));
+    return list;
+}
+
+/* The fields upstream's multi-port layers carry (docs/MODEL-DAG.md §10), and this project's extras. */
+static void put_ports(builder *b, json_t *params, const fcn_layer *l, const fcn_layer_figures *f)
+{
+    if (l->type == FCN_CLIP) {
+        put(b, params, "clip_min", json_real(l->clip_min));
+        put(b, params, "clip_max", json_real(l->clip_max));
+    }
+    if (l->type != FCN_SPLIT && l->type != FCN_ELTWISE && l->type != FCN_CONCAT)
+        return;
+    int64_t in[3][FCN_MAX_PORTS], out[3][FCN_MAX_PORTS];
+    for (int p = 0; p < l->ports_in; p++) {
+        in[0][p] = l->rows;
+        in[1][p] = l->cols;
+        in[2][p] = l->type == FCN_CONCAT ? l->port_channels[p] : l->channels;
+    }
+    for (int p = 0; p < l->ports_out; p++) {
+        out[0][p] = f->rows_out;
+        out[1][p] = f->cols_out;
+        out[2][p] = f->channels_out;
+    }
+    put_int(b, params, "ports_in", l->ports_in);
+    put_int(b, params, "ports_out", l->ports_out);
+    static const char *const in_keys[3] = {"rows_in_array", "cols_in_array", "channels_in_array"};
+    static const char *const out_keys[3] = {"rows_out_array", "cols_out_array", "channels_out_array"};
+    for (int k = 0; k < 3; k++) {
+        put(b, params, in_keys[k], int_list(b, in[k], l->ports_in));
+        put(b, params, out_keys[k], int_list(b, out[k], l->ports_out));
+    }
+    if (l->type == FCN_ELTWISE)
+        put_string(b, params, "op_type", l->eltwise_mul ? "mul" : "sum");
 }
 
 static void put_window(builder *b, json_t *params, const fcn_layer *l)
@@ -147,6 +217,7 @@ static json_t *parameters(builder *b, const chain_entry *e, int64_t batch_size)
         put_int(b, params, "data_width", l->data_width);
         break;
     }
+    put_ports(b, params, l, f);
     return params;
 }
 
@@ -157,10 +228,10 @@ static json_t *layer_json(builder *b, const chain_entry *e, int64_t batch_size)
     put_string(b, layer, "name", l->name);
     put_string(b, layer, "type", fcn_layer_type_name(l->type));
     /* At the partition's ends a layer names itself, as the reference writes it. */
-    put_string(b, layer, "node_in", e->prev ? e->prev : l->name);
-    put_string(b, layer, "node_out", e->next ? e->next : l->name);
-    put(b, layer, "streams_in", streams(b, e->prev, l->name, "in", l->coarse_in));
-    put(b, layer, "streams_out", streams(b, l->name, e->next, "out", l->coarse_out));
+    put(b, layer, "node_in", nodes(b, e->in, e->in_count, l->name));
+    put(b, layer, "node_out", nodes(b, e->out, e->out_count, l->name));
+    put(b, layer, "streams_in", streams_in(b, e));
+    put(b, layer, "streams_out", streams_out(b, e));
     put(b, layer, "parameters", parameters(b, e, batch_size));
     if (l->weights_path)
         put_string(b, layer, "weights_path", l->weights_path);
@@ -214,10 +285,51 @@ static char *unique_squeeze_name(const fcn_network *net, char *const *earlier, i
     }
 }
 
-/* The written name of the chain's i-th layer. */
+/* The written name of the i-th evaluated layer. */
 static const char *chain_name(const fcn_partition_figures *figures, char *const *squeezes, int i)
 {
     return squeezes[i] ? squeezes[i] : figures->layers[i].name;
+}
+
+/*
+ * What a memory input is called in node_in: nothing (the layer names itself)
+ * when the reader will take it as the previous layer in network order, which
+ * is how chain files say it; else the layer of the earlier partition.
+ */
+static const char *memory_source(const fcn_partition *part, const fcn_partition_figures *figures, const fcn_edge *e)
+{
+    int to = e->to, port = e->port;
+    if (figures->layers[to].type == FCN_SQUEEZE) /* an input's squeeze: the port it feeds */
+        for (int k = 0; k < figures->edge_count; k++)
+            if (figures->edges[k].from == to) {
+                to = figures->edges[k].to;
+                port = figures->edges[k].port;
+                break;
+            }
+    const fcn_layer *consumer = &figures->layers[to];
+    int first = strcmp(consumer->name, part->layers[0].name) == 0;
+    return first && port == 0 && fcn_layer_input(consumer, 0) == 1 ? NULL : e->source;
+}
+
+/* Each port's neighbour, from the evaluated streams: inputs by port, outputs inner consumers first. */
+static void neighbours(const fcn_partition *part, const fcn_partition_figures *figures, char *const *squeezes, int i,
+                       chain_entry *e)
+{
+    e->in_count = e->layer->type == FCN_SQUEEZE ? 1 : e->layer->ports_in;
+    e->out_count = 0;
+    for (int k = 0; k < figures->edge_count; k++) {
+        const fcn_edge *edge = &figures->edges[k];
+        if (edge->to == i && edge->port < e->in_count)
+            e->in[edge->port] = edge->from >= 0 ? chain_name(figures, squeezes, edge->from)
+                                                : memory_source(part, figures, edge);
+        if (edge->from == i && edge->to >= 0 && e->out_count < FCN_MAX_PORTS)
+            e->out[e->out_count++] = chain_name(figures, squeezes, edge->to);
+    }
+    for (int k = 0; k < figures->edge_count; k++)
+        if (figures->edges[k].from == i && figures->edges[k].to == -1 && e->out_count < FCN_MAX_PORTS)
+            e->out[e->out_count++] = NULL;
+    if (e->out_count == 0)
+        e->out_count = 1; /* nothing reads it: a network output */
 }
 
 static void append_layers(builder *b, json_t *list, const fcn_partition *part, const fcn_partition_figures *figures,
@@ -228,11 +340,10 @@ static void append_layers(builder *b, json_t *list, const fcn_partition *part, c
         fcn_layer renamed = figures->layers[i];
         renamed.name = squeezes[i];
         chain_entry e = {
-            squeezes[i] ? &renamed : source_layer(part, &next_own, &figures->layers[i]),
-            &figures->figures[i],
-            i > 0 ? chain_name(figures, squeezes, i - 1) : NULL,
-            i + 1 < figures->layer_count ? chain_name(figures, squeezes, i + 1) : NULL,
+            .layer = squeezes[i] ? &renamed : source_layer(part, &next_own, &figures->layers[i]),
+            .figures = &figures->figures[i],
         };
+        neighbours(part, figures, squeezes, i, &e);
         append(b, list, layer_json(b, &e, part->batch_size));
     }
 }

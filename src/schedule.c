@@ -1,14 +1,17 @@
 /*
  * The schedule fpgaconvnet-hls and its runtime read: one row per partition in
- * execution order, with where each reads and writes its feature maps.
+ * execution order, with where each reads and writes its feature maps and
+ * which partitions it waits for.
  *
  * fpgaconvnet-model 0.1.1 left both addresses at 0 (a TODO). Here the
  * partitions of a chain ping-pong between two buffers in off-chip memory,
- * each large enough for any partition's batch of inputs or outputs
- * (outputs repeated wr_factor times), so each partition reads where its
- * predecessor wrote. Addresses are in bytes.
+ * each large enough for any partition's batch of inputs or outputs (outputs
+ * repeated wr_factor times), so each partition reads where its predecessor
+ * wrote. A DAG's tensors may be read partitions later (a skip connection), so
+ * there every partition writes a buffer of its own. Addresses are in bytes.
  */
 #include <inttypes.h>
+#include <string.h>
 
 #include "error.h"
 #include "fpgaconvnet.h"
@@ -17,52 +20,136 @@
 
 static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 
-static int64_t buffer_bytes(const fcn_network_figures *figures)
+static int64_t input_bytes(const fcn_partition_figures *p) { return p->workload_in * p->batch_size * WORD_BYTES; }
+
+static int64_t output_bytes(const fcn_partition_figures *p)
 {
-    int64_t words = 0;
+    return p->workload_out * p->batch_size * p->wr_factor * WORD_BYTES;
+}
+
+/* The partition (index) whose layers include `name`; -1 for none (the network input). */
+static int partition_of(const fcn_network_figures *figures, const char *name)
+{
+    for (int i = 0; name && i < figures->partition_count; i++) {
+        const fcn_partition_figures *p = &figures->partitions[i];
+        for (int k = 0; k < p->layer_count; k++)
+            if (p->layers[k].type != FCN_SQUEEZE && strcmp(p->layers[k].name, name) == 0)
+                return i;
+    }
+    return -1;
+}
+
+/* Fills the row's dependencies (partition indices for now) from its memory inputs; the first input's producer. */
+static int producers(const fcn_network_figures *figures, int i, fcn_schedule_row *row)
+{
+    const fcn_partition_figures *p = &figures->partitions[i];
+    int first = -2, seen[FCN_MAX_DEPENDENCIES];
+    row->dependency_count = 0;
+    for (int e = 0; e < p->edge_count; e++) {
+        if (p->edges[e].from != -1)
+            continue;
+        int q = partition_of(figures, p->edges[e].source);
+        if (first == -2)
+            first = q;
+        int known = q < 0;
+        for (int k = 0; k < row->dependency_count && !known; k++)
+            known = seen[k] == q;
+        if (!known && row->dependency_count < FCN_MAX_DEPENDENCIES)
+            seen[row->dependency_count++] = q;
+    }
+    /* Sorted: the order the partitions run in. */
+    for (int a = 1; a < row->dependency_count; a++)
+        for (int b = a; b > 0 && seen[b - 1] > seen[b]; b--) {
+            int t = seen[b];
+            seen[b] = seen[b - 1];
+            seen[b - 1] = t;
+        }
+    for (int k = 0; k < row->dependency_count; k++)
+        row->dependencies[k] = figures->partitions[seen[k]].id;
+    return first < 0 ? i : first;
+}
+
+/* Whether partitions only ever read what the one before wrote (no edges: summaries of a chain). */
+static int is_chain(const fcn_network_figures *figures, const fcn_schedule_row *rows)
+{
     for (int i = 0; i < figures->partition_count; i++) {
         const fcn_partition_figures *p = &figures->partitions[i];
-        words = max64(words, p->workload_in * p->batch_size);
-        words = max64(words, p->workload_out * p->batch_size * p->wr_factor);
+        if (p->inputs > 1 || p->outputs > 1 || rows[i].dependency_count > 1 ||
+            (rows[i].dependency_count == 1 && (i == 0 || rows[i].dependencies[0] != figures->partitions[i - 1].id)))
+            return 0;
     }
-    return words * WORD_BYTES;
+    return 1;
+}
+
+/* The first partition after i to read one of its outputs; i when none does. */
+static int first_reader(const fcn_network_figures *figures, const fcn_schedule_row *rows, int i)
+{
+    for (int j = i + 1; j < figures->partition_count; j++)
+        for (int k = 0; k < rows[j].dependency_count; k++)
+            if (rows[j].dependencies[k] == figures->partitions[i].id)
+                return j;
+    return i;
 }
 
 void fcn_schedule(const fcn_network_figures *figures, fcn_schedule_row *rows)
 {
     const int n = figures->partition_count;
-    const int64_t second_buffer = buffer_bytes(figures);
+    for (int i = 0; i < n; i++) /* input_dependence holds the producer's index until the rows are complete */
+        rows[i].input_dependence = producers(figures, i, &rows[i]);
+    const int chain = is_chain(figures, rows);
+    int64_t buffer = 0; /* a chain's two buffers are each as large as the largest tensor */
+    for (int i = 0; i < n; i++)
+        buffer = max64(buffer, max64(input_bytes(&figures->partitions[i]), output_bytes(&figures->partitions[i])));
+    int64_t next_free = n > 0 ? input_bytes(&figures->partitions[0]) : 0;
     for (int i = 0; i < n; i++) {
         const fcn_partition_figures *p = &figures->partitions[i];
-        rows[i] = (fcn_schedule_row){
-            .partition_id = p->id,
-            .ports_in = p->ports,
-            .ports_out = p->ports,
-            .input_addr = i % 2 ? second_buffer : 0,
-            .output_addr = i % 2 ? 0 : second_buffer,
-            /* A partition with no producer (consumer) depends on itself, as the runtime expects. */
-            .input_dependence = figures->partitions[i > 0 ? i - 1 : i].id,
-            .output_dependence = figures->partitions[i + 1 < n ? i + 1 : i].id,
-            .wr_factor = p->wr_factor,
-            .batch_size = p->batch_size,
-            .input_size = p->workload_in,
-            .output_size = p->workload_out,
-            .weights_size = p->size_wr,
-        };
+        const int from = (int)rows[i].input_dependence;
+        int64_t output_addr = chain ? (i % 2 ? 0 : buffer) : next_free;
+        if (!chain)
+            next_free += output_bytes(p);
+        rows[i].partition_id = p->id;
+        rows[i].ports_in = rows[i].ports_out = p->ports;
+        rows[i].input_addr = chain ? (i % 2 ? buffer : 0) : (from == i ? 0 : rows[from].output_addr);
+        rows[i].output_addr = output_addr;
+        rows[i].wr_factor = p->wr_factor;
+        rows[i].batch_size = p->batch_size;
+        rows[i].input_size = p->workload_in;
+        rows[i].output_size = p->workload_out;
+        rows[i].weights_size = p->size_wr;
     }
+    /* A partition with no producer (consumer) depends on itself, as the runtime expects. */
+    for (int i = 0; i < n; i++)
+        rows[i].output_dependence = figures->partitions[chain ? (i + 1 < n ? i + 1 : i) : first_reader(figures, rows, i)].id;
+    for (int i = 0; i < n; i++)
+        rows[i].input_dependence = figures->partitions[rows[i].input_dependence].id;
+}
+
+static int needs_dependency_list(const fcn_schedule_row *rows, int count)
+{
+    for (int i = 0; i < count; i++)
+        if (rows[i].dependency_count > 1)
+            return 1;
+    return 0;
 }
 
 int fcn_schedule_write(FILE *out, const fcn_schedule_row *rows, int count, int header, fcn_error *err)
 {
+    const int list = needs_dependency_list(rows, count);
     if (header)
         fprintf(out, "partition_id,ports_in,ports_out,input_addr,output_addr,input_dependence,output_dependence,"
-                     "weights_reloading_factor,batch_size,input_size,output_size,weights_size\n");
+                     "weights_reloading_factor,batch_size,input_size,output_size,weights_size%s\n",
+                list ? ",input_dependencies" : "");
     for (int i = 0; i < count; i++) {
         const fcn_schedule_row *r = &rows[i];
         fprintf(out, "%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64
-                     ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 "\n",
+                     ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64,
                 r->partition_id, r->ports_in, r->ports_out, r->input_addr, r->output_addr, r->input_dependence,
                 r->output_dependence, r->wr_factor, r->batch_size, r->input_size, r->output_size, r->weights_size);
+        for (int k = 0; list && k < r->dependency_count; k++)
+            fprintf(out, "%s%" PRId64, k ? ";" : ",", r->dependencies[k]);
+        if (list && r->dependency_count == 0)
+            fputc(',', out);
+        fputc('\n', out);
     }
     if (fflush(out) != 0 || ferror(out))
         return fcn_fail(err, "cannot write the schedule");

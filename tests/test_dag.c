@@ -1,0 +1,245 @@
+/*
+ * Branching networks (docs/MODEL-DAG.md) by hand: a residual block
+ *
+ *   conv1 -> split1 -> conv2 -> relu2 -> add -> relu3
+ *                 \____________________/
+ *
+ * cut into three partitions, so that the join reads tensors of two earlier
+ * partitions from memory. The figures below are worked out by hand.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "fpgaconvnet.h"
+
+static int add_inputs[2] = {1, 3}; /* relu2 (the previous layer), split1 (three places back) */
+
+static fcn_layer layer(fcn_layer_type type, const char *name, int64_t channels)
+{
+    fcn_layer l;
+    fcn_layer_init(&l, type);
+    l.name = (char *)name;
+    l.rows = l.cols = 8;
+    l.channels = channels;
+    return l;
+}
+
+static fcn_layer conv(const char *name, int64_t channels, int64_t filters)
+{
+    fcn_layer l = layer(FCN_CONVOLUTION, name, channels);
+    l.filters = filters;
+    l.kernel[0] = l.kernel[1] = 3;
+    l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = 1;
+    return l;
+}
+
+typedef struct block {
+    fcn_layer layers[6];
+    fcn_partition parts[3];
+    fcn_network net;
+} block;
+
+/* The three partitions: {conv1, split1}, {conv2, relu2}, {add, relu3}. */
+static void build(block *b)
+{
+    b->layers[0] = conv("conv1", 4, 8);
+    b->layers[1] = layer(FCN_SPLIT, "split1", 8);
+    b->layers[1].ports_out = 2;
+    b->layers[1].coarse_in = b->layers[1].coarse_out = 2; /* a squeeze 1 -> 2 after conv1 */
+    b->layers[2] = conv("conv2", 8, 8);
+    b->layers[2].coarse_in = 2;
+    b->layers[3] = layer(FCN_RELU, "relu2", 8);
+    b->layers[4] = layer(FCN_ELTWISE, "add", 8);
+    b->layers[4].ports_in = 2;
+    b->layers[4].inputs = add_inputs;
+    b->layers[5] = layer(FCN_RELU, "relu3", 8);
+    for (int p = 0; p < 3; p++)
+        b->parts[p] = (fcn_partition){.id = p, .ports = 1, .batch_size = 1, .wr_factor = 1,
+                                      .layer_count = 2, .layers = &b->layers[2 * p]};
+    b->net = (fcn_network){.partition_count = 3, .partitions = b->parts};
+}
+
+static const fcn_eval_options options = {.freq_mhz = 100, .reconf_time_s = 0.01, .batch_size = 0};
+
+static void test_figures(void)
+{
+    block b;
+    build(&b);
+    fcn_error err = {{0}};
+    CHECK(fcn_network_check(&b.net, &err) == 0);
+    fcn_network_figures f;
+    CHECK(fcn_network_evaluate(&b.net, &options, &f, &err) == 0);
+    CHECK_INT(f.partition_count, 3);
+
+    /* Partition 0 writes two tensors: conv1's through the split to conv2, and the skip. */
+    const fcn_partition_figures *p0 = &f.partitions[0];
+    CHECK_INT(p0->inputs, 1);
+    CHECK_INT(p0->outputs, 2);
+    CHECK_INT(p0->workload_in, 8 * 8 * 4);
+    CHECK_INT(p0->workload_out, 2 * 8 * 8 * 8);
+    CHECK_INT(p0->streams_out, 4); /* both of split1's outputs carry 2 streams */
+    CHECK_INT(p0->layer_count, 3);
+    CHECK(strcmp(p0->layers[1].name, "conv1_squeeze_split1") == 0);
+
+    /* Partition 2: add and relu3 at one word a cycle over 8x8x8: interval 512, no pipeline depth. */
+    const fcn_partition_figures *p2 = &f.partitions[2];
+    CHECK_INT(p2->inputs, 2);
+    CHECK_INT(p2->outputs, 1);
+    CHECK_NEAR(p2->interval, 512.0, 1e-12);
+    CHECK_INT(p2->pipeline_depth, 0);
+    CHECK_NEAR(p2->latency_s, 512 / 100e6, 1e-12);
+    /* 1024 words in per 512 cycles, 16 bits each at 100 MHz: 0.4 GB/s. */
+    CHECK_NEAR(p2->bandwidth_in, 0.4, 1e-12);
+    CHECK_NEAR(p2->bandwidth_out, 0.2, 1e-12);
+    CHECK_INT(p2->edge_count, 4); /* two memory inputs, relu2 -> ..., add -> relu3, relu3 -> memory */
+    int sources = 0;
+    for (int e = 0; e < p2->edge_count; e++)
+        if (p2->edges[e].from == -1)
+            sources |= strcmp(p2->edges[e].source, "relu2") == 0 ? 1 : strcmp(p2->edges[e].source, "split1") == 0 ? 2 : 4;
+    CHECK_INT(sources, 3);
+
+    /* The network: the partitions one after another, two reconfigurations between them. */
+    double sum = 0;
+    for (int p = 0; p < 3; p++)
+        sum += f.partitions[p].latency_s;
+    CHECK_NEAR(f.latency_s, sum + 2 * 0.01, 1e-12);
+
+    fcn_schedule_row rows[3];
+    fcn_schedule(&f, rows);
+    CHECK_INT(rows[0].dependency_count, 0);
+    CHECK_INT(rows[0].input_dependence, 0);
+    CHECK_INT(rows[0].output_dependence, 1);
+    CHECK_INT(rows[1].dependency_count, 1);
+    CHECK_INT(rows[1].dependencies[0], 0);
+    CHECK_INT(rows[2].dependency_count, 2);
+    CHECK_INT(rows[2].dependencies[0], 0);
+    CHECK_INT(rows[2].dependencies[1], 1);
+    CHECK_INT(rows[2].input_dependence, 1); /* port 0: relu2 */
+    /* Every partition writes its own buffer after the input's (bytes: batch 1, 16-bit words). */
+    CHECK_INT(rows[0].output_addr, 8 * 8 * 4 * 2);
+    CHECK_INT(rows[1].output_addr, rows[0].output_addr + 2 * 8 * 8 * 8 * 2);
+    CHECK_INT(rows[1].input_addr, rows[0].output_addr);
+    CHECK_INT(rows[2].input_addr, rows[1].output_addr);
+    char csv[2048] = "";
+    FILE *out = tmpfile();
+    CHECK(out != NULL);
+    if (out) {
+        CHECK(fcn_schedule_write(out, rows, 3, 1, &err) == 0);
+        rewind(out);
+        size_t n = fread(csv, 1, sizeof csv - 1, out);
+        csv[n] = 0;
+        fclose(out);
+    }
+    CHECK(strstr(csv, ",input_dependencies\n") != NULL);
+    CHECK(strstr(csv, ",0;1\n") != NULL);
+    fcn_network_figures_free(&f);
+}
+
+/* Written and read back, the network is the same: node_in lists name the earlier partitions' layers. */
+static void test_round_trip(void)
+{
+    block b;
+    build(&b);
+    fcn_error err = {{0}};
+    char *text = fcn_network_write_string(&b.net, &err);
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    CHECK(strstr(text, "\"node_in\": [\"add\", \"split1\"]") || strstr(text, "\"node_in\": [\n"));
+    fcn_network *back = fcn_network_read_string(text, "dag.json", &err);
+    CHECK(back != NULL);
+    if (back) {
+        const fcn_layer *add = &back->partitions[2].layers[0];
+        CHECK_INT(add->ports_in, 2);
+        CHECK(add->inputs && add->inputs[0] == 1 && add->inputs[1] == 3);
+        CHECK_INT(back->partitions[0].layers[1].ports_out, 2);
+        fcn_network_figures a, c;
+        CHECK(fcn_network_evaluate(&b.net, &options, &a, &err) == 0);
+        CHECK(fcn_network_evaluate(back, &options, &c, &err) == 0);
+        CHECK(a.latency_s == c.latency_s);
+        char *again = fcn_network_write_string(back, &err);
+        CHECK(again && strcmp(again, text) == 0);
+        free(again);
+        fcn_network_figures_free(&a);
+        fcn_network_figures_free(&c);
+        fcn_network_free(back);
+    }
+    free(text);
+}
+
+static void expect_check(block *b, const char *message)
+{
+    fcn_error err = {{0}};
+    CHECK(fcn_network_check(&b->net, &err) == -1);
+    CHECK_MESSAGE(err.message, message);
+}
+
+static void test_bad_networks(void)
+{
+    block b;
+    build(&b);
+    b.layers[1].ports_out = 3;
+    expect_check(&b, "partition 0, layer 'split1': a SPLIT with 3 output ports has 2 consumers");
+
+    build(&b);
+    b.layers[1].type = FCN_RELU; /* two readers without a split */
+    b.layers[1].ports_out = 1;
+    expect_check(&b, "partition 0, layer 'split1': its output is read by 2 input ports; a tensor read by several layers needs a SPLIT");
+
+    build(&b);
+    b.parts[2].layer_count = 1;
+    b.parts[1].layer_count = 3;
+    b.parts[1].layers = &b.layers[2]; /* conv2, relu2, add: the join inside partition 1 */
+    b.parts[2].layers = &b.layers[5];
+    b.layers[2].filters = 4; /* conv2 gives 4 channels where add takes 8 */
+    b.layers[3].channels = 4;
+    expect_check(&b, "partition 1, layer 'add': input of port 0 8x8x8 does not match the output 8x8x4 of 'relu2'");
+
+    build(&b);
+    int far[2] = {1, 9};
+    b.layers[4].inputs = far;
+    expect_check(&b, "partition 2, layer 'add': input port 1 refers to a layer 9 places back, before the network's first layer");
+}
+
+/* A configuration naming a layer of a later partition, or with its join before its branch: clear errors. */
+static void test_bad_files(void)
+{
+    block b;
+    build(&b);
+    fcn_error err = {{0}};
+    char *text = fcn_network_write_string(&b.net, &err);
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    /* relu2 (partition 1) made to read relu3 (partition 2). */
+    char *bad = malloc(strlen(text) + 16);
+    const char *at = strstr(text, "\"name\": \"relu2\"");
+    CHECK(at != NULL);
+    if (at && bad) {
+        const char *node_in = strstr(at, "\"node_in\": \"conv2\"");
+        CHECK(node_in != NULL);
+        if (node_in) {
+            size_t head = (size_t)(node_in - text);
+            sprintf(bad, "%.*s\"node_in\": \"relu3\"%s", (int)head, text, node_in + strlen("\"node_in\": \"conv2\""));
+            fcn_network *net = fcn_network_read_string(bad, "dag.json", &err);
+            CHECK(net == NULL);
+            CHECK_MESSAGE(err.message, "dag.json: partition 1: layer 'relu2' has node_in 'relu3', which is no layer of "
+                                       "this or an earlier partition");
+            fcn_network_free(net);
+        }
+    }
+    free(bad);
+    free(text);
+}
+
+int main(void)
+{
+    test_figures();
+    test_round_trip();
+    test_bad_networks();
+    test_bad_files();
+    return check_summary("test_dag");
+}
