@@ -133,6 +133,23 @@ static json_t *layer_json(builder *b, const fcn_layer *l, const fcn_layer_figure
     return object;
 }
 
+/* Each tensor read from off-chip memory: the layer and port it feeds, and the layer that wrote it (null: the network input). */
+static json_t *memory_inputs_json(builder *b, const fcn_partition_figures *p)
+{
+    json_t *list = json_array();
+    for (int e = 0; p->edges && e < p->edge_count; e++) {
+        const fcn_edge *edge = &p->edges[e];
+        if (edge->from != -1)
+            continue;
+        json_t *input = json_object();
+        put(b, input, "layer", string_or_null(edge->to >= 0 ? p->layers[edge->to].name : NULL));
+        put(b, input, "port", json_integer(edge->port));
+        put(b, input, "source", string_or_null(edge->source));
+        append(b, list, input);
+    }
+    return list;
+}
+
 static json_t *partition_json(builder *b, const fcn_partition_figures *p, const fcn_platform *platform)
 {
     json_t *object = json_object();
@@ -150,6 +167,8 @@ static json_t *partition_json(builder *b, const fcn_partition_figures *p, const 
     put(b, object, "bandwidth_out", real(p->bandwidth_out));
     put(b, object, "workload_in", json_integer(p->workload_in));
     put(b, object, "workload_out", json_integer(p->workload_out));
+    put(b, object, "memory_inputs", memory_inputs_json(b, p));
+    put(b, object, "memory_outputs", json_integer(p->outputs));
     put(b, object, "operations", json_integer(p->operations));
     put(b, object, "resource", resource_json(b, &p->resource));
     int has_bottleneck = p->bottleneck >= 0 && p->bottleneck < p->layer_count && p->layers;

@@ -15,6 +15,7 @@
 #include "report.h"
 
 #define CELL_SIZE 48
+#define SOURCES_SIZE 160
 #define NAME_WIDTH 28 /* layer names longer than this keep their tail, which tells layers apart */
 #define KEY_WIDTH 18  /* the key column of "key  value" lines */
 #define OVER_FLAG "  OVER"
@@ -436,6 +437,25 @@ static void print_bandwidth(FILE *out, const fcn_partition_figures *p, const fcn
               percent > 100 ? OVER_FLAG : "");
 }
 
+/* A branching partition reads and writes several tensors: say which, and who wrote the inputs. */
+static void print_memory_tensors(FILE *out, const fcn_partition_figures *p)
+{
+    if (p->inputs <= 1 && p->outputs <= 1)
+        return;
+    char sources[SOURCES_SIZE] = "";
+    size_t used = 0;
+    for (int e = 0; p->edges && e < p->edge_count && used + 1 < sizeof sources; e++) {
+        if (p->edges[e].from != -1)
+            continue;
+        int n = snprintf(sources + used, sizeof sources - used, "%s%s", used ? ", " : "",
+                         p->edges[e].source ? p->edges[e].source : "the network input");
+        used = n < 0 ? sizeof sources : used + (size_t)n;
+    }
+    if (used >= sizeof sources)
+        memcpy(sources + sizeof sources - 4, "...", 4);
+    key_value(out, "  ", "memory tensors", "%d in (from %s), %d out", p->inputs, sources, p->outputs);
+}
+
 static void print_partition_figures(FILE *out, const fcn_partition_figures *p, const fcn_platform *platform)
 {
     char a[64], b[64];
@@ -444,6 +464,7 @@ static void print_partition_figures(FILE *out, const fcn_partition_figures *p, c
     key_value(out, "  ", "latency", "%s (batch %s)", time_text(a, sizeof a, p->latency_s),
               int_text(b, sizeof b, p->batch_size));
     key_value(out, "  ", "streams", "%" PRId64 " in, %" PRId64 " out", p->streams_in, p->streams_out);
+    print_memory_tensors(out, p);
     if (p->wr_layer && p->wr_factor > 1)
         key_value(out, "  ", "weights reloading", "x%" PRId64 " on %s (%s weights per reload)", p->wr_factor,
                   p->wr_layer, int_text(a, sizeof a, p->size_wr));

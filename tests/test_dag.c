@@ -64,6 +64,33 @@ static void build(block *b)
 
 static const fcn_eval_options options = {.freq_mhz = 100, .reconf_time_s = 0.01, .batch_size = 0};
 
+static void report_text(const fcn_network_figures *f, fcn_report_format format, char *text, size_t size)
+{
+    fcn_error err = {{0}};
+    FILE *out = tmpfile();
+    text[0] = 0;
+    CHECK(out != NULL);
+    if (!out)
+        return;
+    CHECK(fcn_report_write(out, format, f, NULL, &err) == 0);
+    rewind(out);
+    size_t n = fread(text, 1, size - 1, out);
+    text[n] = 0;
+    fclose(out);
+}
+
+/* The report says which tensors a partition reads from memory and who wrote them. */
+static void test_report(const fcn_network_figures *f)
+{
+    static char text[1 << 16];
+    report_text(f, FCN_REPORT_TEXT, text, sizeof text);
+    CHECK(strstr(text, "memory tensors") && strstr(text, "2 in (from relu2, split1), 1 out"));
+    CHECK(strstr(text, "1 in (from the network input), 2 out") != NULL);
+    report_text(f, FCN_REPORT_JSON, text, sizeof text);
+    CHECK(strstr(text, "\"source\": \"split1\"") != NULL);
+    CHECK(strstr(text, "\"memory_outputs\": 2") != NULL);
+}
+
 static void test_figures(void)
 {
     block b;
@@ -135,6 +162,7 @@ static void test_figures(void)
     }
     CHECK(strstr(csv, ",input_dependencies\n") != NULL);
     CHECK(strstr(csv, ",0;1\n") != NULL);
+    test_report(&f);
     fcn_network_figures_free(&f);
 }
 
