@@ -86,6 +86,55 @@ static int check_layer(const fcn_network *net, const flat_network *flat, int p, 
     return 0;
 }
 
+/* The tensors a partition writes to memory: output ports no later layer of the partition reads. */
+static int partition_outputs(const fcn_partition *part, int *last)
+{
+    int outputs = 0;
+    for (int i = 0; i < part->layer_count; i++) {
+        int inner = 0;
+        for (int j = i + 1; j < part->layer_count; j++)
+            for (int port = 0; port < part->layers[j].ports_in; port++)
+                inner += fcn_layer_input(&part->layers[j], port) == j - i;
+        if (inner < part->layers[i].ports_out) {
+            outputs += part->layers[i].ports_out - inner;
+            *last = i;
+        }
+    }
+    return outputs;
+}
+
+/*
+ * MODEL-DAG §8.6 (G15): dividing the wr layer's filters divides every tensor
+ * after it, so from the wr layer to the partition's single output there must
+ * be one tensor: no SPLIT, ELTWISE or CONCAT, no other weighted layer.
+ */
+static int check_reloaded_path(const fcn_partition *part, fcn_error *err)
+{
+    const long long id = (long long)part->id;
+    int at = -1;
+    const int outputs = partition_outputs(part, &at);
+    if (outputs != 1)
+        return fcn_fail(err, "partition %lld: weights reloading layer '%s' needs the partition to have one output; "
+                        "it has %d", id, part->wr_layer, outputs);
+    for (;;) {
+        const fcn_layer *l = &part->layers[at];
+        if (l->type == FCN_CONVOLUTION || l->type == FCN_INNER_PRODUCT) {
+            if (strcmp(l->name, part->wr_layer) == 0)
+                return 0;
+            return fcn_fail(err, "partition %lld: weights reloading layer '%s' is not the last weighted layer "
+                            "before the partition's output ('%s' is)", id, part->wr_layer, l->name);
+        }
+        if (l->type == FCN_SPLIT || l->type == FCN_ELTWISE || l->type == FCN_CONCAT)
+            return fcn_fail(err, "partition %lld: weights reloading layer '%s': the path to the partition's output "
+                            "meets %s layer '%s'", id, part->wr_layer, fcn_layer_type_name(l->type), l->name);
+        const int back = fcn_layer_input(l, 0);
+        if (back < 1 || back > at)
+            return fcn_fail(err, "partition %lld: weights reloading layer '%s' is not on the path to the "
+                            "partition's output '%s'", id, part->wr_layer, part->layers[at].name);
+        at -= back;
+    }
+}
+
 static int check_weights_reloading(const fcn_partition *part, fcn_error *err)
 {
     if (part->wr_factor < 1)
@@ -104,7 +153,7 @@ static int check_weights_reloading(const fcn_partition *part, fcn_error *err)
         if (part->wr_factor > 1 && l->type != FCN_CONVOLUTION && l->type != FCN_INNER_PRODUCT)
             return fcn_fail(err, "partition %lld: weights reloading layer '%s' is a %s, which has no weights",
                             (long long)part->id, l->name, fcn_layer_type_name(l->type));
-        return 0;
+        return part->wr_factor > 1 ? check_reloaded_path(part, err) : 0;
     }
     return fcn_fail(err, "partition %lld: weights reloading layer '%s' is not in the partition",
                     (long long)part->id, part->wr_layer);

@@ -1,5 +1,5 @@
 /*
- * Internal to the optimiser: the problem (the model's chain, the board's limits),
+ * Internal to the optimiser: the problem (the model's layers in network order, the board's limits),
  * a design (foldings, partitions, weights reloading, ports) with its figures kept
  * layer by layer, and the moves and searches over designs.
  */
@@ -9,7 +9,7 @@
 #include "fpgaconvnet.h"
 #include "optimise_random.h"
 
-/* The folding factors of one layer. POOLING, RELU and BATCH_NORM use coarse_in alone. */
+/* The folding factors of one layer. Layers with one coarse factor (all but CONVOLUTION, INNER_PRODUCT) use coarse_in. */
 typedef struct opt_fold {
     int64_t coarse_in, coarse_out, coarse_group, fine;
 } opt_fold;
@@ -22,8 +22,12 @@ void opt_divisor_cache_free(opt_divisor_cache *cache);
 /* What stays fixed during a search (but for its counters and caches). */
 typedef struct opt_problem {
     int layer_count;
-    fcn_layer *model;         /* the chain with the model's dims; names borrowed from the caller's network */
+    fcn_layer *model;         /* network order, the model's dims; strings and arrays borrowed from the caller's */
     int *last_weighted;       /* [i]: the last CONVOLUTION or INNER_PRODUCT at or before layer i, else -1 */
+    int *consumer_start;      /* [i] .. [i+1]-1: where layer i's readers are in `consumers` */
+    int *consumers;           /* the layers reading each layer, per input port, in network order */
+    int *chain_start;         /* [i]: the first k such that each of k+1..i reads only its predecessor, not a join */
+    int *last_use;            /* [i]: the last layer reading layer i; INT_MAX if a port of it is a network output */
     fcn_eval_options eval;    /* clock, reconfiguration time, batch size */
     double allocation;
     int64_t have[4];          /* the platform's LUT, FF, DSP, BRAM */
@@ -36,7 +40,7 @@ typedef struct opt_problem {
 } opt_problem;
 
 /*
- * A design and its figures. Partitions are contiguous ranges of the chain.
+ * A design and its figures. Partitions are contiguous ranges of the network order.
  * layer[i] is model layer i as partition p holds it: weights reloading applied
  * (the wr layer's filters and every later layer's channels divided by wr[p]),
  * fold[i] applied. figures[i] = fcn_layer_evaluate(&layer[i]) at all times.
@@ -69,8 +73,13 @@ typedef struct opt_touch {
 int opt_problem_init(opt_problem *pb, const fcn_network *model, const fcn_platform *platform,
                      const fcn_optimise_options *opts, fcn_error *err);
 void opt_problem_free(opt_problem *pb);
-/* The partition's weights-reloading layer (its last CONVOLUTION or INNER_PRODUCT), or -1. */
+/*
+ * The weights-reloading layer of the partition of layers start..end-1 (its last CONVOLUTION or
+ * INNER_PRODUCT), or -1 when it has none or may not reload weights (MODEL-DAG §8.6).
+ */
 int opt_wr_layer(const opt_problem *pb, int start, int end);
+/* How many input ports of layers before `end` read layer i. */
+int opt_inner_consumers(const opt_problem *pb, int i, int end);
 /* The largest weights-reloading factor layer w admits: filters / groups (1 for a layer without weights). */
 int64_t opt_max_wr(const opt_problem *pb, int w);
 
@@ -107,6 +116,11 @@ int opt_fold_parameters(const opt_design *d, int i, int out[4]);
 int64_t opt_fold_step(const opt_design *d, opt_problem *pb, int i, int which, int dir);
 /* A random feasible value of parameter `which` of layer i. */
 int64_t opt_fold_random(const opt_design *d, opt_problem *pb, int i, int which, opt_rng *rng);
+/*
+ * What coarse_in of a layer must divide: its channels per group, or for a CONCAT the greatest common
+ * divisor of its ports' channels (every port carries the one coarse factor).
+ */
+int64_t opt_coarse_in_span(const fcn_layer *l);
 /* Sets parameter `which` of fold[i] (the rest is repaired by the refresh). */
 void opt_fold_set(opt_design *d, int i, int which, int64_t value);
 /* Every folding of partitions [p_lo, p_hi) back to 1. */

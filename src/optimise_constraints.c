@@ -1,7 +1,7 @@
 /*
  * What every design the optimiser accepts satisfies, checked as fcn_validate
  * checks it: resources within the allocation, memory bandwidth, ports and
- * streams. And the smallest design, which tells whether anything fits at all.
+ * streams, memory tensors per partition within the ports. And the smallest design, which tells whether anything fits at all.
  */
 #include <stdio.h>
 
@@ -32,7 +32,52 @@ int opt_partition_fits(const opt_problem *pb, const fcn_partition_figures *f)
             return 0;
     if (pb->mem_bandwidth_gbs > 0 && f->bandwidth_in + f->bandwidth_out > pb->mem_bandwidth_gbs)
         return 0;
+    /* Each tensor a partition reads or writes through memory needs a port of its own (MODEL-DAG §9). */
+    if (f->inputs > pb->max_ports || f->outputs > pb->max_ports)
+        return 0;
     return f->ports <= pb->max_ports && max_streams(f) <= f->ports * pb->words_per_port;
+}
+
+/* The tensors partition start..end-1 reads from and writes to memory (MODEL-DAG §8.1). */
+static void memory_tensors(const opt_problem *pb, int start, int end, int *in, int *out)
+{
+    *in = *out = 0;
+    for (int i = start; i < end; i++) {
+        const fcn_layer *l = &pb->model[i];
+        for (int port = 0; port < l->ports_in; port++) {
+            const int back = fcn_layer_input(l, port);
+            *in += back == 0 || back > i - start;
+        }
+        *out += l->ports_out - opt_inner_consumers(pb, i, end);
+    }
+}
+
+/* Closes partition p into its neighbour after (dir > 0) or before it. */
+static void join_neighbour(opt_design *d, int p, int dir)
+{
+    const int gone = dir > 0 ? p + 1 : p;
+    for (int q = gone; q < d->partition_count; q++)
+        d->start[q] = d->start[q + 1];
+    d->partition_count--;
+}
+
+/*
+ * Each layer its own partition, but where a layer reads or writes more tensors than the board has
+ * ports: a SPLIT takes its consumers in until its partition writes few enough, a join takes its
+ * producers in until it reads few enough.
+ */
+static void fit_ports(opt_design *d, const opt_problem *pb)
+{
+    for (int p = 0; p < d->partition_count && d->partition_count > 1;) {
+        int in, out;
+        memory_tensors(pb, d->start[p], d->start[p + 1], &in, &out);
+        if (out > pb->max_ports && p + 1 < d->partition_count)
+            join_neighbour(d, p, 1);
+        else if (in > pb->max_ports && p > 0)
+            join_neighbour(d, p--, -1);
+        else
+            p++;
+    }
 }
 
 void opt_smallest_design(opt_design *d, opt_problem *pb)
@@ -45,6 +90,7 @@ void opt_smallest_design(opt_design *d, opt_problem *pb)
         d->fold[i] = (opt_fold){1, 1, 1, 1};
     }
     d->start[d->partition_count] = n;
+    fit_ports(d, pb);
     for (int p = 0; p < d->partition_count; p++)
         d->wr[p] = opt_max_wr(pb, opt_wr_layer(pb, d->start[p], d->start[p + 1]));
     opt_design_refresh_all(d, pb);
@@ -71,13 +117,16 @@ static double worst_excess(const opt_problem *pb, const fcn_partition_figures *f
     return worst;
 }
 
-/* "layer 'x'" for a partition of one layer, else "the whole network" (one partition holds it all). */
+/* "layer 'x'" for a partition of one layer, "the whole network" when one partition holds it all, else its ends. */
 static void partition_name(const opt_design *d, const opt_problem *pb, int p, char *out, size_t size)
 {
-    if (d->start[p + 1] - d->start[p] == 1)
-        snprintf(out, size, "layer '%s'", pb->model[d->start[p]].name);
-    else
+    const int s = d->start[p], e = d->start[p + 1];
+    if (e - s == 1)
+        snprintf(out, size, "layer '%s'", pb->model[s].name);
+    else if (e - s == pb->layer_count)
         snprintf(out, size, "the whole network in one partition");
+    else
+        snprintf(out, size, "layers '%s' to '%s' in one partition", pb->model[s].name, pb->model[e - 1].name);
 }
 
 static int fail_resource(const opt_problem *pb, const fcn_partition_figures *f, int r, const char *board,
@@ -123,6 +172,13 @@ int opt_check_smallest(const opt_design *d, const opt_problem *pb, const char *b
                         "bandwidth, %.4g GB/s more than the platform's %.4g",
                         board, what, need, need - pb->mem_bandwidth_gbs, pb->mem_bandwidth_gbs);
     }
+    const int tensors = f->inputs > f->outputs ? f->inputs : f->outputs;
+    if (tensors > pb->max_ports)
+        return fcn_fail(err,
+                        "nothing fits on %s: even the smallest design has %s %s %d tensors through memory, "
+                        "more than the platform's %lld ports",
+                        board, what, f->inputs > f->outputs ? "reading" : "writing", tensors,
+                        (long long)pb->max_ports);
     return fcn_fail(err, "nothing fits on %s: its ports of %lld bits cannot carry one 16-bit stream", board,
                     (long long)pb->port_width);
 }

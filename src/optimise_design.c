@@ -129,7 +129,7 @@ static void apply_fold(fcn_layer *l, opt_fold *f)
         break;
     default:
         f->coarse_group = f->fine = 1;
-        f->coarse_in = f->coarse_out = opt_divisor_at_most(l->channels, f->coarse_in);
+        f->coarse_in = f->coarse_out = opt_divisor_at_most(opt_coarse_in_span(l), f->coarse_in);
         break;
     }
     l->coarse_in = f->coarse_in;
@@ -138,6 +138,7 @@ static void apply_fold(fcn_layer *l, opt_fold *f)
     l->fine = f->fine;
 }
 
+/* Weights reloading divides the wr layer's filters and the channels of the chain that follows it to the output. */
 static void materialise(opt_design *d, opt_problem *pb, int i, int w, int64_t wr)
 {
     fcn_layer l = pb->model[i];

@@ -1,7 +1,8 @@
 /*
  * The feasible values of each folding factor and weights-reloading factor
- * (MODEL.md §3): coarse factors divide the channels they split, given the
- * layer's dims in its partition; fine is 1, k0 or k0*k1 (1 or the longer
+ * (MODEL.md §3, MODEL-DAG §1-§6): coarse factors divide the channels they
+ * split, given the layer's dims in its partition (a CONCAT's, every input
+ * port's channels); fine is 1, k0 or k0*k1 (1 or the longer
  * side for a 1xk kernel); coarse_group divides groups.
  */
 #include <stdlib.h>
@@ -100,6 +101,28 @@ static void fine_values(const fcn_layer *l, value_set *set)
     }
 }
 
+static int64_t gcd(int64_t a, int64_t b)
+{
+    while (b) {
+        const int64_t r = a % b;
+        a = b;
+        b = r;
+    }
+    return a;
+}
+
+int64_t opt_coarse_in_span(const fcn_layer *l)
+{
+    if (l->type == FCN_CONVOLUTION)
+        return l->channels / l->coarse_group;
+    if (l->type != FCN_CONCAT || !l->port_channels)
+        return l->channels;
+    int64_t g = 0;
+    for (int p = 0; p < l->ports_in; p++)
+        g = gcd(l->port_channels[p], g);
+    return g > 0 ? g : 1;
+}
+
 /* The values parameter `which` of layer i can take in its partition, in increasing order. */
 static const int64_t *feasible_values(const opt_design *d, opt_problem *pb, int i, int which, int *count,
                                       value_set *set)
@@ -107,7 +130,7 @@ static const int64_t *feasible_values(const opt_design *d, opt_problem *pb, int 
     const fcn_layer *l = &d->layer[i];
     const int64_t group = l->type == FCN_CONVOLUTION ? l->coarse_group : 1;
     switch (which) {
-    case 0: return divisors_of(pb->divisors, l->channels / group, count, set);
+    case 0: return divisors_of(pb->divisors, opt_coarse_in_span(l), count, set);
     case 1: return divisors_of(pb->divisors, l->filters / group, count, set);
     case 2: return divisors_of(pb->divisors, l->groups, count, set);
     default:

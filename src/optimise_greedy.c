@@ -47,51 +47,106 @@ static void undo(opt_design *d, const layer_undo *u)
 
 /*
  * What sets a partition's interval: layer a, or the squeeze the model inserts between layers a and b
- * whose streams differ (a = -1: at the partition's input; b = -1: at its output).
+ * whose streams differ (a = -1: at input port `port` of b, from memory; b = -1: at a's output to memory).
  */
 typedef enum { LAYER, SQUEEZE } element_kind;
 typedef struct element {
     element_kind kind;
-    int a, b;
+    int a, b, port;
 } element;
 
-static double squeeze_latency(const fcn_layer_figures *before, const fcn_layer *after, int64_t from, int64_t to)
+/* The streams a memory port carries per tensor: partition.c's ports x 64-bit ports / 16-bit words. */
+#define STREAMS_PER_PORT 4
+
+/* The streams of a tensor of `channels` through memory, for a layer side with `streams` streams. */
+static int64_t memory_streams(const opt_design *d, int64_t channels, int64_t streams)
+{
+    const int64_t limit = d->ports * STREAMS_PER_PORT;
+    return opt_divisor_at_most(channels, streams < limit ? streams : limit);
+}
+
+static int64_t input_channels(const fcn_layer *l, int port)
+{
+    return l->type == FCN_CONCAT && l->port_channels ? l->port_channels[port] : l->channels;
+}
+
+static double squeeze_latency(int64_t rows, int64_t cols, int64_t channels, int64_t from, int64_t to)
 {
     if (from == to)
         return 0;
     fcn_layer_figures f;
-    squeeze_figures(before ? before->rows_out : after->rows, before ? before->cols_out : after->cols,
-                    before ? before->channels_out : after->channels, from, to, 0, SQUEEZE_DATA_WIDTH, &f);
+    squeeze_figures(rows, cols, channels, from, to, 0, SQUEEZE_DATA_WIDTH, &f);
     return f.latency;
 }
 
-static double element_latency(const opt_design *d, int p, const element *e)
+static double element_latency(const opt_design *d, const element *e)
 {
     if (e->kind == LAYER)
         return d->figures[e->a].latency;
-    const fcn_layer_figures *before = e->a >= 0 ? &d->figures[e->a] : NULL;
-    const int64_t from = before ? before->streams_out : d->summary[p].streams_in;
-    const int64_t to = e->b >= 0 ? d->figures[e->b].streams_in : d->summary[p].streams_out;
-    return squeeze_latency(before, e->b >= 0 ? &d->layer[e->b] : NULL, from, to);
+    if (e->a < 0) {
+        const fcn_layer *l = &d->layer[e->b];
+        const int64_t channels = input_channels(l, e->port), to = d->figures[e->b].streams_in;
+        return squeeze_latency(l->rows, l->cols, channels, memory_streams(d, channels, to), to);
+    }
+    const fcn_layer_figures *f = &d->figures[e->a];
+    const int64_t to = e->b >= 0 ? d->figures[e->b].streams_in : memory_streams(d, f->channels_out, f->streams_out);
+    return squeeze_latency(f->rows_out, f->cols_out, f->channels_out, f->streams_out, to);
+}
+
+/* Counts the elements of partition p in the order partition.c adds them, until the target'th. */
+typedef struct element_walk {
+    int k, target, found;
+    element hit;
+} element_walk;
+
+static void count_element(element_walk *w, element e)
+{
+    if (!w->found && w->k++ == w->target) {
+        w->hit = e;
+        w->found = 1;
+    }
+}
+
+/* Layer i's input squeezes (per port, from a layer of the partition or from memory), then the layer. */
+static void count_inputs(const opt_design *d, int s, int i, element_walk *w)
+{
+    const fcn_layer *l = &d->layer[i];
+    const int64_t streams = d->figures[i].streams_in;
+    for (int port = 0; port < l->ports_in; port++) {
+        const int back = fcn_layer_input(l, port);
+        if (back > 0 && back <= i - s) {
+            if (d->figures[i - back].streams_out != streams)
+                count_element(w, (element){SQUEEZE, i - back, i, port});
+        } else if (memory_streams(d, input_channels(l, port), streams) != streams) {
+            count_element(w, (element){SQUEEZE, -1, i, port});
+        }
+    }
+    count_element(w, (element){LAYER, i, -1, 0});
+}
+
+/* Layer i's output ports that no later layer of the partition reads, squeezed on their way to memory. */
+static void count_outputs(const opt_design *d, const opt_problem *pb, int e, int i, element_walk *w)
+{
+    const fcn_layer_figures *f = &d->figures[i];
+    const int outside = d->layer[i].ports_out - opt_inner_consumers(pb, i, e);
+    for (int q = 0; q < outside; q++)
+        if (memory_streams(d, f->channels_out, f->streams_out) != f->streams_out)
+            count_element(w, (element){SQUEEZE, i, -1, q});
 }
 
 /*
  * The slowest layer or squeeze of partition p: the summary's bottleneck counts the squeezes the
  * model inserts, found here as fcn_partition_summary_cached inserts them.
  */
-static element bottleneck(const opt_design *d, int p)
+static element bottleneck(const opt_design *d, const opt_problem *pb, int p)
 {
-    const int s = d->start[p], e = d->start[p + 1], target = d->summary[p].bottleneck;
-    int k = 0;
-    if (d->summary[p].streams_in != d->figures[s].streams_in && k++ == target)
-        return (element){SQUEEZE, -1, s};
-    for (int i = s; i < e; i++) {
-        if (i > s && d->figures[i - 1].streams_out != d->figures[i].streams_in && k++ == target)
-            return (element){SQUEEZE, i - 1, i};
-        if (k++ == target)
-            return (element){LAYER, i, -1};
+    const int s = d->start[p], e = d->start[p + 1];
+    element_walk w = {0, d->summary[p].bottleneck, 0, {LAYER, e - 1, -1, 0}};
+    for (int i = s; i < e && !w.found; i++) {
+        count_inputs(d, s, i, &w);
+        count_outputs(d, pb, e, i, &w);
     }
-    return (element){SQUEEZE, e - 1, -1};
+    return w.hit;
 }
 
 /* The growth of the partition's resources, as fractions of what it may use, summed. */
@@ -128,7 +183,7 @@ typedef struct choice {
 /* Tries every combination of steps up of layer i against the bottleneck's latency; keeps the best in `best`. */
 static void try_layer(opt_search *s, opt_design *d, int p, const element *e, int i, choice *best)
 {
-    const double latency = element_latency(d, p, e);
+    const double latency = element_latency(d, e);
     const fcn_resource before = d->summary[p].resource;
     const opt_touch touch = {i, i + 1, p, p + 1, 0};
     int params[4];
@@ -139,7 +194,7 @@ static void try_layer(opt_search *s, opt_design *d, int p, const element *e, int
         if (apply_steps(d, s->pb, i, params, count, mask) == 0) {
             s->iterations++;
             opt_design_refresh(d, s->pb, &touch);
-            double gain = (latency - element_latency(d, p, e)) / latency;
+            double gain = (latency - element_latency(d, e)) / latency;
             double score = gain / (growth(s->pb, &before, &d->summary[p].resource) + FREE_GROWTH);
             if (d->fits[p] && gain > 0 && score > best->score)
                 *best = (choice){i, mask, score};
@@ -154,7 +209,7 @@ static void try_layer(opt_search *s, opt_design *d, int p, const element *e, int
  */
 static int raise_bottleneck(opt_search *s, opt_design *d, int p)
 {
-    const element e = bottleneck(d, p);
+    const element e = bottleneck(d, s->pb, p);
     choice best = {-1, 0, 0};
     if (e.a >= 0)
         try_layer(s, d, p, &e, e.a, &best);

@@ -1,4 +1,9 @@
-/* The optimiser's problem: the model's layers as one chain, and what the options and the board allow. */
+/*
+ * The optimiser's problem: the model's layers in network order (a chain, or a
+ * DAG whose `inputs` keep their meaning under any cut into contiguous
+ * partitions), who reads each layer, and what the options and the board allow.
+ */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,17 +72,83 @@ static void append_model_layers(const fcn_partition *part, fcn_layer *out, int *
     }
 }
 
-/* Partitions of a configuration must join up into one chain. */
-static int check_chain(const opt_problem *pb, fcn_error *err)
+/* The producer of input port `port` of model layer i, or -1 for the network's input. */
+static int producer(const opt_problem *pb, int i, int port)
 {
-    for (int i = 0; i + 1 < pb->layer_count; i++) {
-        const fcn_layer *a = &pb->model[i], *b = &pb->model[i + 1];
-        fcn_layer_figures f;
-        fcn_layer_evaluate(a, &f);
-        if (f.rows_out != b->rows || f.cols_out != b->cols || f.channels_out != b->channels)
-            return fcn_fail(err, "model: layer '%s' takes %lldx%lldx%lld but '%s' gives %lldx%lldx%lld", b->name,
-                            (long long)b->rows, (long long)b->cols, (long long)b->channels, a->name,
-                            (long long)f.rows_out, (long long)f.cols_out, (long long)f.channels_out);
+    const int back = fcn_layer_input(&pb->model[i], port);
+    if (back == 0 || (i == 0 && back == 1 && !pb->model[i].inputs))
+        return -1;
+    return i - back;
+}
+
+static int64_t port_channels(const fcn_layer *l, int port)
+{
+    return l->type == FCN_CONCAT && l->port_channels ? l->port_channels[port] : l->channels;
+}
+
+/*
+ * Every port must take what its producer gives once weights reloading is
+ * undone: the configuration's check only compares producers and consumers
+ * within one partition.
+ */
+static int check_links(const opt_problem *pb, fcn_error *err)
+{
+    for (int i = 0; i < pb->layer_count; i++)
+        for (int port = 0; port < pb->model[i].ports_in; port++) {
+            const int j = producer(pb, i, port);
+            if (j < 0)
+                continue;
+            const fcn_layer *a = &pb->model[j], *b = &pb->model[i];
+            fcn_layer_figures f;
+            fcn_layer_evaluate(a, &f);
+            const int64_t channels = port_channels(b, port);
+            if (f.rows_out != b->rows || f.cols_out != b->cols || f.channels_out != channels)
+                return fcn_fail(err, "model: layer '%s' takes %lldx%lldx%lld but '%s' gives %lldx%lldx%lld",
+                                b->name, (long long)b->rows, (long long)b->cols, (long long)channels, a->name,
+                                (long long)f.rows_out, (long long)f.cols_out, (long long)f.channels_out);
+        }
+    return 0;
+}
+
+/* Only these layers keep one tensor flowing from a weights-reloading layer to the output (MODEL-DAG §8.6). */
+static int continues_chain(const opt_problem *pb, int i)
+{
+    const fcn_layer *l = &pb->model[i];
+    return i > 0 && l->type != FCN_SPLIT && l->type != FCN_ELTWISE && l->type != FCN_CONCAT && l->ports_in == 1 &&
+           producer(pb, i, 0) == i - 1;
+}
+
+/* Who reads each layer (consumers, in network order) and the facts weights reloading depends on. */
+static int index_consumers(opt_problem *pb, fcn_error *err)
+{
+    const size_t n = (size_t)pb->layer_count + 1;
+    int ports = 0;
+    for (int i = 0; i < pb->layer_count; i++)
+        ports += pb->model[i].ports_in;
+    pb->consumer_start = calloc(n + 1, sizeof *pb->consumer_start);
+    pb->consumers = calloc((size_t)ports + 1, sizeof *pb->consumers);
+    pb->chain_start = calloc(n, sizeof *pb->chain_start);
+    pb->last_use = calloc(n, sizeof *pb->last_use);
+    if (!pb->consumer_start || !pb->consumers || !pb->chain_start || !pb->last_use)
+        return fcn_fail(err, "out of memory");
+    for (int i = 0; i < pb->layer_count; i++)
+        for (int port = 0; port < pb->model[i].ports_in; port++)
+            if (producer(pb, i, port) >= 0)
+                pb->consumer_start[producer(pb, i, port) + 1]++;
+    for (int i = 0; i < pb->layer_count; i++)
+        pb->consumer_start[i + 1] += pb->consumer_start[i];
+    int *fill = pb->last_use; /* borrowed as a cursor, then filled for real */
+    for (int i = 0; i < pb->layer_count; i++)
+        fill[i] = pb->consumer_start[i];
+    for (int i = 0; i < pb->layer_count; i++) /* consumers come out in network order */
+        for (int port = 0; port < pb->model[i].ports_in; port++)
+            if (producer(pb, i, port) >= 0)
+                pb->consumers[fill[producer(pb, i, port)]++] = i;
+    for (int i = 0; i < pb->layer_count; i++) {
+        const int first = pb->consumer_start[i], count = pb->consumer_start[i + 1] - first;
+        /* A port nobody reads is a network output: it always leaves its partition. */
+        pb->last_use[i] = count < pb->model[i].ports_out ? INT_MAX : pb->consumers[first + count - 1];
+        pb->chain_start[i] = continues_chain(pb, i) ? pb->chain_start[i - 1] : i;
     }
     return 0;
 }
@@ -98,7 +169,7 @@ static fcn_eval_options eval_options(const fcn_optimise_options *o, const fcn_pl
     return e;
 }
 
-static int build_chain(opt_problem *pb, const fcn_network *model, fcn_error *err)
+static int build_layers(opt_problem *pb, const fcn_network *model, fcn_error *err)
 {
     pb->layer_count = count_layers(model);
     pb->model = calloc((size_t)pb->layer_count + 1, sizeof *pb->model);
@@ -113,7 +184,7 @@ static int build_chain(opt_problem *pb, const fcn_network *model, fcn_error *err
         const int weighted = t == FCN_CONVOLUTION || t == FCN_INNER_PRODUCT;
         pb->last_weighted[i] = weighted ? i : i > 0 ? pb->last_weighted[i - 1] : -1;
     }
-    return check_chain(pb, err);
+    return check_links(pb, err) || index_consumers(pb, err) ? -1 : 0;
 }
 
 int opt_problem_init(opt_problem *pb, const fcn_network *model, const fcn_platform *platform,
@@ -130,7 +201,7 @@ int opt_problem_init(opt_problem *pb, const fcn_network *model, const fcn_platfo
         fcn_fail(err, "out of memory");
         return -1;
     }
-    if (build_chain(pb, model, err)) {
+    if (build_layers(pb, model, err)) {
         opt_problem_free(pb);
         return -1;
     }
@@ -154,14 +225,37 @@ void opt_problem_free(opt_problem *pb)
 {
     free(pb->model);
     free(pb->last_weighted);
+    free(pb->consumer_start);
+    free(pb->consumers);
+    free(pb->chain_start);
+    free(pb->last_use);
     opt_divisor_cache_free(pb->divisors);
     *pb = (opt_problem){0};
 }
 
+/*
+ * MODEL-DAG §8.6 (as fcn_network_check enforces it): the layers after the
+ * last weighted layer w must form a chain from w to the partition's end, and
+ * every layer before w must be read entirely within the partition, so that
+ * the partition has one output and dividing w's filters reaches nothing but it.
+ */
 int opt_wr_layer(const opt_problem *pb, int start, int end)
 {
-    int w = pb->last_weighted[end - 1];
-    return w >= start ? w : -1;
+    const int w = pb->last_weighted[end - 1];
+    if (w < start || pb->chain_start[end - 1] > w)
+        return -1;
+    for (int k = start; k < w; k++)
+        if (pb->last_use[k] >= end)
+            return -1;
+    return w;
+}
+
+int opt_inner_consumers(const opt_problem *pb, int i, int end)
+{
+    int n = 0;
+    for (int c = pb->consumer_start[i]; c < pb->consumer_start[i + 1] && pb->consumers[c] < end; c++)
+        n++;
+    return n;
 }
 
 int64_t opt_max_wr(const opt_problem *pb, int w)

@@ -1,6 +1,8 @@
 /*
  * Whether an evaluated configuration fits and runs on a board: every
  * violation is listed (not just the first) with the figures that show it.
+ * Partitions are DAGs (MODEL-DAG §8): a partition may read several tensors,
+ * each written by any earlier partition, which its edges name.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -57,11 +59,20 @@ static int check_bandwidth(const fcn_partition_figures *p, const fcn_platform *p
                (long long)p->id, needed, p->bandwidth_in, p->bandwidth_out, platform->mem_bandwidth_gbs);
 }
 
+/* Ports: the partition's own count, the streams they carry, and one port per tensor through memory (MODEL-DAG §9). */
 static int check_ports(const fcn_partition_figures *p, const fcn_platform *platform, fcn_violations *v)
 {
     if (p->ports > platform->ports &&
         violation_add(v, "partition %lld: uses %lld ports, the platform has %lld", (long long)p->id,
                       (long long)p->ports, (long long)platform->ports))
+        return -1;
+    if (p->inputs > platform->ports &&
+        violation_add(v, "partition %lld: reads %d tensors from memory, the platform has %lld ports", (long long)p->id,
+                      p->inputs, (long long)platform->ports))
+        return -1;
+    if (p->outputs > platform->ports &&
+        violation_add(v, "partition %lld: writes %d tensors to memory, the platform has %lld ports",
+                      (long long)p->id, p->outputs, (long long)platform->ports))
         return -1;
     const int64_t max_streams = p->ports * (platform->port_width / PARTITION_DATA_WIDTH);
     const int64_t streams = p->streams_in > p->streams_out ? p->streams_in : p->streams_out;
@@ -73,60 +84,133 @@ static int check_ports(const fcn_partition_figures *p, const fcn_platform *platf
     return 0;
 }
 
-/* After squeeze insertion every layer must take the streams its predecessor gives. */
+/*
+ * After squeeze insertion every layer takes the streams its producer gives, and the partition's
+ * memory tensors carry the streams its figures sum.
+ */
 static int check_streams(const fcn_partition_figures *p, fcn_violations *v)
 {
-    if (!p->layers || !p->figures)
-        return 0; /* a summary: no chain to look at */
-    int64_t previous = p->streams_in;
-    const char *from = "the partition's input";
-    for (int i = 0; i < p->layer_count; i++) {
-        const fcn_layer_figures *f = &p->figures[i];
-        if (f->streams_in != previous &&
-            violation_add(v, "partition %lld: layer '%s' takes %lld streams but %s gives %lld", (long long)p->id,
-                p->layers[i].name, (long long)f->streams_in, from, (long long)previous))
-            return -1;
-        previous = f->streams_out;
-        from = p->layers[i].name;
+    if (!p->layers || !p->figures || !p->edges)
+        return 0; /* a summary: no layers to look at */
+    int64_t into = 0, out_of = 0;
+    for (int k = 0; k < p->edge_count; k++) {
+        const fcn_edge *e = &p->edges[k];
+        if (e->from < 0) {
+            into += p->figures[e->to].streams_in;
+        } else if (e->to < 0) {
+            out_of += p->figures[e->from].streams_out;
+        } else {
+            const int64_t given = p->figures[e->from].streams_out, taken = p->figures[e->to].streams_in;
+            if (given != taken &&
+                violation_add(v, "partition %lld: layer '%s' takes %lld streams but '%s' gives %lld",
+                              (long long)p->id, p->layers[e->to].name, (long long)taken, p->layers[e->from].name,
+                              (long long)given))
+                return -1;
+        }
     }
-    if (previous != p->streams_out &&
-        violation_add(v, "partition %lld: its output has %lld streams but '%s' gives %lld", (long long)p->id,
-            (long long)p->streams_out, from, (long long)previous))
+    if (into != p->streams_in &&
+        violation_add(v, "partition %lld: its layers take %lld streams from memory but its inputs carry %lld",
+                      (long long)p->id, (long long)into, (long long)p->streams_in))
+        return -1;
+    if (out_of != p->streams_out &&
+        violation_add(v, "partition %lld: its layers give %lld streams to memory but its outputs carry %lld",
+                      (long long)p->id, (long long)out_of, (long long)p->streams_out))
         return -1;
     return 0;
 }
 
-/* The first or last layer of an evaluated chain that is not a derived squeeze; -1 if none. */
-static int end_layer(const fcn_partition_figures *p, int last)
+/* Where a layer of the evaluated network is: partition index and layer index, or -1s. */
+typedef struct place {
+    int partition, layer;
+} place;
+
+static place find_layer(const fcn_network_figures *figures, const char *name)
 {
-    if (!p->layers || !p->figures)
-        return -1;
-    for (int k = 0; k < p->layer_count; k++) {
-        int i = last ? p->layer_count - 1 - k : k;
-        if (p->layers[i].type != FCN_SQUEEZE)
-            return i;
+    for (int q = 0; q < figures->partition_count; q++) {
+        const fcn_partition_figures *f = &figures->partitions[q];
+        for (int i = 0; f->layers && i < f->layer_count; i++)
+            if (f->layers[i].type != FCN_SQUEEZE && f->layers[i].name && strcmp(f->layers[i].name, name) == 0)
+                return (place){q, i};
     }
-    return -1;
+    return (place){-1, -1};
 }
 
-/* One partition's output goes through memory to the next: same tensor (all wr_factor passes of it), same ports. */
-static int check_handover(const fcn_partition_figures *a, const fcn_partition_figures *b, fcn_violations *v)
+/*
+ * The channels a producer writes to memory: all wr_factor passes of its output when weights
+ * reloading divides it (from its partition's wr layer on, MODEL.md §4.6).
+ */
+static int64_t written_channels(const fcn_partition_figures *a, int layer)
 {
-    int last = end_layer(a, 1), first = end_layer(b, 0);
-    if (last < 0 || first < 0)
-        return 0;
-    const fcn_layer_figures *out = &a->figures[last];
-    const fcn_layer *in = &b->layers[first];
-    const int64_t channels = out->channels_out * a->wr_factor;
-    if ((out->rows_out != in->rows || out->cols_out != in->cols || channels != in->channels) &&
-        violation_add(v, "partition %lld: its input %lldx%lldx%lld is not the output %lldx%lldx%lld of partition %lld",
-                      (long long)b->id, (long long)in->rows, (long long)in->cols, (long long)in->channels,
-                      (long long)out->rows_out, (long long)out->cols_out, (long long)channels, (long long)a->id))
+    const int64_t channels = a->figures[layer].channels_out;
+    if (a->wr_factor <= 1 || !a->wr_layer)
+        return channels;
+    for (int i = 0; i <= layer; i++)
+        if (a->layers[i].type != FCN_SQUEEZE && strcmp(a->layers[i].name, a->wr_layer) == 0)
+            return channels * a->wr_factor;
+    return channels;
+}
+
+/* The layer an input edge feeds: its target, or past the squeeze the model put in front of it. */
+static const char *reader_name(const fcn_partition_figures *b, const fcn_edge *e)
+{
+    if (b->layers[e->to].type != FCN_SQUEEZE)
+        return b->layers[e->to].name;
+    for (int k = 0; k < b->edge_count; k++)
+        if (b->edges[k].from == e->to && b->edges[k].to >= 0)
+            return b->layers[b->edges[k].to].name;
+    return b->layers[e->to].name;
+}
+
+/* Whether an earlier input edge of b already came from partition `from` (ports are compared once). */
+static int seen_partition(const fcn_network_figures *figures, const fcn_partition_figures *b, int edge, int from)
+{
+    for (int k = 0; k < edge; k++)
+        if (b->edges[k].from < 0 && b->edges[k].source && find_layer(figures, b->edges[k].source).partition == from)
+            return 1;
+    return 0;
+}
+
+/* The tensor one input edge of partition i reads: written by an earlier partition, as it wrote it. */
+static int check_input(const fcn_network_figures *figures, int i, int edge, fcn_violations *v)
+{
+    const fcn_partition_figures *b = &figures->partitions[i];
+    const fcn_edge *e = &b->edges[edge];
+    const place at = find_layer(figures, e->source);
+    const char *reader = reader_name(b, e);
+    if (at.partition < 0)
+        return violation_add(v, "partition %lld: layer '%s' reads '%s', which no partition holds", (long long)b->id,
+                             reader, e->source);
+    const fcn_partition_figures *a = &figures->partitions[at.partition];
+    if (at.partition >= i)
+        return violation_add(v, "partition %lld: layer '%s' reads '%s' of partition %lld, which does not run before it",
+                             (long long)b->id, reader, e->source, (long long)a->id);
+    const fcn_layer_figures *out = &a->figures[at.layer];
+    const fcn_layer *in = &b->layers[e->to];
+    const int64_t given = written_channels(a, at.layer);
+    const int64_t taken = in->type == FCN_CONCAT && in->port_channels ? in->port_channels[e->port] : in->channels;
+    if ((out->rows_out != in->rows || out->cols_out != in->cols || given != taken) &&
+        violation_add(v, "partition %lld: its input %lldx%lldx%lld is not the output %lldx%lldx%lld of partition %lld "
+                      "('%s' reads '%s')",
+                      (long long)b->id, (long long)in->rows, (long long)in->cols, (long long)taken,
+                      (long long)out->rows_out, (long long)out->cols_out, (long long)given, (long long)a->id, reader,
+                      e->source))
         return -1;
-    if (a->ports != b->ports &&
+    if (a->ports != b->ports && !seen_partition(figures, b, edge, at.partition) &&
         violation_add(v, "partition %lld: reads through %lld ports what partition %lld wrote through %lld",
                       (long long)b->id, (long long)b->ports, (long long)a->id, (long long)a->ports))
         return -1;
+    return 0;
+}
+
+/* Every tensor partition i reads from memory (but the network's input) is one an earlier partition wrote. */
+static int check_handover(const fcn_network_figures *figures, int i, fcn_violations *v)
+{
+    const fcn_partition_figures *b = &figures->partitions[i];
+    if (!b->layers || !b->figures || !b->edges)
+        return 0;
+    for (int k = 0; k < b->edge_count; k++)
+        if (b->edges[k].from < 0 && b->edges[k].source && check_input(figures, i, k, v))
+            return -1;
     return 0;
 }
 
@@ -140,9 +224,8 @@ int fcn_validate(const fcn_network_figures *figures, const fcn_platform *platfor
     int failed = 0;
     for (int i = 0; i < figures->partition_count && !failed; i++) {
         const fcn_partition_figures *p = &figures->partitions[i];
-        failed = check_resources(p, platform, allocation, out) || check_bandwidth(p, platform, out) ||
-                 check_ports(p, platform, out) || check_streams(p, out) ||
-                 (i + 1 < figures->partition_count && check_handover(p, p + 1, out));
+        failed = check_handover(figures, i, out) || check_resources(p, platform, allocation, out) ||
+                 check_bandwidth(p, platform, out) || check_ports(p, platform, out) || check_streams(p, out);
     }
     if (!failed && opts && opts->model)
         failed = validate_coverage(figures, opts->model, out);

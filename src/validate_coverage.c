@@ -3,8 +3,11 @@
  * model exactly once with the model's dimensions. A configuration carries
  * weights reloading applied (MODEL.md §4.6): from its weights-reloading layer
  * on, a partition's channels are divided by wr_factor, so they are multiplied
- * back before comparing.
+ * back before comparing. Connections count too: each layer's ports, where
+ * each input port reads from (places back in the network order) and a
+ * CONCAT's channels per port.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,6 +94,8 @@ static const char *difference(const fcn_layer *a, const fcn_layer *b, int64_t *g
     SAME(rows, "rows_in")
     SAME(cols, "cols_in")
     SAME(channels, "channels_in")
+    SAME(ports_in, "ports_in")
+    SAME(ports_out, "ports_out")
     if (a->type == FCN_CONVOLUTION || a->type == FCN_INNER_PRODUCT) {
         SAME(filters, "filters")
     }
@@ -111,6 +116,40 @@ static const char *difference(const fcn_layer *a, const fcn_layer *b, int64_t *g
     return NULL;
 }
 
+/* The first input port whose producer or channels differ (both layers have `ports_in` ports); 0 when none. */
+static int port_difference(const fcn_layer *a, const fcn_layer *b, char *label, size_t size, int64_t *got,
+                           int64_t *want)
+{
+    for (int port = 0; port < a->ports_in; port++) {
+        *got = fcn_layer_input(a, port);
+        *want = fcn_layer_input(b, port);
+        if (*got != *want) {
+            snprintf(label, size, "input port %d's distance to its producer", port);
+            return 1;
+        }
+        if (a->type == FCN_CONCAT && a->port_channels && b->port_channels &&
+            (*got = a->port_channels[port]) != (*want = b->port_channels[port])) {
+            snprintf(label, size, "input port %d channels", port);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* One violation for the first difference of configuration layer c from model layer m (the model's i+1'th). */
+static int compare_layer(const fcn_layer *c, const fcn_layer *m, int i, long long partition, fcn_violations *v)
+{
+    int64_t got, want;
+    char label[64];
+    const char *field = difference(c, m, &got, &want);
+    if (!field && port_difference(c, m, label, sizeof label, &got, &want))
+        field = label;
+    if (field && violation_add(v, "partition %lld: layer '%s' has %s %lld where the model's layer %d '%s' has %lld",
+                               partition, c->name, field, (long long)got, i + 1, m->name, (long long)want))
+        return -1;
+    return 0;
+}
+
 static int compare(const layer_list *config, const layer_list *model, fcn_violations *v)
 {
     const int common = config->count < model->count ? config->count : model->count;
@@ -124,10 +163,7 @@ static int compare(const layer_list *config, const layer_list *model, fcn_violat
                 return -1;
             continue;
         }
-        int64_t got, want;
-        const char *field = difference(c, m, &got, &want);
-        if (field && violation_add(v, "partition %lld: layer '%s' has %s %lld where the model's layer %d '%s' has %lld",
-                                   partition, c->name, field, (long long)got, i + 1, m->name, (long long)want))
+        if (compare_layer(c, m, i, partition, v))
             return -1;
     }
     for (int i = common; i < model->count; i++)

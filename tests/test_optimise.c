@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "fpgaconvnet.h"
+#include "residual_block.h"
 
 #define ZEDBOARD "../examples/platforms/zedboard.json"
 #define ZC706 "../examples/platforms/zc706.json"
@@ -315,8 +316,88 @@ static void test_grouped_network(void)
     fcn_network_free(net);
 }
 
+/* Optimises a hand-built branching model on `platform`; the result passes every check, with the model's coverage. */
+static fcn_network *optimise_dag(const fcn_network *model, const fcn_platform *platform, const char *what)
+{
+    fcn_optimise_options o = small_search();
+    fcn_error err;
+    fcn_network *net = fcn_optimise(model, platform, &o, NULL, &err);
+    CHECK(net != NULL);
+    if (!net) {
+        fprintf(stderr, "%s: %s\n", what, err.message);
+        return NULL;
+    }
+    fcn_network_figures figures;
+    check_constraints(net, model, platform, 0.8, &figures);
+    for (int p = 0; p < figures.partition_count; p++) {
+        CHECK(figures.partitions[p].inputs <= platform->ports);
+        CHECK(figures.partitions[p].outputs <= platform->ports);
+    }
+    fcn_network_figures_free(&figures);
+    return net;
+}
+
+/* A residual block: the join and the split travel with their connections, whatever the partitioning. */
+static void test_residual_block(void)
+{
+    residual_block b;
+    residual_build(&b, NULL, 0);
+    fcn_platform platform = load_platform(ZC706);
+    fcn_network *net = optimise_dag(&b.net, &platform, "residual block");
+    fcn_network_free(net);
+    /* One port: a partition reads and writes one tensor, so the split and the join share one. */
+    platform.ports = 1;
+    net = optimise_dag(&b.net, &platform, "residual block, one port");
+    for (int p = 0; net && p < net->partition_count; p++)
+        for (int i = 0; i < net->partitions[p].layer_count; i++)
+            if (net->partitions[p].layers[i].type == FCN_SPLIT)
+                CHECK(net->partitions[p].layer_count >= 5); /* split .. add */
+    fcn_network_free(net);
+    /* Starting from a configuration of several partitions gives a configuration of its own arrays. */
+    const int cut[] = {4};
+    residual_build(&b, cut, 1);
+    platform = load_platform(ZC706);
+    net = optimise_dag(&b.net, &platform, "residual block, two partitions");
+    fcn_network_free(net);
+}
+
+/* A CONCAT's coarse factor divides every input port's channels (6 and 10: 1 or 2). */
+static void test_concat(void)
+{
+    static int conv_b_inputs[1] = {2}; /* the split's second port */
+    static int concat_inputs[2] = {2, 1};
+    static int64_t concat_channels[2] = {6, 10};
+    fcn_layer layers[5];
+    layers[0] = residual_layer(FCN_CONVOLUTION, "conv0", 4, 8);
+    layers[1] = residual_layer(FCN_SPLIT, "split", 8, 0);
+    layers[1].ports_out = 2;
+    layers[2] = residual_layer(FCN_CONVOLUTION, "conv_a", 8, 6);
+    layers[3] = residual_layer(FCN_CONVOLUTION, "conv_b", 8, 10);
+    layers[3].inputs = conv_b_inputs;
+    layers[4] = residual_layer(FCN_CONCAT, "concat", 16, 0);
+    layers[4].ports_in = 2;
+    layers[4].inputs = concat_inputs;
+    layers[4].port_channels = concat_channels;
+    fcn_partition part = {.id = 0, .ports = 1, .batch_size = 1, .wr_factor = 1, .layer_count = 5, .layers = layers};
+    fcn_network model = {1, &part};
+    fcn_platform platform = load_platform(ZC706);
+    platform.ports = 1; /* the split and the concat in one partition */
+    fcn_network *net = optimise_dag(&model, &platform, "concat");
+    for (int p = 0; net && p < net->partition_count; p++)
+        for (int i = 0; i < net->partitions[p].layer_count; i++) {
+            const fcn_layer *l = &net->partitions[p].layers[i];
+            if (l->type != FCN_CONCAT)
+                continue;
+            CHECK(l->coarse_in == 1 || l->coarse_in == 2);
+            CHECK(l->port_channels != concat_channels && l->inputs != concat_inputs); /* copies of its own */
+        }
+    fcn_network_free(net);
+}
+
 int main(void)
 {
+    test_residual_block();
+    test_concat();
     test_each_optimiser("lenet", ZEDBOARD);
     test_each_optimiser("tinyvgg", ZC706);
     test_latency_objective();

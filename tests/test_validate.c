@@ -1,9 +1,11 @@
 /* Validation against a board and the schedule, through the C API, on hand-checked cases. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "fpgaconvnet.h"
+#include "residual_block.h"
 
 static const fcn_eval_options OPTS = {.freq_mhz = 100, .reconf_time_s = 0.08255};
 
@@ -166,8 +168,138 @@ static void test_schedule(void)
     fcn_network_free(net);
 }
 
+/* The first memory input edge of partition figures `f` whose source is `name`; NULL if none. */
+static fcn_edge *input_from(fcn_partition_figures *f, const char *name)
+{
+    for (int k = 0; k < f->edge_count; k++)
+        if (f->edges[k].from < 0 && f->edges[k].source && strcmp(f->edges[k].source, name) == 0)
+            return &f->edges[k];
+    return NULL;
+}
+
+/* Validates evaluated figures; `count` violations, the first containing `part`. */
+static void expect_figures(const fcn_network_figures *f, const fcn_platform *platform, int count, const char *part)
+{
+    fcn_error err;
+    fcn_violations v = {0};
+    CHECK(fcn_validate(f, platform, NULL, &v, &err) == 0);
+    CHECK_INT(v.count, count);
+    if (v.count > 0 && part)
+        CHECK_MESSAGE(v.messages[0], part);
+    fcn_violations_free(&v);
+}
+
+/* A residual block cut after relu1: two tensors cross, each needs a port; each is checked against its producer. */
+static void test_dag_handover(void)
+{
+    residual_block b;
+    const int cut[] = {4};
+    residual_build(&b, cut, 1);
+    fcn_error err;
+    CHECK(fcn_network_check(&b.net, &err) == 0);
+    fcn_platform board = zedboard();
+    expect_first(&b.net, &board, NULL, 0, NULL);
+    board.ports = 1;
+    fcn_violations v = validate(&b.net, &board, NULL);
+    CHECK_INT(v.count, 2);
+    if (v.count == 2) {
+        CHECK_MESSAGE(v.messages[0], "partition 0: writes 2 tensors to memory, the platform has 1 ports");
+        CHECK_MESSAGE(v.messages[1], "partition 1: reads 2 tensors from memory, the platform has 1 ports");
+    }
+    fcn_violations_free(&v);
+
+    board = zedboard();
+    fcn_network_figures f;
+    CHECK(fcn_network_evaluate(&b.net, &OPTS, &f, &err) == 0);
+    fcn_edge *skip = input_from(&f.partitions[1], "split");
+    CHECK(skip != NULL && input_from(&f.partitions[1], "relu1") != NULL);
+    if (skip) {
+        f.partitions[1].layers[skip->to].rows = 4; /* the figures' own copy of the join */
+        expect_figures(&f, &board, 1, "partition 1: its input 4x8x8 is not the output 8x8x8 of partition 0 "
+                                      "('add' reads 'split')");
+        f.partitions[1].layers[skip->to].rows = 8;
+        skip->source = "conv2";
+        expect_figures(&f, &board, 1, "partition 1: layer 'add' reads 'conv2' of partition 1, which does not run "
+                                      "before it");
+        skip->source = "nowhere";
+        expect_figures(&f, &board, 1, "partition 1: layer 'add' reads 'nowhere', which no partition holds");
+    }
+    fcn_network_figures_free(&f);
+}
+
+/* A partition that reloads weights writes every pass of its output: the next partition reads them all. */
+static void test_dag_reloaded_handover(void)
+{
+    residual_block b;
+    const int cut[] = {1};
+    residual_build(&b, cut, 1);
+    b.layers[0].filters = 4;
+    b.parts[0].wr_layer = (char *)"conv0";
+    b.parts[0].wr_factor = 2;
+    fcn_error err;
+    CHECK(fcn_network_check(&b.net, &err) == 0);
+    fcn_platform board = zedboard();
+    expect_first(&b.net, &board, NULL, 0, NULL);
+    b.parts[0].wr_factor = 1;
+    expect_first(&b.net, &board, NULL, 1,
+                 "partition 1: its input 8x8x8 is not the output 8x8x4 of partition 0 ('split' reads 'conv0')");
+}
+
+static void expect_check(const fcn_network *net, const char *message)
+{
+    fcn_error err = {{0}};
+    CHECK(fcn_network_check(net, &err) == -1);
+    CHECK_MESSAGE(err.message, message);
+}
+
+/* MODEL-DAG §8.6: weights reloading only where one tensor runs from the wr layer to the single output. */
+static void test_dag_weights_reloading(void)
+{
+    residual_block b;
+    residual_build(&b, NULL, 0);
+    b.parts[0].wr_layer = (char *)"conv2";
+    b.parts[0].wr_factor = 2;
+    expect_check(&b.net, "partition 0: weights reloading layer 'conv2': the path to the partition's output meets "
+                         "ELTWISE layer 'add'");
+    const int cut[] = {3};
+    residual_build(&b, cut, 1);
+    b.parts[0].wr_layer = (char *)"conv1";
+    b.parts[0].wr_factor = 2;
+    expect_check(&b.net, "partition 0: weights reloading layer 'conv1' needs the partition to have one output; "
+                         "it has 2");
+    const int cuts[] = {2, 5};
+    residual_build(&b, cuts, 2);
+    b.parts[1].wr_layer = (char *)"conv1";
+    b.parts[1].wr_factor = 2;
+    expect_check(&b.net, "partition 1: weights reloading layer 'conv1' is not the last weighted layer before the "
+                         "partition's output ('conv2' is)");
+    b.parts[1].wr_layer = (char *)"conv2";
+    b.layers[4].filters = 4; /* its output is read in the next partition, which takes both passes */
+    fcn_error err;
+    CHECK(fcn_network_check(&b.net, &err) == 0);
+}
+
+/* Coverage of a branching model: the same layers, ports and connections. */
+static void test_dag_coverage(void)
+{
+    residual_block model, config;
+    const int cut[] = {4};
+    residual_build(&model, NULL, 0);
+    residual_build(&config, cut, 1);
+    fcn_platform board = zedboard();
+    fcn_validate_options o = {.model = &model.net};
+    expect_first(&config.net, &board, &o, 0, NULL);
+    model.add_inputs[1] = 3;
+    expect_first(&config.net, &board, &o, 1, "partition 1: layer 'add' has input port 1's distance to its producer "
+                                             "4 where the model's layer 6 'add' has 3");
+}
+
 int main(void)
 {
+    test_dag_handover();
+    test_dag_reloaded_handover();
+    test_dag_weights_reloading();
+    test_dag_coverage();
     test_validate();
     test_coverage();
     test_schedule();
