@@ -4,7 +4,8 @@
 #      configuration: load, evaluate once (whole, and the allocation-free summary), evaluations/s;
 #   2. `fpgaconvnet bench --model` on the bundled models: parse, and evaluate the default configuration;
 #   3. `fpgaconvnet optimise` on the issue's problems (tinyvgg, alexnet, vgg16 on the ZC706 and the
-#      ZedBoard, throughput at batch 256 and latency at batch 1, and lenet), each result checked with
+#      ZedBoard, throughput at batch 256 and latency at batch 1, and lenet; resnet18 and mobilenet_v2
+#      on the ZC706 for throughput), each result checked with
 #      `fpgaconvnet validate` at the same allocation and against the model;
 #   4. the Python optimisers' problems at their clock and allocation, with a hundredth of their time.
 # Prints markdown on standard output.
@@ -117,6 +118,9 @@ optimise_tables() {
                 optimise_row "$model, $platform, $objective" "$model" "$platform" "$objective"
             done
         done
+    done
+    for model in resnet18 mobilenet_v2; do # branching networks
+        optimise_row "$model, zc706, throughput" "$model" zc706 throughput
     done
     echo
     echo "| problem (ZC706, throughput, batch 256), --time-limit | Python tool's throughput | throughput (inputs/s) | latency | partitions | LUT / FF / DSP / BRAM | time | designs / layer evaluations a second | validates |"
