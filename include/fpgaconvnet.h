@@ -468,12 +468,14 @@ typedef struct fcn_optimise_stats {
 } fcn_optimise_stats;
 
 /*
- * Searches the configurations of `model` (a chain: fcn_onnx_parse's default
- * configuration, or any configuration of it) for the one that best meets the
- * objective within the platform: each partition's LUT/FF/DSP/BRAM within
- * resource_allocation x the platform's, memory bandwidth in + out within the
- * platform's, streams within ports x port_width / 16, feasible foldings. The
- * result passes fcn_network_check and fcn_validate with that allocation.
+ * Searches the configurations of `model` (fcn_onnx_parse's default
+ * configuration of a chain or a branching network, or any configuration of
+ * it) for the one that best meets the objective within the platform: each
+ * partition's LUT/FF/DSP/BRAM within resource_allocation x the platform's,
+ * memory bandwidth in + out within the platform's, streams within ports x
+ * port_width / 16, memory tensors in and out each within the ports, feasible
+ * foldings, weights reloading only where docs/MODEL-DAG.md §8.6 allows it.
+ * The result passes fcn_network_check and fcn_validate with that allocation.
  * `stats` may be NULL. NULL on failure (bad options, nothing fits: the message
  * names the resource the smallest design exceeds and by how much).
  */
