@@ -1,7 +1,11 @@
-/* Typed access to node attributes, and the integer values of constants (Reshape's shape, Squeeze's axes). */
+/*
+ * Typed access to node attributes, and the values of constants: integers
+ * (Reshape's shape, Squeeze's axes) and single numbers (Clip's bounds).
+ */
 #include <string.h>
 
 #include "onnx_attrs.h"
+#include "onnx_shapes.h"
 
 typedef Onnx__AttributeProto__AttributeType attr_type;
 
@@ -132,11 +136,11 @@ int onnx_constant_from_node(const onnx_graph *g, int node, onnx_constant *out, f
             return 0;
         }
         if (strcmp(name, "value_float") == 0 && type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT) {
-            *out = (onnx_constant){.count = 1, .rank = 0, .is_float = 1};
+            *out = (onnx_constant){.floats = &a->f, .count = 1, .rank = 0, .is_float = 1};
             return 0;
         }
         if (strcmp(name, "value_floats") == 0 && type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS) {
-            *out = (onnx_constant){.count = a->n_floats, .rank = 1, .is_float = 1};
+            *out = (onnx_constant){.floats = a->floats, .count = a->n_floats, .rank = 1, .is_float = 1};
             return 0;
         }
     }
@@ -226,4 +230,88 @@ int onnx_constant_ints(const onnx_graph *g, int node, int tensor, const char *wh
         return 0;
     }
     return tensor_ints(g, node, what, t->constant.tensor, n, out, err);
+}
+
+int onnx_attr_float(const onnx_graph *g, int node, const char *name, double *out, fcn_error *err)
+{
+    const Onnx__AttributeProto *a = NULL;
+    int found = find_typed(g, node, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT, &a, err);
+    if (found == 1)
+        *out = a->f;
+    return found;
+}
+
+/* One little-endian IEEE value of 4 or 8 bytes, as raw_data stores FLOAT and DOUBLE. */
+static double read_le_real(const uint8_t *bytes, int width)
+{
+    uint64_t bits = (uint64_t)read_le(bytes, width);
+    if (width == 8) {
+        double d;
+        memcpy(&d, &bits, sizeof d);
+        return d;
+    }
+    uint32_t low = (uint32_t)bits;
+    float f;
+    memcpy(&f, &low, sizeof f);
+    return f;
+}
+
+/* The byte width of a TensorProto type whose one value the parser reads as a number; 0 for other types. */
+static int real_width(int32_t type)
+{
+    switch (type) {
+    case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT:
+    case ONNX__TENSOR_PROTO__DATA_TYPE__INT32: return 4;
+    case ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE:
+    case ONNX__TENSOR_PROTO__DATA_TYPE__INT64: return 8;
+    default: return 0;
+    }
+}
+
+/* The one value of a TensorProto that holds one; -1 with the message otherwise. */
+static int tensor_real(const onnx_graph *g, int node, const char *what, const Onnx__TensorProto *t, double *out,
+                       fcn_error *err)
+{
+    const char *name = t->name ? t->name : "";
+    int type = t->data_type, width = real_width(type);
+    int is_real = type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT || type == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE;
+    if (t->has_data_location && t->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
+        return onnx_node_fail(g, node, err, "%s '%s' is stored in an external data file, which the parser "
+                                            "does not read", what, name);
+    if (!width)
+        return onnx_node_fail(g, node, err, "%s '%s' has data type %d; the parser reads FLOAT, DOUBLE, INT32 "
+                                            "and INT64", what, name, type);
+    if (t->has_raw_data) {
+        if (t->raw_data.len != (size_t)width)
+            return onnx_node_fail(g, node, err, "%s '%s' has %zu bytes of data for one value", what, name,
+                                  t->raw_data.len);
+        *out = is_real ? read_le_real(t->raw_data.data, width) : (double)read_le(t->raw_data.data, width);
+        return 0;
+    }
+    size_t held = type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT    ? t->n_float_data
+                  : type == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE ? t->n_double_data
+                  : type == ONNX__TENSOR_PROTO__DATA_TYPE__INT32  ? t->n_int32_data
+                                                                  : t->n_int64_data;
+    if (held != 1)
+        return onnx_node_fail(g, node, err, "%s '%s' holds %zu values, its dims say 1", what, name, held);
+    *out = type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT    ? t->float_data[0]
+           : type == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE ? t->double_data[0]
+           : type == ONNX__TENSOR_PROTO__DATA_TYPE__INT32  ? (double)t->int32_data[0]
+                                                           : (double)t->int64_data[0];
+    return 0;
+}
+
+int onnx_constant_real(const onnx_graph *g, int node, int tensor, const char *what, double *out, fcn_error *err)
+{
+    if (tensor < 0 || !g->tensors[tensor].is_constant)
+        return onnx_node_fail(g, node, err, "its %s input '%s' must be a constant (an initializer or a Constant "
+                                            "node)", what, tensor < 0 ? "" : g->tensors[tensor].name);
+    const onnx_tensor *t = &g->tensors[tensor];
+    onnx_shape shape;
+    if (onnx_constant_shape(&t->constant, &shape) || onnx_shape_elements(&shape) != 1)
+        return onnx_node_fail(g, node, err, "%s '%s' must be a single value", what, t->name);
+    if (t->constant.tensor)
+        return tensor_real(g, node, what, t->constant.tensor, out, err);
+    *out = t->constant.is_float ? (double)t->constant.floats[0] : (double)t->constant.ints[0];
+    return 0;
 }

@@ -12,6 +12,7 @@
 int onnx_attr_int(const onnx_graph *g, int node, const char *name, int64_t *out, fcn_error *err);
 int onnx_attr_ints(const onnx_graph *g, int node, const char *name, const int64_t **values, size_t *count,
                    fcn_error *err);
+int onnx_attr_float(const onnx_graph *g, int node, const char *name, double *out, fcn_error *err);
 /* A string attribute, as bytes that are not NUL-terminated. */
 int onnx_attr_string(const onnx_graph *g, int node, const char *name, const char **text, size_t *length,
                      fcn_error *err);
@@ -37,5 +38,12 @@ int onnx_constant_shape(const onnx_constant *c, onnx_shape *out);
  */
 int onnx_constant_ints(const onnx_graph *g, int node, int tensor, const char *what, int64_t *out, size_t max,
                        size_t *count, fcn_error *err);
+
+/*
+ * The one value of the constant tensor `tensor` (a scalar or a 1-element
+ * tensor of FLOAT, DOUBLE, INT32 or INT64), which `node` reads as its input
+ * `what` ("min", "max"). Fails (naming the node) as onnx_constant_ints does.
+ */
+int onnx_constant_real(const onnx_graph *g, int node, int tensor, const char *what, double *out, fcn_error *err);
 
 #endif

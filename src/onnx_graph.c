@@ -77,6 +77,13 @@ int onnx_node_input(const onnx_graph *g, int node, int i)
     return i < n->input_count ? n->inputs[i] : -1;
 }
 
+int onnx_reads_data(const onnx_graph *g, int node, int i)
+{
+    const onnx_node *n = &g->nodes[node];
+    int t = onnx_node_input(g, node, i);
+    return t >= 0 && (t == n->data_input || (n->joins && !g->tensors[t].is_constant));
+}
+
 static int allocate(onnx_graph *g, const Onnx__GraphProto *p, fcn_error *err)
 {
     size_t names = p->n_initializer + p->n_input, indices = 0;

@@ -40,6 +40,7 @@ typedef struct onnx_shape {
 typedef struct onnx_constant {
     const Onnx__TensorProto *tensor;
     const int64_t *ints;   /* value_int / value_ints */
+    const float *floats;   /* value_float / value_floats */
     size_t count;          /* for ints and floats */
     int rank;              /* for ints and floats: 0 (scalar) or 1 */
     int is_float;          /* value_float / value_floats: no integer values */
@@ -77,6 +78,7 @@ typedef struct onnx_layer_params {
     int64_t pad_top, pad_left, pad_bottom, pad_right;
     int64_t groups, filters;
     int weight, bias;    /* tensor indices, -1 if none */
+    double clip_min, clip_max; /* CLIP */
 } onnx_layer_params;
 
 typedef struct onnx_node {
@@ -89,7 +91,8 @@ typedef struct onnx_node {
     onnx_role role;
     const char *unsupported_why; /* static; NULL when the operator itself is the reason */
     fcn_layer_type layer_type;   /* for ONNX_ROLE_LAYER */
-    int data_input;      /* the tensor carrying the network's data, or -1 */
+    int data_input;      /* the tensor carrying the network's data (the first one, for a join), or -1 */
+    int joins;           /* ELTWISE and CONCAT: every input that is not a constant carries data, one port each */
     int partner;         /* the Conv a BN folds into / the MatMul an Add biases; -1 otherwise */
     onnx_layer_params params;
 } onnx_node;
@@ -139,5 +142,7 @@ int onnx_node_fail(const onnx_graph *g, int node, fcn_error *err, const char *fm
     ;
 /* The node's i-th input tensor, or -1 when absent or omitted. */
 int onnx_node_input(const onnx_graph *g, int node, int i);
+/* Whether the node reads its i-th input as data (its data input, or any non-constant input of a join). */
+int onnx_reads_data(const onnx_graph *g, int node, int i);
 
 #endif

@@ -1,8 +1,18 @@
 /*
  * From the inferred graph to the default configuration: one layer per node
- * that becomes one, in the order of the data path, every folding factor 1.
- * A folded BatchNormalization gives its Conv a bias; a MatMul's Add gives its
- * inner product one; shape-only operators leave no trace.
+ * that becomes one, in the order of the data path (a topological order),
+ * every folding factor 1. A folded BatchNormalization gives its Conv a bias;
+ * a MatMul's Add gives its inner product one; shape-only operators leave no
+ * trace.
+ *
+ * Branches (docs/MODEL-DAG.md): every layer input port reads the output of
+ * one layer, its "source", found past the operators that leave no layer. A
+ * source read by several ports (Add(x, x) counts twice) gets a SPLIT named
+ * "<source>_split" right after it ("input_split", first, for the network
+ * input), and its readers read the split. A port's `inputs` entry counts the
+ * layers back to what it reads; a layer with one port that reads the layer
+ * just before it (or the network input, first) keeps `inputs` NULL, so a
+ * chain is written exactly as before.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +63,11 @@ static void fill_layer(const onnx_graph *g, int node, fcn_layer *l)
         l->groups = n->layer_type == FCN_CONVOLUTION ? p->groups : 1;
         l->has_bias = p->bias >= 0;
     }
+    l->eltwise_mul = n->layer_type == FCN_ELTWISE && strcmp(n->op, "Mul") == 0;
+    if (n->layer_type == FCN_CLIP) {
+        l->clip_min = p->clip_min;
+        l->clip_max = p->clip_max;
+    }
 }
 
 /* A weight's or bias's name as the layer's path: the configuration is JSON, which holds only UTF-8. */
@@ -81,41 +96,240 @@ static int fold_batch_norm(const onnx_graph *g, int node, fcn_layer *conv, fcn_e
     return conv->bias_path ? 0 : copy_path(g, node, g->nodes[node].params.bias, "bias", &conv->bias_path, err);
 }
 
-static int add_layers(const onnx_graph *g, fcn_partition *part, int *layer_of, fcn_error *err)
+/* What building the partition keeps track of; the per-node tables have one more entry, for the network input. */
+typedef struct builder {
+    const onnx_graph *g;
+    fcn_partition *part;
+    char **names;    /* the names given so far, for uniqueness (borrowed from the layers) */
+    int *source;     /* per tensor: the node whose layer's output it carries, g->node_count for the input, -1 */
+    int *first_read; /* per source: the first tensor a layer port reads it as, -1 while unread */
+    int *readers;    /* per source: the layer input ports that read it */
+    int *layer;      /* per source: its layer's index, -1 before it is added (the input has none) */
+    int count;       /* layers added so far */
+} builder;
+
+static int on_path(const onnx_graph *g, const onnx_node *n)
 {
-    char **names = calloc((size_t)part->layer_count + 1, sizeof *names);
-    if (!names)
+    return n->data_input >= 0 && g->tensors[n->data_input].on_path;
+}
+
+/* Each data tensor's source: a layer node's output is its own; the other nodes pass their data input's on. */
+static void trace_sources(builder *b)
+{
+    const onnx_graph *g = b->g;
+    for (int t = 0; t < g->tensor_count; t++)
+        b->source[t] = -1;
+    b->source[g->input] = g->node_count;
+    for (int i = 0; i < g->node_count; i++) {
+        int node = g->order[i];
+        const onnx_node *n = &g->nodes[node];
+        int out = n->output_count > 0 ? n->outputs[0] : -1;
+        if (out >= 0 && on_path(g, n))
+            b->source[out] = n->role == ONNX_ROLE_LAYER ? node : b->source[n->data_input];
+    }
+}
+
+/* Whether two tensors stream the same dims (rows, cols, channels). */
+static int same_streamed_dims(const onnx_tensor *a, const onnx_tensor *b)
+{
+    return a->rows == b->rows && a->cols == b->cols && a->channels == b->channels;
+}
+
+/*
+ * Counts each source's readers. All read it with the same dims (a SPLIT
+ * gives each the same tensor): only a reshape of the network input, before
+ * any layer, could make two differ.
+ */
+static int count_readers(builder *b, int node, fcn_error *err)
+{
+    const onnx_graph *g = b->g;
+    for (int k = 0; k < g->nodes[node].input_count; k++) {
+        int t = g->nodes[node].inputs[k];
+        if (!onnx_reads_data(g, node, k) || b->source[t] < 0)
+            continue;
+        int s = b->source[t], first = b->first_read[s];
+        if (first >= 0 && !same_streamed_dims(&g->tensors[first], &g->tensors[t]))
+            return onnx_node_fail(g, node, err, "reads '%s' as %lldx%lldx%lld (rows x cols x channels) where "
+                                  "another layer reads it as %lldx%lldx%lld", g->tensors[t].name,
+                                  (long long)g->tensors[t].rows, (long long)g->tensors[t].cols,
+                                  (long long)g->tensors[t].channels, (long long)g->tensors[first].rows,
+                                  (long long)g->tensors[first].cols, (long long)g->tensors[first].channels);
+        if (first < 0)
+            b->first_read[s] = t;
+        b->readers[s]++;
+    }
+    return 0;
+}
+
+/* The layers to add: one per layer node, one SPLIT per source read more than once. -1 with the message. */
+static int plan_layers(builder *b, fcn_error *err)
+{
+    const onnx_graph *g = b->g;
+    int count = 0;
+    trace_sources(b);
+    for (int i = 0; i < g->node_count; i++) {
+        const onnx_node *n = &g->nodes[g->order[i]];
+        if (n->role != ONNX_ROLE_LAYER || !on_path(g, n))
+            continue;
+        if (count_readers(b, g->order[i], err))
+            return -1;
+        count++;
+    }
+    for (int s = 0; s <= g->node_count; s++) {
+        count += b->readers[s] > 1;
+        if (b->readers[s] <= FCN_MAX_PORTS)
+            continue;
+        if (s < g->node_count)
+            return onnx_node_fail(g, s, err, "its output is read by %d layer inputs; a SPLIT has at most %d outputs",
+                                  b->readers[s], FCN_MAX_PORTS);
+        return fcn_fail(err, "%s: input '%.200s' is read by %d layer inputs; a SPLIT has at most %d outputs",
+                        g->source, g->tensors[g->input].name, b->readers[s], FCN_MAX_PORTS);
+    }
+    return count;
+}
+
+/* The layer a reader of source s reads: the source's SPLIT right after it, if any; -1 for the network input. */
+static int feed(const builder *b, int s)
+{
+    int split = b->readers[s] > 1;
+    if (s == b->g->node_count)
+        return split ? 0 : -1;
+    return b->layer[s] + split;
+}
+
+/* Each data input a port, in ONNX input order: how many layers back its source's feed is (0: the network input). */
+static int connect_ports(builder *b, int node, fcn_layer *l, fcn_error *err)
+{
+    const onnx_graph *g = b->g;
+    int back[FCN_MAX_PORTS], ports = 0;
+    for (int k = 0; k < g->nodes[node].input_count && ports < FCN_MAX_PORTS; k++) {
+        if (!onnx_reads_data(g, node, k))
+            continue;
+        int s = b->source[g->nodes[node].inputs[k]];
+        int from = s >= 0 ? feed(b, s) : -1; /* every data tensor has a source: shape inference saw to it */
+        back[ports++] = from < 0 ? 0 : b->count - from;
+    }
+    l->ports_in = ports;
+    if (ports == 1 && (back[0] == 1 || (back[0] == 0 && b->count == 0)))
+        return 0; /* a chain link */
+    l->inputs = malloc((size_t)ports * sizeof *l->inputs);
+    if (!l->inputs)
         return fcn_fail(err, "%s: out of memory", g->source);
-    int count = 0, rc = 0;
+    memcpy(l->inputs, back, (size_t)ports * sizeof *l->inputs);
+    return 0;
+}
+
+/* A CONCAT's ports each stream their own channels; the layer's are their sum. */
+static int concat_channels(const builder *b, int node, fcn_layer *l, fcn_error *err)
+{
+    const onnx_graph *g = b->g;
+    l->port_channels = malloc((size_t)l->ports_in * sizeof *l->port_channels);
+    if (!l->port_channels)
+        return fcn_fail(err, "%s: out of memory", g->source);
+    l->channels = 0;
+    for (int k = 0, p = 0; k < g->nodes[node].input_count && p < l->ports_in; k++)
+        if (onnx_reads_data(g, node, k)) {
+            l->port_channels[p] = g->tensors[g->nodes[node].inputs[k]].channels;
+            l->channels += l->port_channels[p++];
+        }
+    return 0;
+}
+
+/* The SPLIT after source s's layer (or first, for the network input), with the dims its readers take. */
+static int add_split(builder *b, int s, fcn_error *err)
+{
+    const onnx_graph *g = b->g;
+    const onnx_tensor *t = &g->tensors[b->first_read[s]];
+    fcn_layer *l = &b->part->layers[b->count];
+    const char *producer = s == g->node_count ? "input" : b->part->layers[b->layer[s]].name;
+    char *base = malloc(strlen(producer) + sizeof "_split");
+    fcn_layer_init(l, FCN_SPLIT);
+    l->rows = t->rows;
+    l->cols = t->cols;
+    l->channels = t->channels;
+    l->ports_out = b->readers[s];
+    if (base)
+        strcat(strcpy(base, producer), "_split");
+    l->name = b->names[b->count] = base ? onnx_unique_name(base, b->names, b->count) : NULL;
+    free(base);
+    b->count++;
+    return l->name ? 0 : fcn_fail(err, "%s: out of memory", g->source);
+}
+
+static int add_layer(builder *b, int node, fcn_error *err)
+{
+    const onnx_graph *g = b->g;
+    fcn_layer *l = &b->part->layers[b->count];
+    fill_layer(g, node, l);
+    l->name = b->names[b->count] = onnx_layer_name(g, node, b->names, b->count);
+    if (!l->name)
+        return fcn_fail(err, "%s: out of memory", g->source);
+    if (set_paths(g, node, l, err) || connect_ports(b, node, l, err) ||
+        (l->type == FCN_CONCAT && concat_channels(b, node, l, err)))
+        return -1;
+    b->layer[node] = b->count++;
+    return b->readers[node] > 1 ? add_split(b, node, err) : 0;
+}
+
+static int add_layers(builder *b, fcn_error *err)
+{
+    const onnx_graph *g = b->g;
+    int rc = b->readers[g->node_count] > 1 ? add_split(b, g->node_count, err) : 0;
     for (int i = 0; i < g->node_count && rc == 0; i++) {
         int node = g->order[i];
         const onnx_node *n = &g->nodes[node];
-        if (n->data_input < 0 || !g->tensors[n->data_input].on_path)
+        if (!on_path(g, n))
             continue;
-        if (n->role == ONNX_ROLE_FOLDED_BN && layer_of[n->partner] >= 0)
-            rc = fold_batch_norm(g, node, &part->layers[layer_of[n->partner]], err);
-        if (n->role != ONNX_ROLE_LAYER || rc)
-            continue;
-        fcn_layer *l = &part->layers[count];
-        fill_layer(g, node, l);
-        l->name = names[count] = onnx_layer_name(g, node, names, count);
-        layer_of[node] = count++;
-        rc = l->name ? set_paths(g, node, l, err) : fcn_fail(err, "%s: out of memory", g->source);
+        if (n->role == ONNX_ROLE_FOLDED_BN && b->layer[n->partner] >= 0)
+            rc = fold_batch_norm(g, node, &b->part->layers[b->layer[n->partner]], err);
+        else if (n->role == ONNX_ROLE_LAYER)
+            rc = add_layer(b, node, err);
     }
-    free(names);
-    if (rc == 0 && count != part->layer_count)
-        rc = fcn_fail(err, "%s: out of memory", g->source);
+    if (rc == 0 && b->count != b->part->layer_count)
+        rc = fcn_fail(err, "%s: internal error: %d layers planned, %d added", g->source, b->part->layer_count,
+                      b->count);
     return rc;
 }
 
-static int count_layers(const onnx_graph *g)
+static void builder_free(builder *b)
 {
-    int count = 0;
-    for (int i = 0; i < g->node_count; i++) {
-        const onnx_node *n = &g->nodes[i];
-        count += n->role == ONNX_ROLE_LAYER && n->data_input >= 0 && g->tensors[n->data_input].on_path;
-    }
-    return count;
+    free(b->names);
+    free(b->source);
+    free(b->first_read);
+    free(b->readers);
+    free(b->layer);
+}
+
+static int builder_init(builder *b, const onnx_graph *g, fcn_partition *part, fcn_error *err)
+{
+    size_t tensors = g->tensor_count ? (size_t)g->tensor_count : 1, sources = (size_t)g->node_count + 1;
+    *b = (builder){.g = g, .part = part};
+    b->source = malloc(tensors * sizeof *b->source);
+    b->first_read = malloc(sources * sizeof *b->first_read);
+    b->readers = calloc(sources, sizeof *b->readers);
+    b->layer = malloc(sources * sizeof *b->layer);
+    if (!b->source || !b->first_read || !b->readers || !b->layer)
+        return fcn_fail(err, "%s: out of memory", g->source);
+    for (size_t s = 0; s < sources; s++)
+        b->first_read[s] = b->layer[s] = -1;
+    return 0;
+}
+
+/* Plans, allocates and adds the partition's layers. */
+static int fill_layers(builder *b, fcn_error *err)
+{
+    int count = plan_layers(b, err);
+    if (count < 0)
+        return -1;
+    if (count == 0)
+        return fcn_fail(err, "%s: no layers left: the graph has no operator the hardware implements on its data "
+                        "path", b->g->source);
+    b->part->layers = calloc((size_t)count, sizeof *b->part->layers);
+    b->names = calloc((size_t)count, sizeof *b->names);
+    if (!b->part->layers || !b->names)
+        return fcn_fail(err, "%s: out of memory", b->g->source);
+    b->part->layer_count = count; /* only now: releasing the partition walks its layers */
+    return add_layers(b, err);
 }
 
 static int fill_partition(const onnx_graph *g, fcn_partition *part, int64_t batch_size, fcn_error *err)
@@ -124,16 +338,9 @@ static int fill_partition(const onnx_graph *g, fcn_partition *part, int64_t batc
     part->ports = 1;
     part->batch_size = batch_size;
     part->wr_factor = 1;
-    part->layers = calloc((size_t)part->layer_count, sizeof *part->layers);
-    int *layer_of = malloc((size_t)(g->node_count ? g->node_count : 1) * sizeof *layer_of);
-    if (!part->layers || !layer_of) {
-        free(layer_of);
-        return fcn_fail(err, "%s: out of memory", g->source);
-    }
-    for (int i = 0; i < g->node_count; i++)
-        layer_of[i] = -1;
-    int rc = add_layers(g, part, layer_of, err);
-    free(layer_of);
+    builder b;
+    int rc = builder_init(&b, g, part, err) || fill_layers(&b, err) ? -1 : 0;
+    builder_free(&b);
     if (rc)
         return -1;
     part->input_node = copy_text(part->layers[0].name);
@@ -143,12 +350,6 @@ static int fill_partition(const onnx_graph *g, fcn_partition *part, int64_t batc
 
 fcn_network *onnx_build_network(const onnx_graph *g, int64_t batch_size, fcn_error *err)
 {
-    int count = count_layers(g);
-    if (count == 0) {
-        fcn_fail(err, "%s: no layers left: the graph has no operator the hardware implements on its data path",
-                 g->source);
-        return NULL;
-    }
     fcn_network *net = calloc(1, sizeof *net);
     if (net)
         net->partitions = calloc(1, sizeof *net->partitions);
@@ -158,7 +359,6 @@ fcn_network *onnx_build_network(const onnx_graph *g, int64_t batch_size, fcn_err
         return NULL;
     }
     net->partition_count = 1;
-    net->partitions[0].layer_count = count;
     if (fill_partition(g, &net->partitions[0], batch_size, err)) {
         fcn_network_free(net);
         return NULL;

@@ -33,20 +33,28 @@ static int taken(const char *name, char *const *names, int count)
     return 0;
 }
 
+char *onnx_unique_name(const char *base, char *const *names, int count)
+{
+    size_t length = strlen(base), size = length + 24; /* room for a "_<number>" suffix */
+    char *name = malloc(size);
+    if (!name)
+        return NULL;
+    memcpy(name, base, length + 1);
+    for (long i = 1; taken(name, names, count); i++)
+        snprintf(name + length, size - length, "_%ld", i);
+    return name;
+}
+
 char *onnx_layer_name(const onnx_graph *g, int node, char *const *names, int count)
 {
     const Onnx__NodeProto *n = g->nodes[node].proto;
     const char *op = g->nodes[node].op;
     const char *base = n->name && *n->name ? n->name : n->n_output > 0 && n->output[0] ? n->output[0] : "";
     size_t base_length = strlen(base), op_length = strlen(op);
-    /* Room for "op_", the base, and a "_<number>" suffix. */
-    size_t size = op_length + 1 + base_length + 24;
-    char *name = malloc(size), *suffix = malloc(size);
-    if (!name || !suffix) {
-        free(name);
-        free(suffix);
+    /* Room for "op_" and the base. */
+    char *name = malloc(op_length + 1 + base_length + 1);
+    if (!name)
         return NULL;
-    }
     if (base_length == 0) {
         sanitise(name, op, op_length, 1);
     } else if (isdigit((unsigned char)base[0])) {
@@ -56,12 +64,9 @@ char *onnx_layer_name(const onnx_graph *g, int node, char *const *names, int cou
     } else {
         sanitise(name, base, base_length, 0);
     }
-    size_t length = strlen(name);
-    memcpy(suffix, name, length + 1);
-    for (long i = 1; taken(suffix, names, count); i++)
-        snprintf(suffix + length, size - length, "_%ld", i);
+    char *unique = onnx_unique_name(name, names, count);
     free(name);
-    return suffix;
+    return unique;
 }
 
 /* The length of the valid UTF-8 sequence at s (1 to 4), or 0 when s does not start one. */

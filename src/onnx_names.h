@@ -12,6 +12,9 @@
  * (NULL when out of memory).
  */
 char *onnx_layer_name(const onnx_graph *g, int node, char *const *names, int count);
+/* `base` with "_1", "_2", ... appended while the name is among names[0..count); newly allocated (NULL when
+ * out of memory). For the layers no node names: "<producer>_split". */
+char *onnx_unique_name(const char *base, char *const *names, int count);
 
 /* Whether text is valid UTF-8 (as JSON, hence the configuration, requires): no overlong forms, surrogates or
  * code points beyond U+10FFFF. NULL counts as valid. */

@@ -1,6 +1,27 @@
 /*
  * The operators the hardware model covers, and the role each node takes:
  * a layer, folded into a neighbour, removed, or unsupported.
+ *
+ * What the operators of branching networks become (docs/MODEL-DAG.md, G10
+ * and G11 settled as follows):
+ *  - Add, Mul, Sum of data tensors of one shape: ELTWISE, one port per input
+ *    in ONNX input order (eltwise_mul for Mul). Shapes that differ (numpy
+ *    broadcasting) are an error naming both. An Add of a constant is the
+ *    MatMul bias case or unsupported, as is a Mul or Sum with a constant
+ *    operand: a port streams data, and no layer scales by a constant.
+ *  - Concat along the channels (axis 1 or -3 of NCHW, 1 or -1 of a vector):
+ *    CONCAT with each port's channels; any other axis is an error.
+ *  - GlobalAveragePool, and AveragePool over the whole unpadded map:
+ *    AVERAGE_POOLING (1x1 out). AveragePool of unpadded 1x1 windows stays
+ *    POOLING (one element's average is its maximum: the chain networks'
+ *    AveragePool after AdaptiveAvgPool is unchanged). Any other AveragePool
+ *    is an error: the model has no windowed average. GlobalMaxPool: POOLING
+ *    with the map as its kernel, stride 1.
+ *  - Clip: CLIP with its bounds (inputs 1 and 2 from opset 11, constants;
+ *    attributes min and max before; absent: -inf / +inf). Sigmoid,
+ *    HardSigmoid, HardSwish: SIGMOID, HARD_SIGMOID, HARD_SWISH (HardSigmoid's
+ *    alpha and beta are not kept: the model's figures do not depend on them).
+ *  - A tensor read by several layer ports gets a SPLIT (src/onnx_layers.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +35,9 @@ typedef enum op_kind {
     KIND_LAYER,
     KIND_BATCH_NORM, /* folded into a Conv before it, or a BATCH_NORM layer */
     KIND_MATMUL,     /* an inner product when its weight is a constant */
-    KIND_ADD,        /* the bias of a MatMul when it adds a constant to one */
+    KIND_ADD,        /* the bias of a MatMul when it adds a constant to one, else a join */
+    KIND_JOIN,       /* data tensors joined into one: ELTWISE or CONCAT, one port per input */
+    KIND_CLIP,       /* a CLIP when its bounds are constants */
     KIND_SHAPE_ONLY,
     KIND_TAIL,       /* removed at the end of the network, unsupported elsewhere */
     KIND_CONSTANT
@@ -29,12 +52,20 @@ static const struct op_entry {
     {"Gemm", KIND_LAYER, FCN_INNER_PRODUCT},
     {"MatMul", KIND_MATMUL, FCN_INNER_PRODUCT},
     {"MaxPool", KIND_LAYER, FCN_POOLING},
-    {"AveragePool", KIND_LAYER, FCN_POOLING},
-    {"GlobalAveragePool", KIND_LAYER, FCN_POOLING},
+    /* AVERAGE_POOLING over the whole map; a 1x1 window is POOLING (src/onnx_shapes_window.c). */
+    {"AveragePool", KIND_LAYER, FCN_AVERAGE_POOLING},
+    {"GlobalAveragePool", KIND_LAYER, FCN_AVERAGE_POOLING},
     {"GlobalMaxPool", KIND_LAYER, FCN_POOLING},
     {"Relu", KIND_LAYER, FCN_RELU},
+    {"Clip", KIND_CLIP, FCN_CLIP},
+    {"Sigmoid", KIND_LAYER, FCN_SIGMOID},
+    {"HardSigmoid", KIND_LAYER, FCN_HARD_SIGMOID},
+    {"HardSwish", KIND_LAYER, FCN_HARD_SWISH},
     {"BatchNormalization", KIND_BATCH_NORM, FCN_BATCH_NORM},
-    {"Add", KIND_ADD, FCN_INNER_PRODUCT},
+    {"Add", KIND_ADD, FCN_ELTWISE},
+    {"Mul", KIND_JOIN, FCN_ELTWISE},
+    {"Sum", KIND_JOIN, FCN_ELTWISE},
+    {"Concat", KIND_JOIN, FCN_CONCAT},
     {"Flatten", KIND_SHAPE_ONLY, FCN_SQUEEZE},
     {"Reshape", KIND_SHAPE_ONLY, FCN_SQUEEZE},
     {"Dropout", KIND_SHAPE_ONLY, FCN_SQUEEZE},
@@ -128,12 +159,70 @@ static int extra_outputs_used(const onnx_graph *g, const onnx_node *n)
     return 0;
 }
 
+/* An Add of a constant to a MatMul by a constant weight is that inner product's bias. */
+static int classify_bias_add(onnx_graph *g, int i)
+{
+    onnx_node *n = &g->nodes[i];
+    for (int k = 0; k < 2 && n->input_count == 2; k++) {
+        int matmul = sole_producer(g, n->inputs[k], "MatMul");
+        if (is_inner_product_matmul(g, matmul) && is_constant(g, n->inputs[1 - k])) {
+            n->role = ONNX_ROLE_BIAS_ADD;
+            n->partner = matmul;
+            n->data_input = n->inputs[k];
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * A join streams each input through a port of its own, so every input must
+ * be data: a constant operand (a scale, an offset) would need a layer the
+ * model does not have.
+ */
+static void classify_join(onnx_graph *g, int i)
+{
+    onnx_node *n = &g->nodes[i];
+    int is_add = strcmp(n->op, "Add") == 0;
+    if (n->input_count < 2) {
+        n->unsupported_why = "a join needs at least two inputs";
+        return;
+    }
+    for (int k = 0; k < n->input_count; k++) {
+        if (n->inputs[k] < 0) {
+            n->unsupported_why = "an input is omitted";
+            return;
+        }
+        if (is_constant(g, n->inputs[k])) {
+            n->unsupported_why = is_add ? "an Add of a constant is supported only as the bias of a MatMul by a "
+                                          "constant weight"
+                                        : "an input is a constant; only data tensors can be joined";
+            return;
+        }
+    }
+    n->role = ONNX_ROLE_LAYER;
+    n->joins = 1;
+}
+
+/* Clip's bounds: attributes before opset 11, then optional inputs, which must be constants. */
+static void classify_clip(onnx_graph *g, int i)
+{
+    onnx_node *n = &g->nodes[i];
+    for (int k = 1; k < n->input_count; k++)
+        if (n->inputs[k] >= 0 && !is_constant(g, n->inputs[k])) {
+            n->unsupported_why = "its min and max must be constants";
+            return;
+        }
+    n->role = ONNX_ROLE_LAYER;
+}
+
 static void classify_node(onnx_graph *g, int i, int keep_batch_norm, int *stamp, int *queue)
 {
     onnx_node *n = &g->nodes[i];
     const struct op_entry *e = find_op(n);
     n->role = ONNX_ROLE_UNSUPPORTED;
     n->data_input = n->input_count > 0 ? n->inputs[0] : -1;
+    n->joins = 0;
     if (!e)
         return;
     if (e->kind != KIND_CONSTANT && extra_outputs_used(g, n)) {
@@ -157,16 +246,11 @@ static void classify_node(onnx_graph *g, int i, int keep_batch_norm, int *stamp,
             n->unsupported_why = "only a MatMul by a constant weight is supported";
         return;
     case KIND_ADD:
-        for (int k = 0; k < 2 && n->input_count == 2; k++) {
-            int matmul = sole_producer(g, n->inputs[k], "MatMul");
-            if (is_inner_product_matmul(g, matmul) && is_constant(g, n->inputs[1 - k])) {
-                n->role = ONNX_ROLE_BIAS_ADD;
-                n->partner = matmul;
-                n->data_input = n->inputs[k];
-                return;
-            }
-        }
+        if (!classify_bias_add(g, i))
+            classify_join(g, i);
         return;
+    case KIND_JOIN: classify_join(g, i); return;
+    case KIND_CLIP: classify_clip(g, i); return;
     case KIND_TAIL:
         if (at_tail(g, i, stamp, queue))
             n->role = ONNX_ROLE_TAIL;
@@ -230,7 +314,10 @@ int onnx_check_supported(const onnx_graph *g, fcn_error *err)
 static const char *role_becomes(const onnx_node *n)
 {
     switch (n->role) {
-    case ONNX_ROLE_LAYER: return fcn_layer_type_name(n->layer_type);
+    case ONNX_ROLE_LAYER:
+        if (strcmp(n->op, "AveragePool") == 0)
+            return "AVERAGE_POOLING (a window over the whole map) or POOLING (a 1x1 window)";
+        return fcn_layer_type_name(n->layer_type);
     case ONNX_ROLE_FOLDED_BN: return "folded into the Conv";
     case ONNX_ROLE_BIAS_ADD: return "bias of the MatMul's INNER_PRODUCT";
     case ONNX_ROLE_SHAPE_ONLY: return "removed (shape only)";

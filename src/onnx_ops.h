@@ -5,9 +5,10 @@
 #include "onnx_graph.h"
 
 /*
- * Sets every node's role, layer type, data input and partner: which operators
- * become layers, which fold into their neighbour (BatchNormalization into a
- * Conv unless keep_batch_norm, Add of a constant into a MatMul), which are
+ * Sets every node's role, layer type, data input(s) and partner: which
+ * operators become layers (joins of data tensors included: Add, Mul, Sum,
+ * Concat), which fold into their neighbour (BatchNormalization into a Conv
+ * unless keep_batch_norm, Add of a constant into a MatMul), which are
  * removed, and which the hardware model does not support. Needs no order.
  */
 int onnx_classify(onnx_graph *g, int keep_batch_norm, fcn_error *err);

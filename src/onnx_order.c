@@ -50,24 +50,63 @@ static void propagate_constants(onnx_graph *g)
     }
 }
 
-int onnx_graph_sort(onnx_graph *g, fcn_error *err)
+/*
+ * The ready nodes, smallest index first: the sort then keeps the file's
+ * order wherever it is already topological (exporters list nodes as the
+ * model's forward pass runs them, one branch after the other), so network
+ * order reads as the model does instead of interleaving parallel branches.
+ */
+typedef struct ready_heap {
+    int *items;
+    int count;
+} ready_heap;
+
+static void heap_push(ready_heap *h, int node)
 {
-    int *pending = calloc(g->node_count ? (size_t)g->node_count : 1, sizeof *pending);
-    if (!pending)
-        return fcn_fail(err, "%s: out of memory ordering the graph", g->source);
+    int i = h->count++;
+    while (i > 0 && h->items[(i - 1) / 2] > node) {
+        h->items[i] = h->items[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h->items[i] = node;
+}
+
+static int heap_pop(ready_heap *h)
+{
+    int top = h->items[0], last = h->items[--h->count], i = 0;
+    for (;;) {
+        int child = 2 * i + 1;
+        if (child >= h->count)
+            break;
+        if (child + 1 < h->count && h->items[child + 1] < h->items[child])
+            child++;
+        if (h->items[child] >= last)
+            break;
+        h->items[i] = h->items[child];
+        i = child;
+    }
+    if (h->count > 0)
+        h->items[i] = last;
+    return top;
+}
+
+/* Kahn's algorithm: a node is ready once every producer of its inputs is placed. Returns the nodes placed. */
+static int place_nodes(onnx_graph *g, int *pending, ready_heap *ready)
+{
     for (int i = 0; i < g->node_count; i++)
         for (int k = 0; k < g->nodes[i].input_count; k++) {
             int t = g->nodes[i].inputs[k];
             if (t >= 0 && g->tensors[t].producer >= 0)
                 pending[i]++;
         }
-    /* g->order doubles as the queue: nodes are appended when ready and taken from the front. */
-    int tail = 0;
     for (int i = 0; i < g->node_count; i++)
         if (pending[i] == 0)
-            g->order[tail++] = i;
-    for (int head = 0; head < tail; head++) {
-        const onnx_node *n = &g->nodes[g->order[head]];
+            heap_push(ready, i);
+    int placed = 0;
+    while (ready->count > 0) {
+        int node = heap_pop(ready);
+        const onnx_node *n = &g->nodes[node];
+        g->order[placed++] = node;
         for (int k = 0; k < n->output_count; k++) {
             if (n->outputs[k] < 0)
                 continue;
@@ -75,20 +114,33 @@ int onnx_graph_sort(onnx_graph *g, fcn_error *err)
             for (int c = 0; c < t->consumer_count; c++) {
                 int consumer = g->consumers[t->first_consumer + c];
                 if (--pending[consumer] == 0)
-                    g->order[tail++] = consumer;
+                    heap_push(ready, consumer);
             }
         }
     }
+    return placed;
+}
+
+int onnx_graph_sort(onnx_graph *g, fcn_error *err)
+{
+    size_t n = g->node_count ? (size_t)g->node_count : 1;
+    int *pending = calloc(n, sizeof *pending);
+    ready_heap ready = {malloc(n * sizeof *ready.items), 0};
+    if (!pending || !ready.items) {
+        free(pending);
+        free(ready.items);
+        return fcn_fail(err, "%s: out of memory ordering the graph", g->source);
+    }
     int rc = 0;
-    if (tail == g->node_count)
+    if (place_nodes(g, pending, &ready) == g->node_count) {
         propagate_constants(g);
-    if (tail < g->node_count) {
+    } else {
         int start = 0;
         while (pending[start] == 0)
             start++;
-        int u = node_on_cycle(g, pending, start);
-        rc = onnx_node_fail(g, u, err, "the graph has a cycle through this node");
+        rc = onnx_node_fail(g, node_on_cycle(g, pending, start), err, "the graph has a cycle through this node");
     }
     free(pending);
+    free(ready.items);
     return rc;
 }

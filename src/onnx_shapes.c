@@ -22,13 +22,18 @@ static const struct {
 } infer_table[] = {
     {"Conv", onnx_infer_conv, 0},
     {"MaxPool", onnx_infer_pool, 0},
-    {"AveragePool", onnx_infer_pool, 0},
+    {"AveragePool", onnx_infer_average_pool, 0},
     {"GlobalAveragePool", onnx_infer_global_pool, 0},
     {"GlobalMaxPool", onnx_infer_global_pool, 0},
     {"Gemm", onnx_infer_gemm, 0},
     {"MatMul", onnx_infer_matmul, 0},
     {"BatchNormalization", onnx_infer_batch_norm, 0},
     {"Relu", onnx_infer_same, 0},
+    {"Sigmoid", onnx_infer_same, 0},
+    {"HardSigmoid", onnx_infer_same, 0},
+    {"HardSwish", onnx_infer_same, 0},
+    {"Clip", onnx_infer_clip, 0},
+    {"Concat", onnx_infer_concat, 0},
     {"Dropout", onnx_infer_same, 0},
     {"Identity", onnx_infer_same, 0},
     {"Cast", onnx_infer_same, 0},
@@ -39,16 +44,14 @@ static const struct {
     {"Squeeze", onnx_infer_squeeze, 0},
     {"Unsqueeze", onnx_infer_unsqueeze, 0},
     {"Transpose", onnx_infer_transpose, 0},
+    /* Add, Mul and Sum of data tensors are ELTWISE layers (find_infer); of constants, only checked here. */
     {"Add", onnx_infer_broadcast, 1},
     {"Sub", onnx_infer_broadcast, 1},
     {"Mul", onnx_infer_broadcast, 1},
+    {"Sum", onnx_infer_broadcast, 1},
     {"Div", onnx_infer_broadcast, 1},
-    {"Clip", onnx_infer_same, 1},
-    {"Sigmoid", onnx_infer_same, 1},
     {"Tanh", onnx_infer_same, 1},
     {"LeakyRelu", onnx_infer_same, 1},
-    {"HardSigmoid", onnx_infer_same, 1},
-    {"HardSwish", onnx_infer_same, 1},
 };
 
 static infer_fn find_infer(const onnx_graph *g, int node, int all_nodes)
@@ -56,6 +59,8 @@ static infer_fn find_infer(const onnx_graph *g, int node, int all_nodes)
     const onnx_node *n = &g->nodes[node];
     if (n->role == ONNX_ROLE_BIAS_ADD)
         return onnx_infer_bias_add;
+    if (n->role == ONNX_ROLE_LAYER && n->layer_type == FCN_ELTWISE)
+        return onnx_infer_eltwise;
     if (!onnx_default_domain(n->proto))
         return NULL;
     for (size_t i = 0; i < sizeof infer_table / sizeof infer_table[0]; i++)
@@ -234,37 +239,35 @@ static int init_input(onnx_graph *g, fcn_error *err)
     return 0;
 }
 
-/* The data path must be a chain: a tensor of it feeds one node, as that node's data input. */
-static int check_path_tensor(const onnx_graph *g, int tensor, fcn_error *err)
-{
-    const onnx_tensor *t = &g->tensors[tensor];
-    if (t->consumer_count <= 1)
-        return 0;
-    char a[32], b[32];
-    const int *c = &g->consumers[t->first_consumer];
-    return fcn_fail(err, "%s: tensor '%.150s' feeds %d nodes ('%.100s', '%.100s'%s); branching networks are not "
-                    "supported yet", g->source, t->name, t->consumer_count, onnx_node_label(g, c[0], a, sizeof a),
-                    onnx_node_label(g, c[1], b, sizeof b), t->consumer_count > 2 ? ", ..." : "");
-}
-
-/* Whether a node is on the data path; its other inputs must then be constants, not data. */
+/*
+ * Whether a node is on the data path. Its inputs that are not data must then
+ * be constants; a join's data inputs must all come from the network input
+ * (a join of the data with a tensor computed from constants alone has no
+ * producer layer for that port).
+ */
 static int node_on_path(const onnx_graph *g, int node, int *on_path, fcn_error *err)
 {
     const onnx_node *n = &g->nodes[node];
     *on_path = n->data_input >= 0 && g->tensors[n->data_input].on_path;
     for (int k = 0; k < n->input_count; k++) {
         int t = n->inputs[k];
-        if (t >= 0 && t != n->data_input && g->tensors[t].on_path)
+        if (t < 0 || t == n->data_input)
+            continue;
+        if (!onnx_reads_data(g, node, k) && g->tensors[t].on_path)
             return onnx_node_fail(g, node, err, "its input '%s' carries the network's data where the parser "
                                   "expects a constant", g->tensors[t].name);
+        if (onnx_reads_data(g, node, k) && g->tensors[t].on_path != *on_path) {
+            const char *a = g->tensors[n->data_input].name, *b = g->tensors[t].name;
+            return onnx_node_fail(g, node, err, "its input '%s' comes from the network input but '%s' does not; "
+                                  "every input of a join must carry the network's data", *on_path ? a : b,
+                                  *on_path ? b : a);
+        }
     }
     return 0;
 }
 
 static int infer_path(onnx_graph *g, fcn_error *err)
 {
-    if (check_path_tensor(g, g->input, err))
-        return -1;
     for (int i = 0; i < g->node_count; i++) {
         int node = g->order[i], on_path;
         if (node_on_path(g, node, &on_path, err))
@@ -276,12 +279,20 @@ static int infer_path(onnx_graph *g, fcn_error *err)
             return onnx_node_fail(g, node, err, "the parser cannot infer its shape");
         if (infer(g, node, err))
             return -1;
-        int out = g->nodes[node].outputs[0];
-        g->tensors[out].on_path = 1;
-        if (check_path_tensor(g, out, err))
-            return -1;
+        g->tensors[g->nodes[node].outputs[0]].on_path = 1;
     }
     return 0;
+}
+
+/* Whether every data input of a node has a known shape. */
+static int data_shapes_known(const onnx_graph *g, int node)
+{
+    if (!onnx_shape_of(g, g->nodes[node].data_input))
+        return 0;
+    for (int k = 0; k < g->nodes[node].input_count; k++)
+        if (onnx_reads_data(g, node, k) && !onnx_shape_of(g, g->nodes[node].inputs[k]))
+            return 0;
+    return 1;
 }
 
 static int infer_all(onnx_graph *g, fcn_error *err)
@@ -290,7 +301,7 @@ static int infer_all(onnx_graph *g, fcn_error *err)
         int node = g->order[i];
         onnx_node *n = &g->nodes[node];
         infer_fn infer = find_infer(g, node, 1);
-        if (n->role == ONNX_ROLE_CONSTANT || !infer || !onnx_shape_of(g, n->data_input))
+        if (n->role == ONNX_ROLE_CONSTANT || !infer || !data_shapes_known(g, node))
             continue;
         if (infer(g, node, err))
             return -1;

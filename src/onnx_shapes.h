@@ -8,7 +8,7 @@
  * Infers the dims of every tensor on the network's data path, in topological
  * order (the graph must be sorted and classified), checking each operator's
  * attributes and weights and filling the nodes' layer parameters and the
- * tensors' streamed dims. The data path must be a chain (no branches).
+ * tensors' streamed dims. The data path may branch and join (a DAG).
  *
  * With all_nodes, every node whose first input has a known shape is inferred
  * instead, including elementwise operators the hardware does not support (a
@@ -41,11 +41,15 @@ int64_t onnx_shape_elements(const onnx_shape *s);
 int onnx_infer_conv(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_pool(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_global_pool(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_average_pool(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_gemm(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_matmul(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_bias_add(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_batch_norm(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_same(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_clip(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_eltwise(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_concat(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_broadcast(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_flatten(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_reshape(onnx_graph *g, int node, fcn_error *err);

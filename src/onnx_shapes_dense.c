@@ -1,7 +1,9 @@
 /*
  * Inner products (Gemm, MatMul by a constant, the Add of its bias),
- * BatchNormalization, and the operators whose output has their input's shape.
+ * BatchNormalization, and the operators whose output has their input's shape
+ * (activations: Relu, Clip, Sigmoid, ...; Dropout, Identity, ...).
  */
+#include <math.h>
 #include <stdio.h>
 
 #include "onnx_attrs.h"
@@ -156,6 +158,38 @@ int onnx_infer_same(onnx_graph *g, int node, fcn_error *err)
     if (onnx_data_shape(g, node, 0, ONNX_MAX_RANK, &x, err))
         return -1;
     return onnx_set_output(g, node, &x, err);
+}
+
+/*
+ * One of Clip's bounds: from opset 11 its optional input `index`, a constant
+ * (absent: unbounded); before, the attribute of the same name.
+ */
+static int clip_bound(const onnx_graph *g, int node, int index, const char *name, double unbounded, double *out,
+                      fcn_error *err)
+{
+    *out = unbounded;
+    if (g->opset < 11) {
+        if (onnx_attr_float(g, node, name, out, err) < 0)
+            return -1;
+    } else {
+        int t = onnx_node_input(g, node, index);
+        if (t >= 0 && onnx_constant_real(g, node, t, name, out, err))
+            return -1;
+    }
+    if (isnan(*out))
+        return onnx_node_fail(g, node, err, "its %s is not a number", name);
+    return 0;
+}
+
+/* A clamp to [min, max] (ReLU6 is Clip(0, 6)): the bounds go to the CLIP layer. */
+int onnx_infer_clip(onnx_graph *g, int node, fcn_error *err)
+{
+    onnx_layer_params *p = &g->nodes[node].params;
+    if (clip_bound(g, node, 1, "min", -INFINITY, &p->clip_min, err) ||
+        clip_bound(g, node, 2, "max", INFINITY, &p->clip_max, err))
+        return -1;
+    p->type = FCN_CLIP;
+    return onnx_infer_same(g, node, err);
 }
 
 /* Numpy broadcasting of every input whose shape is known (Add, Mul, ...: shapes only, for the check). */

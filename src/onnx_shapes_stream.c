@@ -3,14 +3,14 @@
  * each data tensor, beside ONNX's NCHW dims. Layers set them; shape-only
  * operators are dropped, so they pass them on unchanged.
  *
- * The model's layer chain requires each layer's input dims to equal its
- * predecessor's output dims. A shape-only operator that gives the next layer
- * other (rows, cols, channels) than the last layer streams therefore cannot
- * be dropped, even when the elements keep their order: only an inner product
- * takes any shape of its elements (it keeps the dims streamed before a
- * Flatten, 6x6x256 rather than 1x1x9216, as the reference does). Before the
- * first layer there is no predecessor to match: that layer takes the dims of
- * an order-keeping reshape of the network input.
+ * The model requires each layer's input dims to equal its producer's output
+ * dims. A shape-only operator that gives the next layer other (rows, cols,
+ * channels) than the last layer streams therefore cannot be dropped, even
+ * when the elements keep their order: only an inner product takes any shape
+ * of its elements (it keeps the dims streamed before a Flatten, 6x6x256
+ * rather than 1x1x9216, as the reference does). Before the first layer there
+ * is no producer to match: the layers after an order-keeping reshape of the
+ * network input take its dims (all of them the same, src/onnx_layers.c).
  */
 #include <stdio.h>
 
@@ -27,22 +27,31 @@ static int same_stream_order(int64_t rows, int64_t cols, int64_t channels, const
     return (from_plain && to_plain) || (channels == c && rows * cols == pixels);
 }
 
+/* next_layer's answer when the output, past the dropped operators, feeds several nodes. */
+#define BRANCHES (-2)
+
 /*
  * The node that takes a node's output as a layer: past the shape-only and
  * tail operators downstream, the first that is anything else. -1 when none
- * is (the output ends the network), or when the path branches or feeds a
- * node as other than its data, which are errors of their own, found later.
+ * is (the output ends the network) or when it takes the output as other than
+ * data (an error of its own, found later); BRANCHES when the output feeds
+ * several nodes on the way.
  */
 static int next_layer(const onnx_graph *g, int node)
 {
     for (int step = 0; step < g->node_count; step++) {
         const onnx_node *n = &g->nodes[node];
         int t = n->output_count > 0 ? n->outputs[0] : -1;
-        if (t < 0 || g->tensors[t].consumer_count != 1)
+        if (t < 0 || g->tensors[t].consumer_count == 0)
             return -1;
+        if (g->tensors[t].consumer_count > 1)
+            return BRANCHES;
         int next = g->consumers[g->tensors[t].first_consumer];
         const onnx_node *c = &g->nodes[next];
-        if (c->data_input != t)
+        int as_data = 0;
+        for (int k = 0; k < c->input_count; k++)
+            as_data |= c->inputs[k] == t && onnx_reads_data(g, next, k);
+        if (!as_data)
             return -1;
         if (c->role != ONNX_ROLE_SHAPE_ONLY && c->role != ONNX_ROLE_TAIL)
             return next;
@@ -83,8 +92,14 @@ static int check_reshape(const onnx_graph *g, int node, const onnx_tensor *out, 
     const onnx_node *consumer = next >= 0 ? &g->nodes[next] : NULL;
     char text[96], label[32];
     *verdict = STREAM_AS_NCHW;
-    if (same_order && (!consumer || !after_layer(g, node)))
+    if (same_order && ((!consumer && next != BRANCHES) || !after_layer(g, node)))
         return 0;
+    if (next == BRANCHES)
+        return onnx_node_fail(g, node, err, "reshaping the streamed %lldx%lldx%lld (rows x cols x channels) to %s "
+                              "feeds several nodes, which must all take the %lldx%lldx%lld the layer before gives",
+                              (long long)out->rows, (long long)out->cols, (long long)out->channels,
+                              onnx_shape_text(s, text, sizeof text), (long long)out->rows, (long long)out->cols,
+                              (long long)out->channels);
     if (consumer && consumer->role == ONNX_ROLE_LAYER && consumer->layer_type == FCN_INNER_PRODUCT) {
         *verdict = STREAM_KEPT;
         return 0;
@@ -102,12 +117,27 @@ static int check_reshape(const onnx_graph *g, int node, const onnx_tensor *out, 
                           (long long)out->rows, (long long)out->cols, (long long)out->channels);
 }
 
+/* Layers whose output is their input, element for element, stream what they take (a Relu after a kept Flatten). */
+static int streams_through(fcn_layer_type type)
+{
+    switch (type) {
+    case FCN_RELU:
+    case FCN_BATCH_NORM:
+    case FCN_CLIP:
+    case FCN_SIGMOID:
+    case FCN_HARD_SIGMOID:
+    case FCN_HARD_SWISH:
+    case FCN_ELTWISE: return 1;
+    default: return 0;
+    }
+}
+
 int onnx_set_stream(onnx_graph *g, int node, fcn_error *err)
 {
     const onnx_node *n = &g->nodes[node];
     onnx_tensor *out = &g->tensors[n->outputs[0]];
     const onnx_shape *s = &out->shape;
-    int makes_layer = n->role == ONNX_ROLE_LAYER && n->layer_type != FCN_RELU && n->layer_type != FCN_BATCH_NORM;
+    int makes_layer = n->role == ONNX_ROLE_LAYER && !streams_through(n->layer_type);
     const onnx_tensor *in = n->data_input >= 0 ? &g->tensors[n->data_input] : NULL;
     if (!makes_layer && in && in->rows > 0) {
         out->rows = in->rows;

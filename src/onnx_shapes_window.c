@@ -1,6 +1,13 @@
 /*
  * Sliding-window operators: Conv, MaxPool, AveragePool and the global pools.
  *
+ * The model's POOLING takes the maximum of each window; its AVERAGE_POOLING
+ * averages the whole map (one value per channel). An AveragePool is therefore
+ * AVERAGE_POOLING when its window is the unpadded map, and POOLING when its
+ * window is one unpadded element (the average of one value is its maximum:
+ * the chain networks' 1x1 AveragePool stays what it always was); any other
+ * average has no layer in the model and is an error.
+ *
  * ONNX gives pads as [x1_begin, x2_begin, x1_end, x2_end], that is
  * [top, left, bottom, right]. The model computes a window's output with the
  * floor formula; a pool with ceil_mode=1 is represented by extra padding at
@@ -284,7 +291,10 @@ int onnx_infer_pool(onnx_graph *g, int node, fcn_error *err)
     return onnx_set_output(g, node, &y, err);
 }
 
-/* A pool whose kernel is the whole map: kernel HxW and stride 1 give the model's 1x1 output. */
+/*
+ * A pool whose kernel is the whole map: kernel HxW and stride 1 give POOLING's
+ * 1x1 output (GlobalMaxPool); AVERAGE_POOLING gives it by definition.
+ */
 int onnx_infer_global_pool(onnx_graph *g, int node, fcn_error *err)
 {
     onnx_node *n = &g->nodes[node];
@@ -292,7 +302,31 @@ int onnx_infer_global_pool(onnx_graph *g, int node, fcn_error *err)
     if (onnx_data_shape(g, node, 4, 4, &x, err))
         return -1;
     window w = {{x.dims[2], x.dims[3]}, {1, 1}, {0, 0, 0, 0}};
-    set_window_params(n, FCN_POOLING, &w);
+    set_window_params(n, n->layer_type, &w);
     onnx_shape y = {4, {1, x.dims[1], 1, 1}};
     return onnx_set_output(g, node, &y, err);
+}
+
+/* AveragePool: over the whole map, or over one element (see the top of the file). */
+int onnx_infer_average_pool(onnx_graph *g, int node, fcn_error *err)
+{
+    onnx_node *n = &g->nodes[node];
+    onnx_shape x;
+    window w = {{1, 1}, {1, 1}, {0, 0, 0, 0}};
+    if (onnx_data_shape(g, node, 4, 4, &x, err) || read_window(g, node, &x, &w, 1, err))
+        return -1;
+    int unpadded = w.pads[0] == 0 && w.pads[1] == 0 && w.pads[2] == 0 && w.pads[3] == 0;
+    if (unpadded && w.kernel[0] == x.dims[2] && w.kernel[1] == x.dims[3]) {
+        n->layer_type = FCN_AVERAGE_POOLING;
+        return onnx_infer_global_pool(g, node, err);
+    }
+    if (unpadded && w.kernel[0] == 1 && w.kernel[1] == 1) {
+        n->layer_type = FCN_POOLING;
+        return onnx_infer_pool(g, node, err);
+    }
+    return onnx_node_fail(g, node, err, "averages %lldx%lld windows (pads %lld, %lld, %lld, %lld) of the %lldx%lld "
+                          "map, which is not supported: only an average over the whole map (AVERAGE_POOLING) or of "
+                          "an unpadded 1x1 window (POOLING) is", (long long)w.kernel[0], (long long)w.kernel[1],
+                          (long long)w.pads[0], (long long)w.pads[1], (long long)w.pads[2], (long long)w.pads[3],
+                          (long long)x.dims[2], (long long)x.dims[3]);
 }

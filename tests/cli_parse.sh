@@ -101,34 +101,53 @@ expect_output_re "--list-ops lenet: Conv" '^Conv +[0-9]+ +yes +CONVOLUTION'
 expect_output_re "--list-ops lenet: Relu" '^Relu +[0-9]+ +yes +RELU'
 expect_output_re "--list-ops lenet: all supported" 'operator types, all supported$'
 
-expect_ok "--list-ops resnet18 (informational: exit 0)" parse "$resnet18" --list-ops
-expect_output_re "--list-ops resnet18: Add unsupported" '^Add +8 +no +'
+expect_ok "--list-ops resnet18" parse "$resnet18" --list-ops
+expect_output_re "--list-ops resnet18: Add" '^Add +8 +yes +ELTWISE$'
 expect_output_re "--list-ops resnet18: Conv" '^Conv +20 +yes +CONVOLUTION'
-expect_output_re "--list-ops resnet18: GlobalAveragePool" '^GlobalAveragePool +1 +yes +POOLING'
+expect_output_re "--list-ops resnet18: GlobalAveragePool" '^GlobalAveragePool +1 +yes +AVERAGE_POOLING$'
 expect_output_re "--list-ops resnet18: Flatten" '^Flatten +1 +yes +'
-expect_output_re "--list-ops resnet18: summary" '1 unsupported \(Add\)$'
-if grep -qE '^Add .* yes ' "$tmp/out"; then fail "--list-ops resnet18: Add said supported"; else pass; fi
+expect_output_re "--list-ops resnet18: summary" 'operator types, all supported$'
 
 expect_ok "--list-ops mobilenet_v2" parse "$models/mobilenet_v2.onnx" --list-ops
-expect_output_re "--list-ops mobilenet_v2: Clip unsupported" '^Clip +35 +no +'
-expect_output_re "--list-ops mobilenet_v2: Add unsupported" '^Add +10 +no +'
+expect_output_re "--list-ops mobilenet_v2: Clip" '^Clip +35 +yes +CLIP$'
+expect_output_re "--list-ops mobilenet_v2: Add" '^Add +10 +yes +ELTWISE$'
 expect_ok "--list-ops -o" parse "$resnet18" --list-ops -o "$tmp/ops.txt"
 if [ -s "$tmp/out" ]; then fail "--list-ops -o: also printed on stdout"; else pass; fi
-if grep -qE '^Add +8 +no' "$tmp/ops.txt" 2>/dev/null; then pass; else fail "--list-ops -o: file lacks the table"; fi
+if grep -qE '^Add +8 +yes +ELTWISE' "$tmp/ops.txt" 2>/dev/null; then pass; else fail "--list-ops -o: file lacks the table"; fi
+
+# ------------------------------------------ branching models: SPLIT and ELTWISE layers
+for name in resnet18 resnet50 mobilenet_v2; do
+    model=$models/$name.onnx
+    expect_ok "parse $name" parse "$model" -o "$tmp/$name.json"
+    if grep -q '"type": *"SPLIT"' "$tmp/$name.json" && grep -q '"type": *"ELTWISE"' "$tmp/$name.json"; then
+        pass
+    else
+        fail "parse $name: no SPLIT or ELTWISE layer"
+    fi
+    expect_ok "report on parsed $name" report "$tmp/$name.json" --format json
+    cp "$tmp/out" "$tmp/$name.report.json"
+    expect_ok "report --model $name" report --model "$model" --format json
+    expect_same "report --model $name equals report on the parsed file" "$tmp/out" "$tmp/$name.report.json"
+done
+adds=$(grep -c '"type": *"ELTWISE"' "$tmp/resnet18.json")
+if [ "$adds" -eq 8 ]; then pass; else fail "parse resnet18: $adds ELTWISE layers, expected one per Add (8)"; fi
+if grep -q '"type": *"CLIP"' "$tmp/mobilenet_v2.json"; then pass; else fail "parse mobilenet_v2: no CLIP layer"; fi
 
 # --------------------------------------------------- unsupported operators
-for name in resnet18 resnet50; do
-    expect_error "parse $name" 1 "Add" parse "$models/$name.onnx"
-    expect_error "parse $name names the file" 1 "$models/$name.onnx" parse "$models/$name.onnx"
-    expect_error "report --model $name" 1 "Add" report --model "$models/$name.onnx"
-done
-expect_error "parse resnet18 lists every Add node" 1 "unsupported" parse "$resnet18"
-adds=$(grep -o 'Add' "$tmp/err" | wc -l)
-if [ "$adds" -ge 8 ]; then pass; else fail "parse resnet18: $adds mentions of Add, expected one per node (8)"; fi
-expect_error "parse mobilenet_v2: Add" 1 "Add" parse "$models/mobilenet_v2.onnx"
-expect_error "parse mobilenet_v2: Clip" 1 "Clip" parse "$models/mobilenet_v2.onnx"
-expect_error "-o on failure" 1 "Add" parse "$resnet18" -o "$tmp/resnet18.json"
-if [ -e "$tmp/resnet18.json" ]; then fail "-o on failure: wrote a file"; else pass; fi
+# lenet with every Relu a Selu (same length, so the protobuf stays valid): four unsupported nodes.
+selu=$tmp/selu.onnx
+LC_ALL=C sed 's/Relu/Selu/g' "$lenet" > "$selu"
+expect_ok "--list-ops selu (informational: exit 0)" parse "$selu" --list-ops
+expect_output_re "--list-ops selu: Selu unsupported" '^Selu +4 +no +'
+expect_output_re "--list-ops selu: summary" '1 unsupported \(Selu\)$'
+expect_error "parse selu" 1 "Selu" parse "$selu"
+expect_error "parse selu names the file" 1 "$selu" parse "$selu"
+expect_error "report --model selu" 1 "Selu" report --model "$selu"
+expect_error "parse selu lists every Selu node" 1 "4 unsupported nodes" parse "$selu"
+selus=$(grep -o 'Selu' "$tmp/err" | wc -l)
+if [ "$selus" -ge 4 ]; then pass; else fail "parse selu: $selus mentions of Selu, expected one per node (4)"; fi
+expect_error "-o on failure" 1 "Selu" parse "$selu" -o "$tmp/selu.json"
+if [ -e "$tmp/selu.json" ]; then fail "-o on failure: wrote a file"; else pass; fi
 
 # ------------------------------------------------------------- usage errors
 expect_error "parse without a model" 2 "parse: missing MODEL.onnx (see 'fpgaconvnet parse --help')" parse

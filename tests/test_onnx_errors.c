@@ -4,6 +4,7 @@
  * flips of a small model run under the sanitizers and valgrind too).
  */
 #define _POSIX_C_SOURCE 200809L /* mkstemp */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -145,7 +146,7 @@ static void not_onnx(void)
     expect_file_error(noise, 0, "empty file");
 
     /* Without an fcn_error the failure is only the NULL result. */
-    CHECK(fcn_onnx_parse("data/models/resnet18.onnx", NULL, NULL) == NULL);
+    CHECK(fcn_onnx_parse("data/models/missing.onnx", NULL, NULL) == NULL);
     CHECK(fcn_onnx_parse_buffer(noise, sizeof noise, NULL, NULL, NULL) == NULL);
     fcn_onnx_op *ops = NULL;
     int count = 0;
@@ -243,7 +244,7 @@ static void model_errors(void)
     }
 }
 
-/* Graph structure: cycles, missing producers, duplicates, branches, nothing left. */
+/* Graph structure: cycles, missing producers, duplicates, nothing left. */
 static void graph_errors(void)
 {
     onnx_builder b;
@@ -283,11 +284,6 @@ static void graph_errors(void)
     base(&b, 11);
     ob_output(&b, "zz");
     expect_error(&b, "bad.onnx: graph output 'zz' is not produced by any node");
-    ob_free(&b);
-
-    base(&b, 11);
-    ob_node(&b, "Relu", "other", OB_LIST("c"), OB_LIST("o"));
-    expect_error(&b, "bad.onnx: tensor 'c' feeds 2 nodes ('relu', 'other'); branching networks are not supported");
     ob_free(&b);
 
     ob_init(&b, 11);
@@ -330,12 +326,12 @@ static void unsupported(void)
         char name[16];
         snprintf(name, sizeof name, "s%d", i);
         snprintf(out, sizeof out, "t%d", i);
-        ob_node(&b, "Sigmoid", name, OB_LIST(in), OB_LIST(out));
+        ob_node(&b, "Erf", name, OB_LIST(in), OB_LIST(out));
         memcpy(in, out, sizeof in);
     }
     ob_output(&b, in);
-    expect_error(&b, "bad.onnx: 12 unsupported nodes: s0 (Sigmoid), s1 (Sigmoid), s2 (Sigmoid)");
-    expect_error(&b, "s9 (Sigmoid) and 2 more");
+    expect_error(&b, "bad.onnx: 12 unsupported nodes: s0 (Erf), s1 (Erf), s2 (Erf)");
+    expect_error(&b, "s9 (Erf) and 2 more");
     ob_free(&b);
 
     base(&b, 11);
@@ -716,6 +712,155 @@ static void stream_errors(void)
     ob_free(&b);
 }
 
+/* x (1x3x8x8) -> Conv a (4, 3x3) -> A (1x4x6x6); x -> Conv b (4, k x k) -> B; op(A, B) -> y. */
+static void join_base(onnx_builder *b, const char *op, int64_t k)
+{
+    ob_init(b, 13);
+    ob_input(b, "x", 4, OB_DIMS(1, 3, 8, 8));
+    ob_conv(b, "a", "x", "A", 4, 3, 3, 0);
+    ob_conv(b, "b", "x", "B", 4, 3, k, 0);
+    ob_node(b, op, "join", OB_LIST("A", "B"), OB_LIST("y"));
+    ob_output(b, "y");
+}
+
+/* Joins the hardware cannot make: broadcasting, constant operands, other axes, data from elsewhere. */
+static void join_errors(void)
+{
+    onnx_builder b;
+    join_base(&b, "Add", 1);
+    expect_error(&b, "bad.onnx: node 'join' (Add): its inputs 'A' (1x4x6x6) and 'B' (1x4x8x8) differ in shape; the "
+                     "hardware joins tensors of one shape, without broadcasting");
+    ob_free(&b);
+
+    join_base(&b, "Add", 3);
+    ob_weight(&b, "offset", 4, OB_DIMS(1, 4, 1, 1));
+    node_named(&b, "join")->input[1] = ob_str(&b, "offset");
+    expect_error(&b, "bad.onnx: 1 unsupported node: join (Add: an Add of a constant is supported only as the bias of "
+                     "a MatMul by a constant weight)");
+    node_named(&b, "join")->op_type = ob_str(&b, "Mul");
+    expect_error(&b, "bad.onnx: 1 unsupported node: join (Mul: an input is a constant; only data tensors can be "
+                     "joined)");
+    ob_free(&b);
+
+    join_base(&b, "Concat", 3);
+    ob_attr_int(&b, node_named(&b, "join"), "axis", 2);
+    expect_error(&b, "bad.onnx: node 'join' (Concat): concatenates 1x4x6x6 along axis 2; the hardware concatenates "
+                     "only channels (axis 1 of an NCHW map or of a vector)");
+    attr_named(node_named(&b, "join"), "axis")->i = -1;
+    expect_error(&b, "node 'join' (Concat): concatenates 1x4x6x6 along axis 3");
+    attr_named(node_named(&b, "join"), "axis")->i = 4;
+    expect_error(&b, "node 'join' (Concat): attribute 'axis' is 4, outside -4..3");
+    attr_named(node_named(&b, "join"), "axis")->name = ob_str(&b, "axes");
+    expect_error(&b, "node 'join' (Concat): attribute 'axis' is required");
+    ob_free(&b);
+
+    join_base(&b, "Concat", 1);
+    ob_attr_int(&b, node_named(&b, "join"), "axis", 1);
+    expect_error(&b, "node 'join' (Concat): its inputs 'A' (1x4x6x6) and 'B' (1x4x8x8) differ in more than their "
+                     "channels");
+    ob_free(&b);
+
+    join_base(&b, "Add", 3); /* B computed from constants alone: not the network's data */
+    ob_weight(&b, "k", 4, OB_DIMS(1, 4, 6, 6));
+    ob_node(&b, "Relu", "off_path", OB_LIST("k"), OB_LIST("K"));
+    node_named(&b, "join")->input[1] = ob_str(&b, "K");
+    expect_error(&b, "bad.onnx: node 'join' (Add): its input 'A' comes from the network input but 'K' does not; "
+                     "every input of a join must carry the network's data");
+    ob_free(&b);
+}
+
+/* A pool of x (1x3x6x6) with the given op, kernel and pads. */
+static void average_base(onnx_builder *b, int64_t k, int64_t pad)
+{
+    ob_init(b, 13);
+    ob_input(b, "x", 4, OB_DIMS(1, 3, 6, 6));
+    Onnx__NodeProto *avg = ob_node(b, "AveragePool", "avg", OB_LIST("x"), OB_LIST("y"));
+    ob_attr_ints(b, avg, "kernel_shape", 2, OB_DIMS(k, k));
+    ob_attr_ints(b, avg, "pads", 4, OB_DIMS(pad, pad, pad, pad));
+    ob_output(b, "y");
+}
+
+/* AveragePool other than over the whole map or one element; Clip bounds that are not constant numbers. */
+static void average_and_clip_errors(void)
+{
+    onnx_builder b;
+    average_base(&b, 3, 0);
+    expect_error(&b, "bad.onnx: node 'avg' (AveragePool): averages 3x3 windows (pads 0, 0, 0, 0) of the 6x6 map, "
+                     "which is not supported: only an average over the whole map (AVERAGE_POOLING) or of an "
+                     "unpadded 1x1 window (POOLING) is");
+    ob_free(&b);
+    average_base(&b, 6, 1);
+    expect_error(&b, "node 'avg' (AveragePool): averages 6x6 windows (pads 1, 1, 1, 1) of the 6x6 map");
+    ob_free(&b);
+    average_base(&b, 1, 1);
+    expect_error(&b, "node 'avg' (AveragePool): averages 1x1 windows (pads 1, 1, 1, 1) of the 6x6 map");
+    ob_free(&b);
+
+    ob_init(&b, 13);
+    ob_input(&b, "x", 4, OB_DIMS(1, 3, 6, 6));
+    ob_node(&b, "Relu", "relu", OB_LIST("x"), OB_LIST("r"));
+    ob_node(&b, "Clip", "clip", OB_LIST("x", "r"), OB_LIST("y"));
+    ob_output(&b, "y");
+    expect_error(&b, "bad.onnx: 1 unsupported node: clip (Clip: its min and max must be constants)");
+    ob_weight(&b, "low", 0, NULL);
+    node_named(&b, "clip")->input[1] = ob_str(&b, "low");
+    expect_error(&b, "bad.onnx: node 'clip' (Clip): min 'low' is stored in an external data file, which the parser "
+                     "does not read");
+    ob_weight(&b, "pair", 1, OB_DIMS(2));
+    node_named(&b, "clip")->input[1] = ob_str(&b, "pair");
+    expect_error(&b, "node 'clip' (Clip): min 'pair' must be a single value");
+    ob_ints_initializer(&b, "six", 1, OB_DIMS(6));
+    node_named(&b, "clip")->input[1] = ob_str(&b, "");
+    OB_PUSH(&b, node_named(&b, "clip")->input, node_named(&b, "clip")->n_input, ob_str(&b, "six"));
+    Onnx__TensorProto *nan = ob_tensor(&b, "nan", 0, NULL);
+    OB_PUSH(&b, nan->float_data, nan->n_float_data, NAN);
+    OB_PUSH(&b, b.graph.initializer, b.graph.n_initializer, nan);
+    node_named(&b, "clip")->input[1] = ob_str(&b, "nan");
+    expect_error(&b, "node 'clip' (Clip): its min is not a number");
+    ob_free(&b);
+}
+
+/* Fan-out beyond a SPLIT's ports; a regrouping reshape read by several nodes; one tensor read as two shapes. */
+static void branch_errors(void)
+{
+    onnx_builder b;
+    ob_init(&b, 13);
+    ob_input(&b, "x", 4, OB_DIMS(1, 3, 6, 6));
+    for (int i = 0; i < FCN_MAX_PORTS + 1; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "r%d", i);
+        ob_node(&b, "Relu", name, OB_LIST("x"), OB_LIST(name));
+        ob_output(&b, name);
+    }
+    expect_error(&b, "bad.onnx: input 'x' is read by 65 layer inputs; a SPLIT has at most 64 outputs");
+    ob_conv(&b, "conv", "x", "c", 3, 3, 1, 0);
+    for (size_t i = 0; i < b.graph.n_node - 1; i++)
+        b.graph.node[i]->input[0] = ob_str(&b, "c");
+    expect_error(&b, "bad.onnx: node 'conv' (Conv): its output is read by 65 layer inputs; a SPLIT has at most 64 "
+                     "outputs");
+    ob_free(&b);
+
+    ob_init(&b, 13);
+    ob_input(&b, "x", 4, OB_DIMS(1, 3, 6, 6));
+    ob_conv(&b, "conv", "x", "c", 4, 3, 1, 0);
+    ob_ints_initializer(&b, "shape", 4, OB_DIMS(1, 4, 3, 12));
+    ob_node(&b, "Reshape", "reshape", OB_LIST("c", "shape"), OB_LIST("s"));
+    ob_node(&b, "Relu", "r1", OB_LIST("s"), OB_LIST("y1"));
+    ob_node(&b, "Relu", "r2", OB_LIST("s"), OB_LIST("y2"));
+    ob_output(&b, "y1");
+    ob_output(&b, "y2");
+    expect_error(&b, "bad.onnx: node 'reshape' (Reshape): reshaping the streamed 6x6x4 (rows x cols x channels) to "
+                     "1x4x3x12 feeds several nodes, which must all take the 6x6x4 the layer before gives");
+    node_named(&b, "reshape")->input[0] = ob_str(&b, "x"); /* before any layer: the reshape is the input's dims */
+    node_named(&b, "conv")->input[0] = ob_str(&b, "x");
+    ob_ints_initializer(&b, "shape3", 4, OB_DIMS(1, 3, 3, 12));
+    node_named(&b, "reshape")->input[1] = ob_str(&b, "shape3");
+    node_named(&b, "r2")->input[0] = ob_str(&b, "x");
+    expect_error(&b, "bad.onnx: node 'r1' (Relu): reads 's' as 3x12x3 (rows x cols x channels) where another layer "
+                     "reads it as 6x6x3");
+    ob_free(&b);
+}
+
 int main(void)
 {
     not_onnx();
@@ -729,5 +874,8 @@ int main(void)
     config_range_limit();
     utf8_errors();
     stream_errors();
+    join_errors();
+    average_and_clip_errors();
+    branch_errors();
     return check_summary("test_onnx_errors");
 }

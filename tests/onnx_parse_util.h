@@ -1,0 +1,35 @@
+/*
+ * Parsing the models tests/onnx_builder.h builds, and reading the layers
+ * back: shared by the parser's tests of small models.
+ */
+#ifndef FCN_TEST_ONNX_PARSE_UTIL_H
+#define FCN_TEST_ONNX_PARSE_UTIL_H
+
+#include "check.h"
+#include "fpgaconvnet.h"
+#include "onnx_builder.h"
+
+/* The built model parsed as "test.onnx"; NULL (the message printed) on failure. */
+static inline fcn_network *parse_built(const onnx_builder *b, const fcn_parse_options *opts, fcn_error *err)
+{
+    size_t size;
+    uint8_t *bytes = ob_pack(b, &size);
+    fcn_network *net = fcn_onnx_parse_buffer(bytes, size, "test.onnx", opts, err);
+    free(bytes);
+    if (!net)
+        fprintf(stderr, "parse failed: %s\n", err->message);
+    return net;
+}
+
+static inline int layer_count(const fcn_network *net)
+{
+    return net ? net->partitions[0].layer_count : -1;
+}
+
+static inline const fcn_layer *layer_at(const fcn_network *net, int i)
+{
+    static fcn_layer none; /* read-only stand-in when the parse failed, so checks fail without crashing */
+    return net && i < net->partitions[0].layer_count ? &net->partitions[0].layers[i] : &none;
+}
+
+#endif
