@@ -102,7 +102,7 @@ typedef struct fcn_layer {
     int *inputs;               /* ports_in entries, or NULL (see above); owned by the layer */
     int64_t *port_channels;    /* CONCAT: each input port's channels (ports_in entries); owned */
     int eltwise_mul;           /* ELTWISE: 1 for a product, 0 for a sum */
-    double clip_min, clip_max; /* CLIP: the clamp's bounds (ReLU6: 0 and 6) */
+    double clip_min, clip_max; /* CLIP: the clamp's bounds, +-infinity when unbounded (ReLU6: 0 and 6) */
     /* Carried through for the hardware flow; the model does not read them. */
     char *weights_path, *bias_path;
 } fcn_layer;

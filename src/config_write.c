@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,10 +117,10 @@ static json_t *int_list(builder *b, const int64_t *values, int count)
 /* The fields upstream's multi-port layers carry (docs/MODEL-DAG.md §10), and this project's extras. */
 static void put_ports(builder *b, json_t *params, const fcn_layer *l, const fcn_layer_figures *f)
 {
-    if (l->type == FCN_CLIP) {
+    if (l->type == FCN_CLIP && isfinite(l->clip_min)) /* JSON has no infinity: an unbounded side is left out */
         put(b, params, "clip_min", json_real(l->clip_min));
+    if (l->type == FCN_CLIP && isfinite(l->clip_max))
         put(b, params, "clip_max", json_real(l->clip_max));
-    }
     if (l->type != FCN_SPLIT && l->type != FCN_ELTWISE && l->type != FCN_CONCAT)
         return;
     int64_t in[3][FCN_MAX_PORTS], out[3][FCN_MAX_PORTS];

@@ -1,6 +1,7 @@
 /* Layer type names, as the protobuf enum of fpgaconvnet.proto spells them, and the defaults of MODEL.md. */
 #include "fpgaconvnet.h"
 
+#include <math.h>
 #include <string.h>
 
 static const char *const type_names[] = {
@@ -38,7 +39,8 @@ void fcn_layer_init(fcn_layer *layer, fcn_layer_type type)
     layer->data_width = layer->input_width = layer->output_width = 16;
     layer->weight_width = layer->acc_width = layer->biases_width = 16;
     layer->ports_in = layer->ports_out = 1;
-    layer->clip_max = 6.0;
+    layer->clip_min = -INFINITY;
+    layer->clip_max = INFINITY;
 }
 
 int fcn_layer_input(const fcn_layer *layer, int port)

@@ -263,8 +263,30 @@ static void test_bad_files(void)
     free(text);
 }
 
+/* A clamp's bounds survive the file; an unbounded side (which JSON cannot spell) is left out and read back. */
+static void test_clip_bounds(void)
+{
+    fcn_layer clip = layer(FCN_CLIP, "clip", 8);
+    clip.clip_min = 0;
+    CHECK(isinf(clip.clip_max) && clip.clip_max > 0);
+    fcn_partition part = {.id = 0, .ports = 1, .batch_size = 1, .wr_factor = 1, .layer_count = 1, .layers = &clip};
+    fcn_network net = {.partition_count = 1, .partitions = &part};
+    fcn_error err = {{0}};
+    char *text = fcn_network_write_string(&net, &err);
+    CHECK(text && strstr(text, "\"clip_min\": 0") && !strstr(text, "clip_max"));
+    fcn_network *back = text ? fcn_network_read_string(text, "clip.json", &err) : NULL;
+    CHECK(back != NULL);
+    if (back) {
+        CHECK(back->partitions[0].layers[0].clip_min == 0);
+        CHECK(isinf(back->partitions[0].layers[0].clip_max));
+    }
+    fcn_network_free(back);
+    free(text);
+}
+
 int main(void)
 {
+    test_clip_bounds();
     test_figures();
     test_round_trip();
     test_bad_networks();
