@@ -1,8 +1,9 @@
 /*
  * Internal: pictures of evaluated figures (fcn_visualise). visualise_stages.c says which module
- * instances a layer has and how they connect, visualise_graph.c builds the cgraph graph from that,
- * visualise_label.c writes the labels, visualise_render.c lays out and renders with libgvc, and
- * visualise.c ties them together.
+ * instances a layer has and how they connect, visualise_layer.c draws one layer, visualise_graph.c
+ * builds the cgraph graph of the partitions from their edges, visualise_links.c joins a tensor an
+ * earlier partition wrote to the partition reading it, visualise_label.c writes the labels,
+ * visualise_render.c lays out and renders with libgvc, and visualise.c ties them together.
  */
 #ifndef FCN_VISUALISE_H
 #define FCN_VISUALISE_H
@@ -81,10 +82,37 @@ void vis_text_free(vis_text *t);
 /* The label of a layer: name, type, dimensions, folding, latency and share of the interval. */
 void vis_layer_label(vis_text *t, const fcn_layer *layer, const fcn_layer_figures *figures,
                      const fcn_partition_figures *partition, int is_bottleneck);
+/* A memory port's label: "input", "from <source> (memory)" or "output", and its streams. */
+void vis_memory_label(vis_text *t, const char *which, const char *source, int64_t streams);
 /* The label of a partition's cluster. */
 void vis_partition_label(vis_text *t, const fcn_partition_figures *partition);
 /* The fill colour of a layer: white at 0 of the interval to red at all of it ("#rrggbb"). */
 void vis_shade(char colour[8], double share);
+
+/* What drawing needs throughout: the graph, the detail, scratch text for labels, where errors go. */
+typedef struct vis_builder {
+    Agraph_t *root;
+    fcn_detail detail;
+    vis_text text;
+    fcn_error *err;
+} vis_builder;
+
+/* Fails with the picture's out-of-memory message: -1. */
+int vis_out_of_memory(vis_builder *b);
+/* A node with a label, or NULL when cgraph runs out of memory. */
+Agnode_t *vis_add_node(Agraph_t *parent, const char *id, const char *label);
+/*
+ * Draws layer `index` of partition `partition_index` in `parent`: one box, or a cluster of module
+ * instances. `first` and `last` are its stages that edges enter and leave by.
+ */
+int vis_draw_layer(vis_builder *b, Agraph_t *parent, const fcn_partition_figures *p, int partition_index,
+                   int index, vis_drawn *first, vis_drawn *last);
+/*
+ * Dashed edges from the memory output an earlier partition wrote a tensor through to each memory
+ * input that reads it; ports[p][e] is the node drawn for memory edge e of partition p (NULL for
+ * edges between layers).
+ */
+int vis_link_partitions(vis_builder *b, const fcn_network_figures *figures, Agnode_t **const *ports);
 
 /* The picture as a cgraph graph (free with agclose), or NULL with the message in err. */
 Agraph_t *vis_graph_build(const fcn_network_figures *figures, fcn_detail detail, fcn_error *err);

@@ -1,31 +1,15 @@
 /*
- * The picture as a graph: one cluster per partition between its memory ports; in it, per layer,
- * either a cluster of module instances (FCN_DETAIL_MODULES) or one box (FCN_DETAIL_LAYERS), shaded
- * by the layer's share of the interval. Node and cluster names are built from indexes only
- * ("p0_l3_conv_5"), so any layer name is safe: names appear in labels alone, escaped.
+ * The picture as a graph: one cluster per partition with a port for every tensor it reads from or
+ * writes to off-chip memory; in it, per layer, either a cluster of module instances
+ * (FCN_DETAIL_MODULES) or one box (FCN_DETAIL_LAYERS), and an edge for every stream of the
+ * partition's figures, so that branches and joins are drawn as the network has them. Node and
+ * cluster names are built from indexes only ("p0_l3_conv_5"), so any layer name is safe: names
+ * appear in labels alone, escaped.
  */
-#include <string.h>
+#include <stdlib.h>
 
 #include "error.h"
 #include "visualise.h"
-
-typedef struct builder {
-    Agraph_t *root;
-    fcn_detail detail;
-    vis_text text; /* scratch for labels */
-    fcn_error *err;
-} builder;
-
-/* What the layer being drawn needs for its label and its names. */
-typedef struct layer_place {
-    const fcn_partition_figures *partition;
-    int partition_index, index;
-} layer_place;
-
-static int out_of_memory(builder *b)
-{
-    return fcn_fail(b->err, "out of memory drawing the picture");
-}
 
 static void set_defaults(Agraph_t *g)
 {
@@ -45,196 +29,157 @@ static void set_defaults(Agraph_t *g)
         agattr(g, AGEDGE, (char *)edge[i][0], (char *)edge[i][1]);
 }
 
-static Agnode_t *add_node(Agraph_t *parent, const char *id, const char *label)
-{
-    Agnode_t *node = agnode(parent, (char *)id, 1);
-    if (node)
-        vis_set(node, "label", label);
-    return node;
-}
+/* A partition as drawn so far: each layer's first and last stage, each memory edge's port. */
+typedef struct drawn_partition {
+    const fcn_partition_figures *p;
+    int index;
+    Agraph_t *cluster;
+    vis_drawn *first, *last, *memory; /* layer_count, layer_count and edge_count entries */
+} drawn_partition;
 
-/* The layer's shading and, for the bottleneck, a heavy red outline. */
-static void style_layer(void *object, const layer_place *at, const fcn_layer_figures *f, const char *style)
+/* Figures from fcn_network_evaluate hold layers and edges; every edge has a layer of the partition at one end at least. */
+static int check_partition(vis_builder *b, const fcn_partition_figures *p, int index)
 {
-    const double interval = at->partition->interval;
-    char colour[8];
-    vis_shade(colour, interval > 0 ? f->latency / interval : 0);
-    vis_set(object, "style", style);
-    vis_set(object, "fillcolor", colour);
-    if (at->index == at->partition->bottleneck) {
-        vis_set(object, "penwidth", "2.5");
-        vis_set(object, "color", "#b00000");
-    }
-}
-
-/* A stage's nodes: one per instance, or one "name ×N" for more than VIS_MAX_INSTANCES. */
-static int draw_stage(builder *b, Agraph_t *parent, const char *id, const vis_stage *stage, vis_drawn *out)
-{
-    const int64_t count = vis_axes_count(&stage->in);
-    out->stage = *stage;
-    out->node_count = stage->single || count > VIS_MAX_INSTANCES ? 1 : (int)count;
-    char node_id[96], label[64];
-    if (out->node_count == 1) {
-        if (count > 1 && !stage->single)
-            snprintf(label, sizeof label, "%s \xC3\x97%lld", stage->module, (long long)count);
-        else
-            snprintf(label, sizeof label, "%s", stage->module);
-        out->nodes[0] = add_node(parent, id, label);
-        return out->nodes[0] ? 0 : out_of_memory(b);
-    }
-    for (int i = 0; i < out->node_count; i++) {
-        snprintf(node_id, sizeof node_id, "%s_%d", id, i);
-        out->nodes[i] = add_node(parent, node_id, stage->module);
-        if (!out->nodes[i])
-            return out_of_memory(b);
+    if ((p->layer_count > 0 && (!p->layers || !p->figures)) || (p->edge_count > 0 && !p->edges))
+        return fcn_fail(b->err, "partition %d: no layers or edges to draw (a summary has none)", index);
+    for (int e = 0; e < p->edge_count; e++) {
+        const fcn_edge *edge = &p->edges[e];
+        if (edge->from < -1 || edge->from >= p->layer_count || edge->to < -1 || edge->to >= p->layer_count ||
+            (edge->from == -1 && edge->to == -1))
+            return fcn_fail(b->err, "partition %d: edge %d (%d -> %d) is not between its layers and memory",
+                            index, e, edge->from, edge->to);
     }
     return 0;
 }
 
-static int layer_label(builder *b, const layer_place *at)
+static int open_cluster(vis_builder *b, drawn_partition *d)
 {
-    const fcn_partition_figures *p = at->partition;
+    char id[32];
+    snprintf(id, sizeof id, "cluster_p%d", d->index);
+    d->cluster = agsubg(b->root, id, 1);
+    if (!d->cluster)
+        return vis_out_of_memory(b);
     vis_text_clear(&b->text);
-    vis_layer_label(&b->text, &p->layers[at->index], &p->figures[at->index], p, at->index == p->bottleneck);
-    return b->text.failed ? out_of_memory(b) : 0;
-}
-
-/* A cluster of the layer's module instances, stage after stage. */
-static int draw_modules(builder *b, Agraph_t *parent, const layer_place *at, vis_drawn *first, vis_drawn *last)
-{
-    const fcn_layer *l = &at->partition->layers[at->index];
-    const fcn_layer_figures *f = &at->partition->figures[at->index];
-    char id[64];
-    snprintf(id, sizeof id, "cluster_p%d_l%d", at->partition_index, at->index);
-    Agraph_t *cluster = agsubg(parent, id, 1);
-    if (!cluster || layer_label(b, at))
-        return cluster ? -1 : out_of_memory(b);
-    vis_set(cluster, "label", b->text.data);
-    style_layer(cluster, at, f, l->type == FCN_SQUEEZE ? "filled,rounded,dashed" : "filled,rounded");
-
-    vis_plan plan;
-    vis_plan_modules(l, f, &plan);
-    vis_drawn previous = {0}, current;
-    for (int s = 0; s < plan.count; s++) {
-        snprintf(id, sizeof id, "p%d_l%d_%s", at->partition_index, at->index, plan.stages[s].module);
-        if (draw_stage(b, cluster, id, &plan.stages[s], &current))
-            return -1;
-        if (s == 0)
-            *first = current;
-        else if (vis_connect(b->root, &previous, &current, 1, b->err))
-            return -1;
-        previous = current;
-    }
-    *last = previous;
-    return plan.count > 0 ? 0 : fcn_fail(b->err, "layer '%s' has no modules to draw", l->name ? l->name : "");
-}
-
-/* One box with the layer's label. */
-static int draw_box(builder *b, Agraph_t *parent, const layer_place *at, vis_drawn *drawn)
-{
-    const fcn_layer_figures *f = &at->partition->figures[at->index];
-    char id[64];
-    snprintf(id, sizeof id, "p%d_l%d", at->partition_index, at->index);
-    if (layer_label(b, at))
-        return -1;
-    *drawn = (vis_drawn){.stage = vis_box_stage(f->streams_in, f->streams_out), .node_count = 1};
-    drawn->nodes[0] = add_node(parent, id, b->text.data);
-    if (!drawn->nodes[0])
-        return out_of_memory(b);
-    vis_set(drawn->nodes[0], "fontsize", "10");
-    vis_set(drawn->nodes[0], "margin", "0.12,0.06");
-    style_layer(drawn->nodes[0], at, f, "filled,rounded");
+    vis_partition_label(&b->text, d->p);
+    if (b->text.failed)
+        return vis_out_of_memory(b);
+    vis_set(d->cluster, "label", b->text.data);
+    vis_set(d->cluster, "style", "rounded");
+    vis_set(d->cluster, "color", "gray50");
     return 0;
 }
 
-/* A partition's memory port: where its input streams come from or its output streams go. */
-static int draw_port(builder *b, Agraph_t *parent, int partition_index, const char *which, int64_t streams,
-                     vis_drawn *drawn)
+/*
+ * The port of memory edge e: where the partition reads a tensor from off-chip memory, named after
+ * the layer that wrote it when that is an earlier partition's, or where it writes one. The first
+ * of each kind is "p0_input" / "p0_output", as in a chain; the others are numbered on.
+ */
+static int draw_memory(vis_builder *b, drawn_partition *d, int e, int ordinal)
 {
-    char id[32], label[64];
-    snprintf(id, sizeof id, "p%d_%s", partition_index, which);
-    if (streams > 1)
-        snprintf(label, sizeof label, "%s \xC2\xB7 %lld streams", which, (long long)streams);
+    const fcn_edge *edge = &d->p->edges[e];
+    const int input = edge->from == -1;
+    const char *which = input ? "input" : "output";
+    const int64_t streams = input ? d->p->figures[edge->to].streams_in : d->p->figures[edge->from].streams_out;
+    char id[48];
+    if (ordinal == 0)
+        snprintf(id, sizeof id, "p%d_%s", d->index, which);
     else
-        snprintf(label, sizeof label, "%s", which);
+        snprintf(id, sizeof id, "p%d_%s_%d", d->index, which, ordinal);
+    vis_text_clear(&b->text);
+    vis_memory_label(&b->text, which, input ? edge->source : NULL, streams);
+    if (b->text.failed)
+        return vis_out_of_memory(b);
+    vis_drawn *drawn = &d->memory[e];
     *drawn = (vis_drawn){.stage = vis_box_stage(streams, streams), .node_count = 1};
-    drawn->nodes[0] = add_node(parent, id, label);
+    drawn->nodes[0] = vis_add_node(d->cluster, id, b->text.data);
     if (!drawn->nodes[0])
-        return out_of_memory(b);
+        return vis_out_of_memory(b);
     vis_set(drawn->nodes[0], "style", "filled,rounded");
     vis_set(drawn->nodes[0], "fillcolor", "#dde6f3");
     return 0;
 }
 
-static int draw_partition(builder *b, const fcn_partition_figures *p, int index, vis_drawn ports[2])
+/* The ports of the memory inputs, or of the outputs, in edge order. */
+static int draw_memories(vis_builder *b, drawn_partition *d, int inputs)
 {
-    char id[32];
-    snprintf(id, sizeof id, "cluster_p%d", index);
-    Agraph_t *cluster = agsubg(b->root, id, 1);
-    if (!cluster)
-        return out_of_memory(b);
-    vis_text_clear(&b->text);
-    vis_partition_label(&b->text, p);
-    if (b->text.failed)
-        return out_of_memory(b);
-    vis_set(cluster, "label", b->text.data);
-    vis_set(cluster, "style", "rounded");
-    vis_set(cluster, "color", "gray50");
-
-    vis_drawn previous, first, last;
-    if (draw_port(b, cluster, index, "input", p->streams_in, &ports[0]))
-        return -1;
-    previous = ports[0];
-    for (int l = 0; l < p->layer_count; l++) {
-        const layer_place at = {p, index, l};
-        int failed = b->detail == FCN_DETAIL_LAYERS ? draw_box(b, cluster, &at, &first)
-                                                    : draw_modules(b, cluster, &at, &first, &last);
-        if (b->detail == FCN_DETAIL_LAYERS)
-            last = first;
-        if (failed || vis_connect(b->root, &previous, &first, 0, b->err))
+    int ordinal = 0;
+    for (int e = 0; e < d->p->edge_count; e++)
+        if ((inputs ? d->p->edges[e].from : d->p->edges[e].to) == -1 && draw_memory(b, d, e, ordinal++))
             return -1;
-        previous = last;
-    }
-    if (draw_port(b, cluster, index, "output", p->streams_out, &ports[1]))
-        return -1;
-    return vis_connect(b->root, &previous, &ports[1], 0, b->err);
-}
-
-/* Partitions run one after another on the same device: a dashed edge gives the order and the layout. */
-static int link_partitions(builder *b, const vis_drawn *output, const vis_drawn *input)
-{
-    Agedge_t *edge = agedge(b->root, output->nodes[0], input->nodes[0], NULL, 1);
-    if (!edge)
-        return out_of_memory(b);
-    vis_set(edge, "style", "dashed");
-    vis_set(edge, "color", "gray50");
-    vis_set(edge, "label", "reconfigure");
     return 0;
 }
 
-static int build(builder *b, const fcn_network_figures *figures)
+static int draw_layers(vis_builder *b, drawn_partition *d)
+{
+    for (int l = 0; l < d->p->layer_count; l++)
+        if (vis_draw_layer(b, d->cluster, d->p, d->index, l, &d->first[l], &d->last[l]))
+            return -1;
+    return 0;
+}
+
+/* Every stream: into a layer's first stage (whichever input port it feeds), out of its last. */
+static int connect_edges(vis_builder *b, const drawn_partition *d)
+{
+    for (int e = 0; e < d->p->edge_count; e++) {
+        const fcn_edge *edge = &d->p->edges[e];
+        const vis_drawn *from = edge->from == -1 ? &d->memory[e] : &d->last[edge->from];
+        const vis_drawn *to = edge->to == -1 ? &d->memory[e] : &d->first[edge->to];
+        if (vis_connect(b->root, from, to, 0, b->err))
+            return -1;
+    }
+    return 0;
+}
+
+/* A partition's cluster: inputs first and outputs last, so that dot keeps a chain's order; ports[e] for memory edges. */
+static int draw_partition(vis_builder *b, const fcn_partition_figures *p, int index, Agnode_t **ports)
+{
+    drawn_partition d = {.p = p, .index = index};
+    if (check_partition(b, p, index) || open_cluster(b, &d))
+        return -1;
+    const size_t count = 2 * (size_t)p->layer_count + (size_t)p->edge_count;
+    vis_drawn *all = calloc(count > 0 ? count : 1, sizeof *all);
+    if (!all)
+        return vis_out_of_memory(b);
+    d.first = all;
+    d.last = all + p->layer_count;
+    d.memory = d.last + p->layer_count;
+    const int failed = draw_memories(b, &d, 1) || draw_layers(b, &d) || draw_memories(b, &d, 0) ||
+                       connect_edges(b, &d);
+    for (int e = 0; !failed && e < p->edge_count; e++)
+        ports[e] = d.memory[e].nodes[0]; /* NULL for edges between layers */
+    free(all);
+    return failed ? -1 : 0;
+}
+
+static int build(vis_builder *b, const fcn_network_figures *figures, Agnode_t ***ports)
 {
     set_defaults(b->root);
-    vis_drawn ports[2], previous_output;
     for (int p = 0; p < figures->partition_count; p++) {
-        if (draw_partition(b, &figures->partitions[p], p, ports))
+        const int edges = figures->partitions[p].edge_count;
+        ports[p] = calloc(edges > 0 ? (size_t)edges : 1, sizeof *ports[p]);
+        if (!ports[p])
+            return vis_out_of_memory(b);
+        if (draw_partition(b, &figures->partitions[p], p, ports[p]))
             return -1;
-        if (p > 0 && link_partitions(b, &previous_output, &ports[0]))
-            return -1;
-        previous_output = ports[1];
     }
-    return 0;
+    return vis_link_partitions(b, figures, ports);
 }
 
 Agraph_t *vis_graph_build(const fcn_network_figures *figures, fcn_detail detail, fcn_error *err)
 {
-    builder b = {.detail = detail, .err = err};
-    b.root = agopen("fpgaconvnet", Agdirected, NULL);
+    vis_builder b = {.detail = detail, .err = err};
+    const int count = figures->partition_count > 0 ? figures->partition_count : 1;
+    Agnode_t ***ports = calloc((size_t)count, sizeof *ports);
+    b.root = ports ? agopen("fpgaconvnet", Agdirected, NULL) : NULL;
     if (!b.root) {
+        free(ports);
         fcn_fail(err, "out of memory drawing the picture");
         return NULL;
     }
-    int failed = build(&b, figures);
+    const int failed = build(&b, figures, ports);
+    for (int p = 0; p < figures->partition_count; p++)
+        free(ports[p]);
+    free(ports);
     vis_text_free(&b.text);
     if (failed) {
         agclose(b.root);

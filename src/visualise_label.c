@@ -140,6 +140,16 @@ static void folding(vis_text *t, const fcn_layer *l, const fcn_layer_figures *f)
     case FCN_SQUEEZE:
         vis_text_printf(t, "streams %lld " ARROW " %lld", (long long)f->streams_in, (long long)f->streams_out);
         return;
+    case FCN_SPLIT:
+        vis_text_printf(t, "coarse %lld" DOT "%d outputs", (long long)f->streams_in, l->ports_out);
+        return;
+    case FCN_ELTWISE:
+        vis_text_printf(t, "coarse %lld" DOT "%s of %d inputs", (long long)f->streams_in,
+                        l->eltwise_mul ? "product" : "sum", l->ports_in);
+        return;
+    case FCN_CONCAT:
+        vis_text_printf(t, "coarse %lld" DOT "%d inputs", (long long)f->streams_in, l->ports_in);
+        return;
     default:
         vis_text_printf(t, "coarse %lld", (long long)f->streams_in);
         return;
@@ -162,6 +172,19 @@ void vis_layer_label(vis_text *t, const fcn_layer *l, const fcn_layer_figures *f
     if (is_bottleneck)
         vis_text_printf(t, DOT "bottleneck");
     vis_text_printf(t, LINE);
+}
+
+void vis_memory_label(vis_text *t, const char *which, const char *source, int64_t streams)
+{
+    if (source) {
+        vis_text_printf(t, "from ");
+        vis_text_name(t, source);
+        vis_text_printf(t, " (memory)");
+    } else {
+        vis_text_printf(t, "%s", which);
+    }
+    if (streams > 1)
+        vis_text_printf(t, DOT "%lld streams", (long long)streams);
 }
 
 void vis_partition_label(vis_text *t, const fcn_partition_figures *p)

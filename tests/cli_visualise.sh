@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `fpgaconvnet visualise`: pictures of the bundled examples in every format (the .dot accepted by
-# graphviz's own `dot`), both details, an ONNX model's default configuration, and every error path
+# graphviz's own `dot`), both details, a residual block over three partitions, an ONNX model's
+# default configuration, and every error path
 # (one line "fpgaconvnet: ..." on stderr, exit 1 for bad input, 2 for bad usage).
 # Usage: cli_visualise.sh PATH/TO/fpgaconvnet   (run from tests/)
 set -u
@@ -10,6 +11,7 @@ lenet=../examples/lenet.json
 alexnet=../examples/alexnet.json
 vgg11=../examples/vgg11.json
 lenet_onnx=data/models/lenet.onnx
+residual=../fuzz/corpus/config/dag-residual-3.json # conv1 -> split1 -> conv2 -> relu2 -> add -> relu3, 3 partitions
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fcn_cli_visualise.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -89,6 +91,25 @@ if grep -qE '>(conv|accum|relu|pool|sliding_window|fork|glue|bias) ×[0-9]+</tex
     pass
 else
     fail "wide layers: no collapsed 'module ×N' node and edge in $tmp/vgg11.svg"
+fi
+
+# ------------------------------------------------------------------ DAGs
+# A residual block over three partitions: the split and the join drawn, the add's two memory inputs
+# named after the layers that wrote them, each linked to the partition that wrote it.
+if [ -f "$residual" ]; then
+    expect_ok "residual" visualise "$residual" --detail layers -o "$tmp/residual.svg"
+    expect_file "residual" "$tmp/residual.svg" ">split1 (split)</text>" ">coarse 2 · 2 outputs</text>" \
+        ">add (eltwise)</text>" ">coarse 1 · sum of 2 inputs</text>" ">from split1 (memory) · 2 streams</text>" \
+        ">from split1 (memory)</text>" ">from relu2 (memory)</text>" "<title>p2_input_1</title>" \
+        "<title>p0_output&#45;&gt;p1_input</title>" "<title>p0_output_1&#45;&gt;p2_input_1</title>" \
+        "<title>p1_output&#45;&gt;p2_input</title>"
+    if [ "$(grep -c '>reconfigure</text>' "$tmp/residual.svg")" = 2 ]; then pass; else
+        fail "residual: expected one 'reconfigure' link into each later partition"
+    fi
+    expect_ok "residual modules" visualise "$residual" -o "$tmp/residual_modules.svg"
+    expect_file "residual modules" "$tmp/residual_modules.svg" "<title>p0_l2_fork_1</title>" "<title>p2_l0_eltwise</title>"
+else
+    fail "residual: $residual is missing"
 fi
 
 # ------------------------------------------------------------------ ONNX

@@ -1,7 +1,8 @@
 /*
  * fcn_visualise: every golden configuration of vgg11 and alexnet drawn as SVG names every layer
  * (squeezes included) and shows the module instances its folding implies; PNG, PDF and dot
- * output; names graphviz would misread; every error path.
+ * output; names graphviz would misread; a residual block drawn with its branch and join, whole
+ * and cut in two partitions; every error path.
  */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp, fork, setenv: a directory for the pictures, a broken graphviz */
 
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "golden_util.h"
+#include "residual_block.h"
 
 #define MAX_INSTANCES 16 /* more are drawn as one node "conv ×N" */
 #define TIMES "\xC3\x97"
@@ -266,6 +268,108 @@ static void test_names_and_formats(void)
     release(net, figures);
 }
 
+/*
+ * The residual block of residual_block.h, the split carrying 2 streams, so that squeezes come in
+ * after conv0 (1 -> 2) and on the skip before the add (2 -> 1). Cut before conv2 (`cut` 1), the
+ * skip and relu1's output cross to partition 1 through memory.
+ */
+static int residual_evaluate(residual_block *r, int cut, fcn_network_figures *figures)
+{
+    static const int starts[1] = {4};
+    residual_build(r, starts, cut);
+    r->layers[1].coarse_in = r->layers[1].coarse_out = 2;
+    r->layers[2].coarse_in = 2;
+    fcn_error err = {{0}};
+    fcn_eval_options opts = {125.0, 0.0, 0};
+    int rc = fcn_network_check(&r->net, &err) || fcn_network_evaluate(&r->net, &opts, figures, &err) ? -1 : 0;
+    CHECK_MESSAGE(rc == 0 ? "ok" : err.message, "ok");
+    return rc;
+}
+
+/* The index in the figures of the layer named `name`, or -1. */
+static int figure_index(const fcn_partition_figures *p, const char *name)
+{
+    for (int i = 0; i < p->layer_count; i++)
+        if (strcmp(p->layers[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+/* Whether the dot source has an edge from layer box `from` to layer box `to` of partition p. */
+static int has_edge(const char *dot, const fcn_partition_figures *p, int partition, const char *from,
+                    const char *to)
+{
+    char edge[96];
+    snprintf(edge, sizeof edge, "p%d_l%d -> p%d_l%d", partition, figure_index(p, from), partition,
+             figure_index(p, to));
+    return strstr(dot, edge) != NULL;
+}
+
+static void test_residual(void)
+{
+    residual_block r;
+    fcn_network_figures figures;
+    if (residual_evaluate(&r, 0, &figures))
+        return;
+    const fcn_partition_figures *p = &figures.partitions[0];
+    char *dot = draw(&figures, "residual.dot", FCN_DETAIL_LAYERS, NULL);
+    if (dot) {
+        CHECK(has_edge(dot, p, 0, "conv0_squeeze_split", "split"));
+        CHECK(has_edge(dot, p, 0, "split", "conv1")); /* the branch */
+        CHECK(has_edge(dot, p, 0, "split", "split_squeeze_add")); /* the skip */
+        CHECK(has_edge(dot, p, 0, "conv2", "add") && has_edge(dot, p, 0, "split_squeeze_add", "add")); /* the join */
+        CHECK(has_edge(dot, p, 0, "add", "relu2"));
+        CHECK(!has_edge(dot, p, 0, "relu1", "add") && !has_edge(dot, p, 0, "split", "add"));
+        CHECK(strstr(dot, "p0_input -> p0_l0") && strstr(dot, "-> p0_output") && !strstr(dot, "p0_input_1"));
+        CHECK_INT(occurrences(dot, "style=\"filled,diagonals\""), 2); /* the split and the join */
+        CHECK(strstr(dot, "color=\"#1f5fa8\"") && strstr(dot, "color=\"#2e7d32\""));
+        CHECK(strstr(dot, "coarse 2 \xC2\xB7 2 outputs") && strstr(dot, "coarse 1 \xC2\xB7 sum of 2 inputs"));
+    }
+    free(dot);
+    /* Module instances: the split's two forks feed conv1's two windows and the skip's squeeze; the add's one eltwise takes both. */
+    dot = draw(&figures, "residual_modules.dot", FCN_DETAIL_MODULES, NULL);
+    if (dot) {
+        char edge[96];
+        const int split = figure_index(p, "split"), add = figure_index(p, "add");
+        snprintf(edge, sizeof edge, "p0_l%d_fork_1 -> p0_l%d_sliding_window_1", split, figure_index(p, "conv1"));
+        CHECK(strstr(dot, edge) != NULL);
+        snprintf(edge, sizeof edge, "p0_l%d_fork_1 -> p0_l%d_squeeze", split, figure_index(p, "split_squeeze_add"));
+        CHECK(strstr(dot, edge) != NULL);
+        snprintf(edge, sizeof edge, "-> p0_l%d_eltwise", add);
+        CHECK_INT(occurrences(dot, edge), 2);
+    }
+    free(dot);
+    fcn_network_figures_free(&figures);
+}
+
+/* Cut in two: partition 1 reads relu1's output and the skip, each named, each linked to the output that wrote it. */
+static void test_residual_partitions(void)
+{
+    residual_block r;
+    fcn_network_figures figures;
+    if (residual_evaluate(&r, 1, &figures))
+        return;
+    CHECK_INT(figures.partitions[0].outputs, 2);
+    CHECK_INT(figures.partitions[1].inputs, 2);
+    char *dot = draw(&figures, "residual2.dot", FCN_DETAIL_LAYERS, NULL);
+    if (dot) {
+        CHECK(strstr(dot, "label=\"from relu1 (memory)\"") && strstr(dot, "label=\"from split (memory)\""));
+        CHECK(strstr(dot, "p0_output_1") && strstr(dot, "p1_input_1") && !strstr(dot, "p1_output_1"));
+        /* Partition 0 writes the skip first (the split comes before relu1); partition 1 reads relu1's first (conv2 before add). */
+        CHECK(strstr(dot, "p0_output -> p1_input_1") && strstr(dot, "p0_output_1 -> p1_input\t"));
+        CHECK_INT(occurrences(dot, "reconfigure"), 1);
+        CHECK_INT(occurrences(dot, "style=dashed"), 2);
+    }
+    free(dot);
+    char *svg = draw(&figures, "residual2.svg", FCN_DETAIL_MODULES, NULL);
+    if (svg) {
+        CHECK(strstr(svg, ">from split (memory)</text>") != NULL);
+        check_svg("residual2", &figures, svg);
+    }
+    free(svg);
+    fcn_network_figures_free(&figures);
+}
+
 static void expect_failure(const fcn_network_figures *figures, const char *path, fcn_detail detail,
                            const char *part)
 {
@@ -341,6 +445,20 @@ static void test_errors(void)
     expect_failure(NULL, "x.svg", FCN_DETAIL_MODULES, "no figures to draw");
     expect_failure(figures, NULL, FCN_DETAIL_MODULES, "no file to draw the picture in");
     expect_failure(figures, "x.svg", (fcn_detail)42, "x.svg: unknown detail 42");
+    /* Figures not made by fcn_network_evaluate: an edge to no layer, a summary without edges. */
+    snprintf(path, sizeof path, "%s/x.svg", dir);
+    fcn_partition_figures *p = &figures->partitions[0];
+    const fcn_edge saved = p->edges[1];
+    p->edges[1].to = p->layer_count;
+    expect_failure(figures, path, FCN_DETAIL_LAYERS, "x.svg: partition 0: edge 1 (0 -> 4) is not between its layers and memory");
+    p->edges[1] = (fcn_edge){.from = -1, .to = -1};
+    expect_failure(figures, path, FCN_DETAIL_MODULES, "partition 0: edge 1 (-1 -> -1) is not between");
+    p->edges[1] = saved;
+    fcn_edge *edges = p->edges;
+    p->edges = NULL;
+    expect_failure(figures, path, FCN_DETAIL_LAYERS, "x.svg: partition 0: no layers or edges to draw (a summary has none)");
+    p->edges = edges;
+    CHECK(access(path, F_OK) != 0);
 
     release(net, figures);
 }
@@ -354,6 +472,8 @@ int main(void)
     }
     test_graphviz_failure_first(); /* before anything here uses graphviz */
     test_names_and_formats();
+    test_residual();
+    test_residual_partitions();
     test_errors();
     golden_cases();
     rmdir(dir);
