@@ -335,7 +335,10 @@ typedef enum fcn_detail {
 /*
  * Draws evaluated figures with graphviz: partitions as clusters, layers with
  * their dimensions, folding and latency, shaded by their share of the
- * interval. The format follows the extension of `path`: .png, .svg, .pdf, .dot.
+ * interval, every stream of the figures' edges (branches and joins), and the
+ * memory tensors between partitions linked to the layers that wrote them.
+ * The format follows the extension of `path`: .png, .svg, .pdf, .dot. The
+ * figures must be fcn_network_evaluate's (summaries have no edges).
  */
 int fcn_visualise(const fcn_network_figures *figures, const char *path, fcn_detail detail, fcn_error *err);
 
