@@ -242,19 +242,10 @@ static void read_parameters(field_reader *r, fcn_layer *l, declared_outputs *d)
         read_single_coarse(r, l, has_in, has_out);
         read_window(r, l);
         break;
-    case FCN_RELU:
-    case FCN_BATCH_NORM:
-    case FCN_SPLIT:
-    case FCN_ELTWISE:
-    case FCN_CONCAT:
-    case FCN_AVERAGE_POOLING:
-    case FCN_SIGMOID:
-    case FCN_HARD_SIGMOID:
-    case FCN_HARD_SWISH:
-    case FCN_CLIP:
-        read_single_coarse(r, l, has_in, has_out);
-        break;
     case FCN_SQUEEZE:
+        break;
+    default: /* RELU, BATCH_NORM, the multi-port layers, AVERAGE_POOLING and the activations */
+        read_single_coarse(r, l, has_in, has_out);
         break;
     }
 }

@@ -201,20 +201,11 @@ static json_t *parameters(builder *b, const chain_entry *e, int64_t batch_size)
         put_window(b, params, l);
         put_int(b, params, "data_width", l->data_width);
         break;
-    case FCN_RELU:
-    case FCN_BATCH_NORM:
-    case FCN_SPLIT:
-    case FCN_ELTWISE:
-    case FCN_CONCAT:
-    case FCN_AVERAGE_POOLING:
-    case FCN_SIGMOID:
-    case FCN_HARD_SIGMOID:
-    case FCN_HARD_SWISH:
-    case FCN_CLIP:
-        put_int(b, params, "coarse", l->coarse_in);
+    case FCN_SQUEEZE:
         put_int(b, params, "data_width", l->data_width);
         break;
-    case FCN_SQUEEZE:
+    default: /* RELU, BATCH_NORM, the multi-port layers, AVERAGE_POOLING and the activations: one coarse */
+        put_int(b, params, "coarse", l->coarse_in);
         put_int(b, params, "data_width", l->data_width);
         break;
     }
