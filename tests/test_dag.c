@@ -232,7 +232,28 @@ static void test_bad_networks(void)
     expect_check(&b, "partition 2, layer 'add': input port 1 refers to a layer 9 places back, before the network's first layer");
 }
 
-/* A configuration naming a layer of a later partition, or with its join before its branch: clear errors. */
+/* The file `text` with the first `from` after layer `layer`'s name made `to` must fail with `message`. */
+static void expect_edited_error(const char *text, const char *layer, const char *from, const char *to,
+                                const char *message)
+{
+    char name[64];
+    snprintf(name, sizeof name, "\"name\": \"%s\"", layer);
+    const char *at = strstr(text, name);
+    const char *found = at ? strstr(at, from) : NULL;
+    char *bad = malloc(strlen(text) + strlen(to) + 1);
+    CHECK(found != NULL && bad != NULL);
+    if (found && bad) {
+        sprintf(bad, "%.*s%s%s", (int)(found - text), text, to, found + strlen(from));
+        fcn_error err = {{0}};
+        fcn_network *net = fcn_network_read_string(bad, "dag.json", &err);
+        CHECK(net == NULL);
+        CHECK_MESSAGE(err.message, message);
+        fcn_network_free(net);
+    }
+    free(bad);
+}
+
+/* A configuration naming a layer of a later partition, a join without its memory tensor, a cycle: clear errors. */
 static void test_bad_files(void)
 {
     block b;
@@ -242,24 +263,16 @@ static void test_bad_files(void)
     CHECK(text != NULL);
     if (!text)
         return;
-    /* relu2 (partition 1) made to read relu3 (partition 2). */
-    char *bad = malloc(strlen(text) + 16);
-    const char *at = strstr(text, "\"name\": \"relu2\"");
-    CHECK(at != NULL);
-    if (at && bad) {
-        const char *node_in = strstr(at, "\"node_in\": \"conv2\"");
-        CHECK(node_in != NULL);
-        if (node_in) {
-            size_t head = (size_t)(node_in - text);
-            sprintf(bad, "%.*s\"node_in\": \"relu3\"%s", (int)head, text, node_in + strlen("\"node_in\": \"conv2\""));
-            fcn_network *net = fcn_network_read_string(bad, "dag.json", &err);
-            CHECK(net == NULL);
-            CHECK_MESSAGE(err.message, "dag.json: partition 1: layer 'relu2' has node_in 'relu3', which is no layer of "
-                                       "this or an earlier partition");
-            fcn_network_free(net);
-        }
-    }
-    free(bad);
+    expect_edited_error(text, "relu2", "\"node_in\": \"conv2\"", "\"node_in\": \"relu3\"",
+                        "dag.json: partition 1: layer 'relu2' has node_in 'relu3', which is no layer of this or an "
+                        "earlier partition");
+    /* The join's skip input named as upstream marks every partition input: which tensor is it? */
+    expect_edited_error(text, "add", "\"split1\"", "\"add\"",
+                        "dag.json: partition 2: layer 'add' has node_in 'add', which is no layer of this or an earlier "
+                        "partition (only a partition's first layer reads the previous partition's output unnamed)");
+    expect_edited_error(text, "conv2", "\"node_in\": \"conv2\"", "\"node_in\": \"relu2\"",
+                        "dag.json: partition 1: layer 'conv2' reads 'relu2', which is listed after it (layers must be "
+                        "in data-flow order; a cycle cannot be modelled)");
     free(text);
 }
 
