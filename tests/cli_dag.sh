@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Branching networks end to end with the tool: ResNet-18, ResNet-50 and MobileNetV2 parse, report and
-# draw; an optimised ResNet-18 validates against its model on the ZC706, and its schedule lists every
-# partition a partition reads from.
+# draw; an optimised ResNet-18 and MobileNetV2 validate against their models on the ZC706, and the
+# schedule lists every partition a partition reads from.
 # Usage: cli_dag.sh PATH/TO/fpgaconvnet   (run from tests/)
 set -u
 cli=${1:?usage: cli_dag.sh PATH/TO/fpgaconvnet}
@@ -33,5 +33,11 @@ expect_output_re "schedule resnet18: dependency column" '^partition_id,.*,input_
 expect_output_re "schedule resnet18: two producers" ',[0-9]+;[0-9]+$'
 if cmp -s <("$cli" schedule "$tmp/r18/resnet18.json") "$tmp/r18/scheduler.csv"; then pass
 else fail "optimise's scheduler.csv differs from 'schedule'"; fi
+
+# MobileNetV2: CLIP layers, joins without a ReLU after them, depthwise convolutions.
+expect_ok "optimise mobilenet_v2" optimise data/models/mobilenet_v2.onnx --platform "$zc706" -o "$tmp/mnv2" \
+    --iterations 30000 --time-limit 120
+expect_ok "validate mobilenet_v2" validate "$tmp/mnv2/mobilenet_v2.json" --platform "$zc706" \
+    --resource-allocation 0.8 --model data/models/mobilenet_v2.onnx
 
 harness_summary
