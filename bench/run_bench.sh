@@ -65,7 +65,7 @@ bench_configs() {
     echo "| model | layers | parse | evaluate the default configuration (full / summary) |"
     echo "|---|---:|---:|---:|"
     local model
-    for model in lenet tinyvgg alexnet vgg11 vgg16; do
+    for model in lenet tinyvgg alexnet vgg11 vgg16 resnet18 resnet50 mobilenet_v2; do
         out=$work/$model.parse.json
         "$cli" bench --model "$models/$model.onnx" --seconds "$seconds" >"$out"
         printf "| %s | %s | %s | %s / %s |\n" "$model" "$(json_number "$out" layers)" \
