@@ -297,8 +297,35 @@ static void test_clip_bounds(void)
     free(text);
 }
 
+/* A file in the form upstream's multi-port writer gives (9a8daeb: node lists, *_array fields, no data_width). */
+static void test_upstream_file(void)
+{
+    fcn_error err = {{0}};
+    fcn_network *net = fcn_network_read("data/configs/upstream_residual.json", &err);
+    CHECK(net != NULL);
+    if (!net) {
+        fprintf(stderr, "%s\n", err.message);
+        return;
+    }
+    const fcn_partition *p = &net->partitions[0];
+    CHECK_INT(p->layer_count, 5);
+    CHECK_INT(p->layers[1].ports_out, 2);
+    const fcn_layer *add = &p->layers[3];
+    CHECK_INT(add->ports_in, 2);
+    CHECK(add->inputs && add->inputs[0] == 2 && add->inputs[1] == 1); /* split1, conv2: ONNX's operand order */
+    fcn_network_figures f;
+    CHECK(fcn_network_evaluate(net, &options, &f, &err) == 0);
+    /* conv2, the slowest: 8x8x8 words, each times 8 filters x 9 taps, one MAC a cycle (fine 1): 36864 cycles. */
+    CHECK_NEAR(f.partitions[0].interval, 36864.0, 1e-12);
+    CHECK_INT(f.partitions[0].inputs, 1);
+    CHECK_INT(f.partitions[0].outputs, 1);
+    fcn_network_figures_free(&f);
+    fcn_network_free(net);
+}
+
 int main(void)
 {
+    test_upstream_file();
     test_clip_bounds();
     test_figures();
     test_round_trip();
