@@ -232,6 +232,10 @@ typedef struct fcn_network_figures {
     int64_t batch_size;
     double freq_mhz, reconf_time_s;
     int64_t operations;
+    /*
+     * Off-chip memory for the feature maps: a chain's two ping-pong buffers
+     * (MODEL.md §5); a branching network's as fcn_schedule lays it out.
+     */
     int64_t memory_usage_bytes;
     fcn_resource resource; /* max over partitions */
     int partition_count;

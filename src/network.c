@@ -4,6 +4,7 @@
 
 #include "error.h"
 #include "partition.h"
+#include "schedule.h"
 
 static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 
@@ -24,7 +25,9 @@ static void network_totals(fcn_network_figures *out)
     }
     out->latency_s += (out->partition_count - 1) * out->reconf_time_s;
     out->throughput = (double)out->batch_size / out->latency_s;
-    out->memory_usage_bytes = (int64_t)ceil((double)(words_in + words_out) * 16 / 8);
+    /* A tensor a later partition reads stays in memory until then: a DAG takes what its schedule lays out. */
+    out->memory_usage_bytes = schedule_is_chain(out) ? (int64_t)ceil((double)(words_in + words_out) * 16 / 8)
+                                                     : schedule_dag_bytes(out);
 }
 
 int fcn_network_evaluate(const fcn_network *net, const fcn_eval_options *opts, fcn_network_figures *out,

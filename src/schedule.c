@@ -15,6 +15,7 @@
 
 #include "error.h"
 #include "fpgaconvnet.h"
+#include "schedule.h"
 
 #define WORD_BYTES 2 /* the partitions' 16-bit data words */
 
@@ -69,16 +70,27 @@ static int producers(const fcn_network_figures *figures, int i, fcn_schedule_row
     return first < 0 ? i : first;
 }
 
-/* Whether partitions only ever read what the one before wrote (no edges: summaries of a chain). */
-static int is_chain(const fcn_network_figures *figures, const fcn_schedule_row *rows)
+int schedule_is_chain(const fcn_network_figures *figures)
 {
     for (int i = 0; i < figures->partition_count; i++) {
         const fcn_partition_figures *p = &figures->partitions[i];
-        if (p->inputs > 1 || p->outputs > 1 || rows[i].dependency_count > 1 ||
-            (rows[i].dependency_count == 1 && (i == 0 || rows[i].dependencies[0] != figures->partitions[i - 1].id)))
+        if (p->inputs > 1 || p->outputs > 1)
             return 0;
+        for (int e = 0; e < p->edge_count; e++) {
+            int q = p->edges[e].from == -1 ? partition_of(figures, p->edges[e].source) : -1;
+            if (q >= 0 && q != i - 1)
+                return 0;
+        }
     }
     return 1;
+}
+
+int64_t schedule_dag_bytes(const fcn_network_figures *figures)
+{
+    int64_t bytes = figures->partition_count > 0 ? input_bytes(&figures->partitions[0]) : 0;
+    for (int i = 0; i < figures->partition_count; i++)
+        bytes += output_bytes(&figures->partitions[i]);
+    return bytes;
 }
 
 /* The first partition after i to read one of its outputs; i when none does. */
@@ -96,7 +108,7 @@ void fcn_schedule(const fcn_network_figures *figures, fcn_schedule_row *rows)
     const int n = figures->partition_count;
     for (int i = 0; i < n; i++) /* input_dependence holds the producer's index until the rows are complete */
         rows[i].input_dependence = producers(figures, i, &rows[i]);
-    const int chain = is_chain(figures, rows);
+    const int chain = schedule_is_chain(figures);
     int64_t buffer = 0; /* a chain's two buffers are each as large as the largest tensor */
     for (int i = 0; i < n; i++)
         buffer = max64(buffer, max64(input_bytes(&figures->partitions[i]), output_bytes(&figures->partitions[i])));

@@ -133,6 +133,8 @@ static void test_figures(void)
     for (int p = 0; p < 3; p++)
         sum += f.partitions[p].latency_s;
     CHECK_NEAR(f.latency_s, sum + 2 * 0.01, 1e-12);
+    /* The skip tensor outlives partition 1, so each partition keeps its outputs: input + all outputs. */
+    CHECK_INT(f.memory_usage_bytes, (8 * 8 * 4 + 2 * 8 * 8 * 8 + 8 * 8 * 8 + 8 * 8 * 8) * 2);
 
     fcn_schedule_row rows[3];
     fcn_schedule(&f, rows);
