@@ -34,6 +34,10 @@ expect_output_re "schedule resnet18: two producers" ',[0-9]+;[0-9]+$'
 if cmp -s <("$cli" schedule "$tmp/r18/resnet18.json") "$tmp/r18/scheduler.csv"; then pass
 else fail "optimise's scheduler.csv differs from 'schedule'"; fi
 
+# The bundled result of that search still loads and fits.
+expect_ok "validate the bundled resnet18 example" validate ../examples/resnet18_zc706.json --platform "$zc706" \
+    --resource-allocation 0.8 --model data/models/resnet18.onnx
+
 # MobileNetV2: CLIP layers, joins without a ReLU after them, depthwise convolutions.
 expect_ok "optimise mobilenet_v2" optimise data/models/mobilenet_v2.onnx --platform "$zc706" -o "$tmp/mnv2" \
     --iterations 30000 --time-limit 120
