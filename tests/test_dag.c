@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "check.h"
 #include "fpgaconvnet.h"
 
@@ -168,17 +170,40 @@ static void test_figures(void)
     fcn_network_figures_free(&f);
 }
 
-/* Written and read back, the network is the same: node_in lists name the earlier partitions' layers. */
-static void test_round_trip(void)
+/* The residual block as its configuration file (free it). */
+static char *written_block(void)
 {
     block b;
     build(&b);
     fcn_error err = {{0}};
     char *text = fcn_network_write_string(&b.net, &err);
     CHECK(text != NULL);
+    return text;
+}
+
+/* The join's node_in as written: itself for port 0 (the previous layer, as chain files say), split1 for the skip. */
+static void check_join_nodes(const char *text)
+{
+    json_t *doc = json_loads(text, 0, NULL);
+    json_t *add = json_array_get(json_object_get(json_array_get(json_object_get(doc, "partition"), 2), "layers"), 0);
+    json_t *node_in = json_object_get(add, "node_in");
+    CHECK(json_is_array(node_in) && json_array_size(node_in) == 2);
+    CHECK(json_is_string(json_array_get(node_in, 0)) && strcmp(json_string_value(json_array_get(node_in, 0)), "add") == 0);
+    CHECK(json_is_string(json_array_get(node_in, 1)) &&
+          strcmp(json_string_value(json_array_get(node_in, 1)), "split1") == 0);
+    json_decref(doc);
+}
+
+/* Written and read back, the network is the same: node_in lists name the earlier partitions' layers. */
+static void test_round_trip(void)
+{
+    block b;
+    build(&b);
+    fcn_error err = {{0}};
+    char *text = written_block();
     if (!text)
         return;
-    CHECK(strstr(text, "\"node_in\": [\"add\", \"split1\"]") || strstr(text, "\"node_in\": [\n"));
+    check_join_nodes(text);
     fcn_network *back = fcn_network_read_string(text, "dag.json", &err);
     CHECK(back != NULL);
     if (back) {
@@ -258,11 +283,7 @@ static void expect_edited_error(const char *text, const char *layer, const char 
 /* A configuration naming a layer of a later partition, a join without its memory tensor, a cycle: clear errors. */
 static void test_bad_files(void)
 {
-    block b;
-    build(&b);
-    fcn_error err = {{0}};
-    char *text = fcn_network_write_string(&b.net, &err);
-    CHECK(text != NULL);
+    char *text = written_block();
     if (!text)
         return;
     expect_edited_error(text, "relu2", "\"node_in\": \"conv2\"", "\"node_in\": \"relu3\"",
