@@ -58,10 +58,19 @@ static int write_dot(Agraph_t *graph, const char *path, fcn_error *err)
     return ok ? 0 : fcn_fail(err, "%s: cannot write: %s", path, saved ? strerror(saved) : "write error");
 }
 
+/*
+ * Cairo's bitmaps stop at 32767 pixels a side; beyond, graphviz's png writer
+ * scales the picture down itself and says so on stderr, which a library must
+ * not do. A size limit in inches (at png's 96 dpi) makes the layout fit first.
+ */
+#define PNG_MAX_INCHES "340,340"
+
 static int render_to_file(Agraph_t *graph, const char *format, const char *path, fcn_error *err)
 {
     char *data;
     size_t length;
+    if (strcmp(format, "png") == 0)
+        agsafeset(graph, "size", PNG_MAX_INCHES, "");
     if (vis_render(graph, format, &data, &length, err)) {
         fcn_error_prefix(err, "%s", path);
         return -1;

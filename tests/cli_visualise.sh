@@ -160,4 +160,16 @@ done
 expect_error "usage before files" 2 "--detail: unknown detail 'x'" visualise "$tmp/nope.json" --detail x -o "$tmp/x.svg"
 expect_absent "usage errors make no picture" "$tmp/x.svg"
 
+# A picture taller than cairo's bitmaps allow (32767 px): scaled to fit, and graphviz says nothing on stderr.
+{
+    printf '{"partition": [{"layers": ['
+    for i in $(seq 1 400); do
+        [ "$i" -gt 1 ] && printf ','
+        printf '{"name": "relu%d", "type": "RELU", "parameters": {"rows_in": 1, "cols_in": 1, "channels_in": 1}}' "$i"
+    done
+    printf ']}]}\n'
+} >"$tmp/tall.json"
+expect_ok "a very tall picture" visualise "$tmp/tall.json" -o "$tmp/tall.png" --detail layers
+if [ -s "$tmp/tall.png" ]; then pass; else fail "a very tall picture: no png"; fi
+
 harness_summary
