@@ -372,14 +372,17 @@ void fcn_violations_free(fcn_violations *violations);
 
 /* ------------------------------------------------------------- schedule */
 
-#define FCN_MAX_DEPENDENCIES 16
+#define FCN_MAX_DEPENDENCIES 64
 
 /*
  * One partition's row of the schedule the hardware flow and runtime use.
  * input_dependence / output_dependence are upstream's columns: the partition
  * that wrote its first input / the first partition to read its outputs (its
  * own id when none). A DAG partition may read tensors of several earlier
- * partitions: all of them are in `dependencies` (ids, in execution order).
+ * partitions: all of them are in `dependencies` (ids, in execution order);
+ * dependency_count counts them all, and beyond FCN_MAX_DEPENDENCIES (which
+ * no board's ports allow) the row holds the first ones and
+ * fcn_schedule_write refuses it.
  */
 typedef struct fcn_schedule_row {
     int64_t partition_id, ports_in, ports_out, input_addr, output_addr;

@@ -40,34 +40,38 @@ static int partition_of(const fcn_network_figures *figures, const char *name)
     return -1;
 }
 
-/* Fills the row's dependencies (partition indices for now) from its memory inputs; the first input's producer. */
+/* Whether partition i reads a tensor that partition q wrote. */
+static int reads_from(const fcn_network_figures *figures, int i, int q)
+{
+    const fcn_partition_figures *p = &figures->partitions[i];
+    for (int e = 0; e < p->edge_count; e++)
+        if (p->edges[e].from == -1 && partition_of(figures, p->edges[e].source) == q)
+            return 1;
+    return 0;
+}
+
+/*
+ * Fills the row's dependencies, in the order the partitions run, counting
+ * them all even beyond what the row holds (fcn_schedule_write refuses such a
+ * row); returns the index of the partition that wrote its first input.
+ */
 static int producers(const fcn_network_figures *figures, int i, fcn_schedule_row *row)
 {
     const fcn_partition_figures *p = &figures->partitions[i];
-    int first = -2, seen[FCN_MAX_DEPENDENCIES];
     row->dependency_count = 0;
-    for (int e = 0; e < p->edge_count; e++) {
-        if (p->edges[e].from != -1)
+    for (int q = 0; q < figures->partition_count; q++) {
+        if (q == i || !reads_from(figures, i, q))
             continue;
-        int q = partition_of(figures, p->edges[e].source);
-        if (first == -2)
-            first = q;
-        int known = q < 0;
-        for (int k = 0; k < row->dependency_count && !known; k++)
-            known = seen[k] == q;
-        if (!known && row->dependency_count < FCN_MAX_DEPENDENCIES)
-            seen[row->dependency_count++] = q;
+        if (row->dependency_count < FCN_MAX_DEPENDENCIES)
+            row->dependencies[row->dependency_count] = figures->partitions[q].id;
+        row->dependency_count++;
     }
-    /* Sorted: the order the partitions run in. */
-    for (int a = 1; a < row->dependency_count; a++)
-        for (int b = a; b > 0 && seen[b - 1] > seen[b]; b--) {
-            int t = seen[b];
-            seen[b] = seen[b - 1];
-            seen[b - 1] = t;
+    for (int e = 0; e < p->edge_count; e++)
+        if (p->edges[e].from == -1) {
+            int q = partition_of(figures, p->edges[e].source);
+            return q < 0 ? i : q;
         }
-    for (int k = 0; k < row->dependency_count; k++)
-        row->dependencies[k] = figures->partitions[seen[k]].id;
-    return first < 0 ? i : first;
+    return i;
 }
 
 int schedule_is_chain(const fcn_network_figures *figures)
@@ -146,6 +150,10 @@ static int needs_dependency_list(const fcn_schedule_row *rows, int count)
 
 int fcn_schedule_write(FILE *out, const fcn_schedule_row *rows, int count, int header, fcn_error *err)
 {
+    for (int i = 0; i < count; i++)
+        if (rows[i].dependency_count > FCN_MAX_DEPENDENCIES)
+            return fcn_fail(err, "partition %" PRId64 " reads tensors of %d partitions; a schedule row holds at most %d",
+                            rows[i].partition_id, rows[i].dependency_count, FCN_MAX_DEPENDENCIES);
     const int list = needs_dependency_list(rows, count);
     if (header)
         fprintf(out, "partition_id,ports_in,ports_out,input_addr,output_addr,input_dependence,output_dependence,"
@@ -157,7 +165,7 @@ int fcn_schedule_write(FILE *out, const fcn_schedule_row *rows, int count, int h
                      ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64,
                 r->partition_id, r->ports_in, r->ports_out, r->input_addr, r->output_addr, r->input_dependence,
                 r->output_dependence, r->wr_factor, r->batch_size, r->input_size, r->output_size, r->weights_size);
-        for (int k = 0; list && k < r->dependency_count; k++)
+        for (int k = 0; list && k < r->dependency_count; k++) /* at most FCN_MAX_DEPENDENCIES: checked above */
             fprintf(out, "%s%" PRId64, k ? ";" : ",", r->dependencies[k]);
         if (list && r->dependency_count == 0)
             fputc(',', out);

@@ -166,6 +166,15 @@ static void test_figures(void)
     }
     CHECK(strstr(csv, ",input_dependencies\n") != NULL);
     CHECK(strstr(csv, ",0;1\n") != NULL);
+    /* A row that depends on more partitions than it holds is refused, not written short. */
+    rows[2].dependency_count = FCN_MAX_DEPENDENCIES + 1;
+    out = tmpfile();
+    CHECK(out != NULL);
+    if (out) {
+        CHECK(fcn_schedule_write(out, rows, 3, 1, &err) == -1);
+        CHECK_MESSAGE(err.message, "partition 2 reads tensors of 65 partitions; a schedule row holds at most 64");
+        fclose(out);
+    }
     test_report(&f);
     fcn_network_figures_free(&f);
 }
