@@ -110,7 +110,15 @@ typedef struct fcn_layer {
 /* Sets every field to the defaults of MODEL.md (coarse 1, widths 16, stride 1, ports 1, ...). */
 void fcn_layer_init(fcn_layer *layer, fcn_layer_type type);
 /* Distance back to the producer of input port p (see fcn_layer): inputs[p], or 1 without `inputs`. */
-int fcn_layer_input(const fcn_layer *layer, int port);
+static inline int fcn_layer_input(const fcn_layer *layer, int port)
+{
+    return layer->inputs ? layer->inputs[port] : 1;
+}
+/* The channels input port p takes: a CONCAT's port_channels[p], else the layer's channels. */
+static inline int64_t fcn_layer_port_channels(const fcn_layer *layer, int port)
+{
+    return layer->type == FCN_CONCAT && layer->port_channels ? layer->port_channels[port] : layer->channels;
+}
 /* Releases what a layer owns (name, paths, inputs, port_channels) and clears those fields. */
 void fcn_layer_release(fcn_layer *layer);
 /* Deep copy of `from` into `to`; -1 on allocation failure (`to` then owns what was copied: release it). */

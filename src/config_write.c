@@ -127,7 +127,7 @@ static void put_ports(builder *b, json_t *params, const fcn_layer *l, const fcn_
     for (int p = 0; p < l->ports_in; p++) {
         in[0][p] = l->rows;
         in[1][p] = l->cols;
-        in[2][p] = l->type == FCN_CONCAT ? l->port_channels[p] : l->channels;
+        in[2][p] = fcn_layer_port_channels(l, p);
     }
     for (int p = 0; p < l->ports_out; p++) {
         out[0][p] = f->rows_out;

@@ -42,8 +42,3 @@ void fcn_layer_init(fcn_layer *layer, fcn_layer_type type)
     layer->clip_min = -INFINITY;
     layer->clip_max = INFINITY;
 }
-
-int fcn_layer_input(const fcn_layer *layer, int port)
-{
-    return layer->inputs ? layer->inputs[port] : 1;
-}

@@ -26,7 +26,7 @@ static int check_link(const fcn_layer *a, const fcn_layer *b, int port, fcn_erro
 {
     fcn_layer_figures f;
     fcn_layer_evaluate(a, &f);
-    const int64_t channels = b->type == FCN_CONCAT ? b->port_channels[port] : b->channels;
+    const int64_t channels = fcn_layer_port_channels(b, port);
     if (f.rows_out == b->rows && f.cols_out == b->cols && f.channels_out == channels)
         return 0;
     char where[32] = "";

@@ -65,11 +65,6 @@ static int64_t memory_streams(const opt_design *d, int64_t channels, int64_t str
     return opt_divisor_at_most(channels, streams < limit ? streams : limit);
 }
 
-static int64_t input_channels(const fcn_layer *l, int port)
-{
-    return l->type == FCN_CONCAT && l->port_channels ? l->port_channels[port] : l->channels;
-}
-
 static double squeeze_latency(int64_t rows, int64_t cols, int64_t channels, int64_t from, int64_t to)
 {
     if (from == to)
@@ -85,7 +80,7 @@ static double element_latency(const opt_design *d, const element *e)
         return d->figures[e->a].latency;
     if (e->a < 0) {
         const fcn_layer *l = &d->layer[e->b];
-        const int64_t channels = input_channels(l, e->port), to = d->figures[e->b].streams_in;
+        const int64_t channels = fcn_layer_port_channels(l, e->port), to = d->figures[e->b].streams_in;
         return squeeze_latency(l->rows, l->cols, channels, memory_streams(d, channels, to), to);
     }
     const fcn_layer_figures *f = &d->figures[e->a];
@@ -117,7 +112,7 @@ static void count_inputs(const opt_design *d, int s, int i, element_walk *w)
         if (back > 0 && back <= i - s) {
             if (d->figures[i - back].streams_out != streams)
                 count_element(w, (element){SQUEEZE, i - back, i, port});
-        } else if (memory_streams(d, input_channels(l, port), streams) != streams) {
+        } else if (memory_streams(d, fcn_layer_port_channels(l, port), streams) != streams) {
             count_element(w, (element){SQUEEZE, -1, i, port});
         }
     }

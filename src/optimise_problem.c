@@ -81,11 +81,6 @@ static int producer(const opt_problem *pb, int i, int port)
     return i - back;
 }
 
-static int64_t port_channels(const fcn_layer *l, int port)
-{
-    return l->type == FCN_CONCAT && l->port_channels ? l->port_channels[port] : l->channels;
-}
-
 /*
  * Every port must take what its producer gives once weights reloading is
  * undone: the configuration's check only compares producers and consumers
@@ -101,7 +96,7 @@ static int check_links(const opt_problem *pb, fcn_error *err)
             const fcn_layer *a = &pb->model[j], *b = &pb->model[i];
             fcn_layer_figures f;
             fcn_layer_evaluate(a, &f);
-            const int64_t channels = port_channels(b, port);
+            const int64_t channels = fcn_layer_port_channels(b, port);
             if (f.rows_out != b->rows || f.cols_out != b->cols || f.channels_out != channels)
                 return fcn_fail(err, "model: layer '%s' takes %lldx%lldx%lld but '%s' gives %lldx%lldx%lld",
                                 b->name, (long long)b->rows, (long long)b->cols, (long long)channels, a->name,

@@ -31,12 +31,6 @@ static int64_t largest_factor_at_most(int64_t n, int64_t limit)
     return 1;
 }
 
-/* fcn_layer_input, inlined: the walk asks it for every port of every layer. */
-static inline int input_back(const fcn_layer *l, int port)
-{
-    return l->inputs ? l->inputs[port] : 1;
-}
-
 /* What the walk keeps of a layer once it has passed it: what its consumers need. */
 typedef struct node_state {
     int64_t rows_out, cols_out, channels_out, streams_out;
@@ -130,12 +124,6 @@ static int64_t add_squeeze(walk *w, int64_t rows, int64_t cols, int64_t channels
     return f.pipeline_depth;
 }
 
-/* The channels input port `port` of a layer takes. */
-static int64_t port_channels(const fcn_layer *l, int port)
-{
-    return l->type == FCN_CONCAT && l->port_channels ? l->port_channels[port] : l->channels;
-}
-
 static const fcn_layer *network_layer(const fcn_network *net, int index)
 {
     for (int p = 0; p < net->partition_count; index -= net->partitions[p++].layer_count)
@@ -147,7 +135,7 @@ static const fcn_layer *network_layer(const fcn_network *net, int index)
 /* The layer of an earlier partition that wrote what input port `port` of layer i reads; NULL: the network input. */
 static const char *memory_source(const walk *w, int i, int port)
 {
-    const int back = input_back(&w->p->layers[i], port);
+    const int back = fcn_layer_input(&w->p->layers[i], port);
     if (!w->net || back == 0 || w->base + i - back < 0)
         return NULL;
     const fcn_layer *l = network_layer(w->net, w->base + i - back);
@@ -159,7 +147,7 @@ static int read_memory(walk *w, int i, int port, const fcn_layer_figures *f)
 {
     const fcn_layer *l = &w->p->layers[i];
     fcn_partition_figures *out = w->out;
-    const int64_t channels = port_channels(l, port);
+    const int64_t channels = fcn_layer_port_channels(l, port);
     const int64_t streams =
         largest_factor_at_most(channels, f->streams_in < w->max_streams ? f->streams_in : w->max_streams);
     const int64_t workload = l->rows * l->cols * channels;
@@ -228,7 +216,7 @@ static void visit_layer(walk *w, int i, const fcn_layer_figures *f)
     int64_t depth = 0;
     const int first_edge = w->out->edge_count;
     for (int port = 0; port < l->ports_in; port++) {
-        const int back = input_back(l, port);
+        const int back = fcn_layer_input(l, port);
         from[port] = back > 0 && back <= i ? read_inner(w, i, i - back, f, &depth) : read_memory(w, i, port, f);
     }
     const int slot = w->count;
@@ -261,7 +249,7 @@ static void walk_partition(walk *w, const fcn_eval_options *opts)
         w->nodes[i].inner_consumers = 0;
     for (int i = 0; i < p->layer_count; i++)
         for (int port = 0; port < p->layers[i].ports_in; port++) {
-            const int back = input_back(&p->layers[i], port);
+            const int back = fcn_layer_input(&p->layers[i], port);
             if (back > 0 && back <= i)
                 w->nodes[i - back].inner_consumers++;
         }

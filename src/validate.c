@@ -187,7 +187,7 @@ static int check_input(const fcn_network_figures *figures, int i, int edge, fcn_
     const fcn_layer_figures *out = &a->figures[at.layer];
     const fcn_layer *in = &b->layers[e->to];
     const int64_t given = written_channels(a, at.layer);
-    const int64_t taken = in->type == FCN_CONCAT && in->port_channels ? in->port_channels[e->port] : in->channels;
+    const int64_t taken = fcn_layer_port_channels(in, e->port);
     if ((out->rows_out != in->rows || out->cols_out != in->cols || given != taken) &&
         violation_add(v, "partition %lld: its input %lldx%lldx%lld is not the output %lldx%lldx%lld of partition %lld "
                       "('%s' reads '%s')",

@@ -377,7 +377,7 @@ static void check_port(const char *where, const fcn_partition *part, int i, int 
                        const char *tensor)
 {
     const fcn_layer *l = &part->layers[i];
-    int64_t want[3] = {0, 0, 0}, channels = l->type == FCN_CONCAT ? l->port_channels[p] : l->channels;
+    int64_t want[3] = {0, 0, 0}, channels = fcn_layer_port_channels(l, p);
     char field[32], source[300];
     snprintf(field, sizeof field, "port %d", p);
     golden_record(tensor_dims(nodes, tensor, want), where, field, "no ONNX shape for '%s'", tensor);
