@@ -195,13 +195,15 @@ typedef struct fcn_eval_options {
 /*
  * A stream between two layers of evaluated figures (indices into their
  * `layers`), or through off-chip memory: from = -1 is a partition input
- * (`source` names the layer of an earlier partition that wrote it, NULL for
- * the network's input); to = -1 a partition output. `port` is the
- * consumer's input port (for an output: the producer's output port).
+ * (`source` names the layer of an earlier partition that wrote it and
+ * `source_partition` that partition's index; NULL and -1 for the network's
+ * input); to = -1 a partition output. `port` is the consumer's input port
+ * (for an output: the producer's output port).
  */
 typedef struct fcn_edge {
     int from, to, port;
     const char *source;
+    int source_partition;
 } fcn_edge;
 
 typedef struct fcn_partition_figures {

@@ -72,10 +72,23 @@ static void add_figures(walk *w, const fcn_layer *layer, const fcn_layer_figures
     w->count++;
 }
 
-static void add_edge(walk *w, int from, int to, int port, const char *source)
+/* An edge inside the partition, or to memory: it has no source. */
+static void add_edge(walk *w, int from, int to, int port)
 {
     if (w->edges)
-        w->edges[w->out->edge_count] = (fcn_edge){.from = from, .to = to, .port = port, .source = source};
+        w->edges[w->out->edge_count] = (fcn_edge){.from = from, .to = to, .port = port, .source_partition = -1};
+    w->out->edge_count++;
+}
+
+/* An edge from memory, naming what wrote the tensor. */
+static void add_memory_edge(walk *w, int to, int port, fcn_edge source)
+{
+    if (w->edges) {
+        source.from = -1;
+        source.to = to;
+        source.port = port;
+        w->edges[w->out->edge_count] = source;
+    }
     w->out->edge_count++;
 }
 
@@ -124,22 +137,25 @@ static int64_t add_squeeze(walk *w, int64_t rows, int64_t cols, int64_t channels
     return f.pipeline_depth;
 }
 
-static const fcn_layer *network_layer(const fcn_network *net, int index)
+/*
+ * The layer of an earlier partition that wrote what input port `port` of
+ * layer i reads, and that partition's index; no name and -1 for the network
+ * input (and in summaries, which do not say).
+ */
+static fcn_edge memory_source(const walk *w, int i, int port)
 {
-    for (int p = 0; p < net->partition_count; index -= net->partitions[p++].layer_count)
-        if (index < net->partitions[p].layer_count)
-            return &net->partitions[p].layers[index];
-    return NULL;
-}
-
-/* The layer of an earlier partition that wrote what input port `port` of layer i reads; NULL: the network input. */
-static const char *memory_source(const walk *w, int i, int port)
-{
+    fcn_edge source = {.source_partition = -1};
     const int back = fcn_layer_input(&w->p->layers[i], port);
-    if (!w->net || back == 0 || w->base + i - back < 0)
-        return NULL;
-    const fcn_layer *l = network_layer(w->net, w->base + i - back);
-    return l ? l->name : NULL;
+    int index = w->base + i - back;
+    if (!w->net || back == 0 || index < 0)
+        return source;
+    for (int p = 0; p < w->net->partition_count; index -= w->net->partitions[p++].layer_count)
+        if (index < w->net->partitions[p].layer_count) {
+            source.source = w->net->partitions[p].layers[index].name;
+            source.source_partition = p;
+            break;
+        }
+    return source;
 }
 
 /* A tensor read from off-chip memory into input port `port` of layer i: its streams, squeezed if need be. */
@@ -154,13 +170,13 @@ static int read_memory(walk *w, int i, int port, const fcn_layer_figures *f)
     out->streams_in += streams;
     out->workload_in += workload;
     out->inputs++;
-    const char *source = memory_source(w, i, port);
+    const fcn_edge source = memory_source(w, i, port);
     if (streams == f->streams_in) {
-        add_edge(w, -1, -2, port, source); /* -2: the layer, once added */
+        add_memory_edge(w, -2, port, source); /* -2: the layer, once added */
         return -1;
     }
     add_squeeze(w, l->rows, l->cols, channels, streams, f->streams_in, NULL, l->name, l->ports_in > 1 ? port : -1);
-    add_edge(w, -1, w->count - 1, 0, source);
+    add_memory_edge(w, w->count - 1, 0, source);
     return w->count - 1;
 }
 
@@ -174,7 +190,7 @@ static int read_inner(walk *w, int i, int j, const fcn_layer_figures *f, int64_t
     if (n->streams_out != f->streams_in) {
         d += add_squeeze(w, n->rows_out, n->cols_out, n->channels_out, n->streams_out, f->streams_in,
                          w->p->layers[j].name, l->name, -1);
-        add_edge(w, from, w->count - 1, 0, NULL);
+        add_edge(w, from, w->count - 1, 0);
         from = w->count - 1;
     }
     if (d > *depth)
@@ -200,10 +216,10 @@ static void write_memory(walk *w, int i, const fcn_layer_figures *f, int64_t dep
         if (streams != f->streams_out) {
             d += add_squeeze(w, f->rows_out, f->cols_out, f->channels_out, f->streams_out, streams, l->name, NULL,
                              outside > 1 || l->ports_out > 1 ? q : -1);
-            add_edge(w, from, w->count - 1, 0, NULL);
+            add_edge(w, from, w->count - 1, 0);
             from = w->count - 1;
         }
-        add_edge(w, from, -1, q, NULL);
+        add_edge(w, from, -1, q);
         if (d > out->pipeline_depth)
             out->pipeline_depth = d;
     }
@@ -226,7 +242,7 @@ static void visit_layer(walk *w, int i, const fcn_layer_figures *f)
     add_figures(w, l, f);
     for (int port = 0; port < l->ports_in; port++)
         if (from[port] != -1)
-            add_edge(w, from[port], slot, port, NULL);
+            add_edge(w, from[port], slot, port);
     for (int e = first_edge; w->edges && e < w->out->edge_count; e++)
         if (w->edges[e].to == -2)
             w->edges[e].to = slot;

@@ -11,7 +11,6 @@
  * there every partition writes a buffer of its own. Addresses are in bytes.
  */
 #include <inttypes.h>
-#include <string.h>
 
 #include "error.h"
 #include "fpgaconvnet.h"
@@ -28,24 +27,12 @@ static int64_t output_bytes(const fcn_partition_figures *p)
     return p->workload_out * p->batch_size * p->wr_factor * WORD_BYTES;
 }
 
-/* The partition (index) whose layers include `name`; -1 for none (the network input). */
-static int partition_of(const fcn_network_figures *figures, const char *name)
-{
-    for (int i = 0; name && i < figures->partition_count; i++) {
-        const fcn_partition_figures *p = &figures->partitions[i];
-        for (int k = 0; k < p->layer_count; k++)
-            if (p->layers[k].type != FCN_SQUEEZE && strcmp(p->layers[k].name, name) == 0)
-                return i;
-    }
-    return -1;
-}
-
 /* Whether partition i reads a tensor that partition q wrote. */
 static int reads_from(const fcn_network_figures *figures, int i, int q)
 {
     const fcn_partition_figures *p = &figures->partitions[i];
     for (int e = 0; e < p->edge_count; e++)
-        if (p->edges[e].from == -1 && partition_of(figures, p->edges[e].source) == q)
+        if (p->edges[e].from == -1 && p->edges[e].source_partition == q)
             return 1;
     return 0;
 }
@@ -67,10 +54,8 @@ static int producers(const fcn_network_figures *figures, int i, fcn_schedule_row
         row->dependency_count++;
     }
     for (int e = 0; e < p->edge_count; e++)
-        if (p->edges[e].from == -1) {
-            int q = partition_of(figures, p->edges[e].source);
-            return q < 0 ? i : q;
-        }
+        if (p->edges[e].from == -1)
+            return p->edges[e].source_partition < 0 ? i : p->edges[e].source_partition;
     return i;
 }
 
@@ -81,7 +66,7 @@ int schedule_is_chain(const fcn_network_figures *figures)
         if (p->inputs > 1 || p->outputs > 1)
             return 0;
         for (int e = 0; e < p->edge_count; e++) {
-            int q = p->edges[e].from == -1 ? partition_of(figures, p->edges[e].source) : -1;
+            int q = p->edges[e].from == -1 ? p->edges[e].source_partition : -1;
             if (q >= 0 && q != i - 1)
                 return 0;
         }

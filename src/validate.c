@@ -162,10 +162,10 @@ static const char *reader_name(const fcn_partition_figures *b, const fcn_edge *e
 }
 
 /* Whether an earlier input edge of b already came from partition `from` (ports are compared once). */
-static int seen_partition(const fcn_network_figures *figures, const fcn_partition_figures *b, int edge, int from)
+static int seen_partition(const fcn_partition_figures *b, int edge, int from)
 {
     for (int k = 0; k < edge; k++)
-        if (b->edges[k].from < 0 && b->edges[k].source && find_layer(figures, b->edges[k].source).partition == from)
+        if (b->edges[k].from < 0 && b->edges[k].source_partition == from)
             return 1;
     return 0;
 }
@@ -195,7 +195,7 @@ static int check_input(const fcn_network_figures *figures, int i, int edge, fcn_
                       (long long)out->rows_out, (long long)out->cols_out, (long long)given, (long long)a->id, reader,
                       e->source))
         return -1;
-    if (a->ports != b->ports && !seen_partition(figures, b, edge, at.partition) &&
+    if (a->ports != b->ports && !seen_partition(b, edge, at.partition) &&
         violation_add(v, "partition %lld: reads through %lld ports what partition %lld wrote through %lld",
                       (long long)b->id, (long long)b->ports, (long long)a->id, (long long)a->ports))
         return -1;

@@ -127,7 +127,9 @@ static void test_figures(void)
     int sources = 0;
     for (int e = 0; e < p2->edge_count; e++)
         if (p2->edges[e].from == -1)
-            sources |= strcmp(p2->edges[e].source, "relu2") == 0 ? 1 : strcmp(p2->edges[e].source, "split1") == 0 ? 2 : 4;
+            sources |= strcmp(p2->edges[e].source, "relu2") == 0 && p2->edges[e].source_partition == 1   ? 1
+                       : strcmp(p2->edges[e].source, "split1") == 0 && p2->edges[e].source_partition == 0 ? 2
+                                                                                                          : 4;
     CHECK_INT(sources, 3);
 
     /* The network: the partitions one after another, two reconfigurations between them. */
