@@ -1,5 +1,6 @@
 /*
- * A residual block built by hand, for the optimiser's and validation's tests:
+ * A residual block built by hand, for the optimiser's and validation's tests (and its layer maker for
+ * test_dag.c's own block):
  *
  *   conv0 -> split -> conv1 -> relu1 -> conv2 -> add -> relu2
  *                \__________________________/
@@ -22,7 +23,7 @@ typedef struct residual_block {
     fcn_network net;
 } residual_block;
 
-static fcn_layer residual_layer(fcn_layer_type type, const char *name, int64_t channels, int64_t filters)
+static inline fcn_layer residual_layer(fcn_layer_type type, const char *name, int64_t channels, int64_t filters)
 {
     fcn_layer l;
     fcn_layer_init(&l, type);
@@ -38,7 +39,7 @@ static fcn_layer residual_layer(fcn_layer_type type, const char *name, int64_t c
 }
 
 /* The block cut into partitions at the layer indices `starts` (increasing, each above 0). */
-static void residual_build(residual_block *b, const int *starts, int cuts)
+static inline void residual_build(residual_block *b, const int *starts, int cuts)
 {
     b->add_inputs[0] = 1; /* conv2 */
     b->add_inputs[1] = 4; /* the split's second port */

@@ -15,28 +15,10 @@
 #include <jansson.h>
 
 #include "check.h"
+#include "residual_block.h"
 #include "fpgaconvnet.h"
 
 static int add_inputs[2] = {1, 3}; /* relu2 (the previous layer), split1 (three places back) */
-
-static fcn_layer layer(fcn_layer_type type, const char *name, int64_t channels)
-{
-    fcn_layer l;
-    fcn_layer_init(&l, type);
-    l.name = (char *)name;
-    l.rows = l.cols = 8;
-    l.channels = channels;
-    return l;
-}
-
-static fcn_layer conv(const char *name, int64_t channels, int64_t filters)
-{
-    fcn_layer l = layer(FCN_CONVOLUTION, name, channels);
-    l.filters = filters;
-    l.kernel[0] = l.kernel[1] = 3;
-    l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = 1;
-    return l;
-}
 
 typedef struct block {
     fcn_layer layers[6];
@@ -47,17 +29,17 @@ typedef struct block {
 /* The three partitions: {conv1, split1}, {conv2, relu2}, {add, relu3}. */
 static void build(block *b)
 {
-    b->layers[0] = conv("conv1", 4, 8);
-    b->layers[1] = layer(FCN_SPLIT, "split1", 8);
+    b->layers[0] = residual_layer(FCN_CONVOLUTION, "conv1", 4, 8);
+    b->layers[1] = residual_layer(FCN_SPLIT, "split1", 8, 0);
     b->layers[1].ports_out = 2;
     b->layers[1].coarse_in = b->layers[1].coarse_out = 2; /* a squeeze 1 -> 2 after conv1 */
-    b->layers[2] = conv("conv2", 8, 8);
+    b->layers[2] = residual_layer(FCN_CONVOLUTION, "conv2", 8, 8);
     b->layers[2].coarse_in = 2;
-    b->layers[3] = layer(FCN_RELU, "relu2", 8);
-    b->layers[4] = layer(FCN_ELTWISE, "add", 8);
+    b->layers[3] = residual_layer(FCN_RELU, "relu2", 8, 0);
+    b->layers[4] = residual_layer(FCN_ELTWISE, "add", 8, 0);
     b->layers[4].ports_in = 2;
     b->layers[4].inputs = add_inputs;
-    b->layers[5] = layer(FCN_RELU, "relu3", 8);
+    b->layers[5] = residual_layer(FCN_RELU, "relu3", 8, 0);
     for (int p = 0; p < 3; p++)
         b->parts[p] = (fcn_partition){.id = p, .ports = 1, .batch_size = 1, .wr_factor = 1,
                                       .layer_count = 2, .layers = &b->layers[2 * p]};
@@ -313,7 +295,7 @@ static void test_bad_files(void)
 /* A clamp's bounds survive the file; an unbounded side (which JSON cannot spell) is left out and read back. */
 static void test_clip_bounds(void)
 {
-    fcn_layer clip = layer(FCN_CLIP, "clip", 8);
+    fcn_layer clip = residual_layer(FCN_CLIP, "clip", 8, 0);
     clip.clip_min = 0;
     CHECK(isinf(clip.clip_max) && clip.clip_max > 0);
     fcn_partition part = {.id = 0, .ports = 1, .batch_size = 1, .wr_factor = 1, .layer_count = 1, .layers = &clip};
