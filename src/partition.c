@@ -204,10 +204,9 @@ static void write_memory(walk *w, int i, const fcn_layer_figures *f, int64_t dep
     const fcn_layer *l = &w->p->layers[i];
     fcn_partition_figures *out = w->out;
     const int slot = w->nodes[i].slot;
-    const int outside = l->ports_out - w->nodes[i].inner_consumers;
-    for (int q = l->ports_out - outside; q < l->ports_out; q++) {
-        const int64_t streams = largest_factor_at_most(
-            f->channels_out, f->streams_out < w->max_streams ? f->streams_out : w->max_streams);
+    const int64_t streams =
+        largest_factor_at_most(f->channels_out, f->streams_out < w->max_streams ? f->streams_out : w->max_streams);
+    for (int q = w->nodes[i].inner_consumers; q < l->ports_out; q++) {
         out->streams_out += streams;
         out->workload_out += f->workload_out;
         out->outputs++;
@@ -215,7 +214,7 @@ static void write_memory(walk *w, int i, const fcn_layer_figures *f, int64_t dep
         int64_t d = depth;
         if (streams != f->streams_out) {
             d += add_squeeze(w, f->rows_out, f->cols_out, f->channels_out, f->streams_out, streams, l->name, NULL,
-                             outside > 1 || l->ports_out > 1 ? q : -1);
+                             l->ports_out > 1 ? q : -1);
             add_edge(w, from, w->count - 1, 0);
             from = w->count - 1;
         }
