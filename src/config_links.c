@@ -91,6 +91,7 @@ static int port_input(const link_context *c, int k, int port, int *back)
     }
     const char *name = l->node_in[port];
     producer from = resolve_back(c->layers, c->count, c->net, c->partition, k, name);
+    c->layers[k].reads[port] = from.kind == FROM_INNER ? from.index : -1;
     switch (from.kind) {
     case FROM_INNER:
         if (c->position[from.index] >= pos)
@@ -148,11 +149,9 @@ static int reads(const link_context *c, int k, int q)
     const parsed_layer *l = &c->layers[k];
     if (l->node_in_count == 0)
         return c->position[k] == c->position[q] + 1;
-    for (int port = 0; port < l->node_in_count; port++) {
-        producer from = resolve_back(c->layers, c->count, c->net, c->partition, k, l->node_in[port]);
-        if (from.kind == FROM_INNER && from.index == q)
+    for (int port = 0; port < l->node_in_count; port++)
+        if (l->reads[port] == q)
             return 1;
-    }
     return 0;
 }
 
@@ -168,7 +167,7 @@ static int names_out(const link_context *c, int q, int k)
     return 0;
 }
 
-/* node_in and node_out must tell the same story inside the partition. */
+/* node_in and node_out must tell the same story inside the partition (after set_ports resolved node_in). */
 static int check_mirrors(const link_context *c)
 {
     for (int k = 0; k < c->count; k++) {
@@ -176,10 +175,10 @@ static int check_mirrors(const link_context *c)
         if (l->layer.type == FCN_SQUEEZE)
             continue;
         for (int port = 0; port < l->node_in_count; port++) {
-            producer from = resolve_back(c->layers, c->count, c->net, c->partition, k, l->node_in[port]);
-            if (from.kind == FROM_INNER && !names_out(c, from.index, k))
+            const int from = l->reads[port];
+            if (from >= 0 && !names_out(c, from, k))
                 return config_fail_at(c->err, c->at, NULL, "broken link: layer '%s' reads '%s', whose node_out does not name it",
-                                      l->layer.name, c->layers[from.index].layer.name);
+                                      l->layer.name, c->layers[from].layer.name);
         }
         for (int i = 0; i < l->node_out_count; i++) {
             int to = resolve_forward(c->layers, c->count, l->node_out[i]);

@@ -12,6 +12,7 @@ typedef struct parsed_layer {
     const char *node_in[FCN_MAX_PORTS], *node_out[FCN_MAX_PORTS];
     int node_in_count, node_out_count;
     int has_ports_in, has_ports_out; /* the parameters give them */
+    int reads[FCN_MAX_PORTS];        /* linking: each named input's producer among the parsed layers, or -1 */
 } parsed_layer;
 
 /*
