@@ -56,15 +56,29 @@ typedef enum fcn_layer_type {
     FCN_SPLIT = 7,
     FCN_ELTWISE = 8,
     FCN_AVERAGE_POOLING = 9,
-    /* Upstream's later numbers (fpgaconvnet.proto at HEAD). */
+    /* Upstream's later numbers (fpgaconvnet.proto at HEAD, edfbeb6). */
+    FCN_SILU = 12,         /* x * sigmoid(x) (Swish) */
     FCN_SIGMOID = 13,
     FCN_HARD_SIGMOID = 14,
     FCN_HARD_SWISH = 15,
-    /* This project's: ReLU6 and other clamps (upstream maps Clip to RELU and loses its bounds). */
-    FCN_CLIP = 19
+    FCN_RESIZE = 16,       /* upsampling by integer factors `scale`, nearest or bilinear */
+    FCN_CHOP = 17,         /* one input split into consecutive channel groups, port_channels[q] on output q */
+    /* This project's (upstream has no such layer; docs/MODEL-2D.md gives their models). */
+    FCN_CLIP = 19,         /* ReLU6 and other clamps (upstream maps Clip to RELU and loses its bounds) */
+    FCN_PAD = 20,          /* zero padding by pad_top/right/bottom/left, where no window can take it */
+    FCN_LAYER_NORM = 21,   /* normalisation over the channels of each pixel */
+    FCN_GELU = 22,
+    FCN_LEAKY_RELU = 23,   /* slope `alpha` below 0 */
+    FCN_PRELU = 24,        /* a learnt slope per channel below 0 */
+    FCN_SHUFFLE = 25       /* channel shuffle: `groups` groups interleaved (ShuffleNet) */
 } fcn_layer_type;
 
-/* The largest number of input ports of an ELTWISE or CONCAT layer and of output ports of a SPLIT. */
+/* POOLING's operation. */
+typedef enum fcn_pool_type { FCN_POOL_MAX = 0, FCN_POOL_AVG = 1 } fcn_pool_type;
+/* RESIZE's interpolation. */
+typedef enum fcn_resize_mode { FCN_RESIZE_NEAREST = 0, FCN_RESIZE_BILINEAR = 1 } fcn_resize_mode;
+
+/* The largest number of input ports of an ELTWISE or CONCAT layer and of output ports of a SPLIT or CHOP. */
 #define FCN_MAX_PORTS 64
 
 /* "CONVOLUTION", ...; NULL for an unknown value. */
@@ -100,9 +114,20 @@ typedef struct fcn_layer {
     int64_t buffer_depth;      /* SQUEEZE */
     int ports_in, ports_out;   /* 1, except ELTWISE/CONCAT inputs and SPLIT outputs (2..FCN_MAX_PORTS) */
     int *inputs;               /* ports_in entries, or NULL (see above); owned by the layer */
-    int64_t *port_channels;    /* CONCAT: each input port's channels (ports_in entries); owned */
+    int64_t *port_channels;    /* CONCAT: each input port's channels (ports_in entries); CHOP: each output
+                                  port's (ports_out entries); owned */
+    int64_t *port_offsets;     /* CHOP: the first input channel each output port takes (ports_out entries;
+                                  NULL: consecutive groups); owned. Outputs go to consumers in network order,
+                                  so a consumer that comes first may take a later group (ShuffleNet) */
     int eltwise_mul;           /* ELTWISE: 1 for a product, 0 for a sum */
+    int eltwise_broadcast;     /* ELTWISE: ports after the first carry one value per channel (1x1xchannels),
+                                  held while port 0 streams rows x cols x channels (squeeze-excite) */
     double clip_min, clip_max; /* CLIP: the clamp's bounds, +-infinity when unbounded (ReLU6: 0 and 6) */
+    int64_t dilation[2];       /* CONVOLUTION: spacing of the kernel's taps on rows and cols (1: dense) */
+    fcn_pool_type pool_type;   /* POOLING: max (default) or average over the window */
+    int64_t scale[2];          /* RESIZE: output = input x scale on rows and cols */
+    fcn_resize_mode resize_mode; /* RESIZE */
+    double alpha;              /* LEAKY_RELU: the slope below 0 */
     /* Carried through for the hardware flow; the model does not read them. */
     char *weights_path, *bias_path;
 } fcn_layer;
@@ -119,7 +144,12 @@ static inline int64_t fcn_layer_port_channels(const fcn_layer *layer, int port)
 {
     return layer->type == FCN_CONCAT && layer->port_channels ? layer->port_channels[port] : layer->channels;
 }
-/* Releases what a layer owns (name, paths, inputs, port_channels) and clears those fields. */
+/* The channels output port q gives: a CHOP's port_channels[q], else the layer's channels_out (figures). */
+static inline int64_t fcn_layer_output_channels(const fcn_layer *layer, int port, int64_t channels_out)
+{
+    return layer->type == FCN_CHOP && layer->port_channels ? layer->port_channels[port] : channels_out;
+}
+/* Releases what a layer owns (name, paths, inputs, port_channels, port_offsets) and clears those fields. */
 void fcn_layer_release(fcn_layer *layer);
 /* Deep copy of `from` into `to`; -1 on allocation failure (`to` then owns what was copied: release it). */
 int fcn_layer_copy(fcn_layer *to, const fcn_layer *from);

@@ -9,7 +9,9 @@ static const char *const type_names[] = {
     [FCN_SQUEEZE] = "SQUEEZE", [FCN_INNER_PRODUCT] = "INNER_PRODUCT", [FCN_CONCAT] = "CONCAT",
     [FCN_BATCH_NORM] = "BATCH_NORM", [FCN_SPLIT] = "SPLIT", [FCN_ELTWISE] = "ELTWISE",
     [FCN_AVERAGE_POOLING] = "AVERAGE_POOLING", [FCN_SIGMOID] = "SIGMOID", [FCN_HARD_SIGMOID] = "HARD_SIGMOID",
-    [FCN_HARD_SWISH] = "HARD_SWISH", [FCN_CLIP] = "CLIP",
+    [FCN_HARD_SWISH] = "HARD_SWISH", [FCN_CLIP] = "CLIP", [FCN_SILU] = "SILU", [FCN_RESIZE] = "RESIZE",
+    [FCN_CHOP] = "CHOP", [FCN_PAD] = "PAD", [FCN_LAYER_NORM] = "LAYER_NORM", [FCN_GELU] = "GELU",
+    [FCN_LEAKY_RELU] = "LEAKY_RELU", [FCN_PRELU] = "PRELU", [FCN_SHUFFLE] = "SHUFFLE",
 };
 
 #define TYPE_COUNT ((int)(sizeof type_names / sizeof type_names[0]))
@@ -41,4 +43,7 @@ void fcn_layer_init(fcn_layer *layer, fcn_layer_type type)
     layer->ports_in = layer->ports_out = 1;
     layer->clip_min = -INFINITY;
     layer->clip_max = INFINITY;
+    layer->dilation[0] = layer->dilation[1] = 1;
+    layer->scale[0] = layer->scale[1] = 1;
+    layer->alpha = 0.01;
 }

@@ -25,9 +25,11 @@ void fcn_layer_release(fcn_layer *layer)
     free(layer->bias_path);
     free(layer->inputs);
     free(layer->port_channels);
+    free(layer->port_offsets);
     layer->name = layer->weights_path = layer->bias_path = NULL;
     layer->inputs = NULL;
     layer->port_channels = NULL;
+    layer->port_offsets = NULL;
 }
 
 static void *copy_array(const void *from, size_t size, int *ok)
@@ -51,7 +53,9 @@ int fcn_layer_copy(fcn_layer *to, const fcn_layer *from)
     to->bias_path = copy_string(from->bias_path, &ok);
     const size_t ports = from->ports_in > 0 ? (size_t)from->ports_in : 0;
     to->inputs = copy_array(from->inputs, ports * sizeof *from->inputs, &ok);
-    to->port_channels = copy_array(from->port_channels, ports * sizeof *from->port_channels, &ok);
+    const size_t groups = from->type == FCN_CHOP ? (size_t)(from->ports_out > 0 ? from->ports_out : 0) : ports;
+    to->port_channels = copy_array(from->port_channels, groups * sizeof *from->port_channels, &ok);
+    to->port_offsets = copy_array(from->port_offsets, groups * sizeof *from->port_offsets, &ok);
     return ok ? 0 : -1;
 }
 
