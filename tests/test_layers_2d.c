@@ -416,6 +416,86 @@ static void test_broadcast_network(void)
     fcn_network_figures_free(&figures);
 }
 
+/* ----------------------------------------------------------- validation */
+
+/* The violations of `net` against a roomy board, with `model` for coverage; one string of them all. */
+static void validate_text(const fcn_network *net, const fcn_network *model, char *text, size_t size)
+{
+    fcn_platform board = {.name = "big", .resource = {1000000, 2000000, 5000, 5000}, .freq_mhz = 100,
+                          .reconf_time_s = 0.01, .mem_bandwidth_gbs = 100, .ports = 4, .port_width = 64};
+    fcn_validate_options o = {.resource_allocation = 1, .model = model};
+    fcn_network_figures f;
+    fcn_violations v = {0};
+    fcn_error err = {{0}};
+    text[0] = 0;
+    CHECK(fcn_network_evaluate(net, &options, &f, &err) == 0);
+    CHECK(fcn_validate(&f, &board, &o, &v, &err) == 0);
+    for (int i = 0; i < v.count; i++)
+        snprintf(text + strlen(text), size - strlen(text), "%s\n", v.messages[i]);
+    fcn_violations_free(&v);
+    fcn_network_figures_free(&f);
+}
+
+/*
+ * chop (split {6, 2}) in partition 0; relu_a (port 0) and relu_b (port 1)
+ * in partition 1, both reading memory: the hand-over compares each with
+ * the port it reads. Coverage compares the CHOP's ports and LEAKY_RELU's alpha.
+ */
+static void test_validation(void)
+{
+    int64_t split[2] = {6, 2}, model_split[2] = {4, 4};
+    int inputs_b[1] = {2};
+    fcn_layer layers[4];
+    layers[0] = make(FCN_CHOP, 8, 8, 8, 2);
+    layers[0].name = "chop";
+    layers[0].ports_out = 2;
+    layers[0].port_channels = split;
+    layers[1] = make(FCN_RELU, 8, 8, 6, 2);
+    layers[1].name = "relu_a";
+    layers[2] = make(FCN_RELU, 8, 8, 2, 2);
+    layers[2].name = "relu_b";
+    layers[2].inputs = inputs_b;
+    layers[3] = make(FCN_LEAKY_RELU, 8, 8, 2, 2);
+    layers[3].name = "leaky";
+    fcn_partition parts[2] = {
+        {.id = 0, .ports = 1, .batch_size = 1, .wr_factor = 1, .layer_count = 1, .layers = layers},
+        {.id = 1, .ports = 1, .batch_size = 1, .wr_factor = 1, .layer_count = 3, .layers = &layers[1]},
+    };
+    fcn_network net = {.partition_count = 2, .partitions = parts};
+    fcn_error err = {{0}};
+    CHECK(fcn_network_check(&net, &err) == 0);
+    char text[4096];
+    validate_text(&net, &net, text, sizeof text);
+    CHECK_INT(strlen(text), 0);
+    if (text[0])
+        fprintf(stderr, "unexpected: %s", text);
+
+    /* A model whose chop splits {4, 4} and whose leaky has alpha 0.5. */
+    fcn_layer model_layers[4];
+    memcpy(model_layers, layers, sizeof layers);
+    model_layers[0].port_channels = model_split;
+    model_layers[3].alpha = 0.5;
+    fcn_partition model_part = {.id = 0, .ports = 1, .batch_size = 1, .wr_factor = 1, .layer_count = 4,
+                                .layers = model_layers};
+    fcn_network model = {.partition_count = 1, .partitions = &model_part};
+    validate_text(&net, &model, text, sizeof text);
+    CHECK_MESSAGE(text, "partition 0: layer 'chop' has output port 0 channels 6 where the model's layer 1 'chop' has 4");
+    CHECK_MESSAGE(text, "partition 1: layer 'leaky' has alpha 0.01 where the model's layer 4 'leaky' has 0.5");
+
+    /* The hand-over: relu_b declared with port 0's 6 channels, in its own partition (so the check passes). */
+    fcn_partition three[3] = {
+        {.id = 0, .ports = 1, .batch_size = 1, .wr_factor = 1, .layer_count = 1, .layers = layers},
+        {.id = 1, .ports = 1, .batch_size = 1, .wr_factor = 1, .layer_count = 1, .layers = &layers[1]},
+        {.id = 2, .ports = 1, .batch_size = 1, .wr_factor = 1, .layer_count = 2, .layers = &layers[2]},
+    };
+    fcn_network cut = {.partition_count = 3, .partitions = three};
+    layers[2].channels = 6;
+    layers[3].channels = 6;
+    CHECK(fcn_network_check(&cut, &err) == 0);
+    validate_text(&cut, NULL, text, sizeof text);
+    CHECK_MESSAGE(text, "partition 2: its input 8x8x6 is not the output 8x8x2 of partition 0 ('relu_b' reads 'chop')");
+}
+
 /* ------------------------------------------------- configuration files */
 
 #define NET_LAYERS 15
@@ -583,6 +663,7 @@ int main(void)
     test_dilation();
     test_chop_network();
     test_broadcast_network();
+    test_validation();
     test_config_round_trip();
     test_config_errors();
     return check_summary("test_layers_2d");
