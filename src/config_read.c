@@ -18,6 +18,7 @@
 
 #include "config_fields.h"
 #include "config_links.h"
+#include "json_file.h"
 #include "error.h"
 
 /* ---------------------------------------------------------------- layers */
@@ -591,57 +592,16 @@ fcn_network *fcn_network_read_string(const char *json, const char *source, fcn_e
     return one_line(net, err);
 }
 
-/* A configuration larger than this is refused while reading (an endless pipe must not take all memory). */
-#define CONFIG_MAX_FILE_SIZE (((size_t)1 << 31) - 1)
-
-typedef struct bounded_reader {
-    FILE *file;
-    size_t total;
-    int too_large, error;
-} bounded_reader;
-
-static size_t read_bounded(void *buffer, size_t size, void *data)
-{
-    bounded_reader *r = data;
-    size_t got = fread(buffer, 1, size, r->file);
-    if (got == 0 && ferror(r->file))
-        r->error = errno ? errno : EIO;
-    r->total += got;
-    if (r->total > CONFIG_MAX_FILE_SIZE) {
-        r->too_large = 1;
-        return (size_t)-1;
-    }
-    return got;
-}
-
 fcn_network *fcn_network_read(const char *path, fcn_error *err)
 {
     if (!path) {
         fcn_fail(err, "no configuration file given");
         return NULL;
     }
-    int from_stdin = strcmp(path, "-") == 0;
-    const char *source = from_stdin ? "standard input" : path;
-    FILE *file = from_stdin ? stdin : fopen(path, "rb");
-    if (!file) {
-        fcn_fail(err, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    json_error_t jerr;
-    bounded_reader reader = {file, 0, 0, 0};
-    json_t *root = json_load_callback(read_bounded, &reader, LOAD_FLAGS, &jerr);
-    if (!from_stdin)
-        fclose(file);
-    if (!root) {
-        if (reader.too_large)
-            fcn_fail(err, "%s: more than %zu bytes; refused", source, CONFIG_MAX_FILE_SIZE);
-        else if (reader.error)
-            fcn_fail(err, "%s: cannot read: %s", source, strerror(reader.error));
-        else
-            syntax_error(&jerr, source, err);
+    json_t *root = json_file_load(path, err);
+    if (!root)
         return one_line(NULL, err);
-    }
-    fcn_network *net = read_document(root, source, err);
+    fcn_network *net = read_document(root, strcmp(path, "-") == 0 ? "standard input" : path, err);
     json_decref(root);
     return one_line(net, err);
 }

@@ -31,6 +31,11 @@ expect_same_output "report - is report FILE" "$tmp/lenet.report"
 run report --model - <"$lenet"
 expect_same_output "report --model - is report --model FILE" "$tmp/lenet-model.report"
 
+# A UTF-8 byte order mark before the JSON is skipped, not refused with an invisible character.
+printf '\xef\xbb\xbf' | cat - "$config" >"$tmp/bom.json"
+run report "$tmp/bom.json"
+expect_same_output "report of a file with a byte order mark" "$tmp/lenet.report"
+
 # ------------------------------------------------------------ not models, refused at once
 expect_error "parse /dev/zero" 1 "/dev/zero: not an ONNX model (its first bytes are no field of a model)" \
     parse /dev/zero
