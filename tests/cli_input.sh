@@ -55,6 +55,15 @@ expect_error "graphs nested 3000 deep" 1 "messages nested more than 100 levels d
 expect_error "list-ops of graphs nested 3000 deep" 1 "messages nested more than 100 levels deep" \
     parse --list-ops ../fuzz/regressions/onnx/graphs-nested-3000-deep.onnx
 
+# ------------------------------------------------------------ messages stay one readable line
+# A file name longer than a message holds: its middle is cut, the reason at the end stays.
+long=$(printf 'd%.0s' $(seq 1 250))
+expect_error "a 1,000-character file name keeps the reason" 1 "/nofile.json: cannot open: No such file or directory" \
+    report "$tmp/$long/$long/$long/$long/nofile.json"
+grep -qF " ... " "$tmp/err" && pass || fail "a 1,000-character file name: no ' ... ' where it was cut"
+# Control characters and bytes that are not UTF-8 in a name are shown, not echoed raw.
+expect_error "a name with control bytes" 1 'x\x1B[31my\xFF.onnx: cannot open' parse "$tmp/x"$'\e'"[31my"$'\xff'".onnx"
+
 # ------------------------------------------------------------ -o: whole or not at all
 for command in "parse $lenet" "report $config" "schedule $config" "parse --list-ops $lenet"; do
     out="$tmp/kept"
