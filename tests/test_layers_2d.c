@@ -94,8 +94,9 @@ static void test_resize(void)
     l.scale[1] = 1;
     l.resize_mode = (fcn_resize_mode)2;
     expect_invalid(&l, "resize_mode 2 is neither nearest (0) nor bilinear (1)");
-    l.resize_mode = FCN_RESIZE_BILINEAR;
-    l.data_width = 40;
+    l.resize_mode = FCN_RESIZE_NEAREST;
+    l.scale[0] = 2;
+    l.data_width = 40; /* the row held is a RAM */
     expect_invalid(&l, "data_width 40 is outside 1..36");
     l = make(FCN_RESIZE, 4, 5, 8, 2);
     l.coarse_out = 4;
