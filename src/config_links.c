@@ -15,33 +15,16 @@ typedef struct producer {
     int index; /* FROM_INNER: into the parsed layers; FROM_EARLIER: in network order */
 } producer;
 
-static int find_parsed(const parsed_layer *layers, int count, const char *name)
-{
-    for (int i = 0; i < count; i++)
-        if (strcmp(layers[i].layer.name, name) == 0)
-            return i;
-    return -1;
-}
-
-static int find_earlier(const fcn_network *net, int partitions, const char *name)
-{
-    for (int p = 0, index = 0; p < partitions; index += net->partitions[p++].layer_count)
-        for (int i = 0; i < net->partitions[p].layer_count; i++)
-            if (strcmp(net->partitions[p].layers[i].name, name) == 0)
-                return index + i;
-    return -1;
-}
-
 /* What layer `self` reads when its node_in says `name`: going back through squeezes (at most `count` of them). */
-static producer resolve_back(const parsed_layer *layers, int count, const fcn_network *net, int partition, int self,
+static producer resolve_back(const parsed_layer *layers, int count, const config_names *names, int self,
                              const char *name)
 {
     for (int hops = 0; hops <= count; hops++) {
-        int k = find_parsed(layers, count, name);
+        int k = name_index_get(&names->parsed, name);
         if (k == self)
             break;
         if (k < 0) {
-            int g = find_earlier(net, partition, name);
+            int g = name_index_get(&names->earlier, name);
             return g < 0 ? (producer){FROM_BOUNDARY, -1} : (producer){FROM_EARLIER, g};
         }
         if (layers[k].layer.type != FCN_SQUEEZE)
@@ -55,10 +38,10 @@ static producer resolve_back(const parsed_layer *layers, int count, const fcn_ne
 }
 
 /* The non-squeeze layer a node_out name reaches going forward through squeezes; -1 for none. */
-static int resolve_forward(const parsed_layer *layers, int count, const char *name)
+static int resolve_forward(const parsed_layer *layers, int count, const name_index *parsed, const char *name)
 {
     for (int hops = 0; hops <= count; hops++) {
-        int k = find_parsed(layers, count, name);
+        int k = name_index_get(parsed, name);
         if (k < 0 || layers[k].layer.type != FCN_SQUEEZE)
             return k;
         if (layers[k].node_out_count == 0 || strcmp(layers[k].node_out[0], name) == 0)
@@ -78,6 +61,7 @@ typedef struct link_context {
     int *position;       /* each parsed layer's place among the partition's non-squeeze layers */
     const place *at;
     fcn_error *err;
+    const config_names *names;
 } link_context;
 
 /* The distance back to what input port `port` of parsed layer k reads. */
@@ -90,7 +74,7 @@ static int port_input(const link_context *c, int k, int port, int *back)
         return 0;
     }
     const char *name = l->node_in[port];
-    producer from = resolve_back(c->layers, c->count, c->net, c->partition, k, name);
+    producer from = resolve_back(c->layers, c->count, c->names, k, name);
     c->layers[k].reads[port] = from.kind == FROM_INNER ? from.index : -1;
     switch (from.kind) {
     case FROM_INNER:
@@ -162,7 +146,7 @@ static int names_out(const link_context *c, int q, int k)
     if (l->node_out_count == 0)
         return 1;
     for (int i = 0; i < l->node_out_count; i++)
-        if (resolve_forward(c->layers, c->count, l->node_out[i]) == k)
+        if (resolve_forward(c->layers, c->count, &c->names->parsed, l->node_out[i]) == k)
             return 1;
     return 0;
 }
@@ -181,7 +165,7 @@ static int check_mirrors(const link_context *c)
                                       l->layer.name, c->layers[from].layer.name);
         }
         for (int i = 0; i < l->node_out_count; i++) {
-            int to = resolve_forward(c->layers, c->count, l->node_out[i]);
+            int to = resolve_forward(c->layers, c->count, &c->names->parsed, l->node_out[i]);
             if (to >= 0 && to != k && !reads(c, to, k))
                 return config_fail_at(c->err, c->at, NULL, "broken link: layer '%s' has node_out '%s', which does not read it",
                                       l->layer.name, c->layers[to].layer.name);
@@ -190,10 +174,10 @@ static int check_mirrors(const link_context *c)
     return 0;
 }
 
-int config_link_partition(parsed_layer *layers, int count, const fcn_network *net, int index, const place *at,
-                          fcn_error *err)
+int config_link_partition(parsed_layer *layers, int count, const fcn_network *net, int index,
+                          const config_names *names, const place *at, fcn_error *err)
 {
-    link_context c = {layers, count, net, index, 0, NULL, at, err};
+    link_context c = {layers, count, net, index, 0, NULL, at, err, names};
     for (int p = 0; p < index; p++)
         c.base += net->partitions[p].layer_count;
     c.position = calloc((size_t)count + 1, sizeof *c.position);

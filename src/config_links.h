@@ -4,6 +4,7 @@
 
 #include "config_fields.h"
 #include "fpgaconvnet.h"
+#include "name_index.h"
 
 /* A layer as the file gives it, with what the checks after parsing still need. */
 typedef struct parsed_layer {
@@ -15,6 +16,12 @@ typedef struct parsed_layer {
     int reads[FCN_MAX_PORTS];        /* linking: each named input's producer among the parsed layers, or -1 */
 } parsed_layer;
 
+/* The names a partition's links may take: its own parsed layers', and the earlier partitions' layers'. */
+typedef struct config_names {
+    name_index parsed;  /* name -> index among the partition's parsed layers (squeezes included) */
+    name_index earlier; /* name -> network order index, for the partitions read before */
+} config_names;
+
 /*
  * Sets the inputs and ports of the partition's layers (the file's order
  * without its squeezes, which must be a data-flow order) from their node_in
@@ -24,7 +31,7 @@ typedef struct parsed_layer {
  * input), as chain files say. node_out lists must agree. Partitions before
  * `index` are already in net.
  */
-int config_link_partition(parsed_layer *layers, int count, const fcn_network *net, int index, const place *at,
-                          fcn_error *err);
+int config_link_partition(parsed_layer *layers, int count, const fcn_network *net, int index,
+                          const config_names *names, const place *at, fcn_error *err);
 
 #endif

@@ -342,21 +342,48 @@ static int read_layer(const json_t *obj, int index, place at, parsed_layer *out,
 
 static int is_squeeze(const parsed_layer *l) { return l->layer.type == FCN_SQUEEZE; }
 
-/* Names must be unique in the whole network: within this partition, and against the partitions read before. */
-static int check_unique_names(const parsed_layer *layers, int count, const fcn_network *net, int done,
+/* The partition (by id) holding the layer at a network order index: for a message, so a scan will do. */
+static long long partition_of(const fcn_network *net, int index)
+{
+    int p = 0;
+    while (p + 1 < net->partition_count && index >= net->partitions[p].layer_count)
+        index -= net->partitions[p++].layer_count;
+    return (long long)net->partitions[p].id;
+}
+
+/*
+ * Names must be unique in the whole network: within this partition, and
+ * against the partitions read before. Fills names->parsed.
+ */
+static int check_unique_names(const parsed_layer *layers, int count, const fcn_network *net, config_names *names,
                               const place *at, fcn_error *err)
 {
     for (int i = 0; i < count; i++) {
         const char *name = layers[i].layer.name;
-        for (int j = 0; j < i; j++)
-            if (strcmp(name, layers[j].layer.name) == 0)
-                return config_fail_at(err, at, NULL, "duplicate layer name '%s'", name);
-        for (int p = 0; p < done; p++)
-            for (int j = 0; j < net->partitions[p].layer_count; j++)
-                if (strcmp(name, net->partitions[p].layers[j].name) == 0)
-                    return config_fail_at(err, at, NULL, "duplicate layer name '%s' (also in partition %lld)", name,
-                                   (long long)net->partitions[p].id);
+        int earlier = name_index_get(&names->earlier, name);
+        if (earlier >= 0)
+            return config_fail_at(err, at, NULL, "duplicate layer name '%s' (also in partition %lld)", name,
+                                  partition_of(net, earlier));
+        int taken = name_index_put(&names->parsed, name, i);
+        if (taken == -2)
+            return config_fail_at(err, at, NULL, "out of memory");
+        if (taken >= 0)
+            return config_fail_at(err, at, NULL, "duplicate layer name '%s'", name);
     }
+    return 0;
+}
+
+/* After a partition is read: its layers' names become earlier names for the next ones. */
+static int add_earlier_names(const fcn_network *net, int index, config_names *names, const place *at,
+                             fcn_error *err)
+{
+    int base = 0;
+    for (int p = 0; p < index; p++)
+        base += net->partitions[p].layer_count;
+    const fcn_partition *part = &net->partitions[index];
+    for (int i = 0; i < part->layer_count; i++)
+        if (name_index_put(&names->earlier, part->layers[i].name, base + i) == -2)
+            return config_fail_at(err, at, NULL, "out of memory");
     return 0;
 }
 
@@ -425,7 +452,7 @@ static int default_ends(fcn_partition *p, const place *at, fcn_error *err)
  * frees it, also on failure).
  */
 static int read_partition(const json_t *obj, int index, const char *source, fcn_network *net,
-                          declared_outputs **declared, fcn_error *err)
+                          declared_outputs **declared, name_index *earlier, fcn_error *err)
 {
     fcn_partition *out = &net->partitions[index];
     place at = {source, index, NULL, -1};
@@ -449,13 +476,16 @@ static int read_partition(const json_t *obj, int index, const char *source, fcn_
     declared_outputs *decl = calloc(size, sizeof *decl);
     *declared = calloc(size, sizeof **declared);
     out->layers = calloc(size, sizeof *out->layers);
-    int rc = parsed && decl && *declared && out->layers ? 0 : config_fail_at(err, &at, NULL, "out of memory");
+    config_names names = {.earlier = *earlier};
+    int rc = parsed && decl && *declared && out->layers && name_index_init(&names.parsed, size) == 0
+                 ? 0 : config_fail_at(err, &at, NULL, "out of memory");
     for (int i = 0; rc == 0 && i < count; i++)
         rc = read_layer(json_array_get(layers, (size_t)i), i, at, &parsed[i], &decl[i], err);
     if (rc == 0)
-        rc = check_unique_names(parsed, count, net, index, &at, err);
+        rc = check_unique_names(parsed, count, net, &names, &at, err);
     if (rc == 0)
-        rc = config_link_partition(parsed, count, net, index, &at, err);
+        rc = config_link_partition(parsed, count, net, index, &names, &at, err);
+    name_index_free(&names.parsed); /* its keys are the parsed layers' names, moved or released below */
     if (rc == 0) {
         keep_chain(parsed, decl, count, out, *declared);
         if (out->layer_count == 0)
@@ -466,6 +496,9 @@ static int read_partition(const json_t *obj, int index, const char *source, fcn_
                       (long long)out->id);
     if (rc == 0)
         rc = default_ends(out, &at, err);
+    if (rc == 0)
+        rc = add_earlier_names(net, index, &names, &at, err);
+    *earlier = names.earlier; /* it may have grown */
 
     for (int i = 0; parsed && i < count; i++)
         fcn_layer_release(&parsed[i].layer);
@@ -503,9 +536,15 @@ static int check_declared_outputs(const fcn_network *net, declared_outputs *cons
 static int read_partitions(const json_t *list, const char *source, fcn_network *net, declared_outputs **declared,
                            fcn_error *err)
 {
-    for (int i = 0; i < net->partition_count; i++)
-        if (read_partition(json_array_get(list, (size_t)i), i, source, net, &declared[i], err))
-            return -1;
+    name_index earlier;
+    if (name_index_init(&earlier, 64))
+        return fcn_fail(err, "%s: out of memory", source);
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < net->partition_count; i++)
+        rc = read_partition(json_array_get(list, (size_t)i), i, source, net, &declared[i], &earlier, err);
+    name_index_free(&earlier);
+    if (rc)
+        return -1;
     if (fcn_network_check(net, err)) {
         fcn_error_prefix(err, "%s", source);
         return -1;

@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "file_write.h"
+#include "name_index.h"
 #include "layers.h"
 
 /*
@@ -22,7 +23,14 @@
  */
 typedef struct builder {
     int failed;
+    name_index names; /* every layer name of the network, for the squeezes' names to avoid */
 } builder;
+
+/* A partition's streams by producer and by consumer (edge indices in figure order), so each layer finds its own. */
+typedef struct edge_lists {
+    int *from_start, *from; /* the edges from layer i: from[from_start[i] .. from_start[i + 1]] */
+    int *to_start, *to;     /* the edges into layer i */
+} edge_lists;
 
 static void put(builder *b, json_t *object, const char *key, json_t *value)
 {
@@ -296,36 +304,26 @@ static const fcn_layer *source_layer(const fcn_partition *part, int *next_own, c
     return evaluated;
 }
 
-static int network_has_name(const fcn_network *net, const char *name)
-{
-    for (int p = 0; p < net->partition_count; p++)
-        for (int i = 0; i < net->partitions[p].layer_count; i++)
-            if (strcmp(net->partitions[p].layers[i].name, name) == 0)
-                return 1;
-    return 0;
-}
-
 /*
  * A squeeze's derived name ("<a>_squeeze_<b>") may be a layer's own, or an
- * earlier squeeze's; the reader rejects a file with a name twice, so the
- * first free "_N" is added. `earlier` holds the names given so far (NULLs
- * for layers).
+ * earlier squeeze's of the partition; the reader rejects a file with a name
+ * twice, so the first free "_N" is added. `earlier` holds the squeeze names
+ * given so far in the partition.
  */
-static char *unique_squeeze_name(const fcn_network *net, char *const *earlier, int count, const char *derived)
+static char *unique_squeeze_name(const builder *b, name_index *earlier, const char *derived)
 {
     size_t length = strlen(derived), size = length + 24;
     char *name = malloc(size);
     if (!name)
         return NULL;
     memcpy(name, derived, length + 1);
-    for (long n = 2;; n++) {
-        int taken = network_has_name(net, name);
-        for (int i = 0; i < count && !taken; i++)
-            taken = earlier[i] && strcmp(earlier[i], name) == 0;
-        if (!taken)
-            return name;
+    for (long n = 2; name_index_get(&b->names, name) >= 0 || name_index_get(earlier, name) >= 0; n++)
         snprintf(name + length, size - length, "_%ld", n);
+    if (name_index_put(earlier, name, 0) == -2) {
+        free(name);
+        return NULL;
     }
+    return name;
 }
 
 /* The written name of the i-th evaluated layer. */
@@ -339,44 +337,47 @@ static const char *chain_name(const fcn_partition_figures *figures, char *const 
  * when the reader will take it as the previous layer in network order, which
  * is how chain files say it; else the layer of the earlier partition.
  */
-static const char *memory_source(const fcn_partition *part, const fcn_partition_figures *figures, const fcn_edge *e)
+static const char *memory_source(const fcn_partition *part, const fcn_partition_figures *figures,
+                                 const edge_lists *lists, const fcn_edge *e)
 {
     int to = e->to, port = e->port;
-    if (figures->layers[to].type == FCN_SQUEEZE) /* an input's squeeze: the port it feeds */
-        for (int k = 0; k < figures->edge_count; k++)
-            if (figures->edges[k].from == to) {
-                to = figures->edges[k].to;
-                port = figures->edges[k].port;
-                break;
-            }
+    if (figures->layers[to].type == FCN_SQUEEZE && lists->from_start[to] < lists->from_start[to + 1]) {
+        /* an input's squeeze: the port it feeds */
+        const fcn_edge *next = &figures->edges[lists->from[lists->from_start[to]]];
+        to = next->to;
+        port = next->port;
+    }
     const fcn_layer *consumer = &figures->layers[to];
     int first = strcmp(consumer->name, part->layers[0].name) == 0;
     return first && port == 0 && fcn_layer_input(consumer, 0) == 1 ? NULL : e->source;
 }
 
 /* Each port's neighbour, from the evaluated streams: inputs by port, outputs inner consumers first. */
-static void neighbours(const fcn_partition *part, const fcn_partition_figures *figures, char *const *squeezes, int i,
-                       chain_entry *e)
+static void neighbours(const fcn_partition *part, const fcn_partition_figures *figures, const edge_lists *lists,
+                       char *const *squeezes, int i, chain_entry *e)
 {
     e->in_count = e->layer->type == FCN_SQUEEZE ? 1 : e->layer->ports_in;
     e->out_count = 0;
-    for (int k = 0; k < figures->edge_count; k++) {
-        const fcn_edge *edge = &figures->edges[k];
-        if (edge->to == i && edge->port < e->in_count)
+    for (int k = lists->to_start[i]; k < lists->to_start[i + 1]; k++) {
+        const fcn_edge *edge = &figures->edges[lists->to[k]];
+        if (edge->port < e->in_count)
             e->in[edge->port] = edge->from >= 0 ? chain_name(figures, squeezes, edge->from)
-                                                : memory_source(part, figures, edge);
-        if (edge->from == i && edge->to >= 0 && e->out_count < FCN_MAX_PORTS)
+                                                : memory_source(part, figures, lists, edge);
+    }
+    for (int k = lists->from_start[i]; k < lists->from_start[i + 1]; k++) {
+        const fcn_edge *edge = &figures->edges[lists->from[k]];
+        if (edge->to >= 0 && e->out_count < FCN_MAX_PORTS)
             e->out[e->out_count++] = chain_name(figures, squeezes, edge->to);
     }
-    for (int k = 0; k < figures->edge_count; k++)
-        if (figures->edges[k].from == i && figures->edges[k].to == -1 && e->out_count < FCN_MAX_PORTS)
+    for (int k = lists->from_start[i]; k < lists->from_start[i + 1]; k++)
+        if (figures->edges[lists->from[k]].to == -1 && e->out_count < FCN_MAX_PORTS)
             e->out[e->out_count++] = NULL;
     if (e->out_count == 0)
         e->out_count = 1; /* nothing reads it: a network output */
 }
 
-static void append_layers(builder *b, json_t *list, const fcn_partition *part, const fcn_partition_figures *figures,
-                          char *const *squeezes)
+static void append_chain(builder *b, json_t *list, const fcn_partition *part, const fcn_partition_figures *figures,
+                         const edge_lists *lists, char *const *squeezes)
 {
     int next_own = 0;
     for (int i = 0; i < figures->layer_count; i++) {
@@ -386,19 +387,61 @@ static void append_layers(builder *b, json_t *list, const fcn_partition *part, c
             .layer = squeezes[i] ? &renamed : source_layer(part, &next_own, &figures->layers[i]),
             .figures = &figures->figures[i],
         };
-        neighbours(part, figures, squeezes, i, &e);
+        neighbours(part, figures, lists, squeezes, i, &e);
         append(b, list, layer_json(b, &e, part->batch_size));
     }
 }
 
-static json_t *layers_json(builder *b, const fcn_network *net, const fcn_partition *part,
-                           const fcn_partition_figures *figures)
+/* Counting sort of the edges by one end (-1, memory, left out): stable, so each list keeps figure order. */
+static void bucket_edges(const fcn_partition_figures *figures, int by_from, int *start, int *list)
+{
+    for (int i = 0; i <= figures->layer_count; i++)
+        start[i] = 0;
+    for (int k = 0; k < figures->edge_count; k++) {
+        int end = by_from ? figures->edges[k].from : figures->edges[k].to;
+        if (end >= 0)
+            start[end + 1]++;
+    }
+    for (int i = 0; i < figures->layer_count; i++)
+        start[i + 1] += start[i];
+    int *next = start + figures->layer_count + 1; /* scratch: layer_count + 1 more ints */
+    memcpy(next, start, (size_t)(figures->layer_count + 1) * sizeof *next);
+    for (int k = 0; k < figures->edge_count; k++) {
+        int end = by_from ? figures->edges[k].from : figures->edges[k].to;
+        if (end >= 0)
+            list[next[end]++] = k;
+    }
+}
+
+static void append_layers(builder *b, json_t *list, const fcn_partition *part, const fcn_partition_figures *figures,
+                          char *const *squeezes)
+{
+    const size_t starts = 2 * ((size_t)figures->layer_count + 1), edges = (size_t)figures->edge_count + 1;
+    edge_lists lists = {malloc(starts * sizeof(int)), malloc(edges * sizeof(int)), malloc(starts * sizeof(int)),
+                        malloc(edges * sizeof(int))};
+    if (!lists.from_start || !lists.from || !lists.to_start || !lists.to) {
+        b->failed = 1;
+    } else {
+        bucket_edges(figures, 1, lists.from_start, lists.from);
+        bucket_edges(figures, 0, lists.to_start, lists.to);
+        append_chain(b, list, part, figures, &lists, squeezes);
+    }
+    free(lists.from_start);
+    free(lists.from);
+    free(lists.to_start);
+    free(lists.to);
+}
+
+static json_t *layers_json(builder *b, const fcn_partition *part, const fcn_partition_figures *figures)
 {
     json_t *list = json_array();
     char **squeezes = calloc((size_t)figures->layer_count + 1, sizeof *squeezes);
-    for (int i = 0; squeezes && i < figures->layer_count; i++)
+    name_index earlier;
+    if (name_index_init(&earlier, (size_t)figures->layer_count - (size_t)part->layer_count))
+        b->failed = 1;
+    for (int i = 0; squeezes && !b->failed && i < figures->layer_count; i++)
         if (figures->layers[i].type == FCN_SQUEEZE &&
-            !(squeezes[i] = unique_squeeze_name(net, squeezes, i, figures->layers[i].name)))
+            !(squeezes[i] = unique_squeeze_name(b, &earlier, figures->layers[i].name)))
             b->failed = 1;
     if (squeezes && !b->failed)
         append_layers(b, list, part, figures, squeezes);
@@ -407,11 +450,11 @@ static json_t *layers_json(builder *b, const fcn_network *net, const fcn_partiti
     for (int i = 0; squeezes && i < figures->layer_count; i++)
         free(squeezes[i]);
     free(squeezes);
+    name_index_free(&earlier);
     return list;
 }
 
-static json_t *partition_json(builder *b, const fcn_network *net, const fcn_partition *part,
-                              const fcn_partition_figures *figures)
+static json_t *partition_json(builder *b, const fcn_partition *part, const fcn_partition_figures *figures)
 {
     json_t *p = json_object();
     put_int(b, p, "id", part->id);
@@ -421,7 +464,7 @@ static json_t *partition_json(builder *b, const fcn_network *net, const fcn_part
     put_string(b, p, "output_node", part->output_node ? part->output_node : part->layers[part->layer_count - 1].name);
     put_int(b, p, "weights_reloading_factor", part->wr_factor);
     put_string(b, p, "weights_reloading_layer", part->wr_layer ? part->wr_layer : "None");
-    put(b, p, "layers", layers_json(b, net, part, figures));
+    put(b, p, "layers", layers_json(b, part, figures));
     return p;
 }
 
@@ -480,12 +523,20 @@ static json_t *network_json(const fcn_network *net, fcn_error *err)
     if (fcn_network_evaluate(net, &opts, &figures, err))
         return NULL;
     builder b = {0};
+    size_t layers = 0;
+    for (int p = 0; p < net->partition_count; p++)
+        layers += (size_t)net->partitions[p].layer_count;
+    b.failed = name_index_init(&b.names, layers) != 0;
+    for (int p = 0; p < net->partition_count && !b.failed; p++)
+        for (int i = 0; i < net->partitions[p].layer_count; i++)
+            b.failed |= name_index_put(&b.names, net->partitions[p].layers[i].name, 0) == -2;
     json_t *root = json_object();
     json_t *partitions = json_array();
-    for (int i = 0; i < net->partition_count; i++)
-        append(&b, partitions, partition_json(&b, net, &net->partitions[i], &figures.partitions[i]));
+    for (int i = 0; i < net->partition_count && !b.failed; i++)
+        append(&b, partitions, partition_json(&b, &net->partitions[i], &figures.partitions[i]));
     put(&b, root, "partition", partitions);
     fcn_network_figures_free(&figures);
+    name_index_free(&b.names);
     if (b.failed) {
         json_decref(root);
         fcn_fail(err, "out of memory writing the configuration");

@@ -8,19 +8,7 @@
 #include "error.h"
 #include "fpgaconvnet.h"
 #include "layers.h"
-
-static int layer_name_taken(const fcn_network *net, int partition, int layer)
-{
-    const char *name = net->partitions[partition].layers[layer].name;
-    for (int p = 0; p <= partition; p++) {
-        const fcn_partition *part = &net->partitions[p];
-        int end = p == partition ? layer : part->layer_count;
-        for (int i = 0; i < end; i++)
-            if (part->layers[i].name && strcmp(part->layers[i].name, name) == 0)
-                return 1;
-    }
-    return 0;
-}
+#include "name_index.h"
 
 /* Input port `port` of b must take the tensor output port q of a produces. */
 static int check_link(const fcn_layer *a, int q, const fcn_layer *b, int port, fcn_error *err)
@@ -48,6 +36,7 @@ typedef struct flat_network {
     int *partition;  /* each layer's partition index */
     int *consumers;  /* input ports reading each layer's output (counted as the check walks the order) */
     int count;
+    name_index names; /* the names seen so far */
 } flat_network;
 
 /*
@@ -77,7 +66,7 @@ static int check_inputs(const flat_network *flat, int index, fcn_error *err)
     return 0;
 }
 
-static int check_layer(const fcn_network *net, const flat_network *flat, int p, int i, int index, fcn_error *err)
+static int check_layer(const fcn_network *net, flat_network *flat, int p, int i, int index, fcn_error *err)
 {
     const fcn_layer *l = &net->partitions[p].layers[i];
     if (!l->name || !*l->name)
@@ -89,7 +78,10 @@ static int check_layer(const fcn_network *net, const flat_network *flat, int p, 
         fcn_error_prefix(err, "partition %lld, layer '%s'", (long long)net->partitions[p].id, l->name);
         return -1;
     }
-    if (layer_name_taken(net, p, i))
+    int taken = name_index_put(&flat->names, l->name, index);
+    if (taken == -2)
+        return fcn_fail(err, "out of memory checking the network");
+    if (taken >= 0)
         return fcn_fail(err, "partition %lld: layer name '%s' is used twice", (long long)net->partitions[p].id,
                         l->name);
     return 0;
@@ -169,7 +161,7 @@ static int check_weights_reloading(const fcn_partition *part, fcn_error *err)
                     (long long)part->id, part->wr_layer);
 }
 
-static int check_partition(const fcn_network *net, const flat_network *flat, int p, int first, fcn_error *err)
+static int check_partition(const fcn_network *net, flat_network *flat, int p, int first, fcn_error *err)
 {
     const fcn_partition *part = &net->partitions[p];
     if (part->batch_size < 1)
@@ -226,7 +218,8 @@ int fcn_network_check(const fcn_network *net, fcn_error *err)
     flat.layers = calloc(n, sizeof *flat.layers);
     flat.partition = calloc(n, sizeof *flat.partition);
     flat.consumers = calloc(n, sizeof *flat.consumers);
-    int rc = flat.layers && flat.partition && flat.consumers ? 0 : fcn_fail(err, "out of memory checking the network");
+    int rc = flat.layers && flat.partition && flat.consumers && name_index_init(&flat.names, n) == 0
+                 ? 0 : fcn_fail(err, "out of memory checking the network");
     for (int p = 0, k = 0; rc == 0 && p < net->partition_count; p++)
         for (int i = 0; i < net->partitions[p].layer_count; i++, k++) {
             flat.layers[k] = &net->partitions[p].layers[i];
@@ -237,5 +230,6 @@ int fcn_network_check(const fcn_network *net, fcn_error *err)
     free(flat.layers);
     free(flat.partition);
     free(flat.consumers);
+    name_index_free(&flat.names);
     return rc;
 }
