@@ -120,6 +120,24 @@ static void pad_layer(void)
     ob_free(&b);
 }
 
+/* Opset 18's axes input: pads of axes 3 and 2 only ([3: 1, 2: 0] begin, [3: 1, 2: 2] end). */
+static void pad_axes(void)
+{
+    onnx_builder b;
+    fcn_error err = {{0}};
+    conv_base(&b, 18);
+    ob_ints_initializer(&b, "pads", 4, OB_DIMS(1, 0, 1, 2));
+    ob_ints_initializer(&b, "axes", 2, OB_DIMS(-1, 2));
+    ob_node(&b, "Pad", "pad", OB_LIST("c", "pads", "", "axes"), OB_LIST("y"));
+    ob_output(&b, "y");
+    fcn_network *net = parse_built(&b, NULL, &err);
+    CHECK_INT(layer_at(net, 1)->type, FCN_PAD);
+    CHECK_PADS(layer_at(net, 1), 0, 1, 2, 1);
+    CHECK_OUT(layer_at(net, 1), 10, 10, 4);
+    fcn_network_free(net);
+    ob_free(&b);
+}
+
 static void pad_errors(void)
 {
     onnx_builder b;
@@ -292,14 +310,15 @@ static void broadcast_join(void)
     ob_free(&b);
 }
 
-/* Concat of one input is that input: no layer. */
+/* Concat (or Sum) of one input is that input: no layer. */
 static void concat_of_one(void)
 {
     onnx_builder b;
     fcn_error err = {{0}};
     conv_base(&b, 13);
     ob_attr_int(&b, ob_node(&b, "Concat", "cat", OB_LIST("c"), OB_LIST("k")), "axis", 1);
-    ob_node(&b, "Relu", "relu", OB_LIST("k"), OB_LIST("y"));
+    ob_node(&b, "Sum", "sum", OB_LIST("k"), OB_LIST("k2"));
+    ob_node(&b, "Relu", "relu", OB_LIST("k2"), OB_LIST("y"));
     ob_output(&b, "y");
     fcn_network *net = parse_built(&b, NULL, &err);
     CHECK_INT(layer_count(net), 2);
@@ -314,6 +333,7 @@ int main(void)
     pad_folded_into_conv();
     pad_folded_into_average();
     pad_layer();
+    pad_axes();
     pad_errors();
     windowed_average();
     reductions();

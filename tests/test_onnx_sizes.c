@@ -102,6 +102,16 @@ static void resize_by_scales(void)
     fcn_network_free(net);
     ob_free(&b);
 
+    conv_base(&b, 10); /* Resize of opset 10: X, scales */
+    ob_floats_initializer(&b, "scales", 4, (const float[]){1, 1, 2, 5});
+    ob_node(&b, "Resize", "up", OB_LIST("c", "scales"), OB_LIST("y"));
+    ob_output(&b, "y");
+    net = parse_built(&b, NULL, &err);
+    CHECK_INT(layer_at(net, 1)->scale[0], 2);
+    CHECK_INT(layer_at(net, 1)->scale[1], 5);
+    fcn_network_free(net);
+    ob_free(&b);
+
     conv_base(&b, 9);
     ob_floats_initializer(&b, "scales", 4, (const float[]){1, 1, 2, 2});
     ob_node(&b, "Upsample", "up", OB_LIST("c", "scales"), OB_LIST("y"));
@@ -213,6 +223,11 @@ static void evaluated_arithmetic(void)
     ob_attr_int(&b, ob_node(&b, "Gather", "col", OB_LIST("e32", "one"), OB_LIST("g")), "axis", 1); /* [2, 0, 4] */
     ob_attr_int(&b, ob_node(&b, "Concat", "cat", OB_LIST("g", "t"), OB_LIST("cat")), "axis", 0);
     ob_attr_ints(&b, ob_node(&b, "Squeeze", "sq", OB_LIST("cat"), OB_LIST("sq")), "axes", 0, NULL);
+    ob_node(&b, "Shape", "input_shape", OB_LIST("x"), OB_LIST("xs")); /* the input's batch "N" is 1 */
+    Onnx__NodeProto *part = ob_node(&b, "Shape", "input_hw", OB_LIST("x"), OB_LIST("xhw"));
+    ob_attr_int(&b, part, "start", -2);                               /* opset 15's start: [8, 8] */
+    CHECK_VALUES(&b, "xs", 1, 3, 8, 8);
+    CHECK_VALUES(&b, "xhw", 8, 8);
     CHECK_VALUES(&b, "s", 1, 4, 8, 8);
     CHECK_VALUES(&b, "q", 0, 1, 2, 2);
     CHECK_VALUES(&b, "r", 1, 3, 6, 6);
