@@ -258,6 +258,14 @@ static void size_errors(void)
     ob_free(&b);
 
     conv_base(&b, 13);
+    ob_output(&b, "c");
+    ob_node(&b, "Shape", "shape", OB_LIST("c"), OB_LIST("s"));
+    ob_ints_initializer(&b, "zero", 1, OB_DIMS(0));
+    ob_node(&b, "Div", "div", OB_LIST("s", "zero"), OB_LIST("q"));
+    expect_error(&b, "test.onnx: node 'div' (Div): its integer arithmetic overflows or divides by zero");
+    ob_free(&b);
+
+    conv_base(&b, 13);
     ob_floats_initializer(&b, "scales", 4, (const float[]){1, 1, 1.5f, 1.5f});
     ob_node(&b, "Resize", "up", OB_LIST("c", "", "scales"), OB_LIST("y"));
     ob_output(&b, "y");
