@@ -262,6 +262,10 @@ static void size_errors(void)
     ob_node(&b, "Shape", "shape", OB_LIST("c"), OB_LIST("s"));
     ob_ints_initializer(&b, "zero", 1, OB_DIMS(0));
     ob_node(&b, "Div", "div", OB_LIST("s", "zero"), OB_LIST("q"));
+    /* What follows from the size it could not compute (an unsupported-looking Gather, a Reshape) is not reported. */
+    ob_node(&b, "Gather", "g", OB_LIST("q", "zero"), OB_LIST("qg"));
+    ob_node(&b, "Reshape", "r", OB_LIST("c", "qg"), OB_LIST("y"));
+    ob_output(&b, "y");
     expect_error(&b, "test.onnx: node 'div' (Div): its integer arithmetic overflows or divides by zero");
     ob_free(&b);
 
