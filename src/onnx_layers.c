@@ -21,6 +21,7 @@
 #include "error.h"
 #include "onnx_layers.h"
 #include "onnx_names.h"
+#include "onnx_patterns.h"
 
 /* The parser must not write what the configuration's reader rejects. */
 _Static_assert(ONNX_MAX_DIM == FIELD_MAX, "ONNX_MAX_DIM must be the configuration's FIELD_MAX");
@@ -96,6 +97,18 @@ static int fold_batch_norm(const onnx_graph *g, int node, fcn_layer *conv, fcn_e
     return conv->bias_path ? 0 : copy_path(g, node, g->nodes[node].params.bias, "bias", &conv->bias_path, err);
 }
 
+/*
+ * A per-channel Mul or Add of a constant folded into the layer before it
+ * (src/onnx_patterns.c): a convolution's or inner product's weights absorb a
+ * scale, its bias a shift (it gains one); a BATCH_NORM already has both.
+ */
+static int fold_affine(const onnx_graph *g, int node, fcn_layer *into, fcn_error *err)
+{
+    if (g->nodes[node].params.bias < 0 || into->type == FCN_BATCH_NORM)
+        return 0;
+    return fold_batch_norm(g, node, into, err);
+}
+
 /* What building the partition keeps track of; the per-node tables have one more entry, for the network input. */
 typedef struct builder {
     const onnx_graph *g;
@@ -136,6 +149,18 @@ static int same_streamed_dims(const onnx_tensor *a, const onnx_tensor *b)
 }
 
 /*
+ * The tensor the node reads as data through its k-th input, -1 when that
+ * input is not data. A fused pattern's layer node reads the pattern's input,
+ * which need not be among its own (GELU's last Mul reads x through others).
+ */
+static int data_read(const onnx_graph *g, int node, int k)
+{
+    if (g->nodes[node].pattern != ONNX_PATTERN_NONE)
+        return k == 0 ? g->nodes[node].data_input : -1;
+    return onnx_reads_data(g, node, k) ? g->nodes[node].inputs[k] : -1;
+}
+
+/*
  * Counts each source's readers. All read it with the same dims (a SPLIT
  * gives each the same tensor): only a reshape of the network input, before
  * any layer, could make two differ.
@@ -144,8 +169,8 @@ static int count_readers(builder *b, int node, fcn_error *err)
 {
     const onnx_graph *g = b->g;
     for (int k = 0; k < g->nodes[node].input_count; k++) {
-        int t = g->nodes[node].inputs[k];
-        if (!onnx_reads_data(g, node, k) || b->source[t] < 0)
+        int t = data_read(g, node, k);
+        if (t < 0 || b->source[t] < 0)
             continue;
         int s = b->source[t], first = b->first_read[s];
         if (first >= 0 && !same_streamed_dims(&g->tensors[first], &g->tensors[t]))
@@ -203,9 +228,10 @@ static int connect_ports(builder *b, int node, fcn_layer *l, fcn_error *err)
     const onnx_graph *g = b->g;
     int back[FCN_MAX_PORTS], ports = 0;
     for (int k = 0; k < g->nodes[node].input_count && ports < FCN_MAX_PORTS; k++) {
-        if (!onnx_reads_data(g, node, k))
+        int t = data_read(g, node, k);
+        if (t < 0)
             continue;
-        int s = b->source[g->nodes[node].inputs[k]];
+        int s = b->source[t];
         int from = s >= 0 ? feed(b, s) : -1; /* every data tensor has a source: shape inference saw to it */
         back[ports++] = from < 0 ? 0 : b->count - from;
     }
@@ -265,7 +291,7 @@ static int add_layer(builder *b, int node, fcn_error *err)
     if (!l->name)
         return fcn_fail(err, "%s: out of memory", g->source);
     if (set_paths(g, node, l, err) || connect_ports(b, node, l, err) ||
-        (l->type == FCN_CONCAT && concat_channels(b, node, l, err)))
+        (l->type == FCN_CONCAT && concat_channels(b, node, l, err)) || onnx_fill_pattern_layer(g, node, l, err))
         return -1;
     b->layer[node] = b->count++;
     return b->readers[node] > 1 ? add_split(b, node, err) : 0;
@@ -282,6 +308,8 @@ static int add_layers(builder *b, fcn_error *err)
             continue;
         if (n->role == ONNX_ROLE_FOLDED_BN && b->layer[n->partner] >= 0)
             rc = fold_batch_norm(g, node, &b->part->layers[b->layer[n->partner]], err);
+        else if (n->role == ONNX_ROLE_FOLDED_AFFINE && b->layer[n->partner] >= 0)
+            rc = fold_affine(g, node, &b->part->layers[b->layer[n->partner]], err);
         else if (n->role == ONNX_ROLE_LAYER)
             rc = add_layer(b, node, err);
     }

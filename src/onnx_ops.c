@@ -29,6 +29,7 @@
 
 #include "error.h"
 #include "onnx_ops.h"
+#include "onnx_patterns.h"
 
 typedef enum op_kind {
     KIND_UNSUPPORTED,
@@ -77,6 +78,12 @@ static const struct op_entry {
     {"Softmax", KIND_TAIL, FCN_SQUEEZE},
     {"LRN", KIND_TAIL, FCN_SQUEEZE},
     {"Constant", KIND_CONSTANT, FCN_SQUEEZE},
+    /* The newer layer types (src/onnx_patterns.c fuses the multi-node ones). */
+    {"LeakyRelu", KIND_LAYER, FCN_LEAKY_RELU},
+    {"PRelu", KIND_LAYER, FCN_PRELU},
+    {"Gelu", KIND_LAYER, FCN_GELU},
+    {"LayerNormalization", KIND_LAYER, FCN_LAYER_NORM},
+    {"Slice", KIND_LAYER, FCN_CHOP},
 };
 
 int onnx_default_domain(const Onnx__NodeProto *node)
@@ -269,8 +276,10 @@ int onnx_classify(onnx_graph *g, int keep_batch_norm, fcn_error *err)
         free(queue);
         return fcn_fail(err, "%s: out of memory classifying the nodes", g->source);
     }
+    onnx_mark_transposed_constants(g);
     for (int i = 0; i < g->node_count; i++)
         classify_node(g, i, keep_batch_norm, stamp, queue);
+    onnx_fuse_patterns(g, keep_batch_norm);
     free(stamp);
     free(queue);
     return 0;
@@ -313,16 +322,23 @@ int onnx_check_supported(const onnx_graph *g, fcn_error *err)
 /* What the nodes of one role become, for --list-ops. */
 static const char *role_becomes(const onnx_node *n)
 {
+    const char *pattern = onnx_pattern_becomes(n);
+    if (pattern)
+        return pattern;
     switch (n->role) {
     case ONNX_ROLE_LAYER:
         if (strcmp(n->op, "AveragePool") == 0)
             return "AVERAGE_POOLING (a window over the whole map) or POOLING (a 1x1 window)";
+        if (strcmp(n->op, "MatMul") == 0)
+            return "INNER_PRODUCT, or a 1x1 CONVOLUTION on channels-last data";
         return fcn_layer_type_name(n->layer_type);
     case ONNX_ROLE_FOLDED_BN: return "folded into the Conv";
     case ONNX_ROLE_BIAS_ADD: return "bias of the MatMul's INNER_PRODUCT";
     case ONNX_ROLE_SHAPE_ONLY: return "removed (shape only)";
     case ONNX_ROLE_TAIL: return "removed (at the end of the network)";
     case ONNX_ROLE_CONSTANT: return "constant (an input of other nodes)";
+    case ONNX_ROLE_FUSED:
+    case ONNX_ROLE_FOLDED_AFFINE: /* onnx_pattern_becomes */
     case ONNX_ROLE_UNSUPPORTED: break;
     }
     return "unsupported";

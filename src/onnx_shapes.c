@@ -11,6 +11,7 @@
 #include "error.h"
 #include "onnx_attrs.h"
 #include "onnx_ops.h"
+#include "onnx_patterns.h"
 #include "onnx_shapes.h"
 
 typedef int (*infer_fn)(onnx_graph *g, int node, fcn_error *err);
@@ -51,12 +52,19 @@ static const struct {
     {"Sum", onnx_infer_broadcast, 1},
     {"Div", onnx_infer_broadcast, 1},
     {"Tanh", onnx_infer_same, 1},
-    {"LeakyRelu", onnx_infer_same, 1},
+    {"LeakyRelu", onnx_infer_leaky_relu, 0},
+    {"PRelu", onnx_infer_prelu, 0},
+    {"Gelu", onnx_infer_gelu, 0},
+    {"LayerNormalization", onnx_infer_layer_norm, 0},
+    {"Slice", onnx_infer_slice, 0},
 };
 
 static infer_fn find_infer(const onnx_graph *g, int node, int all_nodes)
 {
     const onnx_node *n = &g->nodes[node];
+    infer_fn pattern = onnx_pattern_infer(g, node);
+    if (pattern)
+        return pattern;
     if (n->role == ONNX_ROLE_BIAS_ADD)
         return onnx_infer_bias_add;
     if (n->role == ONNX_ROLE_LAYER && n->layer_type == FCN_ELTWISE)
@@ -199,6 +207,11 @@ static int init_constants(onnx_graph *g, fcn_error *err)
                             "beyond %lld, the largest the configuration holds)", g->source, tensor->name,
                             ONNX_MAX_RANK, (long long)ONNX_MAX_DIM);
         tensor->has_shape = 1;
+        if (tensor->transposed) { /* 2-D: onnx_mark_transposed_constants */
+            int64_t rows = tensor->shape.dims[0];
+            tensor->shape.dims[0] = tensor->shape.dims[1];
+            tensor->shape.dims[1] = rows;
+        }
     }
     return 0;
 }
@@ -270,6 +283,8 @@ static int infer_path(onnx_graph *g, fcn_error *err)
 {
     for (int i = 0; i < g->node_count; i++) {
         int node = g->order[i], on_path;
+        if (g->nodes[node].role == ONNX_ROLE_FUSED)
+            continue; /* its pattern's layer node infers the whole */
         if (node_on_path(g, node, &on_path, err))
             return -1;
         if (!on_path)
