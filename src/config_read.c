@@ -43,7 +43,7 @@ static int read_layer_type(const json_t *value, const place *at, fcn_layer_type 
         return config_fail_at(err, at, "type", "unknown layer type %s", json_describe(value, found, sizeof found));
     if (config_read_integer(value, at, "type", INT64_MIN, INT64_MAX, &number, err))
         return -1;
-    if (number < FCN_CONVOLUTION || number > FCN_CLIP || !fcn_layer_type_name((fcn_layer_type)number))
+    if (number < FCN_CONVOLUTION || number > FCN_SHUFFLE || !fcn_layer_type_name((fcn_layer_type)number))
         return config_fail_at(err, at, "type", "unknown layer type %lld", (long long)number);
     *type = (fcn_layer_type)number;
     return 0;
