@@ -12,8 +12,18 @@
  * removed, and which the hardware model does not support. Needs no order.
  */
 int onnx_classify(onnx_graph *g, int keep_batch_norm, fcn_error *err);
+/*
+ * Classifies one node again (shape inference does, just before inferring
+ * it, once the size arithmetic before it is evaluated). `stamp` (zeroed)
+ * and `queue` have room for every node.
+ */
+void onnx_classify_node(onnx_graph *g, int node, int *stamp, int *queue);
 
-/* One error listing every unsupported node as "name (Op)"; 0 if there is none. */
+/*
+ * One error listing every unsupported node as "name (Op)" and every node whose
+ * inference failed as "name (Op: why)"; a single failure alone gives its own
+ * message. 0 if there is none.
+ */
 int onnx_check_supported(const onnx_graph *g, fcn_error *err);
 
 /* The classified graph's operator types with counts, in order of first appearance (free *ops). */

@@ -56,5 +56,10 @@ int onnx_infer_reshape(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_squeeze(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_unsqueeze(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_transpose(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_pad(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_resize(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_reduce(onnx_graph *g, int node, fcn_error *err);
+/* A folded Pad's pads (top, left, bottom, right) when the node's data input comes from one; else 0. */
+int onnx_folded_pads(const onnx_graph *g, int node, int64_t pads[4]);
 
 #endif
