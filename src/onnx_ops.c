@@ -92,6 +92,7 @@ static const struct op_entry {
     {"Gelu", KIND_LAYER, FCN_GELU},
     {"LayerNormalization", KIND_LAYER, FCN_LAYER_NORM},
     {"Slice", KIND_LAYER, FCN_CHOP},
+    {"Split", KIND_LAYER, FCN_CHOP}, /* every output used: one CHOP port each */
 };
 
 int onnx_default_domain(const Onnx__NodeProto *node)
@@ -262,7 +263,7 @@ void onnx_classify_node(onnx_graph *g, int i, int *stamp, int *queue)
     n->partner = -1;
     if (!e)
         return;
-    if (e->kind != KIND_CONSTANT && extra_outputs_used(g, n)) {
+    if (e->kind != KIND_CONSTANT && strcmp(n->op, "Split") != 0 && extra_outputs_used(g, n)) {
         n->unsupported_why = "an output other than the first is used";
         return;
     }

@@ -46,6 +46,7 @@ int onnx_infer_prelu(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_gelu(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_layer_norm(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_slice(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_split(onnx_graph *g, int node, fcn_error *err);
 
 /* --- building layers (src/onnx_shapes_channels.c) */
 

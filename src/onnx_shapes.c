@@ -64,6 +64,7 @@ static const struct {
     {"Gelu", onnx_infer_gelu, 0},
     {"LayerNormalization", onnx_infer_layer_norm, 0},
     {"Slice", onnx_infer_slice, 0},
+    {"Split", onnx_infer_split, 0},
 };
 
 static infer_fn find_infer(const onnx_graph *g, int node, int all_nodes)

@@ -399,6 +399,78 @@ int onnx_infer_slice(onnx_graph *g, int node, fcn_error *err)
     return onnx_set_output(g, node, &y, err);
 }
 
+/* Split's sizes: attribute `split` before opset 13, then input 1; else equal parts (num_outputs from 18). */
+static int split_sizes(const onnx_graph *g, int node, int64_t dim, int64_t *sizes, fcn_error *err)
+{
+    const onnx_node *n = &g->nodes[node];
+    size_t count = 0;
+    const int64_t *values = NULL;
+    if (g->opset >= 13 && onnx_node_input(g, node, 1) >= 0) {
+        if (onnx_constant_ints(g, node, onnx_node_input(g, node, 1), "split", sizes, FCN_MAX_PORTS, &count, err))
+            return -1;
+    } else if (g->opset < 13) {
+        if (onnx_attr_ints(g, node, "split", &values, &count, err) < 0)
+            return -1;
+        if (count > FCN_MAX_PORTS)
+            return onnx_node_fail(g, node, err, "splits into %zu parts; a CHOP has at most %d outputs", count,
+                                  FCN_MAX_PORTS);
+        if (count)
+            memcpy(sizes, values, count * sizeof *sizes);
+    }
+    int64_t sum = 0;
+    for (size_t k = 0; k < count; k++)
+        sum += sizes[k] > 0 && sizes[k] <= dim ? sizes[k] : dim + 1;
+    if (count && (count != (size_t)n->output_count || sum != dim))
+        return onnx_node_fail(g, node, err, "its split sizes do not give %d outputs summing to %lld", n->output_count,
+                              (long long)dim);
+    if (count == 0) { /* equal parts; ONNX gives the last one what is left */
+        int64_t part = (dim + n->output_count - 1) / n->output_count;
+        for (int k = 0; k < n->output_count; k++)
+            sizes[k] = k + 1 < n->output_count ? part : dim - part * (n->output_count - 1);
+        if (sizes[n->output_count - 1] < 1)
+            return onnx_node_fail(g, node, err, "cannot split %lld channels into %d parts", (long long)dim,
+                                  n->output_count);
+    }
+    return 0;
+}
+
+/*
+ * A Split of the streamed channels: one CHOP, an output port per output that
+ * a layer reads (src/onnx_layers.c gives the ports in network order, each
+ * with its offset). Every output's dims are set, each checked as the first.
+ */
+int onnx_infer_split(onnx_graph *g, int node, fcn_error *err)
+{
+    onnx_node *n = &g->nodes[node];
+    onnx_shape x;
+    int64_t axis = 0, sizes[FCN_MAX_PORTS];
+    if (onnx_data_shape(g, node, 1, ONNX_MAX_RANK, &x, err) || onnx_attr_int(g, node, "axis", &axis, err) < 0)
+        return -1;
+    if (n->output_count < 1 || n->output_count > FCN_MAX_PORTS)
+        return onnx_node_fail(g, node, err, "has %d outputs; a CHOP has 1 to %d", n->output_count, FCN_MAX_PORTS);
+    int channel = channel_axis(&g->tensors[n->data_input]);
+    char text[96];
+    if ((axis < 0 ? axis + x.rank : axis) != channel)
+        return onnx_node_fail(g, node, err, "splits %s along axis %lld; the hardware's CHOP splits only the channels "
+                              "(axis %d)", onnx_shape_text(&x, text, sizeof text), (long long)axis, channel);
+    if (split_sizes(g, node, x.dims[channel], sizes, err))
+        return -1;
+    /* onnx_set_output sets the first output: each output takes its place in turn. */
+    int first = n->outputs[0], rc = 0;
+    for (int k = 0; k < n->output_count && rc == 0; k++) {
+        onnx_shape y = x;
+        int t = k == 0 ? first : n->outputs[k];
+        y.dims[channel] = sizes[k];
+        n->outputs[0] = t;
+        if (t >= 0) {
+            rc = onnx_set_output(g, node, &y, err);
+            g->tensors[t].on_path = 1;
+        }
+    }
+    n->outputs[0] = first;
+    return rc;
+}
+
 onnx_infer_fn onnx_pattern_infer(const onnx_graph *g, int node)
 {
     switch ((onnx_pattern)g->nodes[node].pattern) {
@@ -419,6 +491,8 @@ int onnx_fill_pattern_layer(const onnx_graph *g, int node, fcn_layer *l, fcn_err
     case FCN_LEAKY_RELU: l->alpha = n->params.alpha; return 0;
     case FCN_SHUFFLE: l->groups = n->params.groups; return 0;
     case FCN_CHOP:
+        if (strcmp(n->op, "Split") == 0)
+            return 0; /* its ports, in network order: src/onnx_layers.c */
         l->port_channels = malloc(sizeof *l->port_channels);
         l->port_offsets = malloc(sizeof *l->port_offsets);
         if (!l->port_channels || !l->port_offsets)

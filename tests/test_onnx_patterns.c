@@ -431,6 +431,76 @@ static void shuffle_and_slice(void)
     ob_free(&b);
 }
 
+/*
+ * C (1x8x6x6) -> Split channels [3, 5] (or equal halves, or three parts
+ * with the last unused) -> B to a Conv listed first, A to a Relu -> Concat.
+ * form 0: opset 11's attribute; 1: opset 13's input; 2: opset 18's
+ * num_outputs, equal parts; 3: three outputs, the third unused.
+ */
+static void build_split(onnx_builder *b, int form)
+{
+    static const int64_t opsets[] = {11, 13, 18, 13};
+    ob_init(b, opsets[form]);
+    ob_input(b, "x", 4, OB_DIMS(1, 3, 8, 8));
+    ob_conv(b, "c", "x", "C", 8, 3, 3, 1);
+    Onnx__NodeProto *n;
+    if (form == 1 || form == 3) {
+        ob_ints_initializer(b, "sizes", form == 3 ? 3 : 2, form == 3 ? OB_DIMS(3, 4, 1) : OB_DIMS(3, 5));
+        n = ob_node(b, "Split", "split", OB_LIST("C", "sizes"),
+                    form == 3 ? OB_LIST("A", "B", "unused") : OB_LIST("A", "B"));
+    } else {
+        n = ob_node(b, "Split", "split", OB_LIST("C"), OB_LIST("A", "B"));
+        if (form == 0)
+            ob_attr_ints(b, n, "split", 2, OB_DIMS(3, 5));
+        else
+            ob_attr_int(b, n, "num_outputs", 2);
+    }
+    ob_attr_int(b, n, "axis", 1);
+    ob_conv(b, "d", "B", "D", 4, form == 2 ? 4 : form == 3 ? 4 : 5, 1, 1);
+    ob_node(b, "Relu", "relu", OB_LIST("A"), OB_LIST("R"));
+    Onnx__NodeProto *cat = ob_node(b, "Concat", "cat", OB_LIST("R", "D"), OB_LIST("y"));
+    ob_attr_int(b, cat, "axis", 1);
+    ob_output(b, "y");
+}
+
+static void split(void)
+{
+    for (int form = 0; form < 4; form++) {
+        onnx_builder b;
+        fcn_error err = {{0}};
+        build_split(&b, form);
+        int64_t a = form == 2 ? 4 : 3, bch = form == 2 ? 4 : form == 3 ? 4 : 5;
+        fcn_network *net = parse_built(&b, NULL, &err);
+        CHECK_TYPES(net, "CONVOLUTION CHOP CONVOLUTION RELU CONCAT");
+        const fcn_layer *chop = layer_at(net, 1);
+        CHECK_DIMS(chop, 6, 6, 8);
+        CHECK_INT(chop->ports_out, 2);
+        /* Port 0 goes to the first reader in network order, the Conv on B. */
+        CHECK(chop->port_channels && chop->port_channels[0] == bch && chop->port_channels[1] == a);
+        CHECK(chop->port_offsets && chop->port_offsets[0] == a && chop->port_offsets[1] == 0);
+        CHECK_DIMS(layer_at(net, 2), 6, 6, bch);
+        CHECK_DIMS(layer_at(net, 3), 6, 6, a);
+        CHECK(layer_at(net, 3)->inputs && layer_at(net, 3)->inputs[0] == 2);
+        CHECK_DIMS(layer_at(net, 4), 6, 6, a + 4);
+        fcn_network_free(net);
+        ob_free(&b);
+    }
+    onnx_builder b;
+    build_split(&b, 0);
+    b.graph.node[b.graph.n_node - 2]->input[0] = ob_str(&b, "B"); /* the Relu reads B too */
+    expect_error(&b, "p.onnx: node 'split' (Split): its output 1 is read by several layer inputs; each output of its "
+                     "CHOP feeds one");
+    ob_free(&b);
+    build_split(&b, 0);
+    b.graph.node[0 + 1]->attribute[1]->i = 2; /* the Split's axis */
+    expect_error(&b, "p.onnx: node 'split' (Split): splits 1x8x6x6 along axis 2; the hardware's CHOP splits only "
+                     "the channels (axis 1)");
+    b.graph.node[1]->attribute[1]->i = 1;
+    b.graph.node[1]->attribute[0]->ints[1] = 6;
+    expect_error(&b, "p.onnx: node 'split' (Split): its split sizes do not give 2 outputs summing to 8");
+    ob_free(&b);
+}
+
 int main(void)
 {
     silu();
@@ -439,5 +509,6 @@ int main(void)
     convnext_block();
     affine();
     shuffle_and_slice();
+    split();
     return check_summary("test_onnx_patterns");
 }
