@@ -22,6 +22,23 @@
  *    HardSigmoid, HardSwish: SIGMOID, HARD_SIGMOID, HARD_SWISH (HardSigmoid's
  *    alpha and beta are not kept: the model's figures do not depend on them).
  *  - A tensor read by several layer ports gets a SPLIT (src/onnx_layers.c).
+ *
+ * The newer layer types (docs/ONNX-PATTERNS.md):
+ *  - LeakyRelu: LEAKY_RELU with its alpha (default 0.01). PRelu: PRELU, its
+ *    slope a constant per channel or one value. Gelu (opset 20): GELU.
+ *  - LayerNormalization over each pixel's channels (the last axis of
+ *    channels-last data, or a map of 1x1): LAYER_NORM; any other axis is an
+ *    error.
+ *  - Slice of the channels, step 1: CHOP with one output port (its channels
+ *    and offset); each Slice of a tensor is a CHOP of its own, behind a
+ *    SPLIT. Split of the channels: one CHOP, one port per output a layer
+ *    reads, in network order with the offsets; unused outputs are dropped.
+ *  - Multi-node patterns (SiLU, GELU, LayerNorm's decomposition, channel
+ *    shuffle) and per-channel Mul/Add of constants: src/onnx_patterns.c.
+ *    They take the constant operands an ELTWISE refuses above.
+ *  - Transpose(0,2,3,1) and back (0,3,1,2) around per-pixel operators move
+ *    nothing the hardware streams; a MatMul by a constant [C,K] between them
+ *    is a 1x1 CONVOLUTION (src/onnx_shapes_channels.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
