@@ -357,7 +357,7 @@ static int fold_target(const onnx_graph *g, int data, int keep_batch_norm)
         case ONNX_ROLE_SHAPE_ONLY: t = n->data_input; continue;
         case ONNX_ROLE_BIAS_ADD:
         case ONNX_ROLE_FOLDED_BN:
-        case ONNX_ROLE_FOLDED_AFFINE: return keep_batch_norm && n->role != ONNX_ROLE_BIAS_ADD ? -1 : n->partner;
+        case ONNX_ROLE_FOLDED_AFFINE: return keep_batch_norm ? -1 : n->partner;
         case ONNX_ROLE_LAYER:
             if ((n->pattern == ONNX_PATTERN_AFFINE || is_op(g, p, "BatchNormalization")) && t == data)
                 return p;

@@ -297,7 +297,7 @@ static int reshape_target(const onnx_graph *g, int node, const onnx_shape *x, on
             y->dims[i] = x->dims[i];
         if (y->dims[i] == -1 && infer < 0)
             infer = i;
-        else if (y->dims[i] < 1 || y->dims[i] > ONNX_MAX_DIM)
+        else if (y->dims[i] < 1 || y->dims[i] > ONNX_MAX_DIM || known > ONNX_MAX_ELEMENTS / y->dims[i])
             return onnx_node_fail(g, node, err, "its target shape has the value %lld at %d", (long long)y->dims[i], i);
         else
             known *= y->dims[i];
