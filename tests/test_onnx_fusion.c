@@ -510,5 +510,5 @@ int main(void)
     affine();
     shuffle_and_slice();
     split();
-    return check_summary("test_onnx_patterns");
+    return check_summary("test_onnx_fusion");
 }
