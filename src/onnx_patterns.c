@@ -372,10 +372,12 @@ static int fold_target(const onnx_graph *g, int data, int keep_batch_norm)
 }
 
 /* A Mul or Add of data and a per-channel constant: folded, or a BATCH_NORM layer. */
-static void match_affine(onnx_graph *g, int node, int keep_batch_norm)
+void onnx_match_affine(onnx_graph *g, int node, int keep_batch_norm)
 {
     onnx_node *n = &g->nodes[node];
-    if (n->role == ONNX_ROLE_BIAS_ADD || n->input_count != 2 || (!is_op(g, node, "Mul") && !is_op(g, node, "Add")))
+    if (n->role == ONNX_ROLE_BIAS_ADD || n->role == ONNX_ROLE_FUSED || n->pattern != ONNX_PATTERN_NONE ||
+        n->input_count != 2 || n->inputs[0] < 0 || n->inputs[1] < 0 ||
+        (!is_op(g, node, "Mul") && !is_op(g, node, "Add")))
         return;
     int k = g->tensors[n->inputs[0]].is_constant ? 0 : 1;
     int constant = n->inputs[k], data = n->inputs[1 - k];
@@ -436,7 +438,7 @@ void onnx_fuse_patterns(onnx_graph *g, int keep_batch_norm)
     for (int i = 0; i < g->node_count; i++) {
         int node = g->order[i];
         if (g->nodes[node].role != ONNX_ROLE_FUSED && g->nodes[node].pattern == ONNX_PATTERN_NONE)
-            match_affine(g, node, keep_batch_norm);
+            onnx_match_affine(g, node, keep_batch_norm);
     }
 }
 

@@ -25,6 +25,12 @@ typedef enum onnx_pattern {
 void onnx_mark_transposed_constants(onnx_graph *g);
 /* After every node is classified: fuses the patterns (in topological order; the graph must be sorted). */
 void onnx_fuse_patterns(onnx_graph *g, int keep_batch_norm);
+/*
+ * A Mul or Add of data and a per-channel constant becomes an affine (folded
+ * or BATCH_NORM); for a node classified again once its constant operand is
+ * computed (an Expand of a constant). Nothing happens to other nodes.
+ */
+void onnx_match_affine(onnx_graph *g, int node, int keep_batch_norm);
 /* What a node of a pattern becomes, for --list-ops; NULL when the node takes no part in one. */
 const char *onnx_pattern_becomes(const onnx_node *n);
 

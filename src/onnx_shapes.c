@@ -352,8 +352,10 @@ static int walk_node(onnx_graph *g, int node, int *stamp, int *queue, fcn_error 
         n->joins = 0;
         return 0;
     }
-    if (!fused)
+    if (!fused) {
         onnx_classify_node(g, node, stamp, queue);
+        onnx_match_affine(g, node, g->keep_batch_norm); /* its constant may be computed only now */
+    }
     if (n->role == ONNX_ROLE_UNSUPPORTED) {
         block_outputs(g, node);
         return 0;
