@@ -325,8 +325,6 @@ static int infer_shuffle(onnx_graph *g, int node, fcn_error *err)
     if (back.rank != 4 || memcmp(back.dims, x.dims, sizeof x.dims[0] * 4) != 0)
         return onnx_node_fail(g, node, err, "reshapes the shuffled channels to %s, not back to %s",
                               onnx_shape_text(&back, b, sizeof b), onnx_shape_text(&x, a, sizeof a));
-    if (g->tensors[n->data_input].channels_last)
-        return onnx_node_fail(g, node, err, "shuffles channels-last data");
     n->params.groups = split.dims[1];
     return onnx_set_output(g, node, &x, err);
 }

@@ -501,6 +501,79 @@ static void split(void)
     ob_free(&b);
 }
 
+/* The rarer errors of the patterns and newer operators, each with its message. */
+static void more_errors(void)
+{
+    onnx_builder b;
+    /* A channels-last MatMul whose weight does not take the channels. */
+    build_convnext_block(&b, 0);
+    b.graph.initializer[4]->dims[0] = 5; /* fc1.w */
+    expect_error(&b, "p.onnx: node 'fc1' (MatMul): weight 'fc1.w' is 5x16, which does not fit the 4 channels of its "
+                     "channels-last input");
+    ob_free(&b);
+    /* LayerNormalization's axis out of range. */
+    build_convnext_block(&b, 0);
+    ob_attr_int(&b, b.graph.node[2], "axis", 4);
+    expect_error(&b, "p.onnx: node 'ln' (LayerNormalization): its axis 4 is outside -4..3");
+    ob_free(&b);
+    /* The decomposition's mean over H and W, not the channels. */
+    build_convnext_block(&b, 1);
+    b.graph.node[2]->attribute[0]->ints[0] = 1;
+    expect_error(&b, "p.onnx: node 'mean' (ReduceMean): the mean of a LayerNorm pattern must be over the last axes of "
+                     "1x6x6x4");
+    ob_free(&b);
+
+    /* A shuffle that does not reshape back, and a target with a bad value. */
+    build_shuffle(&b, 2);
+    b.graph.initializer[3]->int64_data[2] = 3;
+    b.graph.initializer[3]->int64_data[3] = 12;
+    expect_error(&b, "p.onnx: node 'shuffle' (Reshape): reshapes the shuffled channels to 1x8x3x12, not back to "
+                     "1x8x6x6");
+    b.graph.initializer[3]->int64_data[3] = -7;
+    expect_error(&b, "p.onnx: node 'shuffle' (Reshape): its target shape has the value -7 at 3");
+    ob_free(&b);
+
+    /* Slices: lengths that differ, an axis outside the dims, a step. */
+    build_shuffle(&b, 2);
+    ob_ints_initializer(&b, "two_axes", 2, OB_DIMS(1, 2));
+    ob_ints_initializer(&b, "axis9", 1, OB_DIMS(9));
+    ob_ints_initializer(&b, "step2", 1, OB_DIMS(2));
+    Onnx__NodeProto *first = b.graph.node[4];
+    first->input[3] = ob_str(&b, "two_axes");
+    expect_error(&b, "p.onnx: node 'first' (Slice): its starts, ends, axes and steps differ in length");
+    first->input[3] = ob_str(&b, "axis9");
+    expect_error(&b, "p.onnx: node 'first' (Slice): axis 9 is outside the input's 4 dims");
+    first->input[3] = ob_str(&b, "axis");
+    OB_PUSH(&b, first->input, first->n_input, ob_str(&b, "step2"));
+    expect_error(&b, "p.onnx: node 'first' (Slice): slices with step 2; the hardware's CHOP takes consecutive "
+                     "channels");
+    ob_free(&b);
+
+    /* Splits: more parts than a CHOP's ports, in the attribute or as outputs; more parts than channels. */
+    build_split(&b, 0);
+    Onnx__NodeProto *split = b.graph.node[1];
+    Onnx__AttributeProto *sizes = split->attribute[0];
+    for (int i = 0; i < 64; i++)
+        OB_PUSH(&b, sizes->ints, sizes->n_ints, 1);
+    expect_error(&b, "p.onnx: node 'split' (Split): splits into 66 parts; a CHOP has at most 64 outputs");
+    ob_free(&b);
+    build_split(&b, 2);
+    split = b.graph.node[1];
+    for (int i = 0; i < 7; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "extra%d", i);
+        OB_PUSH(&b, split->output, split->n_output, ob_str(&b, name));
+    }
+    expect_error(&b, "p.onnx: node 'split' (Split): cannot split 8 channels into 9 parts");
+    for (int i = 7; i < 63; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "extra%d", i);
+        OB_PUSH(&b, split->output, split->n_output, ob_str(&b, name));
+    }
+    expect_error(&b, "p.onnx: node 'split' (Split): has 65 outputs; a CHOP has 1 to 64");
+    ob_free(&b);
+}
+
 int main(void)
 {
     silu();
@@ -510,5 +583,6 @@ int main(void)
     affine();
     shuffle_and_slice();
     split();
+    more_errors();
     return check_summary("test_onnx_fusion");
 }
