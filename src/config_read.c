@@ -208,7 +208,7 @@ static void read_parameters(field_reader *r, fcn_layer *l, declared_outputs *d)
 {
     field_int64(r, "buffer_depth", 0, &l->buffer_depth);
     const int has_ports = field_int(r, "ports_in", 1, &l->ports_in);
-    field_int(r, "ports_out", 1, &l->ports_out);
+    const int has_ports_out = field_int(r, "ports_out", 1, &l->ports_out);
     /* A squeeze layer is dropped: what it gives is checked, but nothing is required of it. */
     void (*input_field)(field_reader *, const char *, int64_t, int64_t *) =
         l->type == FCN_SQUEEZE ? field_optional_int64 : field_require_int64;
@@ -244,10 +244,11 @@ static void read_parameters(field_reader *r, fcn_layer *l, declared_outputs *d)
         break;
     case FCN_SQUEEZE:
         break;
-    default: /* RELU, BATCH_NORM, the multi-port layers, AVERAGE_POOLING and the activations */
+    default: /* RELU, BATCH_NORM, the multi-port layers, AVERAGE_POOLING, the activations, the 2-D layers */
         read_single_coarse(r, l, has_in, has_out);
         break;
     }
+    config_read_2d(r, l, has_ports_out);
 }
 
 /* streams_in[0].coarse / streams_out[0].coarse are written for the hardware flow; the parameters are the truth. */

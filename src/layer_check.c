@@ -298,12 +298,12 @@ int fcn_layer_check(const fcn_layer *l, fcn_error *err)
     case FCN_AVERAGE_POOLING:
     case FCN_CLIP:
     case FCN_HARD_SWISH:
+    case FCN_SILU:
+    case FCN_GELU:
         return check_single(l, 0, err);
     /* Those that keep a table or a memory per stream. */
     case FCN_SIGMOID:
     case FCN_HARD_SIGMOID:
-    case FCN_SILU:
-    case FCN_GELU:
     case FCN_PRELU:
     case FCN_LAYER_NORM:
         return check_single(l, 1, err);

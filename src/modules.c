@@ -205,7 +205,7 @@ void module_average_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int6
     m->resource = (fcn_resource){.lut = 1, .ff = 1};
 }
 
-/* A table of 2^min(dw,14) words: sigmoid's, and SiLU's and GELU's nonlinear factor (this project's estimate). */
+/* A table of 2^min(dw,14) words: the sigmoid's (this project's estimate, docs/MODEL-DAG.md). */
 static int64_t activation_table(int dw)
 {
     return fcn_bram_memory((int64_t)1 << (dw < 14 ? dw : 14), dw);
@@ -213,18 +213,23 @@ static int64_t activation_table(int dw)
 
 /*
  * Clip and Sigmoid-like activations. CLIP is upstream's ReLU (Clip maps to
- * ReLU there); HARD_SWISH is HEAD's Hardswish module; the others have no
- * upstream figures: ReLU's model plus what each adds (this project's
+ * ReLU there); HARD_SWISH is HEAD's Hardswish module; SILU HEAD's only SiLU
+ * figures (Activation3D.rsc: 16 LUT, 35 FF, 4 DSP); GELU those plus the
+ * multiplier of its sigmoid approximation x*sigmoid(1.702x). The others have
+ * no upstream figures: ReLU's model plus what each adds (this project's
  * estimates, docs/MODEL-DAG.md and docs/MODEL-2D.md): SIGMOID a table,
- * HARD_SIGMOID a multiplier, SILU and GELU a table and the multiplier by x,
- * LEAKY_RELU the multiplier by alpha, PRELU that and its slopes' memory.
+ * HARD_SIGMOID a multiplier, LEAKY_RELU the multiplier by alpha, PRELU that
+ * and its slopes' memory (a word per channel of the stream, as batch norm's).
  */
 void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows, int64_t cols, int64_t channels,
                        int dw)
 {
-    if (type == FCN_HARD_SWISH) {
-        module_start(m, "hard_swish", rows, cols, channels);
-        m->resource = (fcn_resource){.lut = 16, .ff = 35, .dsp = 5};
+    if (type == FCN_HARD_SWISH || type == FCN_SILU || type == FCN_GELU) {
+        static const char *const names[] = {[FCN_HARD_SWISH] = "hard_swish", [FCN_SILU] = "silu", [FCN_GELU] = "gelu"};
+        module_start(m, names[type], rows, cols, channels);
+        m->resource = (fcn_resource){.lut = 16, .ff = 35, .dsp = type == FCN_HARD_SWISH ? 5 : 4};
+        if (type == FCN_GELU)
+            m->resource.dsp += fcn_dsp_mult(dw, dw);
         return;
     }
     module_relu(m, rows, cols, channels, dw);
@@ -236,12 +241,6 @@ void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows,
         break;
     case FCN_HARD_SIGMOID:
         m->name = "hard_sigmoid";
-        m->resource.dsp = fcn_dsp_mult(dw, dw);
-        break;
-    case FCN_SILU:
-    case FCN_GELU:
-        m->name = type == FCN_SILU ? "silu" : "gelu";
-        m->resource.bram = activation_table(dw);
         m->resource.dsp = fcn_dsp_mult(dw, dw);
         break;
     case FCN_LEAKY_RELU:
