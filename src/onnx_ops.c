@@ -3,20 +3,36 @@
  * a layer, folded into a neighbour, removed, or unsupported.
  *
  * What the operators of branching networks become (docs/MODEL-DAG.md, G10
- * and G11 settled as follows):
+ * and G11 settled as follows; today's 2-D operators: docs/ONNX-OPERATORS.md):
  *  - Add, Mul, Sum of data tensors of one shape: ELTWISE, one port per input
- *    in ONNX input order (eltwise_mul for Mul). Shapes that differ (numpy
- *    broadcasting) are an error naming both. An Add of a constant is the
- *    MatMul bias case or unsupported, as is a Mul or Sum with a constant
- *    operand: a port streams data, and no layer scales by a constant.
+ *    in ONNX input order (eltwise_mul for Mul). A map (1xCxHxW) with one
+ *    value per channel (1xCx1x1, squeeze-excite's scale) beside it: a
+ *    broadcasting ELTWISE, the map moved to port 0 (the operators commute).
+ *    Other shapes that differ are an error naming both. An Add of a constant
+ *    is the MatMul bias case or unsupported, as is a Mul or Sum with a
+ *    constant operand: a port streams data. Sum or Concat of one input: that
+ *    input (no layer).
  *  - Concat along the channels (axis 1 or -3 of NCHW, 1 or -1 of a vector):
  *    CONCAT with each port's channels; any other axis is an error.
  *  - GlobalAveragePool, and AveragePool over the whole unpadded map:
  *    AVERAGE_POOLING (1x1 out). AveragePool of unpadded 1x1 windows stays
- *    POOLING (one element's average is its maximum: the chain networks'
- *    AveragePool after AdaptiveAvgPool is unchanged). Any other AveragePool
- *    is an error: the model has no windowed average. GlobalMaxPool: POOLING
- *    with the map as its kernel, stride 1.
+ *    (max) POOLING (one element's average is its maximum: the chain
+ *    networks' AveragePool after AdaptiveAvgPool is unchanged). Any other
+ *    AveragePool: POOLING with pool_type average (any kernel, stride, pads,
+ *    ceil_mode, count_include_pad). GlobalMaxPool: POOLING with the map as
+ *    its kernel, stride 1. ReduceMean / ReduceMax over H and W (keepdims 0
+ *    or 1): AVERAGE_POOLING / that POOLING; other axes an error.
+ *  - Conv's dilations go to the CONVOLUTION; a pool's must be 1.
+ *  - Pad (zero, H and W only): folded into the padding of the Conv or pool
+ *    that alone reads it, else a PAD layer; other modes, values or axes are
+ *    errors.
+ *  - Resize, Upsample: RESIZE by whole factors of H and W (nearest, or
+ *    bilinear for linear); a fraction or a downsample is an error.
+ *  - Size arithmetic (Shape, Gather, Slice, Concat, Unsqueeze, arithmetic,
+ *    Cast, ConstantOfShape, Range, ... of constants; src/onnx_fold.c): nodes
+ *    whose inputs are all constants are evaluated during shape inference,
+ *    which classifies every node again just before inferring it; they are
+ *    neither layers nor unsupported.
  *  - Clip: CLIP with its bounds (inputs 1 and 2 from opset 11, constants;
  *    attributes min and max before; absent: -inf / +inf). Sigmoid,
  *    HardSigmoid, HardSwish: SIGMOID, HARD_SIGMOID, HARD_SWISH (HardSigmoid's

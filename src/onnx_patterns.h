@@ -47,6 +47,9 @@ int onnx_output_channels_last(const onnx_graph *g, int node);
 int onnx_is_pointwise_matmul(const onnx_graph *g, int node);
 int onnx_infer_pointwise_matmul(onnx_graph *g, int node, fcn_error *err);
 
+/* Whether a two-input node's constant operand is one value per channel of its other, data operand (both known). */
+int onnx_per_channel_operand(const onnx_graph *g, int node);
+
 int onnx_infer_leaky_relu(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_prelu(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_gelu(onnx_graph *g, int node, fcn_error *err);

@@ -289,22 +289,45 @@ static int node_on_path(const onnx_graph *g, int node, int *on_path, fcn_error *
     return 0;
 }
 
-/* A node that fails makes its outputs blocked: what follows from them is neither inferred nor reported. */
-static void block_outputs(onnx_graph *g, int node)
+/*
+ * A node that fails makes its outputs blocked: what follows from them is not
+ * inferred, and reported only if its operator is unsupported. BLOCKED_SIZE
+ * marks sizes computed from blocked data (Shape and the arithmetic after it),
+ * which would have been evaluated: they are not reported either.
+ */
+enum { BLOCKED_DATA = 1, BLOCKED_SIZE = 2 };
+
+static void block_outputs(onnx_graph *g, int node, int how)
 {
     const onnx_node *n = &g->nodes[node];
     for (int k = 0; k < n->output_count; k++)
         if (n->outputs[k] >= 0)
-            g->tensors[n->outputs[k]].blocked = 1;
+            g->tensors[n->outputs[k]].blocked = how;
 }
 
+/* The strongest blocking among the node's inputs (BLOCKED_DATA over BLOCKED_SIZE), 0 when none. */
 static int inputs_blocked(const onnx_graph *g, int node)
 {
     const onnx_node *n = &g->nodes[node];
-    for (int k = 0; k < n->input_count; k++)
-        if (n->inputs[k] >= 0 && g->tensors[n->inputs[k]].blocked)
-            return 1;
-    return 0;
+    int how = 0;
+    for (int k = 0; k < n->input_count; k++) {
+        int b = n->inputs[k] >= 0 ? g->tensors[n->inputs[k]].blocked : 0;
+        if (b == BLOCKED_DATA)
+            return BLOCKED_DATA;
+        how = b ? b : how;
+    }
+    return how;
+}
+
+/* A node after one that failed: size arithmetic is passed over; anything else keeps its class (for the list). */
+static void pass_over(onnx_graph *g, int node, int how, int *stamp, int *queue)
+{
+    onnx_node *n = &g->nodes[node];
+    int is_size = onnx_fold_knows(g, node) && (how == BLOCKED_SIZE || strcmp(n->op, "Shape") == 0);
+    onnx_classify_node(g, node, stamp, queue);
+    if (is_size)
+        n->role = ONNX_ROLE_SIZE;
+    block_outputs(g, node, is_size ? BLOCKED_SIZE : BLOCKED_DATA);
 }
 
 /* Keeps the node's message for the report (src/onnx_ops.c) and goes on with the next node. */
@@ -317,7 +340,7 @@ static int record_failure(onnx_graph *g, int node, const fcn_error *failure, fcn
     if (!n->failure)
         return fcn_fail(err, "%s: out of memory", g->source);
     memcpy(n->failure, failure->message, size);
-    block_outputs(g, node);
+    block_outputs(g, node, BLOCKED_DATA);
     return 0;
 }
 
@@ -329,15 +352,14 @@ static int walk_node(onnx_graph *g, int node, int *stamp, int *queue, fcn_error 
     int fused = n->role == ONNX_ROLE_FUSED || n->pattern != ONNX_PATTERN_NONE; /* src/onnx_patterns.c */
     if (n->role == ONNX_ROLE_FUSED)
         return 0; /* its pattern's layer node infers the whole */
-    if (inputs_blocked(g, node) && fused) {
-        block_outputs(g, node);
+    int how = inputs_blocked(g, node);
+    if (how == BLOCKED_DATA && fused) {
+        block_outputs(g, node, BLOCKED_DATA); /* as its pattern, not reported */
         return 0;
     }
-    if (inputs_blocked(g, node)) {
-        onnx_classify_node(g, node, stamp, queue);
-        if (n->role != ONNX_ROLE_UNSUPPORTED || onnx_fold_knows(g, node))
-            n->role = ONNX_ROLE_SHAPE_ONLY; /* not inferred; only an operator unsupported itself is reported */
-        block_outputs(g, node);
+    if (how) {
+        n->pattern = ONNX_PATTERN_NONE; /* size arithmetic after all: classified again as itself */
+        pass_over(g, node, how, stamp, queue);
         return 0;
     }
     /* A pattern's layer node computed from constants alone (an Add of 1 to a Gathered size looks like an
@@ -354,10 +376,11 @@ static int walk_node(onnx_graph *g, int node, int *stamp, int *queue, fcn_error 
     }
     if (!fused) {
         onnx_classify_node(g, node, stamp, queue);
-        onnx_match_affine(g, node, g->keep_batch_norm); /* its constant may be computed only now */
+        if (onnx_per_channel_operand(g, node)) /* its constant may be computed only now */
+            onnx_match_affine(g, node, g->keep_batch_norm);
     }
     if (n->role == ONNX_ROLE_UNSUPPORTED) {
-        block_outputs(g, node);
+        block_outputs(g, node, BLOCKED_DATA);
         return 0;
     }
     int on_path;

@@ -169,6 +169,17 @@ static int per_channel(const onnx_tensor *data, const onnx_shape *c)
     return 1;
 }
 
+int onnx_per_channel_operand(const onnx_graph *g, int node)
+{
+    const onnx_node *n = &g->nodes[node];
+    if (n->input_count != 2 || n->inputs[0] < 0 || n->inputs[1] < 0)
+        return 0;
+    int k = g->tensors[n->inputs[0]].is_constant ? 0 : 1;
+    const onnx_tensor *c = &g->tensors[n->inputs[k]], *data = &g->tensors[n->inputs[1 - k]];
+    return c->is_constant && !data->is_constant && c->has_shape && data->has_shape && data->on_path &&
+           per_channel(data, &c->shape);
+}
+
 static int check_per_channel(const onnx_graph *g, int node, int constant, const char *what, fcn_error *err)
 {
     const onnx_tensor *data = &g->tensors[g->nodes[node].data_input];
