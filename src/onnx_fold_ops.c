@@ -293,7 +293,7 @@ int fold_reshape(fold_state *f)
         if (v < 0 || v > FOLD_MAX_ELEMENTS)
             return fail(f, "its target shape is invalid");
         s.dims[i] = v;
-        known *= v;
+        known = known > FOLD_MAX_ELEMENTS ? known : known * v; /* past any value's count: no match below */
     }
     if (infer >= 0) {
         if (known == 0 || f->in[0].count % known != 0)
@@ -480,8 +480,10 @@ int fold_unary(fold_state *f, unary_op op)
         }
         if (is_float)
             f->out.reals[i] = r;
+        else if ((op == NEG || op == ABS) && x->ints[i] == INT64_MIN)
+            return fail(f, "its integer arithmetic overflows");
         else
-            f->out.ints[i] = op == NEG ? -x->ints[i] : op == ABS ? llabs(x->ints[i]) : x->ints[i];
+            f->out.ints[i] = op == NEG ? -x->ints[i] : op == ABS && x->ints[i] < 0 ? -x->ints[i] : x->ints[i];
     }
     return 0;
 }
@@ -553,8 +555,9 @@ int fold_range(fold_state *f)
     for (int64_t i = 0; i < s.dims[0]; i++) {
         if (is_float)
             f->out.reals[i] = fold_real_at(start, 0) + (double)i * fold_real_at(delta, 0);
-        else
-            f->out.ints[i] = start->ints[0] + i * delta->ints[0];
+        else if (__builtin_mul_overflow(i, delta->ints[0], &f->out.ints[i]) ||
+                 __builtin_add_overflow(f->out.ints[i], start->ints[0], &f->out.ints[i]))
+            return fail(f, "its integer arithmetic overflows");
     }
     return 0;
 }

@@ -14,11 +14,24 @@ void fold_value_free(fold_value *v)
     memset(v, 0, sizeof *v);
 }
 
+/*
+ * A value's dims with 0 taken as 1, saturated past FOLD_MAX_ELEMENTS: an
+ * empty tensor of huge other dims would make the operators' products of dims
+ * overflow, though it holds nothing.
+ */
+static int64_t nominal_elements(const onnx_shape *s)
+{
+    int64_t n = 1;
+    for (int i = 0; i < s->rank && n <= FOLD_MAX_ELEMENTS; i++)
+        n *= s->dims[i] > 1 ? s->dims[i] : 1;
+    return n;
+}
+
 int fold_value_alloc(fold_value *v, const onnx_shape *shape, int is_float)
 {
     int64_t count = onnx_shape_elements(shape);
     memset(v, 0, sizeof *v);
-    if (count > FOLD_MAX_ELEMENTS)
+    if (count > FOLD_MAX_ELEMENTS || nominal_elements(shape) > FOLD_MAX_ELEMENTS)
         return 1;
     v->shape = *shape;
     v->count = count;

@@ -9,7 +9,9 @@
  * operators become layers (joins of data tensors included: Add, Mul, Sum,
  * Concat), which fold into their neighbour (BatchNormalization into a Conv
  * unless keep_batch_norm, Add of a constant into a MatMul), which are
- * removed, and which the hardware model does not support. Needs no order.
+ * removed, and which the hardware model does not support. Needs no order:
+ * this first pass sees the file's constants only; onnx_infer_shapes
+ * classifies each node again once the sizes before it are evaluated.
  */
 int onnx_classify(onnx_graph *g, int keep_batch_norm, fcn_error *err);
 /*

@@ -319,11 +319,24 @@ static int inputs_blocked(const onnx_graph *g, int node)
     return how;
 }
 
+/* Whether every input is a constant or a size that could not be computed. */
+static int only_sizes(const onnx_graph *g, int node)
+{
+    const onnx_node *n = &g->nodes[node];
+    for (int k = 0; k < n->input_count; k++) {
+        const onnx_tensor *t = n->inputs[k] >= 0 ? &g->tensors[n->inputs[k]] : NULL;
+        if (t && !t->is_constant && t->blocked != BLOCKED_SIZE)
+            return 0;
+    }
+    return 1;
+}
+
 /* A node after one that failed: size arithmetic is passed over; anything else keeps its class (for the list). */
 static void pass_over(onnx_graph *g, int node, int how, int *stamp, int *queue)
 {
     onnx_node *n = &g->nodes[node];
-    int is_size = onnx_fold_knows(g, node) && (how == BLOCKED_SIZE || strcmp(n->op, "Shape") == 0);
+    int is_size = onnx_fold_knows(g, node) &&
+                  (strcmp(n->op, "Shape") == 0 || (how == BLOCKED_SIZE && only_sizes(g, node)));
     onnx_classify_node(g, node, stamp, queue);
     if (is_size)
         n->role = ONNX_ROLE_SIZE;
@@ -331,7 +344,7 @@ static void pass_over(onnx_graph *g, int node, int how, int *stamp, int *queue)
 }
 
 /* Keeps the node's message for the report (src/onnx_ops.c) and goes on with the next node. */
-static int record_failure(onnx_graph *g, int node, const fcn_error *failure, fcn_error *err)
+static int record_failure(onnx_graph *g, int node, const fcn_error *failure, int how, fcn_error *err)
 {
     size_t size = strlen(failure->message) + 1;
     onnx_node *n = &g->nodes[node];
@@ -340,7 +353,7 @@ static int record_failure(onnx_graph *g, int node, const fcn_error *failure, fcn
     if (!n->failure)
         return fcn_fail(err, "%s: out of memory", g->source);
     memcpy(n->failure, failure->message, size);
-    block_outputs(g, node, BLOCKED_DATA);
+    block_outputs(g, node, how);
     return 0;
 }
 
@@ -365,8 +378,8 @@ static int walk_node(onnx_graph *g, int node, int *stamp, int *queue, fcn_error 
     /* A pattern's layer node computed from constants alone (an Add of 1 to a Gathered size looks like an
      * affine) is size arithmetic after all. */
     int folded = onnx_fold_node(g, node, &failure);
-    if (folded < 0)
-        return record_failure(g, node, &failure, err);
+    if (folded < 0) /* what follows from a size that could not be computed is no more reported */
+        return record_failure(g, node, &failure, BLOCKED_SIZE, err);
     if (folded) {
         n->pattern = ONNX_PATTERN_NONE;
         n->role = ONNX_ROLE_SIZE;
@@ -385,16 +398,16 @@ static int walk_node(onnx_graph *g, int node, int *stamp, int *queue, fcn_error 
     }
     int on_path;
     if (node_on_path(g, node, &on_path, &failure))
-        return record_failure(g, node, &failure, err);
+        return record_failure(g, node, &failure, BLOCKED_DATA, err);
     if (!on_path)
         return 0;
     infer_fn infer = find_infer(g, node, 0);
     if (!infer) {
         onnx_node_fail(g, node, &failure, "the parser cannot infer its shape");
-        return record_failure(g, node, &failure, err);
+        return record_failure(g, node, &failure, BLOCKED_DATA, err);
     }
     if (infer(g, node, &failure))
-        return record_failure(g, node, &failure, err);
+        return record_failure(g, node, &failure, BLOCKED_DATA, err);
     g->tensors[n->outputs[0]].on_path = 1;
     return 0;
 }

@@ -8,7 +8,12 @@
  * Infers the dims of every tensor on the network's data path, in topological
  * order (the graph must be sorted and classified), checking each operator's
  * attributes and weights and filling the nodes' layer parameters and the
- * tensors' streamed dims. The data path may branch and join (a DAG).
+ * tensors' streamed dims. The data path may branch and join (a DAG). On the
+ * way, size arithmetic on constants is evaluated (src/onnx_fold.c) and every
+ * other node is classified again just before its inference, so that it sees
+ * the constants computed before it. Every node that is unsupported or fails
+ * is kept, and the walk goes on past it (not into what follows from it); the
+ * one message of onnx_check_supported then names them all.
  *
  * With all_nodes, every node whose first input has a known shape is inferred
  * instead, including elementwise operators the hardware does not support (a
