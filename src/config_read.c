@@ -18,6 +18,7 @@
 
 #include "config_fields.h"
 #include "config_links.h"
+#include "json_file.h"
 #include "error.h"
 
 /* ---------------------------------------------------------------- layers */
@@ -598,23 +599,10 @@ fcn_network *fcn_network_read(const char *path, fcn_error *err)
         fcn_fail(err, "no configuration file given");
         return NULL;
     }
-    FILE *file = fopen(path, "rb");
-    if (!file) {
-        fcn_fail(err, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    json_error_t jerr;
-    json_t *root = json_loadf(file, LOAD_FLAGS, &jerr);
-    int read_error = ferror(file) ? errno : 0;
-    fclose(file);
-    if (!root) {
-        if (read_error)
-            fcn_fail(err, "%s: cannot read: %s", path, strerror(read_error));
-        else
-            syntax_error(&jerr, path, err);
+    json_t *root = json_file_load(path, err);
+    if (!root)
         return one_line(NULL, err);
-    }
-    fcn_network *net = read_document(root, path, err);
+    fcn_network *net = read_document(root, strcmp(path, "-") == 0 ? "standard input" : path, err);
     json_decref(root);
     return one_line(net, err);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "file_write.h"
 #include "layers.h"
 
 /*
@@ -524,19 +525,7 @@ int fcn_network_write(const fcn_network *net, const char *path, fcn_error *err)
         fcn_error_prefix(err, "%s", path);
         return -1;
     }
-    FILE *file = fopen(path, "wb");
-    if (!file) {
-        int saved = errno;
-        free(text);
-        return fcn_fail(err, "%s: cannot open for writing: %s", path, strerror(saved));
-    }
-    size_t length = strlen(text);
-    int ok = fwrite(text, 1, length, file) == length;
-    int saved = errno;
-    if (fclose(file) != 0 && ok) {
-        ok = 0;
-        saved = errno;
-    }
+    int rc = file_write_whole(path, text, strlen(text), err);
     free(text);
-    return ok ? 0 : fcn_fail(err, "%s: cannot write: %s", path, strerror(saved));
+    return rc;
 }

@@ -172,7 +172,7 @@ static int check_resize(const fcn_layer *l, fcn_error *err)
         LARGEST_EXACT)
         return fcn_fail(err, "output of %lldx%lld scaled by %lldx%lld is too large to model", (long long)l->rows,
                         (long long)l->cols, (long long)l->scale[0], (long long)l->scale[1]);
-    return check_single(l, l->resize_mode == FCN_RESIZE_BILINEAR, err);
+    return check_single(l, 1, err); /* the rows it holds: a RAM */
 }
 
 static int check_pad(const fcn_layer *l, fcn_error *err)

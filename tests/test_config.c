@@ -368,7 +368,7 @@ static void test_syntax_errors(void)
     CHECK_MESSAGE(err.message, "data/bad: cannot read: Is a directory");
     CHECK(fcn_network_read_string("{\"partition\": [{\"layers\": [{\"name\": \"a\\nb\", \"type\": \"X\"}]}]}",
                                   "x", &err) == NULL);
-    CHECK_MESSAGE(err.message, "x: partition 0, layer 'a?b', field 'type': unknown layer type \"X\"");
+    CHECK_MESSAGE(err.message, "x: partition 0, layer 'a\\x0Ab', field 'type': unknown layer type \"X\"");
     CHECK(fcn_network_read_string(NULL, "x", &err) == NULL);
     CHECK_MESSAGE(err.message, "x: no text to read");
 }

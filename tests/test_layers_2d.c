@@ -94,8 +94,9 @@ static void test_resize(void)
     l.scale[1] = 1;
     l.resize_mode = (fcn_resize_mode)2;
     expect_invalid(&l, "resize_mode 2 is neither nearest (0) nor bilinear (1)");
-    l.resize_mode = FCN_RESIZE_BILINEAR;
-    l.data_width = 40;
+    l.resize_mode = FCN_RESIZE_NEAREST;
+    l.scale[0] = 2;
+    l.data_width = 40; /* the row held is a RAM */
     expect_invalid(&l, "data_width 40 is outside 1..36");
     l = make(FCN_RESIZE, 4, 5, 8, 2);
     l.coarse_out = 4;
@@ -650,6 +651,55 @@ static void test_config_errors(void)
     fcn_network_free(net);
 }
 
+/* ------------------------------------------------------------ optimiser */
+
+/*
+ * The network with every new type, optimised on a ZC706-sized board: the
+ * result passes the checks and validation at the allocation, and the CHOP's
+ * coarse divides every port's channels (and its offsets' groups: 4 at most).
+ */
+static void test_optimise(void)
+{
+    int64_t split[2] = {4, 4}, offsets[2] = {4, 0};
+    int mul_inputs[2] = {2, 1}, b_inputs[1] = {2};
+    fcn_layer layers[NET_LAYERS + 1];
+    build_network(layers, split, offsets, mul_inputs, b_inputs);
+    fcn_partition part = {.id = 0, .ports = 1, .batch_size = 1, .wr_factor = 1, .layer_count = NET_LAYERS + 1,
+                          .layers = layers};
+    fcn_network model = {.partition_count = 1, .partitions = &part};
+    fcn_platform board = {.name = "zc706", .resource = {218600, 437200, 900, 1090}, .freq_mhz = 125,
+                          .reconf_time_s = 0.08, .mem_bandwidth_gbs = 4.2, .ports = 2, .port_width = 64};
+    fcn_optimise_options o;
+    fcn_optimise_options_init(&o);
+    o.iterations = 3000;
+    o.time_limit_s = 60;
+    fcn_error err = {{0}};
+    fcn_network *net = fcn_optimise(&model, &board, &o, NULL, &err);
+    CHECK(net != NULL);
+    if (!net) {
+        fprintf(stderr, "%s\n", err.message);
+        return;
+    }
+    CHECK(fcn_network_check(net, &err) == 0);
+    fcn_network_figures f;
+    CHECK(fcn_network_evaluate(net, &options, &f, &err) == 0);
+    fcn_validate_options vo = {.resource_allocation = 0.8, .model = &model};
+    fcn_violations v = {0};
+    CHECK(fcn_validate(&f, &board, &vo, &v, &err) == 0);
+    CHECK_INT(v.count, 0);
+    for (int i = 0; i < v.count; i++)
+        fprintf(stderr, "violation: %s\n", v.messages[i]);
+    fcn_violations_free(&v);
+    fcn_network_figures_free(&f);
+    for (int p = 0; p < net->partition_count; p++)
+        for (int i = 0; i < net->partitions[p].layer_count; i++) {
+            const fcn_layer *l = &net->partitions[p].layers[i];
+            if (l->type == FCN_CHOP)
+                CHECK(4 % l->coarse_in == 0);
+        }
+    fcn_network_free(net);
+}
+
 int main(void)
 {
     test_resize();
@@ -666,5 +716,6 @@ int main(void)
     test_validation();
     test_config_round_trip();
     test_config_errors();
+    test_optimise();
     return check_summary("test_layers_2d");
 }
