@@ -128,7 +128,7 @@ static int fold_affine(const onnx_graph *g, int node, fcn_layer *into, fcn_error
 typedef struct builder {
     const onnx_graph *g;
     fcn_partition *part;
-    char **names;    /* the names given so far, for uniqueness (borrowed from the layers) */
+    name_index names; /* the names given so far, for uniqueness (borrowed from the layers) */
     int *source;     /* per tensor: the node whose layer's output it carries, g->node_count for the input, -1 */
     int *first_read; /* per source: the first tensor a layer port reads it as, -1 while unread */
     int *readers;    /* per source: the layer input ports that read it */
@@ -343,10 +343,12 @@ static int add_split(builder *b, int s, fcn_error *err)
     l->ports_out = b->readers[s];
     if (base)
         strcat(strcpy(base, producer), "_split");
-    l->name = b->names[b->count] = base ? onnx_unique_name(base, b->names, b->count) : NULL;
+    l->name = base ? onnx_unique_name(base, &b->names) : NULL;
     free(base);
+    if (!l->name || name_index_put(&b->names, l->name, b->count) == -2)
+        return fcn_fail(err, "%s: out of memory", g->source);
     b->count++;
-    return l->name ? 0 : fcn_fail(err, "%s: out of memory", g->source);
+    return 0;
 }
 
 static int add_layer(builder *b, int node, fcn_error *err)
@@ -354,8 +356,8 @@ static int add_layer(builder *b, int node, fcn_error *err)
     const onnx_graph *g = b->g;
     fcn_layer *l = &b->part->layers[b->count];
     fill_layer(g, node, l);
-    l->name = b->names[b->count] = onnx_layer_name(g, node, b->names, b->count);
-    if (!l->name)
+    l->name = onnx_layer_name(g, node, &b->names);
+    if (!l->name || name_index_put(&b->names, l->name, b->count) == -2)
         return fcn_fail(err, "%s: out of memory", g->source);
     if (set_paths(g, node, l, err) || connect_ports(b, node, l, err) ||
         (l->type == FCN_CONCAT && concat_channels(b, node, l, err)) || onnx_fill_pattern_layer(g, node, l, err))
@@ -395,7 +397,7 @@ static int add_layers(builder *b, fcn_error *err)
 
 static void builder_free(builder *b)
 {
-    free(b->names);
+    name_index_free(&b->names);
     free(b->source);
     free(b->first_read);
     free(b->readers);
@@ -434,8 +436,7 @@ static int fill_layers(builder *b, fcn_error *err)
         return fcn_fail(err, "%s: no layers left: the graph has no operator the hardware implements on its data "
                         "path", b->g->source);
     b->part->layers = calloc((size_t)count, sizeof *b->part->layers);
-    b->names = calloc((size_t)count, sizeof *b->names);
-    if (!b->part->layers || !b->names)
+    if (!b->part->layers || name_index_init(&b->names, (size_t)count))
         return fcn_fail(err, "%s: out of memory", b->g->source);
     b->part->layer_count = count; /* only now: releasing the partition walks its layers */
     return add_layers(b, err);

@@ -26,27 +26,19 @@ static void sanitise(char *to, const char *text, size_t length, int lower)
     to[length] = '\0';
 }
 
-static int taken(const char *name, char *const *names, int count)
-{
-    for (int i = 0; i < count; i++)
-        if (names[i] && strcmp(names[i], name) == 0)
-            return 1;
-    return 0;
-}
-
-char *onnx_unique_name(const char *base, char *const *names, int count)
+char *onnx_unique_name(const char *base, const name_index *taken)
 {
     size_t length = strlen(base), size = length + 24; /* room for a "_<number>" suffix */
     char *name = malloc(size);
     if (!name)
         return NULL;
     memcpy(name, base, length + 1);
-    for (long i = 1; taken(name, names, count); i++)
+    for (long i = 1; name_index_get(taken, name) >= 0; i++)
         snprintf(name + length, size - length, "_%ld", i);
     return name;
 }
 
-char *onnx_layer_name(const onnx_graph *g, int node, char *const *names, int count)
+char *onnx_layer_name(const onnx_graph *g, int node, const name_index *taken)
 {
     const Onnx__NodeProto *n = g->nodes[node].proto;
     const char *op = g->nodes[node].op;
@@ -65,7 +57,7 @@ char *onnx_layer_name(const onnx_graph *g, int node, char *const *names, int cou
     } else {
         sanitise(name, base, base_length, 0);
     }
-    char *unique = onnx_unique_name(name, names, count);
+    char *unique = onnx_unique_name(name, taken);
     free(name);
     return unique;
 }

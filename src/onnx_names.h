@@ -2,19 +2,20 @@
 #ifndef FCN_ONNX_NAMES_H
 #define FCN_ONNX_NAMES_H
 
+#include "name_index.h"
 #include "onnx_graph.h"
 
 /*
  * The layer name of a node: its name, else its first output's, else its
  * operator; characters other than [A-Za-z0-9_] become '_'; a leading digit
  * gets the lowercase operator and '_' in front ("conv_12"); "_1", "_2", ...
- * is appended while the name is among names[0..count). Newly allocated
- * (NULL when out of memory).
+ * is appended while the name is in `taken`. Newly allocated (NULL when out
+ * of memory); the caller adds it to `taken`.
  */
-char *onnx_layer_name(const onnx_graph *g, int node, char *const *names, int count);
-/* `base` with "_1", "_2", ... appended while the name is among names[0..count); newly allocated (NULL when
- * out of memory). For the layers no node names: "<producer>_split". */
-char *onnx_unique_name(const char *base, char *const *names, int count);
+char *onnx_layer_name(const onnx_graph *g, int node, const name_index *taken);
+/* `base` with "_1", "_2", ... appended while the name is in `taken`; newly allocated (NULL when out of
+ * memory). For the layers no node names: "<producer>_split". */
+char *onnx_unique_name(const char *base, const name_index *taken);
 
 /* Whether text is valid UTF-8 (as JSON, hence the configuration, requires): no overlong forms, surrogates or
  * code points beyond U+10FFFF. NULL counts as valid. */
