@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "optimise_output.h"
+#include "text.h"
 
 #define MAX_ITERATIONS 1000000000000LL
 #define PROGRESS_EVERY_S 0.1
@@ -186,12 +187,16 @@ static void print_summary(const optimise_request *r, const fcn_network *net, con
                           const char *name, const fcn_platform *platform)
 {
     const int latency = r->options.objective == FCN_OBJECTIVE_LATENCY;
-    printf("%s on %s: %s %.6g %s, %d partition%s, %.2f s%s\n", name, platform->name[0] ? platform->name : r->platform,
-           latency ? "latency" : "throughput", stats->objective, latency ? "s" : "inputs/s", net->partition_count,
+    /* Names come from files: a newline or an escape sequence in one must not break or colour the line. */
+    char shown_name[1024], board[1024], outdir[4096];
+    text_escape(shown_name, sizeof shown_name, name);
+    text_escape(board, sizeof board, platform->name[0] ? platform->name : r->platform);
+    text_escape(outdir, sizeof outdir, r->outdir);
+    printf("%s on %s: %s %.6g %s, %d partition%s, %.2f s%s\n", shown_name, board, latency ? "latency" : "throughput", stats->objective, latency ? "s" : "inputs/s", net->partition_count,
            net->partition_count == 1 ? "" : "s", stats->elapsed_s, stats->stopped_by_time ? " (time limit)" : "");
     printf("searched %lld designs, %lld layer evaluations (%.3g per second); wrote %s/\n",
            (long long)stats->iterations, (long long)stats->layer_evaluations,
-           stats->elapsed_s > 0 ? (double)stats->layer_evaluations / stats->elapsed_s : 0.0, r->outdir);
+           stats->elapsed_s > 0 ? (double)stats->layer_evaluations / stats->elapsed_s : 0.0, outdir);
 }
 
 /* The search, with its log in the stage; the result or NULL after printing the error. */
