@@ -258,6 +258,12 @@ static int lay_out(narrowing *n, opt_problem *pb, opt_narrowed *out)
         narrow_node *node = order[i];
         fcn_layer *l = &out->layers[i];
         *l = node->layer;
+        const int first = node->producer[0];
+        /* One port reading the layer before (or the network input, on the first layer): no `inputs`, as a chain. */
+        if (l->ports_in == 1 && (first < 0 ? i == 0 : place[first] == i - 1)) {
+            l->inputs = NULL;
+            continue;
+        }
         l->inputs = out->inputs[i] = calloc((size_t)l->ports_in, sizeof *l->inputs);
         if (!l->inputs)
             status = -1;
