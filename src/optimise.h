@@ -94,9 +94,9 @@ int opt_inner_consumers(const opt_problem *pb, int i, int end);
 int64_t opt_max_wr(const opt_problem *pb, int w);
 
 /*
- * Replaces every SPLIT wider than the ports (at least 2) by a chain of narrower ones, and every CONCAT
- * or (non-broadcasting) ELTWISE likewise, so that each layer alone meets the ports (optimise_narrow.c).
- * Nothing changes without reconfiguration or when nothing is wider.
+ * Replaces every SPLIT wider than the ports by a chain of narrower ones, and every CONCAT or
+ * (non-broadcasting) ELTWISE likewise, so that each layer alone meets the ports (optimise_narrow.c).
+ * Nothing changes without reconfiguration, with one port, or when nothing is wider.
  */
 int opt_narrow(opt_problem *pb, opt_narrowed *out, fcn_error *err);
 void opt_narrowed_free(opt_narrowed *n);

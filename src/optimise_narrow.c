@@ -300,8 +300,9 @@ static void settle(narrowing *n, opt_narrowed *out)
 int opt_narrow(opt_problem *pb, opt_narrowed *out, fcn_error *err)
 {
     *out = (opt_narrowed){0};
-    const int width = pb->max_ports > 2 ? (int)pb->max_ports : 2;
-    if (pb->one_partition || !needs_narrowing(pb, width))
+    /* With one port a fork must share its partition with its readers anyway: narrowing would not help. */
+    const int width = pb->max_ports < FCN_MAX_PORTS ? (int)pb->max_ports : FCN_MAX_PORTS;
+    if (pb->one_partition || width < 2 || !needs_narrowing(pb, width))
         return 0;
     narrowing n = {.pb = pb, .width = width};
     int extra = 0;
