@@ -386,6 +386,13 @@ typedef enum fcn_detail {
  * figures must be fcn_network_evaluate's (summaries have no edges).
  */
 int fcn_visualise(const fcn_network_figures *figures, const char *path, fcn_detail detail, fcn_error *err);
+/*
+ * As fcn_visualise, within a second or two whatever the network's size: module instances too many
+ * to draw become a box per layer, a graph too large for dot's layout is laid out in rows, a png too
+ * large is scaled down. `note` (may be NULL) gets one line saying what was simplified, or "".
+ */
+int fcn_visualise_fitted(const fcn_network_figures *figures, const char *path, fcn_detail detail, char *note,
+                         size_t note_size, fcn_error *err);
 
 /* ------------------------------------------------------------ validation */
 

@@ -19,6 +19,15 @@ typedef struct opt_divisor_cache opt_divisor_cache;
 opt_divisor_cache *opt_divisor_cache_new(void);
 void opt_divisor_cache_free(opt_divisor_cache *cache);
 
+/* What narrowing a model's forks and joins allocated (optimise_narrow.c); all NULL when nothing was narrowed. */
+typedef struct opt_narrowed {
+    int count, slots;
+    fcn_layer *layers;  /* the narrowed model (the problem's `model`, freed with it) */
+    int **inputs;       /* [count]: each layer's `inputs` */
+    char **names;       /* [slots]: the names of the new layers */
+    int64_t **channels; /* [slots]: the new CONCATs' port_channels */
+} opt_narrowed;
+
 /* What stays fixed during a search (but for its counters and caches). */
 typedef struct opt_problem {
     int layer_count;
@@ -37,6 +46,7 @@ typedef struct opt_problem {
     int one_partition;
     int64_t layer_evaluations; /* counted as the search goes */
     opt_divisor_cache *divisors;
+    opt_narrowed narrowed;
 } opt_problem;
 
 /*
@@ -82,6 +92,14 @@ int opt_wr_layer(const opt_problem *pb, int start, int end);
 int opt_inner_consumers(const opt_problem *pb, int i, int end);
 /* The largest weights-reloading factor layer w admits: filters / groups (1 for a layer without weights). */
 int64_t opt_max_wr(const opt_problem *pb, int w);
+
+/*
+ * Replaces every SPLIT wider than the ports by a chain of narrower ones, and every CONCAT or
+ * (non-broadcasting) ELTWISE likewise, so that each layer alone meets the ports (optimise_narrow.c).
+ * Nothing changes without reconfiguration, with one port, or when nothing is wider.
+ */
+int opt_narrow(opt_problem *pb, opt_narrowed *out, fcn_error *err);
+void opt_narrowed_free(opt_narrowed *n);
 
 /* ---- designs (optimise_design.c) */
 int opt_design_alloc(opt_design *d, const opt_problem *pb);

@@ -124,25 +124,36 @@ static void partition_name(const opt_design *d, const opt_problem *pb, int p, ch
     if (e - s == 1)
         snprintf(out, size, "layer '%s'", pb->model[s].name);
     else if (e - s == pb->layer_count)
-        snprintf(out, size, "the whole network in one partition");
+        snprintf(out, size, "the whole network%s", pb->one_partition ? " in one partition" : "");
     else
-        snprintf(out, size, "layers '%s' to '%s' in one partition", pb->model[s].name, pb->model[e - 1].name);
+        snprintf(out, size, "layers '%s' to '%s'%s", pb->model[s].name, pb->model[e - 1].name,
+                 pb->one_partition ? " in one partition" : "");
 }
 
 static int fail_resource(const opt_problem *pb, const fcn_partition_figures *f, int r, const char *board,
-                         const char *what, fcn_error *err)
+                         const char *what, int forced, fcn_error *err)
 {
     int64_t used[4];
     resource_used(f, used);
     double over = (double)used[r] - pb->limit[r];
+    char excess[160];
+    snprintf(excess, sizeof excess, "%.4g (%.0f%%) more than the %.4g allowed (%g of the platform's %lld)", over,
+             pb->limit[r] > 0 ? 100.0 * over / pb->limit[r] : 100.0, pb->limit[r], pb->allocation,
+             (long long)pb->have[r]);
+    /* Layers share a partition in the smallest design only because the ports make them: then the ports bind. */
+    if (forced)
+        return fcn_fail(err,
+                        "nothing fits on %s: with %lld memory port%s, a partition reads and writes at most %lld "
+                        "tensor%s through memory, so %s must stay together, and even with every folding factor 1 "
+                        "and weights reloading factor %lld they need %s %lld, %s",
+                        board, (long long)pb->max_ports, pb->max_ports == 1 ? "" : "s", (long long)pb->max_ports,
+                        pb->max_ports == 1 ? "" : "s", what, (long long)f->wr_factor, RESOURCE_NAMES[r],
+                        (long long)used[r], excess);
     return fcn_fail(err,
                     "nothing fits on %s: even the smallest design (every folding factor 1, %s, weights reloading "
-                    "factor %lld) needs %s %lld for %s, %.4g (%.0f%%) more than the %.4g allowed (%g of the "
-                    "platform's %lld)",
+                    "factor %lld) needs %s %lld for %s, %s",
                     board, pb->one_partition ? "one partition" : "each layer its own partition",
-                    (long long)f->wr_factor, RESOURCE_NAMES[r], (long long)used[r], what, over,
-                    pb->limit[r] > 0 ? 100.0 * over / pb->limit[r] : 100.0, pb->limit[r], pb->allocation,
-                    (long long)pb->have[r]);
+                    (long long)f->wr_factor, RESOURCE_NAMES[r], (long long)used[r], what, excess);
 }
 
 int opt_check_smallest(const opt_design *d, const opt_problem *pb, const char *board, fcn_error *err)
@@ -164,7 +175,8 @@ int opt_check_smallest(const opt_design *d, const opt_problem *pb, const char *b
     char what[300];
     partition_name(d, pb, worst_p, what, sizeof what);
     if (worst_what >= 0 && worst_what < 4 && worst > 1)
-        return fail_resource(pb, f, worst_what, board, what, err);
+        return fail_resource(pb, f, worst_what, board, what,
+                             !pb->one_partition && d->start[worst_p + 1] - d->start[worst_p] > 1, err);
     if (worst_what == 4 && worst > 1) {
         double need = f->bandwidth_in + f->bandwidth_out;
         return fcn_fail(err,

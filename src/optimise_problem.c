@@ -178,17 +178,29 @@ static int build_layers(opt_problem *pb, const fcn_network *model, fcn_error *er
     int n = 0;
     for (int p = 0; p < model->partition_count; p++)
         append_model_layers(&model->partitions[p], pb->model, &n);
-    for (int i = 0; i < n; i++) {
-        fcn_layer_type t = pb->model[i].type;
-        const int weighted = t == FCN_CONVOLUTION || t == FCN_INNER_PRODUCT;
-        pb->last_weighted[i] = weighted ? i : i > 0 ? pb->last_weighted[i - 1] : -1;
-    }
     int *reads = calloc((size_t)n + 1, sizeof *reads);
     if (!reads)
         return fcn_fail(err, "out of memory");
     const int rc = check_links(pb, reads, err);
     free(reads);
-    return rc || index_consumers(pb, err) ? -1 : 0;
+    if (rc || index_consumers(pb, err) || opt_narrow(pb, &pb->narrowed, err))
+        return -1;
+    if (pb->narrowed.layers) { /* the layers moved: who reads whom again */
+        free(pb->consumer_start);
+        free(pb->consumers);
+        free(pb->chain_start);
+        free(pb->last_use);
+        free(pb->last_weighted);
+        n = pb->layer_count;
+        if (!(pb->last_weighted = calloc((size_t)n + 1, sizeof *pb->last_weighted)) || index_consumers(pb, err))
+            return fcn_fail(err, "out of memory");
+    }
+    for (int i = 0; i < n; i++) {
+        fcn_layer_type t = pb->model[i].type;
+        const int weighted = t == FCN_CONVOLUTION || t == FCN_INNER_PRODUCT;
+        pb->last_weighted[i] = weighted ? i : i > 0 ? pb->last_weighted[i - 1] : -1;
+    }
+    return 0;
 }
 
 int opt_problem_init(opt_problem *pb, const fcn_network *model, const fcn_platform *platform,
@@ -205,6 +217,8 @@ int opt_problem_init(opt_problem *pb, const fcn_network *model, const fcn_platfo
         fcn_fail(err, "out of memory");
         return -1;
     }
+    pb->max_ports = platform->ports > 0 ? platform->ports : 1;
+    pb->one_partition = opts->no_reconfiguration;
     if (build_layers(pb, model, err)) {
         opt_problem_free(pb);
         return -1;
@@ -218,10 +232,8 @@ int opt_problem_init(opt_problem *pb, const fcn_network *model, const fcn_platfo
         pb->limit[r] = opts->resource_allocation * (double)have[r];
     }
     pb->mem_bandwidth_gbs = platform->mem_bandwidth_gbs;
-    pb->max_ports = platform->ports > 0 ? platform->ports : 1;
     pb->port_width = platform->port_width;
     pb->words_per_port = platform->port_width / WORD_BITS;
-    pb->one_partition = opts->no_reconfiguration;
     return 0;
 }
 
@@ -234,6 +246,7 @@ void opt_problem_free(opt_problem *pb)
     free(pb->chain_start);
     free(pb->last_use);
     opt_divisor_cache_free(pb->divisors);
+    opt_narrowed_free(&pb->narrowed);
     *pb = (opt_problem){0};
 }
 

@@ -5,7 +5,8 @@
  * on, a partition's channels are divided by wr_factor, so they are multiplied
  * back before comparing. Connections count too: each layer's ports, where
  * each input port reads from (places back in the network order) and a
- * CONCAT's channels per port.
+ * CONCAT's channels per port. The optimiser's chains of narrowed forks and joins are read back as the
+ * model's layers first (validate_chains.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,8 +223,11 @@ static int compare(const layer_list *config, const layer_list *model, fcn_violat
 int validate_coverage(const fcn_network_figures *figures, const fcn_network *model, fcn_violations *v)
 {
     layer_list config = {0}, reference = {0};
-    int failed = configuration_layers(figures, &config) || model_layers(model, &reference) ||
-                 compare(&config, &reference, v);
+    validate_chain_arrays chains = {0};
+    int failed = configuration_layers(figures, &config) ||
+                 validate_read_back_chains(config.layers, config.partition, &config.count, &chains) ||
+                 model_layers(model, &reference) || compare(&config, &reference, v);
+    validate_chain_arrays_free(&chains);
     release(&config);
     release(&reference);
     return failed ? -1 : 0;

@@ -58,20 +58,28 @@ static int write_dot(Agraph_t *graph, const char *path, fcn_error *err)
     return ok ? 0 : fcn_fail(err, "%s: cannot write: %s", path, saved ? strerror(saved) : "write error");
 }
 
+/* What was drawn other than asked, for the note. */
+typedef struct drawing {
+    const char *engine;
+    int layers_for_modules; /* module nodes there would have been, when a box per layer was drawn instead */
+    long long light_layout; /* dot's work, when the light layout was used */
+    double scale;
+} drawing;
+
 /*
- * Cairo's bitmaps stop at 32767 pixels a side; beyond, graphviz's png writer
- * scales the picture down itself and says so on stderr, which a library must
- * not do. A size limit in inches (at png's 96 dpi) makes the layout fit first.
+ * Cairo's bitmaps stop at 32767 pixels a side; beyond, graphviz's png writer scales the picture down
+ * itself and says so on stderr, which a library must not do. The size limit in inches (at png's 96
+ * dpi) makes dot's layout fit first; vis_render then keeps the pixels within VIS_PNG_MAX_PIXELS.
  */
 #define PNG_MAX_INCHES "340,340"
 
-static int render_to_file(Agraph_t *graph, const char *format, const char *path, fcn_error *err)
+static int render_to_file(Agraph_t *graph, const char *format, const char *path, drawing *how, fcn_error *err)
 {
     char *data;
     size_t length;
     if (strcmp(format, "png") == 0)
         agsafeset(graph, "size", PNG_MAX_INCHES, "");
-    if (vis_render(graph, format, &data, &length, err)) {
+    if (vis_render(graph, how->engine, format, &data, &length, &how->scale, err)) {
         fcn_error_prefix(err, "%s", path);
         return -1;
     }
@@ -80,8 +88,62 @@ static int render_to_file(Agraph_t *graph, const char *format, const char *path,
     return status;
 }
 
-int fcn_visualise(const fcn_network_figures *figures, const char *path, fcn_detail detail, fcn_error *err)
+/*
+ * The graph at the detail asked, or a box per layer when module instances would be too many
+ * nodes, laid out by dot, or by vis_place when dot would take too long. Counted before any layout.
+ */
+static Agraph_t *build_fitting(const fcn_network_figures *figures, fcn_detail detail, drawing *how, fcn_error *err)
 {
+    int layers = 0;
+    for (int p = 0; p < figures->partition_count; p++)
+        layers += figures->partitions[p].layer_count;
+    if (detail == FCN_DETAIL_MODULES && layers > VIS_MAX_MODULE_LAYERS) {
+        how->layers_for_modules = layers; /* not worth building the module graph to find it too large */
+        detail = FCN_DETAIL_LAYERS;
+    }
+    Agraph_t *graph = vis_graph_build(figures, detail, err);
+    long long work = graph ? vis_layout_work(graph) : 0;
+    /* Module clusters need dot; in rows, or in such numbers, a box per layer says more. */
+    if (graph && detail == FCN_DETAIL_MODULES && (agnnodes(graph) > VIS_MAX_MODULE_NODES || work > VIS_DOT_MAX_WORK)) {
+        how->layers_for_modules = agnnodes(graph);
+        agclose(graph);
+        graph = vis_graph_build(figures, FCN_DETAIL_LAYERS, err);
+        work = graph ? vis_layout_work(graph) : 0;
+    }
+    how->engine = "dot";
+    if (graph && work > VIS_DOT_MAX_WORK) {
+        how->light_layout = work;
+        how->engine = "nop2";
+        if (vis_place(graph, figures->partition_count, err)) {
+            agclose(graph);
+            return NULL;
+        }
+    }
+    return graph;
+}
+
+static void write_note(const drawing *how, char *note, size_t size)
+{
+    if (!note || size == 0)
+        return;
+    note[0] = '\0';
+    size_t used = 0;
+    if (how->layers_for_modules)
+        used += (size_t)snprintf(note + used, size - used, "a box per layer (module instances would be over %d nodes)",
+                                 how->layers_for_modules);
+    if (how->light_layout && used < size)
+        used += (size_t)snprintf(note + used, size - used, "%slaid out in rows, not by dot (too many long edges)",
+                                 used ? "; " : "");
+    if (how->scale < VIS_PNG_NOTE_SCALE && used < size)
+        snprintf(note + used, size - used, "%sscaled to %.0f%% to stay within %.0f megapixels", used ? "; " : "",
+                 100 * how->scale, VIS_PNG_MAX_PIXELS / 1e6);
+}
+
+int fcn_visualise_fitted(const fcn_network_figures *figures, const char *path, fcn_detail detail, char *note,
+                         size_t note_size, fcn_error *err)
+{
+    if (note && note_size)
+        note[0] = '\0';
     if (!figures)
         return fcn_fail(err, "no figures to draw");
     if (!path)
@@ -95,15 +157,23 @@ int fcn_visualise(const fcn_network_figures *figures, const char *path, fcn_deta
     vis_capture capture;
     vis_capture_begin(&capture);
     int status = -1;
-    Agraph_t *graph = vis_graph_build(figures, detail, err);
+    drawing how = {.scale = 1};
+    Agraph_t *graph = build_fitting(figures, detail, &how, err);
     if (!graph)
         fcn_error_prefix(err, "%s", path);
     else if (strcmp(format, "dot") == 0)
         status = write_dot(graph, path, err);
     else
-        status = render_to_file(graph, format, path, err);
+        status = render_to_file(graph, format, path, &how, err);
     if (graph)
         agclose(graph);
     vis_capture_end(&capture);
+    if (status == 0)
+        write_note(&how, note, note_size);
     return status;
+}
+
+int fcn_visualise(const fcn_network_figures *figures, const char *path, fcn_detail detail, fcn_error *err)
+{
+    return fcn_visualise_fitted(figures, path, detail, NULL, 0, err);
 }

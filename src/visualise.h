@@ -114,6 +114,22 @@ int vis_draw_layer(vis_builder *b, Agraph_t *parent, const fcn_partition_figures
  */
 int vis_link_partitions(vis_builder *b, const fcn_network_figures *figures, Agnode_t **const *ports);
 
+/*
+ * How much work dot's layout would be: nodes plus, for each edge, how far apart its ends were drawn
+ * (dot adds a virtual node for each rank an edge spans). Above VIS_DOT_MAX_WORK, vis_place lays out.
+ */
+long long vis_layout_work(Agraph_t *root);
+/* Positions for every node of `clusters` partition clusters and their bounding boxes (visualise_place.c). */
+int vis_place(Agraph_t *root, int clusters, fcn_error *err);
+
+/* Limits that keep any picture to a second or two (measured on ResNet-50 and a DenseNet-121-sized network). */
+#define VIS_MAX_MODULE_NODES 1500
+#define VIS_MAX_MODULE_LAYERS 400 /* each layer is a node or more */
+#define VIS_DOT_MAX_WORK 2000
+#define VIS_PNG_MAX_PIXELS 12000000.0
+/* A png scaled below this has labels too small to read: worth a note. */
+#define VIS_PNG_NOTE_SCALE 0.5
+
 /* The picture as a cgraph graph (free with agclose), or NULL with the message in err. */
 Agraph_t *vis_graph_build(const fcn_network_figures *figures, fcn_detail detail, fcn_error *err);
 
@@ -130,8 +146,13 @@ void vis_capture_end(vis_capture *capture);
 /* Graphviz's last error since the capture began, on one line, or `fallback`. */
 void vis_capture_message(char *out, size_t size, const char *fallback);
 
-/* Lays `graph` out with dot and renders it in `format` ("png", "svg", "pdf") to memory. */
-int vis_render(Agraph_t *graph, const char *format, char **data, size_t *length, fcn_error *err);
+/*
+ * Lays `graph` out with `engine` ("dot", or "nop2" after vis_place) and renders it in `format`
+ * ("png", "svg", "pdf") to memory. A png larger than VIS_PNG_MAX_PIXELS is scaled down to it
+ * (rasterising costs time by the pixel); *scale says by how much (1: not).
+ */
+int vis_render(Agraph_t *graph, const char *engine, const char *format, char **data, size_t *length, double *scale,
+               fcn_error *err);
 void vis_render_free(char *data);
 
 #endif

@@ -5,6 +5,7 @@
  * in which case it keeps them in a temporary file that aglasterr() reads back. The level is
  * process-wide graphviz state: a capture raises it and puts back whatever it was.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,17 +48,46 @@ static int graphviz_failure(fcn_error *err, const char *what)
  * Rendering to memory, not to a FILE: graphviz's own writer exits the process when a write fails,
  * and the library must not; the caller writes the bytes and reports a failure itself.
  */
-int vis_render(Agraph_t *graph, const char *format, char **data, size_t *length, fcn_error *err)
+/*
+ * Scales a laid-out png down to at most VIS_PNG_MAX_PIXELS (and cairo's 32767 a side) by setting the
+ * drawing's size, which the renderer reads (the `size` attribute is read by the layout, before the
+ * picture's extent is known). Returns the scale.
+ */
+static double fit_png(Agraph_t *graph)
+{
+    const boxf bb = GD_bb(graph);
+    const double to_pixels = 96.0 / 72.0, width = (bb.UR.x - bb.LL.x) * to_pixels,
+                 height = (bb.UR.y - bb.LL.y) * to_pixels;
+    if (!(width > 0 && height > 0))
+        return 1;
+    double scale = sqrt(VIS_PNG_MAX_PIXELS / (width * height));
+    if (32000 / width < scale)
+        scale = 32000 / width;
+    if (32000 / height < scale)
+        scale = 32000 / height;
+    if (scale >= 1)
+        return 1;
+    GD_drawing(graph)->size.x = (bb.UR.x - bb.LL.x) * scale;
+    GD_drawing(graph)->size.y = (bb.UR.y - bb.LL.y) * scale;
+    GD_drawing(graph)->filled = 0;
+    return scale;
+}
+
+int vis_render(Agraph_t *graph, const char *engine, const char *format, char **data, size_t *length, double *scale,
+               fcn_error *err)
 {
     *data = NULL;
     *length = 0;
+    *scale = 1;
     GVC_t *gvc = gvContext();
     if (!gvc)
         return graphviz_failure(err, "start");
     int status = 0;
-    if (gvLayout(gvc, graph, "dot") != 0) {
+    if (gvLayout(gvc, graph, engine) != 0) {
         status = graphviz_failure(err, "lay out the picture");
     } else {
+        if (strcmp(format, "png") == 0)
+            *scale = fit_png(graph);
         char what[64];
         unsigned int size = 0;
         snprintf(what, sizeof what, "render %s", format);

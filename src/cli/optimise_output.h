@@ -28,6 +28,12 @@ int stage_commit(stage *st);
 /* Removes the staging directory and the files created in it. */
 void stage_abandon(stage *st);
 
+/*
+ * topology.png (and topology.svg when the png had to be scaled far down), drawn within a few seconds
+ * in a child process; a picture that cannot be drawn in time is left out, with one line on stderr.
+ */
+void write_picture(stage *st, const fcn_network_figures *figures);
+
 /* Writes the configuration, report.json, scheduler.csv and topology.png into the stage. */
 int write_outputs(stage *st, const char *name, const fcn_network *net, const fcn_platform *platform,
                   const fcn_eval_options *opts);

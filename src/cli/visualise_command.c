@@ -99,11 +99,14 @@ static int run(const visualise_request *r)
     /* The picture is in cycles, so the clock does not matter: the defaults do. */
     fcn_eval_options opts = cli_eval_options(-1, -1, 0, NULL);
     fcn_network_figures figures;
+    char note[256];
     int status = 0;
     if (fcn_network_evaluate(net, &opts, &figures, &err))
         status = cli_error(CLI_FAILURE, "%s: %s", r->model ? r->model : r->config, err.message);
-    else if (fcn_visualise(&figures, r->output, r->detail, &err))
+    else if (fcn_visualise_fitted(&figures, r->output, r->detail, note, sizeof note, &err))
         status = cli_error(CLI_FAILURE, "%s", err.message);
+    else if (note[0])
+        fprintf(stderr, "fpgaconvnet: %s: simplified to draw in seconds: %s\n", r->output, note);
     fcn_network_figures_free(&figures);
     fcn_network_free(net);
     return status;

@@ -1,0 +1,174 @@
+/*
+ * `fpgaconvnet optimise`'s topology.png, drawn so that the picture can never cost the result: in a
+ * child process (graphviz may run out of memory and crash, or take long on a graph it finds hard)
+ * that may spend only a few seconds. fcn_visualise_fitted keeps a large network's
+ * picture to a second or two (a box per layer, rows instead of dot, a png scaled down); when the png
+ * had to be scaled below half, topology.svg keeps it at full size. A picture that is not drawn in
+ * time, or fails, is left out with one line on stderr; the configuration, report and schedule stand.
+ * A simplified picture is no failure: one line on stdout, with the summary, says how.
+ */
+#define _POSIX_C_SOURCE 200809L /* fork, kill, poll */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "optimise_output.h"
+
+/*
+ * The child may spend PICTURE_CPU_SECONDS of processor time (the kernel stops it beyond): drawing
+ * takes about one on an idle machine. The wall-clock bound only catches a child that waits without
+ * computing; it is generous because a loaded machine stretches the same work several times over.
+ */
+#define PICTURE_CPU_SECONDS 8
+#define PICTURE_SECONDS 30.0
+/* A picture with more layers than this is drawn a box a layer: module clusters would be unreadable. */
+#define MODULE_DETAIL_MAX_LAYERS 24
+/* Below this scale a png's labels cannot be read: an svg is written too. */
+#define SVG_BELOW_SCALE 0.5
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* Child: draws, and reports each file on the pipe as "<name> ok <note>" or "<name> failed <message>". */
+static void draw_in_child(int out, const fcn_network_figures *figures, const char *png, const char *svg)
+{
+    int layers = 0;
+    for (int p = 0; p < figures->partition_count; p++)
+        layers += figures->partitions[p].layer_count;
+    const fcn_detail detail = layers <= MODULE_DETAIL_MAX_LAYERS ? FCN_DETAIL_MODULES : FCN_DETAIL_LAYERS;
+    char note[256], line[1024];
+    fcn_error err;
+    int failed = fcn_visualise_fitted(figures, png, detail, note, sizeof note, &err);
+    int n = snprintf(line, sizeof line, "png %s %s\n", failed ? "failed" : "ok", failed ? err.message : note);
+    if (write(out, line, (size_t)(n < (int)sizeof line ? n : (int)sizeof line - 1)) < 0)
+        _exit(1);
+    if (!failed && strstr(note, "scaled to ")) {
+        const char *scaled = strstr(note, "scaled to ") + strlen("scaled to ");
+        if (atof(scaled) < 100 * SVG_BELOW_SCALE) {
+            failed = fcn_visualise_fitted(figures, svg, FCN_DETAIL_LAYERS, note, sizeof note, &err);
+            n = snprintf(line, sizeof line, "svg %s\n", failed ? "failed" : "ok");
+            if (write(out, line, (size_t)n) < 0)
+                _exit(1);
+        }
+    }
+    _exit(0);
+}
+
+/* Reads what the child says until it closes the pipe or the time is up; 1 when it finished in time. */
+static int collect(int in, char *said, size_t size, double deadline)
+{
+    size_t used = 0;
+    said[0] = '\0';
+    for (;;) {
+        const double left = deadline - now_s();
+        if (left <= 0)
+            return 0;
+        struct pollfd p = {.fd = in, .events = POLLIN};
+        int ready = poll(&p, 1, (int)(left * 1000) + 1);
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready <= 0)
+            continue;
+        ssize_t got = read(in, said + used, size - 1 - used);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return 1;
+        used += (size_t)got;
+        said[used] = '\0';
+        if (used + 1 >= size)
+            return 1;
+    }
+}
+
+/* The rest of the child's line about `which` ("ok ..." or "failed ..."), without its newline; NULL if none. */
+static const char *report_of(char *said, const char *which)
+{
+    char key[8];
+    snprintf(key, sizeof key, "%s ", which);
+    char *line = strstr(said, key);
+    if (!line)
+        return NULL;
+    char *end = strchr(line, '\n');
+    if (end)
+        *end = '\0';
+    return line + strlen(key);
+}
+
+static void say_missing(const char *why)
+{
+    fprintf(stderr, "fpgaconvnet: topology.png is missing: %s; the configuration, report and schedule are written\n",
+            why);
+}
+
+void write_picture(stage *st, const fcn_network_figures *figures)
+{
+    char png[sizeof st->path + 32], svg[sizeof st->path + 32], said[2048];
+    stage_file(st, "topology.png", png, sizeof png);
+    stage_file(st, "topology.svg", svg, sizeof svg);
+    int pipe_ends[2];
+    if (pipe(pipe_ends) != 0) {
+        say_missing(strerror(errno));
+        return;
+    }
+    fflush(NULL);
+    const pid_t child = fork();
+    if (child < 0) {
+        close(pipe_ends[0]);
+        close(pipe_ends[1]);
+        say_missing(strerror(errno));
+        return;
+    }
+    if (child == 0) {
+        close(pipe_ends[0]);
+        struct rlimit cpu = {PICTURE_CPU_SECONDS, PICTURE_CPU_SECONDS + 1};
+        setrlimit(RLIMIT_CPU, &cpu);
+        draw_in_child(pipe_ends[1], figures, png, svg);
+    }
+    close(pipe_ends[1]);
+    const int finished = collect(pipe_ends[0], said, sizeof said, now_s() + PICTURE_SECONDS);
+    close(pipe_ends[0]);
+    if (!finished)
+        kill(child, SIGKILL);
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+        ;
+    char copy[sizeof said];
+    memcpy(copy, said, sizeof copy);
+    const char *png_report = report_of(said, "png"), *svg_report = report_of(copy, "svg");
+    const int svg_ok = svg_report && strncmp(svg_report, "ok", 2) == 0;
+    if (!svg_ok)
+        unlink(svg);
+    if (png_report && strncmp(png_report, "ok", 2) == 0) {
+        const char *note = png_report + 2 + (png_report[2] == ' ');
+        if (note[0]) /* not a problem: said with the summary, on stdout */
+            printf("topology.png simplified to draw in seconds: %s%s\n", note, svg_ok ? "; full size in topology.svg" : "");
+        return;
+    }
+    unlink(png);
+    if (png_report)
+        say_missing(png_report + strlen("failed") + (png_report[6] == ' '));
+    else if (!finished) {
+        char why[64];
+        snprintf(why, sizeof why, "drawing it took longer than %g s", PICTURE_SECONDS);
+        say_missing(why);
+    } else if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL)) {
+        char why[64];
+        snprintf(why, sizeof why, "drawing it took more than %d s of processor time", PICTURE_CPU_SECONDS);
+        say_missing(why);
+    } else if (WIFSIGNALED(status))
+        say_missing("graphviz crashed while drawing it");
+    else
+        say_missing("graphviz stopped without drawing it");
+}
