@@ -5,6 +5,8 @@
 #ifndef FCN_TEST_ONNX_PARSE_UTIL_H
 #define FCN_TEST_ONNX_PARSE_UTIL_H
 
+#include <string.h>
+
 #include "check.h"
 #include "fpgaconvnet.h"
 #include "onnx_builder.h"
@@ -20,6 +22,28 @@ static inline fcn_network *parse_built(const onnx_builder *b, const fcn_parse_op
         fprintf(stderr, "parse failed: %s\n", err->message);
     return net;
 }
+
+/* Parsing the built model, named `source`, must fail with one line that contains `part`. */
+static inline void expect_parse_error(const onnx_builder *b, const char *source, const char *part)
+{
+    fcn_error err = {{0}};
+    size_t size;
+    uint8_t *bytes = ob_pack(b, &size);
+    fcn_network *net = fcn_onnx_parse_buffer(bytes, size, source, NULL, &err);
+    free(bytes);
+    CHECK(net == NULL);
+    fcn_network_free(net);
+    CHECK_MESSAGE(err.message, part);
+    CHECK(strchr(err.message, '\n') == NULL);
+}
+
+/* A layer's input dims. */
+#define CHECK_DIMS(layer, r, c, ch)                                                   \
+    do {                                                                              \
+        CHECK_INT((layer)->rows, r);                                                  \
+        CHECK_INT((layer)->cols, c);                                                  \
+        CHECK_INT((layer)->channels, ch);                                             \
+    } while (0)
 
 static inline int layer_count(const fcn_network *net)
 {

@@ -8,13 +8,6 @@
  */
 #include "onnx_parse_util.h"
 
-#define CHECK_DIMS(layer, r, c, ch)                                                   \
-    do {                                                                              \
-        CHECK_INT((layer)->rows, r);                                                  \
-        CHECK_INT((layer)->cols, c);                                                  \
-        CHECK_INT((layer)->channels, ch);                                             \
-    } while (0)
-
 static int same(const char *a, const char *b)
 {
     return a && b && strcmp(a, b) == 0;
@@ -30,14 +23,7 @@ static void ob_scalar(onnx_builder *b, const char *name, float value)
 
 static void expect_error(const onnx_builder *b, const char *part)
 {
-    fcn_error err = {{0}};
-    size_t size;
-    uint8_t *bytes = ob_pack(b, &size);
-    fcn_network *net = fcn_onnx_parse_buffer(bytes, size, "p.onnx", NULL, &err);
-    free(bytes);
-    CHECK(net == NULL);
-    CHECK_MESSAGE(err.message, part);
-    fcn_network_free(net);
+    expect_parse_error(b, "p.onnx", part);
 }
 
 /* The layer types of a parsed network, in order, as "CONVOLUTION SILU ...". */

@@ -6,13 +6,6 @@
  */
 #include "onnx_parse_util.h"
 
-#define CHECK_DIMS(layer, r, c, ch)                                                   \
-    do {                                                                              \
-        CHECK_INT((layer)->rows, r);                                                  \
-        CHECK_INT((layer)->cols, c);                                                  \
-        CHECK_INT((layer)->channels, ch);                                             \
-    } while (0)
-
 #define CHECK_PADS(layer, t, l, bottom, r)                                            \
     do {                                                                              \
         CHECK_INT((layer)->pad_top, t);                                               \
@@ -34,15 +27,7 @@
 
 static void expect_error(const onnx_builder *b, const char *part)
 {
-    fcn_error err = {{0}};
-    size_t size;
-    uint8_t *bytes = ob_pack(b, &size);
-    fcn_network *net = fcn_onnx_parse_buffer(bytes, size, "test.onnx", NULL, &err);
-    free(bytes);
-    CHECK(net == NULL);
-    fcn_network_free(net);
-    CHECK_MESSAGE(err.message, part);
-    CHECK(strchr(err.message, '\n') == NULL);
+    expect_parse_error(b, "test.onnx", part);
 }
 
 /* x (1x3x8x8) -> Conv 4 3x3 pads 1 -> c (1x4x8x8). */

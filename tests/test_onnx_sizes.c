@@ -13,25 +13,9 @@
 #include "onnx_parse_util.h"
 #include "onnx_shapes.h"
 
-#define CHECK_DIMS(layer, r, c, ch)                                                   \
-    do {                                                                              \
-        CHECK_INT((layer)->rows, r);                                                  \
-        CHECK_INT((layer)->cols, c);                                                  \
-        CHECK_INT((layer)->channels, ch);                                             \
-    } while (0)
-
-/* The parse must fail with one line containing `part`. */
 static void expect_error(const onnx_builder *b, const char *part)
 {
-    fcn_error err = {{0}};
-    size_t size;
-    uint8_t *bytes = ob_pack(b, &size);
-    fcn_network *net = fcn_onnx_parse_buffer(bytes, size, "test.onnx", NULL, &err);
-    free(bytes);
-    CHECK(net == NULL);
-    fcn_network_free(net);
-    CHECK_MESSAGE(err.message, part);
-    CHECK(strchr(err.message, '\n') == NULL);
+    expect_parse_error(b, "test.onnx", part);
 }
 
 /* A Constant node giving an INT64 scalar. */

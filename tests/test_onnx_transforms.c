@@ -11,13 +11,6 @@ static int same(const char *a, const char *b)
     return a && b && strcmp(a, b) == 0;
 }
 
-#define CHECK_DIMS(layer, r, c, ch)                                                   \
-    do {                                                                              \
-        CHECK_INT((layer)->rows, r);                                                  \
-        CHECK_INT((layer)->cols, c);                                                  \
-        CHECK_INT((layer)->channels, ch);                                             \
-    } while (0)
-
 #define CHECK_OUT(layer, r, c, ch)                                                    \
     do {                                                                              \
         fcn_layer_figures f_;                                                         \
