@@ -39,6 +39,13 @@ int onnx_set_output(onnx_graph *g, int node, const onnx_shape *shape, fcn_error 
  * inner product is an error at that operator (src/onnx_shapes_stream.c).
  */
 int onnx_set_stream(onnx_graph *g, int node, fcn_error *err);
+/*
+ * A node's axes: the attribute before opset `input_from`, the second input
+ * (a constant) from it on (Squeeze/Unsqueeze 13, ReduceMean/ReduceMax 18);
+ * *count 0 when there are none.
+ */
+int onnx_read_axes(const onnx_graph *g, int node, int64_t input_from, int64_t axes[ONNX_MAX_RANK], size_t *count,
+                   fcn_error *err);
 /* "1x64x55x55" into buf. */
 const char *onnx_shape_text(const onnx_shape *s, char *buf, size_t size);
 int64_t onnx_shape_elements(const onnx_shape *s);

@@ -11,31 +11,13 @@
 #include "onnx_attrs.h"
 #include "onnx_shapes.h"
 
-static int reduce_axes(const onnx_graph *g, int node, int64_t axes[ONNX_MAX_RANK], size_t *count, fcn_error *err)
-{
-    *count = 0;
-    if (g->opset >= 18) {
-        int t = onnx_node_input(g, node, 1);
-        return t < 0 ? 0 : onnx_constant_ints(g, node, t, "axes", axes, ONNX_MAX_RANK, count, err);
-    }
-    const int64_t *values;
-    int found = onnx_attr_ints(g, node, "axes", &values, count, err);
-    if (found < 0)
-        return -1;
-    if (*count > ONNX_MAX_RANK)
-        return onnx_node_fail(g, node, err, "attribute 'axes' has %zu values, more than %d", *count, ONNX_MAX_RANK);
-    if (found == 1 && *count)
-        memcpy(axes, values, *count * sizeof *axes);
-    return 0;
-}
-
 int onnx_infer_reduce(onnx_graph *g, int node, fcn_error *err)
 {
     onnx_node *n = &g->nodes[node];
     onnx_shape x;
     int64_t axes[ONNX_MAX_RANK], keep = 1, noop = 0;
     size_t count;
-    if (onnx_data_shape(g, node, 1, ONNX_MAX_RANK, &x, err) || reduce_axes(g, node, axes, &count, err) ||
+    if (onnx_data_shape(g, node, 1, ONNX_MAX_RANK, &x, err) || onnx_read_axes(g, node, 18, axes, &count, err) ||
         onnx_attr_int(g, node, "keepdims", &keep, err) < 0 ||
         onnx_attr_int(g, node, "noop_with_empty_axes", &noop, err) < 0)
         return -1;

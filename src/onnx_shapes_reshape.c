@@ -68,11 +68,11 @@ int onnx_infer_reshape(onnx_graph *g, int node, fcn_error *err)
     return onnx_set_output(g, node, &y, err);
 }
 
-/* Axes from the attribute (opset < 13) or the second input (13 on); 0 when there are none. */
-static int read_axes(const onnx_graph *g, int node, int64_t axes[ONNX_MAX_RANK], size_t *count, fcn_error *err)
+int onnx_read_axes(const onnx_graph *g, int node, int64_t input_from, int64_t axes[ONNX_MAX_RANK], size_t *count,
+                   fcn_error *err)
 {
     *count = 0;
-    if (g->opset >= 13) {
+    if (g->opset >= input_from) {
         int t = onnx_node_input(g, node, 1);
         return t < 0 ? 0 : onnx_constant_ints(g, node, t, "axes", axes, ONNX_MAX_RANK, count, err);
     }
@@ -108,7 +108,7 @@ int onnx_infer_squeeze(onnx_graph *g, int node, fcn_error *err)
     int64_t axes[ONNX_MAX_RANK];
     size_t count;
     int marked[ONNX_MAX_RANK];
-    if (onnx_data_shape(g, node, 0, ONNX_MAX_RANK, &x, err) || read_axes(g, node, axes, &count, err) ||
+    if (onnx_data_shape(g, node, 0, ONNX_MAX_RANK, &x, err) || onnx_read_axes(g, node, 13, axes, &count, err) ||
         mark_axes(g, node, axes, count, x.rank, marked, err))
         return -1;
     for (int i = 0; i < x.rank; i++) {
@@ -127,7 +127,7 @@ int onnx_infer_unsqueeze(onnx_graph *g, int node, fcn_error *err)
     int64_t axes[ONNX_MAX_RANK];
     size_t count;
     int marked[ONNX_MAX_RANK];
-    if (onnx_data_shape(g, node, 0, ONNX_MAX_RANK, &x, err) || read_axes(g, node, axes, &count, err))
+    if (onnx_data_shape(g, node, 0, ONNX_MAX_RANK, &x, err) || onnx_read_axes(g, node, 13, axes, &count, err))
         return -1;
     if (count == 0)
         return onnx_node_fail(g, node, err, "has no axes");
