@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Today's torchvision CNNs end to end with the tool (issue 10), on the committed exports in
+# data/models/torchvision (tests/data/gen/export_torchvision.py; weights stripped):
+#  - every export (each network in two to four forms: opset 11, 13, 17, constant folding on and off)
+#    parses, and reports;
+#  - one form per network is optimised for the ZC706 and for the ZedBoard (a short search: the greedy
+#    pass and a little annealing), the result validates against its board and the model, and the
+#    optimised configuration draws as SVG;
+#  - a vision transformer fails with one line naming its unsupported nodes, and --list-ops does not call
+#    it supported.
+# Usage: cli_torchvision.sh PATH/TO/fpgaconvnet   (run from tests/)
+set -u
+cli=${1:?usage: cli_torchvision.sh PATH/TO/fpgaconvnet}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fcn_cli_torchvision.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+. lib/cli_harness.sh
+
+dir=data/models/torchvision
+boards="zc706 zedboard"
+# A short search: so many designs (the same result on any machine), or 2 seconds on a slow one, so that
+# 2 boards x 19 networks stay within the suite's budget on 2 cores.
+search="--iterations 20000 --time-limit 2"
+
+models=$(cd "$dir" && ls -- *.onnx | grep -v '^vit_' | sort)
+[ -n "$models" ] || fail "no torchvision exports in $dir"
+
+previous_network=
+for file in $models; do
+    name=${file%.onnx}
+    network=${name%%_opset*}
+    model=$dir/$file
+    expect_ok "parse $name" parse "$model" -o "$tmp/$name.json"
+    expect_ok "report $name" report "$tmp/$name.json"
+    expect_output_re "report $name: layers" '^ +[^ ]+ +convolution +'
+    # The first form of each network in sorted order is the one searched.
+    [ "$network" = "$previous_network" ] && continue
+    previous_network=$network
+    for board in $boards; do
+        platform=../examples/platforms/$board.json
+        out=$tmp/$name.$board
+        expect_ok "optimise $name for $board" optimise "$model" --platform "$platform" -o "$out" \
+            $search --quiet
+        config=$out/$name.json
+        if [ ! -f "$config" ]; then
+            fail "optimise $name for $board: no $config written"
+            continue
+        fi
+        expect_ok "validate $name on $board" validate "$config" --platform "$platform" \
+            --resource-allocation 0.8 --model "$model"
+        expect_ok "visualise $name for $board" visualise "$config" -o "$out/$name.svg" --detail layers
+        if grep -q '<svg' "$out/$name.svg" 2>/dev/null; then pass; else fail "visualise $name: no SVG written"; fi
+    done
+done
+
+# Not a streaming CNN: one line, several nodes named; --list-ops says so too.
+for vit in "$dir"/vit_*.onnx; do
+    [ -f "$vit" ] || { fail "no vision transformer in $dir"; break; }
+    expect_error "parse $(basename "$vit")" 1 "unsupported nodes: " parse "$vit"
+    if grep -qE ' \([A-Za-z]+[:)].*, .* \([A-Za-z]+[:)]' "$tmp/err"; then pass
+    else fail "parse $(basename "$vit"): the message does not list several nodes" "$(cat "$tmp/err")"; fi
+    run parse "$vit" --list-ops
+    if [ "$status" -ne 0 ] || grep -qE '^[A-Za-z]+ +[0-9]+ +no ' "$tmp/out"; then pass
+    else fail "parse --list-ops $(basename "$vit"): says every operator is supported"; fi
+done
+
+harness_summary
