@@ -11,7 +11,8 @@ generator seeded with the pattern's name, so they differ between patterns (odd s
 maps) but not between runs. The network input is always "input", NCHW, the output "output".
 Weights are random and inline: the parser reads only their shapes.
 
-The patterns whose name starts with "bad_" are errors the parser must report (attention, reflect Pad).
+The patterns whose name starts with "bad_" are errors the parser must report (attention, reflect Pad,
+a Resize by a fraction).
 """
 import os
 import random
@@ -315,16 +316,30 @@ def resize_to_input(g, form, opset):
     return g.node("Add", [up, full])
 
 
+def even(g):
+    """Even rows and columns: the stride-2 map is exactly half, so the resize is by 2."""
+    g.h, g.w = g.h + (g.h & 1), g.w + (g.w & 1)
+    g.input_shape = [1, g.c, g.h, g.w]
+
+
 @pattern(13)
 def resize_bilinear_sizes_slice(g):
-    g.h, g.w = g.h | 1, g.w  # an odd size: the stride-2 map is not exactly half
-    g.input_shape = [1, g.c, g.h, g.w]
+    even(g)
     return resize_to_input(g, "slice", 13)
 
 
 @pattern(11)
 def resize_bilinear_sizes_gather(g):
+    even(g)
     return resize_to_input(g, "gather", 11)
+
+
+@pattern(13)
+def bad_resize_fractional(g):
+    """An odd input: the stride-2 map resized back to it grows by 13/7, not a whole factor (an error)."""
+    g.h, g.w = 13, 18
+    g.input_shape = [1, g.c, g.h, g.w]
+    return resize_to_input(g, "slice", 13)
 
 
 @pattern(9)
