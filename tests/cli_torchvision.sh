@@ -6,8 +6,8 @@
 #  - one form per network is optimised for the ZC706 and for the ZedBoard (a short search: the greedy
 #    pass and a little annealing), the result validates against its board and the model, and the
 #    optimised configuration draws as SVG;
-#  - a vision transformer fails with one line naming its unsupported nodes, and --list-ops does not call
-#    it supported.
+#  - a vision transformer, and the attention pattern graph, fail with one line naming their unsupported
+#    nodes, and --list-ops does not call the transformer supported.
 # Usage: cli_torchvision.sh PATH/TO/fpgaconvnet   (run from tests/)
 set -u
 cli=${1:?usage: cli_torchvision.sh PATH/TO/fpgaconvnet}
@@ -62,6 +62,13 @@ for vit in "$dir"/vit_*.onnx; do
     run parse "$vit" --list-ops
     if [ "$status" -ne 0 ] || grep -qE '^[A-Za-z]+ +[0-9]+ +no ' "$tmp/out"; then pass
     else fail "parse --list-ops $(basename "$vit"): says every operator is supported"; fi
+done
+
+# The tiny attention of the pattern graphs: both products of two data tensors and the Softmax named.
+attention=data/models/patterns/bad_attention.onnx
+expect_error "parse bad_attention" 1 "unsupported nodes: " parse "$attention"
+for node in "matmul4 (MatMul" "matmul5 (MatMul" "softmax1 (Softmax"; do
+    if grep -qF "$node" "$tmp/err"; then pass; else fail "parse bad_attention: '$node' not listed" "$(cat "$tmp/err")"; fi
 done
 
 harness_summary
