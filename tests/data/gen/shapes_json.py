@@ -72,7 +72,8 @@ def evaluate(node, args, shapes, opset):
     if op in ("Add", "Sub", "Mul", "Div", "Equal"):
         a, b = args
         if op == "Div":
-            return (a // b) if a.dtype.kind in "iu" else a / b
+            # ONNX's integer Div truncates towards zero (numpy's // floors)
+            return np.trunc(np.true_divide(a, b)).astype(a.dtype) if a.dtype.kind in "iu" else a / b
         return {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply, "Equal": np.equal}[op](a, b)
     if op == "Cast":
         return args[0].astype(onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[attr(node, "to")])
