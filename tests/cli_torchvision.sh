@@ -71,4 +71,11 @@ for node in "matmul4 (MatMul" "matmul5 (MatMul" "softmax1 (Softmax"; do
     if grep -qF "$node" "$tmp/err"; then pass; else fail "parse bad_attention: '$node' not listed" "$(cat "$tmp/err")"; fi
 done
 
+# --list-ops runs the parse's checks: no error pattern is "all supported".
+for bad in data/models/patterns/bad_*.onnx; do
+    run parse "$bad" --list-ops
+    if [ "$status" -ne 0 ] || ! grep -q 'all supported' "$tmp/out"; then pass
+    else fail "parse --list-ops $(basename "$bad"): says all supported"; fi
+done
+
 harness_summary
