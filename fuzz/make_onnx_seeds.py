@@ -264,7 +264,30 @@ def cycle():
         [value_info("x", [1, 1, 2, 2])], [value_info("b", [1, 1, 2, 2])])
 
 
+def graph_attributes(depth=3):
+    """An If whose branches hold graphs with If nodes of their own: mutations reach nested graphs."""
+    ATTR_GRAPH = 5
+
+    def body(level):
+        nodes = [node("Relu", ["x"], ["y"], "r%d" % level)]
+        if level > 1:
+            inner = body(level - 1)
+            nodes.append(node("If", ["c"], ["z"], "if%d" % level,
+                              [field_bytes(1, "then_branch") + field_varint(20, ATTR_GRAPH) + field_bytes(6, inner),
+                               field_bytes(1, "else_branch") + field_varint(20, ATTR_GRAPH) + field_bytes(6, inner)]))
+        return b"".join(field_bytes(1, n) for n in nodes) + field_bytes(2, "b%d" % level) + \
+            field_bytes(12, value_info("y", [1, 4, 2, 2]))
+
+    outer = body(depth)
+    return model(
+        [node("Relu", ["x"], ["r"], "relu"),
+         node("If", ["c"], ["y"], "if", [field_bytes(1, "then_branch") + field_varint(20, ATTR_GRAPH) +
+                                         field_bytes(6, outer)])],
+        [value_info("x", [1, 4, 2, 2])], [value_info("y", [1, 4, 2, 2])])
+
+
 SEEDS = {
+    "tiny-graph-attributes.onnx": graph_attributes,
     "tiny-conv-relu-pool-gemm.onnx": conv_relu_pool_gemm,
     "tiny-conv-bn-gap-matmul.onnx": conv_bn_gap_matmul,
     "tiny-pools-shape-ops.onnx": pools_and_shape_ops,

@@ -89,7 +89,8 @@ int fcn_layer_type_from_name(const char *name, fcn_layer_type *type);
 /*
  * A layer's parameters. rows/cols/channels describe its input (for CONCAT:
  * channels is the sum over its input ports). For POOLING, RELU, BATCH_NORM,
- * AVERAGE_POOLING, the activations, SPLIT, ELTWISE and CONCAT the single
+ * AVERAGE_POOLING, the activations, SPLIT, ELTWISE, CONCAT and the layers of
+ * docs/MODEL-2D.md (RESIZE, CHOP, PAD, LAYER_NORM, SHUFFLE) the single
  * `coarse` factor is coarse_in == coarse_out (every port carries it).
  * Fields that do not apply to a type are ignored by the model.
  *

@@ -128,7 +128,7 @@ static int set_ports(const link_context *c, int k)
         return config_fail_at(c->err, c->at, NULL, "layer '%s': ports_in %d, but node_in names %d %s", layer->name,
                               layer->ports_in, ports, ports == 1 ? "input" : "inputs");
     layer->ports_in = ports;
-    if (layer->type == FCN_SPLIT && !l->has_ports_out)
+    if (layer->type == FCN_SPLIT && !l->has_ports_out) /* a CHOP's ports are its `split` list's */
         layer->ports_out = l->node_out_count > 1 ? l->node_out_count : 1;
     int backs[FCN_MAX_PORTS];
     for (int port = 0; port < ports; port++)

@@ -18,6 +18,7 @@
 
 #include "config_fields.h"
 #include "config_links.h"
+#include "json_file.h"
 #include "error.h"
 
 /* ---------------------------------------------------------------- layers */
@@ -43,7 +44,7 @@ static int read_layer_type(const json_t *value, const place *at, fcn_layer_type 
         return config_fail_at(err, at, "type", "unknown layer type %s", json_describe(value, found, sizeof found));
     if (config_read_integer(value, at, "type", INT64_MIN, INT64_MAX, &number, err))
         return -1;
-    if (number < FCN_CONVOLUTION || number > FCN_CLIP || !fcn_layer_type_name((fcn_layer_type)number))
+    if (number < FCN_CONVOLUTION || number > FCN_SHUFFLE || !fcn_layer_type_name((fcn_layer_type)number))
         return config_fail_at(err, at, "type", "unknown layer type %lld", (long long)number);
     *type = (fcn_layer_type)number;
     return 0;
@@ -208,7 +209,7 @@ static void read_parameters(field_reader *r, fcn_layer *l, declared_outputs *d)
 {
     field_int64(r, "buffer_depth", 0, &l->buffer_depth);
     const int has_ports = field_int(r, "ports_in", 1, &l->ports_in);
-    field_int(r, "ports_out", 1, &l->ports_out);
+    const int has_ports_out = field_int(r, "ports_out", 1, &l->ports_out);
     /* A squeeze layer is dropped: what it gives is checked, but nothing is required of it. */
     void (*input_field)(field_reader *, const char *, int64_t, int64_t *) =
         l->type == FCN_SQUEEZE ? field_optional_int64 : field_require_int64;
@@ -244,10 +245,11 @@ static void read_parameters(field_reader *r, fcn_layer *l, declared_outputs *d)
         break;
     case FCN_SQUEEZE:
         break;
-    default: /* RELU, BATCH_NORM, the multi-port layers, AVERAGE_POOLING and the activations */
+    default: /* RELU, BATCH_NORM, the multi-port layers, AVERAGE_POOLING, the activations, the 2-D layers */
         read_single_coarse(r, l, has_in, has_out);
         break;
     }
+    config_read_2d(r, l, has_ports_out);
 }
 
 /* streams_in[0].coarse / streams_out[0].coarse are written for the hardware flow; the parameters are the truth. */
@@ -597,23 +599,10 @@ fcn_network *fcn_network_read(const char *path, fcn_error *err)
         fcn_fail(err, "no configuration file given");
         return NULL;
     }
-    FILE *file = fopen(path, "rb");
-    if (!file) {
-        fcn_fail(err, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    json_error_t jerr;
-    json_t *root = json_loadf(file, LOAD_FLAGS, &jerr);
-    int read_error = ferror(file) ? errno : 0;
-    fclose(file);
-    if (!root) {
-        if (read_error)
-            fcn_fail(err, "%s: cannot read: %s", path, strerror(read_error));
-        else
-            syntax_error(&jerr, path, err);
+    json_t *root = json_file_load(path, err);
+    if (!root)
         return one_line(NULL, err);
-    }
-    fcn_network *net = read_document(root, path, err);
+    fcn_network *net = read_document(root, strcmp(path, "-") == 0 ? "standard input" : path, err);
     json_decref(root);
     return one_line(net, err);
 }

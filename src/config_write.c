@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "error.h"
+#include "file_write.h"
+#include "layers.h"
 
 /*
  * Builds a document. jansson's setters accept a NULL value (and a NULL
@@ -114,6 +116,54 @@ static json_t *int_list(builder *b, const int64_t *values, int count)
     return list;
 }
 
+/*
+ * The fields of today's 2-D layers (docs/MODEL-2D.md, src/config_read_2d.c),
+ * each only where it differs from fcn_layer_init's default, so that every
+ * other file is written as before; a RESIZE's scale, a CHOP's split, a PAD's
+ * pads, a SHUFFLE's groups and a LEAKY_RELU's alpha always.
+ */
+static void put_2d(builder *b, json_t *params, const fcn_layer *l)
+{
+    if ((l->type == FCN_CONVOLUTION || l->type == FCN_POOLING) && (l->dilation[0] != 1 || l->dilation[1] != 1)) {
+        put_int(b, params, "dilation_rows", l->dilation[0]);
+        put_int(b, params, "dilation_cols", l->dilation[1]);
+    }
+    switch (l->type) {
+    case FCN_POOLING:
+        if (l->pool_type == FCN_POOL_AVG)
+            put_string(b, params, "pool_type", "avg");
+        break;
+    case FCN_ELTWISE:
+        if (l->eltwise_broadcast)
+            put(b, params, "broadcast", json_true());
+        break;
+    case FCN_RESIZE: {
+        json_t *scale = json_array(); /* upstream's repeated float: rows, cols, channels */
+        append(b, scale, json_real((double)l->scale[0]));
+        append(b, scale, json_real((double)l->scale[1]));
+        append(b, scale, json_real(1.0));
+        put(b, params, "scale", scale);
+        if (l->resize_mode == FCN_RESIZE_BILINEAR)
+            put_string(b, params, "resize_mode", "bilinear");
+        break;
+    }
+    case FCN_CHOP:
+        put(b, params, "split", int_list(b, l->port_channels, l->ports_out));
+        if (l->port_offsets)
+            put(b, params, "port_offsets", int_list(b, l->port_offsets, l->ports_out));
+        break;
+    case FCN_PAD:
+        put_int(b, params, "pad_top", l->pad_top);
+        put_int(b, params, "pad_right", l->pad_right);
+        put_int(b, params, "pad_bottom", l->pad_bottom);
+        put_int(b, params, "pad_left", l->pad_left);
+        break;
+    case FCN_SHUFFLE: put_int(b, params, "groups", l->groups); break;
+    case FCN_LEAKY_RELU: put(b, params, "alpha", json_real(l->alpha)); break;
+    default: break;
+    }
+}
+
 /* The fields upstream's multi-port layers carry (docs/MODEL-DAG.md §10), and this project's extras. */
 static void put_ports(builder *b, json_t *params, const fcn_layer *l, const fcn_layer_figures *f)
 {
@@ -121,18 +171,19 @@ static void put_ports(builder *b, json_t *params, const fcn_layer *l, const fcn_
         put(b, params, "clip_min", json_real(l->clip_min));
     if (l->type == FCN_CLIP && isfinite(l->clip_max))
         put(b, params, "clip_max", json_real(l->clip_max));
-    if (l->type != FCN_SPLIT && l->type != FCN_ELTWISE && l->type != FCN_CONCAT)
+    put_2d(b, params, l);
+    if (l->type != FCN_SPLIT && l->type != FCN_ELTWISE && l->type != FCN_CONCAT && l->type != FCN_CHOP)
         return;
     int64_t in[3][FCN_MAX_PORTS], out[3][FCN_MAX_PORTS];
     for (int p = 0; p < l->ports_in; p++) {
-        in[0][p] = l->rows;
-        in[1][p] = l->cols;
+        in[0][p] = layer_port_rows(l, p);
+        in[1][p] = layer_port_cols(l, p);
         in[2][p] = fcn_layer_port_channels(l, p);
     }
     for (int p = 0; p < l->ports_out; p++) {
         out[0][p] = f->rows_out;
         out[1][p] = f->cols_out;
-        out[2][p] = f->channels_out;
+        out[2][p] = fcn_layer_output_channels(l, p, f->channels_out);
     }
     put_int(b, params, "ports_in", l->ports_in);
     put_int(b, params, "ports_out", l->ports_out);
@@ -474,19 +525,7 @@ int fcn_network_write(const fcn_network *net, const char *path, fcn_error *err)
         fcn_error_prefix(err, "%s", path);
         return -1;
     }
-    FILE *file = fopen(path, "wb");
-    if (!file) {
-        int saved = errno;
-        free(text);
-        return fcn_fail(err, "%s: cannot open for writing: %s", path, strerror(saved));
-    }
-    size_t length = strlen(text);
-    int ok = fwrite(text, 1, length, file) == length;
-    int saved = errno;
-    if (fclose(file) != 0 && ok) {
-        ok = 0;
-        saved = errno;
-    }
+    int rc = file_write_whole(path, text, strlen(text), err);
     free(text);
-    return ok ? 0 : fcn_fail(err, "%s: cannot write: %s", path, strerror(saved));
+    return rc;
 }

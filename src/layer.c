@@ -9,6 +9,7 @@ window_shape layer_window(const fcn_layer *l)
 {
     return (window_shape){.kernel = {l->kernel[0], l->kernel[1]},
                           .stride = {l->stride[0], l->stride[1]},
+                          .dilation = {l->dilation[0], l->dilation[1]},
                           .pad_top = l->pad_top, .pad_right = l->pad_right,
                           .pad_bottom = l->pad_bottom, .pad_left = l->pad_left};
 }
@@ -82,7 +83,16 @@ void fcn_layer_evaluate(const fcn_layer *l, fcn_layer_figures *out)
     case FCN_CLIP:
     case FCN_SIGMOID:
     case FCN_HARD_SIGMOID:
-    case FCN_HARD_SWISH: activation_layer(l, out); break;
+    case FCN_HARD_SWISH:
+    case FCN_SILU:
+    case FCN_GELU:
+    case FCN_LEAKY_RELU:
+    case FCN_PRELU: activation_layer(l, out); break;
+    case FCN_RESIZE: resize_layer(l, out); break;
+    case FCN_PAD: pad_layer(l, out); break;
+    case FCN_CHOP: chop_layer(l, out); break;
+    case FCN_SHUFFLE: shuffle_layer(l, out); break;
+    case FCN_LAYER_NORM: layer_norm_layer(l, out); break;
     default: return; /* rejected by fcn_layer_check */
     }
     layer_derive(l, out);

@@ -1,4 +1,6 @@
 /* Which layer parameters the model can evaluate: dimensions, divisibility, feasible folding, widths. */
+#include <math.h>
+
 #include "error.h"
 #include "layers.h"
 
@@ -37,27 +39,54 @@ static int check_input(const fcn_layer *l, fcn_error *err)
     return check_divides("coarse_in", l->coarse_in, "channels_in", l->channels, err);
 }
 
-static int check_window(const fcn_layer *l, fcn_error *err)
+static int check_pads(const fcn_layer *l, fcn_error *err)
 {
-    if (check_positive("kernel_size[0]", l->kernel[0], err) || check_positive("kernel_size[1]", l->kernel[1], err) ||
-        check_positive("stride[0]", l->stride[0], err) || check_positive("stride[1]", l->stride[1], err))
-        return -1;
     const int64_t pads[] = {l->pad_top, l->pad_right, l->pad_bottom, l->pad_left};
     static const char *const pad_names[] = {"pad_top", "pad_right", "pad_bottom", "pad_left"};
     for (int i = 0; i < 4; i++)
         if (pads[i] < 0)
             return fcn_fail(err, "%s must not be negative, got %lld", pad_names[i], (long long)pads[i]);
+    return 0;
+}
+
+/* The rows and cols a dilated kernel spans: dilation*(k-1)+1 (the kernel itself when dilation is 1). */
+static int check_dilation(const fcn_layer *l, int64_t span[2], fcn_error *err)
+{
+    if (check_positive("dilation[0]", l->dilation[0], err) || check_positive("dilation[1]", l->dilation[1], err))
+        return -1;
+    for (int i = 0; i < 2; i++) {
+        if ((double)l->dilation[i] * (double)l->kernel[i] > LARGEST_EXACT)
+            return fcn_fail(err, "dilation %lld on a kernel of %lld is too large to model", (long long)l->dilation[i],
+                            (long long)l->kernel[i]);
+        span[i] = l->dilation[i] * (l->kernel[i] - 1) + 1;
+    }
+    return 0;
+}
+
+static int check_window(const fcn_layer *l, fcn_error *err)
+{
+    if (check_positive("kernel_size[0]", l->kernel[0], err) || check_positive("kernel_size[1]", l->kernel[1], err) ||
+        check_positive("stride[0]", l->stride[0], err) || check_positive("stride[1]", l->stride[1], err))
+        return -1;
+    int64_t span[2] = {1, 1};
+    if (check_pads(l, err) || check_dilation(l, span, err))
+        return -1;
     const int64_t padded_rows = l->rows + l->pad_top + l->pad_bottom;
     const int64_t padded_cols = l->cols + l->pad_left + l->pad_right;
     /* The sliding window's line buffers and pipeline depth grow with the padded map times the kernel. */
-    if ((double)padded_rows * (double)padded_cols * (double)l->channels * (double)l->kernel[0] *
-            (double)l->kernel[1] > LARGEST_EXACT)
+    if ((double)padded_rows * (double)padded_cols * (double)l->channels * (double)span[0] * (double)span[1] >
+        LARGEST_EXACT)
         return fcn_fail(err, "a %lldx%lld window over the padded %lldx%lldx%lld input is too large to model",
                         (long long)l->kernel[0], (long long)l->kernel[1], (long long)padded_rows,
                         (long long)padded_cols, (long long)l->channels);
     if (l->kernel[0] > padded_rows || l->kernel[1] > padded_cols)
         return fcn_fail(err, "kernel %lldx%lld is larger than the padded input %lldx%lld",
                         (long long)l->kernel[0], (long long)l->kernel[1], (long long)padded_rows,
+                        (long long)padded_cols);
+    if (span[0] > padded_rows || span[1] > padded_cols)
+        return fcn_fail(err, "kernel %lldx%lld dilated by %lldx%lld spans %lldx%lld, more than the padded input "
+                        "%lldx%lld", (long long)l->kernel[0], (long long)l->kernel[1], (long long)l->dilation[0],
+                        (long long)l->dilation[1], (long long)span[0], (long long)span[1], (long long)padded_rows,
                         (long long)padded_cols);
     return 0;
 }
@@ -107,10 +136,101 @@ static int check_same_coarse(const fcn_layer *l, fcn_error *err)
                     (long long)l->coarse_in, (long long)l->coarse_out);
 }
 
+/* One coarse factor, and a data width a BRAM can hold where the layer keeps a memory. */
+static int check_single(const fcn_layer *l, int bram, fcn_error *err)
+{
+    if (check_same_coarse(l, err))
+        return -1;
+    return bram ? check_bram_width("data_width", l->data_width, err)
+                : check_positive("data_width", l->data_width, err);
+}
+
+static int check_pooling(const fcn_layer *l, fcn_error *err)
+{
+    if (l->pool_type != FCN_POOL_MAX && l->pool_type != FCN_POOL_AVG)
+        return fcn_fail(err, "pool_type %d is neither max (0) nor avg (1)", (int)l->pool_type);
+    if (check_same_coarse(l, err) || check_window(l, err))
+        return -1;
+    return check_bram_width("data_width", l->data_width, err);
+}
+
+static int check_eltwise(const fcn_layer *l, fcn_error *err)
+{
+    if (l->eltwise_broadcast != 0 && l->eltwise_broadcast != 1)
+        return fcn_fail(err, "eltwise_broadcast must be 0 or 1, got %d", l->eltwise_broadcast);
+    /* A broadcast port's values are held in a memory while port 0 streams. */
+    return check_single(l, l->eltwise_broadcast, err);
+}
+
+static int check_resize(const fcn_layer *l, fcn_error *err)
+{
+    if (check_positive("scale[0]", l->scale[0], err) || check_positive("scale[1]", l->scale[1], err))
+        return -1;
+    if (l->resize_mode != FCN_RESIZE_NEAREST && l->resize_mode != FCN_RESIZE_BILINEAR)
+        return fcn_fail(err, "resize_mode %d is neither nearest (0) nor bilinear (1)", (int)l->resize_mode);
+    if ((double)l->rows * (double)l->cols * (double)l->channels * (double)l->scale[0] * (double)l->scale[1] >
+        LARGEST_EXACT)
+        return fcn_fail(err, "output of %lldx%lld scaled by %lldx%lld is too large to model", (long long)l->rows,
+                        (long long)l->cols, (long long)l->scale[0], (long long)l->scale[1]);
+    return check_single(l, 1, err); /* the rows it holds: a RAM */
+}
+
+static int check_pad(const fcn_layer *l, fcn_error *err)
+{
+    if (check_pads(l, err))
+        return -1;
+    const double rows = (double)l->rows + (double)l->pad_top + (double)l->pad_bottom;
+    const double cols = (double)l->cols + (double)l->pad_left + (double)l->pad_right;
+    if (rows * cols * (double)l->channels > LARGEST_EXACT)
+        return fcn_fail(err, "padded output %.0fx%.0fx%lld is too large to model", rows, cols, (long long)l->channels);
+    return check_single(l, 0, err);
+}
+
+/* Each output port: its channels, where they start, and the coarse factor that must divide them. */
+static int check_chop(const fcn_layer *l, fcn_error *err)
+{
+    if (check_single(l, 0, err))
+        return -1;
+    if (!l->port_channels)
+        return fcn_fail(err, "a CHOP layer needs each output port's channels");
+    int64_t sum = 0;
+    for (int q = 0; q < l->ports_out; q++) {
+        const int64_t c = l->port_channels[q], offset = l->port_offsets ? l->port_offsets[q] : sum;
+        if (c < 1)
+            return fcn_fail(err, "output port %d has %lld channels", q, (long long)c);
+        if (c % l->coarse_in != 0)
+            return fcn_fail(err, "coarse %lld does not divide the %lld channels of output port %d",
+                            (long long)l->coarse_in, (long long)c, q);
+        if (offset < 0 || c > l->channels || offset > l->channels - c)
+            return fcn_fail(err, "output port %d takes channels %lld..%lld, outside the %lld channels in", q,
+                            (long long)offset, (long long)(offset + c - 1), (long long)l->channels);
+        sum += c;
+    }
+    if (sum > l->channels)
+        return fcn_fail(err, "its output ports take %lld channels, more than the %lld channels in", (long long)sum,
+                        (long long)l->channels);
+    return 0;
+}
+
+static int check_shuffle(const fcn_layer *l, fcn_error *err)
+{
+    if (check_positive("groups", l->groups, err) || check_divides("groups", l->groups, "channels_in", l->channels, err))
+        return -1;
+    return check_single(l, 1, err);
+}
+
+static int check_leaky_relu(const fcn_layer *l, fcn_error *err)
+{
+    if (!isfinite(l->alpha))
+        return fcn_fail(err, "alpha must be a finite number");
+    return check_single(l, 0, err);
+}
+
 /* One port each way, except where a multi-port layer has several; CONCAT knows each input's channels. */
 static int check_ports(const fcn_layer *l, fcn_error *err)
 {
-    const int many_in = l->type == FCN_ELTWISE || l->type == FCN_CONCAT, many_out = l->type == FCN_SPLIT;
+    const int many_in = l->type == FCN_ELTWISE || l->type == FCN_CONCAT;
+    const int many_out = l->type == FCN_SPLIT || l->type == FCN_CHOP;
     if (l->ports_in < 1 || l->ports_in > (many_in ? FCN_MAX_PORTS : 1))
         return fcn_fail(err, "ports_in %d is outside 1..%d", l->ports_in, many_in ? FCN_MAX_PORTS : 1);
     if (l->ports_out < 1 || l->ports_out > (many_out ? FCN_MAX_PORTS : 1))
@@ -120,6 +240,9 @@ static int check_ports(const fcn_layer *l, fcn_error *err)
     for (int p = 0; l->inputs && p < l->ports_in; p++)
         if (l->inputs[p] < 0)
             return fcn_fail(err, "input port %d refers to a later layer", p);
+    if (l->eltwise_broadcast && l->type != FCN_ELTWISE)
+        return fcn_fail(err, "eltwise_broadcast is set on a %s layer; only an ELTWISE broadcasts",
+                        fcn_layer_type_name(l->type));
     if (l->type != FCN_CONCAT)
         return 0;
     if (!l->port_channels)
@@ -149,27 +272,41 @@ int fcn_layer_check(const fcn_layer *l, fcn_error *err)
     case FCN_INNER_PRODUCT:
         return check_weights(l, err);
     case FCN_POOLING:
-        if (check_same_coarse(l, err) || check_window(l, err))
-            return -1;
-        return check_bram_width("data_width", l->data_width, err);
+        return check_pooling(l, err);
     case FCN_RELU:
-        return check_same_coarse(l, err) || check_positive("data_width", l->data_width, err) ? -1 : 0;
+        return check_single(l, 0, err);
     case FCN_BATCH_NORM:
-        return check_same_coarse(l, err) || check_bram_width("data_width", l->data_width, err) ? -1 : 0;
+        return check_single(l, 1, err);
     case FCN_SQUEEZE:
         if (l->buffer_depth < 0)
             return fcn_fail(err, "buffer_depth must not be negative, got %lld", (long long)l->buffer_depth);
         return check_bram_width("data_width", l->data_width, err);
-    case FCN_SPLIT:
     case FCN_ELTWISE:
+        return check_eltwise(l, err);
+    case FCN_RESIZE:
+        return check_resize(l, err);
+    case FCN_PAD:
+        return check_pad(l, err);
+    case FCN_CHOP:
+        return check_chop(l, err);
+    case FCN_SHUFFLE:
+        return check_shuffle(l, err);
+    case FCN_LEAKY_RELU:
+        return check_leaky_relu(l, err);
+    case FCN_SPLIT:
     case FCN_CONCAT:
     case FCN_AVERAGE_POOLING:
     case FCN_CLIP:
     case FCN_HARD_SWISH:
-        return check_same_coarse(l, err) || check_positive("data_width", l->data_width, err) ? -1 : 0;
+    case FCN_SILU:
+    case FCN_GELU:
+        return check_single(l, 0, err);
+    /* Those that keep a table or a memory per stream. */
     case FCN_SIGMOID:
     case FCN_HARD_SIGMOID:
-        return check_same_coarse(l, err) || check_bram_width("data_width", l->data_width, err) ? -1 : 0;
+    case FCN_PRELU:
+    case FCN_LAYER_NORM:
+        return check_single(l, 1, err);
     }
     return fcn_fail(err, "unknown layer type %d", (int)l->type);
 }

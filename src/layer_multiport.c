@@ -26,7 +26,9 @@ void split_layer(const fcn_layer *l, fcn_layer_figures *out)
 void eltwise_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
     one_coarse(l, l->rows, l->cols, out);
-    module_eltwise(&out->modules[0], l->rows, l->cols, l->channels / l->coarse_in, l->eltwise_mul);
+    const int broadcast_ports = l->eltwise_broadcast ? l->ports_in - 1 : 0;
+    module_eltwise(&out->modules[0], l->rows, l->cols, l->channels / l->coarse_in, l->eltwise_mul, broadcast_ports,
+                   l->data_width);
     resource_add_scaled(&out->resource, &out->modules[0].resource, l->coarse_in);
 }
 

@@ -1,4 +1,4 @@
-/* Max pooling layer (MODEL.md §3): a sliding window and a pool per coarse stream. */
+/* Max and average pooling layer (MODEL.md §3, docs/MODEL-2D.md): a sliding window and a pool per coarse stream. */
 #include "layers.h"
 #include "resource.h"
 
@@ -10,7 +10,7 @@ void pooling_layer(const fcn_layer *l, fcn_layer_figures *out)
     fcn_module_figures *m = out->modules;
 
     module_sliding_window(&m[0], l->rows, l->cols, channels, &window, l->data_width);
-    module_pool(&m[1], m[0].rows_out, m[0].cols_out, channels, l->kernel, l->data_width);
+    module_pool(&m[1], m[0].rows_out, m[0].cols_out, channels, l->kernel, l->pool_type, l->data_width);
     out->module_count = 2;
 
     out->rows_out = m[0].rows_out;

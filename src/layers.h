@@ -19,11 +19,43 @@ void split_layer(const fcn_layer *l, fcn_layer_figures *out);
 void eltwise_layer(const fcn_layer *l, fcn_layer_figures *out);
 void concat_layer(const fcn_layer *l, fcn_layer_figures *out);
 void average_pooling_layer(const fcn_layer *l, fcn_layer_figures *out);
-/* CLIP, SIGMOID, HARD_SIGMOID, HARD_SWISH. */
+/* CLIP, SIGMOID, HARD_SIGMOID, HARD_SWISH, SILU, GELU, LEAKY_RELU, PRELU. */
 void activation_layer(const fcn_layer *l, fcn_layer_figures *out);
+/* Today's 2-D layers (docs/MODEL-2D.md): src/layer_2d.c. */
+void resize_layer(const fcn_layer *l, fcn_layer_figures *out);
+void pad_layer(const fcn_layer *l, fcn_layer_figures *out);
+void chop_layer(const fcn_layer *l, fcn_layer_figures *out);
+void shuffle_layer(const fcn_layer *l, fcn_layer_figures *out);
+void layer_norm_layer(const fcn_layer *l, fcn_layer_figures *out);
 /* A squeeze's complete figures (it needs no rate chain): fcn_layer_evaluate's answer for a SQUEEZE layer. */
 void squeeze_figures(int64_t rows, int64_t cols, int64_t channels, int64_t coarse_in, int64_t coarse_out,
                      int64_t buffer_depth, int data_width, fcn_layer_figures *out);
+
+/*
+ * The dims input port p takes: port 0 and every port of a layer that does not
+ * broadcast take rows x cols; a broadcasting ELTWISE's later ports 1 x 1.
+ */
+static inline int64_t layer_port_rows(const fcn_layer *l, int port)
+{
+    return l->type == FCN_ELTWISE && l->eltwise_broadcast && port > 0 ? 1 : l->rows;
+}
+static inline int64_t layer_port_cols(const fcn_layer *l, int port)
+{
+    return l->type == FCN_ELTWISE && l->eltwise_broadcast && port > 0 ? 1 : l->cols;
+}
+
+/*
+ * Whether a layer may lie on the path from a weights reloading layer to its
+ * partition's output (MODEL-DAG §8.6): it sees a tensor of filters/wr_factor
+ * channels at a time, so nothing that branches or joins (SPLIT, CHOP,
+ * ELTWISE, CONCAT), and nothing that needs every channel of a pixel at once
+ * (LAYER_NORM, SHUFFLE: docs/MODEL-2D.md).
+ */
+static inline int layer_follows_reloading(fcn_layer_type type)
+{
+    return type != FCN_SPLIT && type != FCN_CHOP && type != FCN_ELTWISE && type != FCN_CONCAT &&
+           type != FCN_LAYER_NORM && type != FCN_SHUFFLE;
+}
 
 /* The sliding window of a convolution or pooling layer. */
 window_shape layer_window(const fcn_layer *l);

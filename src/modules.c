@@ -43,16 +43,23 @@ int64_t fcn_module_latency(const fcn_module_figures *m)
     return in > out ? in : out;
 }
 
+/*
+ * A dilated window (docs/MODEL-2D.md §dilation) spans d*(k-1)+1 rows and cols:
+ * its line buffers hold d rows each and its column delays d words each, while
+ * the window itself keeps k0 x k1 taps, so the logic is the dense window's.
+ * With dilation 1 every figure is MODEL.md's.
+ */
 void module_sliding_window(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels,
                            const window_shape *w, int dw)
 {
-    const int64_t k0 = w->kernel[0], k1 = w->kernel[1];
+    const int64_t k0 = w->kernel[0], k1 = w->kernel[1], d0 = w->dilation[0], d1 = w->dilation[1];
+    const int64_t span0 = d0 * (k0 - 1) + 1, span1 = d1 * (k1 - 1) + 1;
     module_start(m, "sliding_window", rows, cols, channels);
-    m->rows_out = (rows - k0 + w->pad_top + w->pad_bottom) / w->stride[0] + 1;
-    m->cols_out = (cols - k1 + w->pad_left + w->pad_right) / w->stride[1] + 1;
+    m->rows_out = (rows - span0 + w->pad_top + w->pad_bottom) / w->stride[0] + 1;
+    m->cols_out = (cols - span1 + w->pad_left + w->pad_right) / w->stride[1] + 1;
     m->rate_out = (double)(m->rows_out * m->cols_out) / (double)(rows * cols);
     const int64_t padded_cols = cols + w->pad_left + w->pad_right;
-    m->pipeline_depth = padded_cols * channels * (k0 - 1) + channels * k0 * (k1 - 1);
+    m->pipeline_depth = padded_cols * channels * (span0 - 1) + channels * k0 * d1 * (k1 - 1);
 
     const double u[] = {
         (double)(dw * k0 * k1),
@@ -62,8 +69,8 @@ void module_sliding_window(fcn_module_figures *m, int64_t rows, int64_t cols, in
         (double)(k1 - 1),
     };
     linear_lut_ff(&m->resource, u, COUNT(u), sliding_window_lut, sliding_window_ff);
-    m->resource.bram = (k0 - 1) * fcn_bram_stream(padded_cols * channels + 1, dw) +
-                       k0 * (k1 - 1) * fcn_bram_stream(channels + 1, dw);
+    m->resource.bram = (k0 - 1) * fcn_bram_stream(d0 * padded_cols * channels + 1, dw) +
+                       k0 * (k1 - 1) * fcn_bram_stream(d1 * channels + 1, dw);
 }
 
 void module_fork(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int dw)
@@ -127,12 +134,19 @@ void module_bias(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t chan
     m->resource.dsp = fcn_dsp_mult(biases_width, dw);
 }
 
+/*
+ * Max or average over the window. Upstream's Pool module (HEAD) has one model
+ * for both; averaging also scales the sum by 1/(k0*k1): a dw x dw multiplier
+ * (docs/MODEL-2D.md, average pooling).
+ */
 void module_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, const int64_t kernel[2],
-                 int dw)
+                 fcn_pool_type pool_type, int dw)
 {
-    module_start(m, "pool", rows, cols, channels);
+    module_start(m, pool_type == FCN_POOL_AVG ? "avg_pool" : "pool", rows, cols, channels);
     const double u[] = {(double)kernel[0], (double)kernel[1], (double)cols, (double)rows, (double)channels, dw};
     linear_lut_ff(&m->resource, u, COUNT(u), pool_lut, pool_ff);
+    if (pool_type == FCN_POOL_AVG)
+        m->resource.dsp = fcn_dsp_mult(dw, dw);
 }
 
 void module_relu(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int dw)
@@ -160,11 +174,18 @@ void module_squeeze(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t c
  * follows.
  */
 
-/* Later upstream (e29a78b and HEAD): 49 LUT, 23 FF, and a DSP when it multiplies. */
-void module_eltwise(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int multiply)
+/*
+ * Later upstream (e29a78b and HEAD): 49 LUT, 23 FF, and a DSP when it
+ * multiplies. Each broadcast port's channels per stream are held in a RAM
+ * while port 0 streams (docs/MODEL-2D.md, broadcasting eltwise).
+ */
+void module_eltwise(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int multiply,
+                    int broadcast_ports, int dw)
 {
     module_start(m, "eltwise", rows, cols, channels);
     m->resource = (fcn_resource){.lut = 49, .ff = 23, .dsp = multiply ? 1 : 0};
+    if (broadcast_ports > 0)
+        m->resource.bram = broadcast_ports * fcn_bram_memory(channels, dw);
 }
 
 /* Port p's share of the output is its channels over the sum (9a8daeb, per port: G2); no resources (G5). */
@@ -184,28 +205,53 @@ void module_average_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int6
     m->resource = (fcn_resource){.lut = 1, .ff = 1};
 }
 
+/* A table of 2^min(dw,14) words: the sigmoid's (this project's estimate, docs/MODEL-DAG.md). */
+static int64_t activation_table(int dw)
+{
+    return fcn_bram_memory((int64_t)1 << (dw < 14 ? dw : 14), dw);
+}
+
 /*
  * Clip and Sigmoid-like activations. CLIP is upstream's ReLU (Clip maps to
- * ReLU there); HARD_SWISH is HEAD's Hardswish module; SIGMOID and
- * HARD_SIGMOID have no upstream figures: ReLU's model plus a look-up table
- * (sigmoid) or a multiplier (hard sigmoid), this project's estimates.
+ * ReLU there); HARD_SWISH is HEAD's Hardswish module; SILU HEAD's only SiLU
+ * figures (Activation3D.rsc: 16 LUT, 35 FF, 4 DSP); GELU those plus the
+ * multiplier of its sigmoid approximation x*sigmoid(1.702x). The others have
+ * no upstream figures: ReLU's model plus what each adds (this project's
+ * estimates, docs/MODEL-DAG.md and docs/MODEL-2D.md): SIGMOID a table,
+ * HARD_SIGMOID a multiplier, LEAKY_RELU the multiplier by alpha, PRELU that
+ * and its slopes' memory (a word per channel of the stream, as batch norm's).
  */
 void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows, int64_t cols, int64_t channels,
                        int dw)
 {
-    if (type == FCN_HARD_SWISH) {
-        module_start(m, "hard_swish", rows, cols, channels);
-        m->resource = (fcn_resource){.lut = 16, .ff = 35, .dsp = 5};
+    if (type == FCN_HARD_SWISH || type == FCN_SILU || type == FCN_GELU) {
+        static const char *const names[] = {[FCN_HARD_SWISH] = "hard_swish", [FCN_SILU] = "silu", [FCN_GELU] = "gelu"};
+        module_start(m, names[type], rows, cols, channels);
+        m->resource = (fcn_resource){.lut = 16, .ff = 35, .dsp = type == FCN_HARD_SWISH ? 5 : 4};
+        if (type == FCN_GELU)
+            m->resource.dsp += fcn_dsp_mult(dw, dw);
         return;
     }
     module_relu(m, rows, cols, channels, dw);
-    if (type == FCN_CLIP) {
-        m->name = "clip";
-    } else if (type == FCN_SIGMOID) {
+    switch (type) {
+    case FCN_CLIP: m->name = "clip"; break;
+    case FCN_SIGMOID:
         m->name = "sigmoid";
-        m->resource.bram = fcn_bram_memory((int64_t)1 << (dw < 14 ? dw : 14), dw);
-    } else if (type == FCN_HARD_SIGMOID) {
+        m->resource.bram = activation_table(dw);
+        break;
+    case FCN_HARD_SIGMOID:
         m->name = "hard_sigmoid";
         m->resource.dsp = fcn_dsp_mult(dw, dw);
+        break;
+    case FCN_LEAKY_RELU:
+        m->name = "leaky_relu";
+        m->resource.dsp = fcn_dsp_mult(dw, dw);
+        break;
+    case FCN_PRELU:
+        m->name = "prelu";
+        m->resource.dsp = fcn_dsp_mult(dw, dw);
+        m->resource.bram = fcn_bram_memory(channels, dw);
+        break;
+    default: break;
     }
 }

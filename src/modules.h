@@ -9,7 +9,7 @@
 #include "fpgaconvnet.h"
 
 typedef struct window_shape {
-    int64_t kernel[2], stride[2];
+    int64_t kernel[2], stride[2], dilation[2]; /* dilation: spacing of the taps (1: dense) */
     int64_t pad_top, pad_right, pad_bottom, pad_left;
 } window_shape;
 
@@ -25,14 +25,25 @@ void module_glue(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t chan
 void module_bias(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t filters,
                  int biases_width, int dw);
 void module_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, const int64_t kernel[2],
-                 int dw);
+                 fcn_pool_type pool_type, int dw);
 void module_relu(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int dw);
 void module_batch_norm(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels);
 void module_squeeze(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels);
-void module_eltwise(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int multiply);
+void module_eltwise(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int multiply,
+                    int broadcast_ports, int dw);
 void module_concat(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t port_channels, int64_t channels);
 void module_average_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels);
 void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows, int64_t cols, int64_t channels,
                        int dw);
+
+/* Today's 2-D layers (docs/MODEL-2D.md): src/modules_2d.c. */
+void module_resize(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, const int64_t scale[2],
+                   fcn_resize_mode mode, int dw);
+void module_pad(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, const int64_t pads[4]);
+void module_chop(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t channels_out);
+void module_shuffle(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t coarse, int dw);
+void module_layer_norm(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int dw);
+/* What a LAYER_NORM shares across its streams: combining their sums, the inverse square root. */
+fcn_resource layer_norm_statistics(int64_t channels, int64_t coarse, int dw);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "fpgaconvnet.h"
+#include "layers.h"
 
 static int layer_name_taken(const fcn_network *net, int partition, int layer)
 {
@@ -21,33 +22,38 @@ static int layer_name_taken(const fcn_network *net, int partition, int layer)
     return 0;
 }
 
-/* Input port `port` of b must take the tensor a produces. */
-static int check_link(const fcn_layer *a, const fcn_layer *b, int port, fcn_error *err)
+/* Input port `port` of b must take the tensor output port q of a produces. */
+static int check_link(const fcn_layer *a, int q, const fcn_layer *b, int port, fcn_error *err)
 {
     fcn_layer_figures f;
     fcn_layer_evaluate(a, &f);
     const int64_t channels = fcn_layer_port_channels(b, port);
-    if (f.rows_out == b->rows && f.cols_out == b->cols && f.channels_out == channels)
+    const int64_t rows = layer_port_rows(b, port), cols = layer_port_cols(b, port);
+    const int64_t produced = fcn_layer_output_channels(a, q, f.channels_out);
+    if (f.rows_out == rows && f.cols_out == cols && produced == channels)
         return 0;
-    char where[32] = "";
+    char where[32] = "", from[32] = "";
     if (b->ports_in > 1)
         snprintf(where, sizeof where, " of port %d", port);
-    return fcn_fail(err, "input%s %lldx%lldx%lld does not match the output %lldx%lldx%lld of '%s'", where,
-                    (long long)b->rows, (long long)b->cols, (long long)channels, (long long)f.rows_out,
-                    (long long)f.cols_out, (long long)f.channels_out, a->name);
+    if (a->ports_out > 1)
+        snprintf(from, sizeof from, " port %d", q);
+    return fcn_fail(err, "input%s %lldx%lldx%lld does not match the output%s %lldx%lldx%lld of '%s'", where,
+                    (long long)rows, (long long)cols, (long long)channels, from, (long long)f.rows_out,
+                    (long long)f.cols_out, (long long)produced, a->name);
 }
 
 /* The network order: every layer, partition after partition. */
 typedef struct flat_network {
     const fcn_layer **layers;
     int *partition;  /* each layer's partition index */
-    int *consumers;  /* input ports reading each layer's output */
+    int *consumers;  /* input ports reading each layer's output (counted as the check walks the order) */
     int count;
 } flat_network;
 
 /*
  * Each input port's producer must be an earlier layer (or the network input),
- * whose output it takes when both are in one partition. Across partitions
+ * whose output it takes when both are in one partition: output port q for
+ * the producer's q-th reader in network order (a SPLIT's or CHOP's). Across partitions
  * weights reloading changes what a producer writes (its output channels
  * times the factor), and fcn_validate checks the hand-over.
  */
@@ -61,8 +67,11 @@ static int check_inputs(const flat_network *flat, int index, fcn_error *err)
         if (back > index)
             return fcn_fail(err, "input port %d refers to a layer %d places back, before the network's first layer",
                             port, back);
-        if (flat->partition[index - back] == flat->partition[index] &&
-            check_link(flat->layers[index - back], l, port, err))
+        const fcn_layer *producer = flat->layers[index - back];
+        const int q = flat->consumers[index - back]++;
+        if (q >= producer->ports_out)
+            continue; /* one reader too many: check_consumers says so */
+        if (flat->partition[index - back] == flat->partition[index] && check_link(producer, q, l, port, err))
             return -1;
     }
     return 0;
@@ -106,7 +115,8 @@ static int partition_outputs(const fcn_partition *part, int *last)
 /*
  * MODEL-DAG §8.6 (G15): dividing the wr layer's filters divides every tensor
  * after it, so from the wr layer to the partition's single output there must
- * be one tensor: no SPLIT, ELTWISE or CONCAT, no other weighted layer.
+ * be one tensor: no SPLIT, ELTWISE or CONCAT, no other weighted layer, and
+ * nothing that needs all of a pixel's channels (layer_follows_reloading).
  */
 static int check_reloaded_path(const fcn_partition *part, fcn_error *err)
 {
@@ -124,7 +134,7 @@ static int check_reloaded_path(const fcn_partition *part, fcn_error *err)
             return fcn_fail(err, "partition %lld: weights reloading layer '%s' is not the last weighted layer "
                             "before the partition's output ('%s' is)", id, part->wr_layer, l->name);
         }
-        if (l->type == FCN_SPLIT || l->type == FCN_ELTWISE || l->type == FCN_CONCAT)
+        if (!layer_follows_reloading(l->type))
             return fcn_fail(err, "partition %lld: weights reloading layer '%s': the path to the partition's output "
                             "meets %s layer '%s'", id, part->wr_layer, fcn_layer_type_name(l->type), l->name);
         const int back = fcn_layer_input(l, 0);
@@ -181,21 +191,13 @@ static int check_consumers(const fcn_network *net, const flat_network *flat, fcn
 {
     for (int i = 0; i < flat->count; i++) {
         const fcn_layer *l = flat->layers[i];
-        for (int port = 0; port < l->ports_in; port++) {
-            const int back = fcn_layer_input(l, port);
-            if (back > 0 && back <= i)
-                flat->consumers[i - back]++;
-        }
-    }
-    for (int i = 0; i < flat->count; i++) {
-        const fcn_layer *l = flat->layers[i];
         const int n = flat->consumers[i];
         if (n == l->ports_out || (n == 0 && l->ports_out == 1))
             continue;
         const long long id = (long long)net->partitions[flat->partition[i]].id;
-        if (l->type == FCN_SPLIT)
-            return fcn_fail(err, "partition %lld, layer '%s': a SPLIT with %d output ports has %d consumers", id,
-                            l->name, l->ports_out, n);
+        if (l->type == FCN_SPLIT || l->type == FCN_CHOP)
+            return fcn_fail(err, "partition %lld, layer '%s': a %s with %d output ports has %d consumers", id,
+                            l->name, fcn_layer_type_name(l->type), l->ports_out, n);
         return fcn_fail(err, "partition %lld, layer '%s': its output is read by %d input ports; "
                         "a tensor read by several layers needs a SPLIT", id, l->name, n);
     }

@@ -70,6 +70,11 @@ static int unpack(const void *data, size_t size, const char *source, mapped_file
         return fcn_fail(err, "%s: empty file, not an ONNX model", source);
     if (!data)
         return fcn_fail(err, "%s: no data (NULL) for %zu bytes", source, size);
+    if (size > ONNX_MAX_FILE_SIZE)
+        return fcn_fail(err, "%s: %zu bytes, more than the %zu a protobuf message can hold; store the weights as "
+                        "external data", source, size, ONNX_MAX_FILE_SIZE);
+    if (onnx_check_wire(data, size, source, err))
+        return -1;
     ProtobufCAllocator allocator = {unpack_alloc, unpack_free, file};
     Onnx__ModelProto *m = onnx__model_proto__unpack(&allocator, size, data);
     if (!m)
@@ -104,7 +109,16 @@ void onnx_model_release(onnx_model *model)
     model->proto = NULL;
 }
 
-/* Pipes and other files without a size: read them whole. */
+static int not_a_model(const char *path, fcn_error *err)
+{
+    return fcn_fail(err, "%s: not an ONNX model (its first bytes are no field of a model)", path);
+}
+
+/*
+ * Pipes and other files without a size: read them whole, but stop at once
+ * when they do not start like a model (/dev/zero) and at ONNX_MAX_FILE_SIZE
+ * (an endless pipe), rather than until memory runs out.
+ */
 static int load_stream(int fd, const char *path, onnx_model *out, fcn_error *err)
 {
     size_t size = 0, capacity = 1 << 16;
@@ -122,16 +136,26 @@ static int load_stream(int fd, const char *path, onnx_model *out, fcn_error *err
         }
         if (got == 0)
             break;
+        if (size < 16 && size + (size_t)got >= 16 && !onnx_starts_like_model(buffer, size + (size_t)got)) {
+            free(buffer);
+            return not_a_model(path, err);
+        }
         size += (size_t)got;
+        if (size > ONNX_MAX_FILE_SIZE) {
+            free(buffer);
+            return fcn_fail(err, "%s: more than %zu bytes, the most a protobuf message can hold; refused", path,
+                            ONNX_MAX_FILE_SIZE);
+        }
         if (size == capacity) {
-            unsigned char *bigger = capacity < ((size_t)1 << 40) ? realloc(buffer, capacity * 2) : NULL;
+            unsigned char *bigger = realloc(buffer, capacity * 2);
             if (!bigger)
                 free(buffer);
             buffer = bigger;
             capacity *= 2;
         }
     }
-    int rc = unpack(buffer, size, path, NULL, out, err);
+    int rc = size && !onnx_starts_like_model(buffer, size) ? not_a_model(path, err)
+                                                           : unpack(buffer, size, path, NULL, out, err);
     free(buffer);
     return rc;
 }
@@ -141,6 +165,8 @@ int onnx_model_load(const char *path, onnx_model *out, fcn_error *err)
     memset(out, 0, sizeof *out);
     if (!path)
         return fcn_fail(err, "no ONNX file given");
+    if (strcmp(path, "-") == 0)
+        return load_stream(STDIN_FILENO, "standard input", out, err);
     int fd = open(path, O_RDONLY);
     if (fd < 0)
         return fcn_fail(err, "%s: cannot open: %s", path, strerror(errno));

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "onnx_names.h"
+#include "text.h"
 
 static int identifier_char(char c)
 {
@@ -69,31 +70,11 @@ char *onnx_layer_name(const onnx_graph *g, int node, char *const *names, int cou
     return unique;
 }
 
-/* The length of the valid UTF-8 sequence at s (1 to 4), or 0 when s does not start one. */
-static size_t utf8_sequence(const unsigned char *s, unsigned long *code_point)
-{
-    size_t length = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
-                    : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
-    if (length == 0)
-        return 0;
-    unsigned long c = length == 1 ? s[0] : s[0] & (0x7fu >> length);
-    for (size_t i = 1; i < length; i++) {
-        if ((s[i] & 0xc0) != 0x80) /* also stops at the terminating NUL */
-            return 0;
-        c = (c << 6) | (s[i] & 0x3fu);
-    }
-    static const unsigned long smallest[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (c < smallest[length] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-        return 0;
-    *code_point = c;
-    return length;
-}
-
 int onnx_is_utf8(const char *text)
 {
     unsigned long c;
     for (const unsigned char *s = (const unsigned char *)text; s && *s;) {
-        size_t length = utf8_sequence(s, &c);
+        size_t length = text_utf8_sequence(s, &c);
         if (length == 0)
             return 0;
         s += length;
@@ -101,18 +82,14 @@ int onnx_is_utf8(const char *text)
     return 1;
 }
 
-static int is_control(unsigned long c)
-{
-    return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029;
-}
 
 void onnx_scrub_text(char *text)
 {
     unsigned char *to = (unsigned char *)text;
     unsigned long c;
     for (const unsigned char *s = to; s && *s;) {
-        size_t length = utf8_sequence(s, &c);
-        if (length == 0 || is_control(c)) {
+        size_t length = text_utf8_sequence(s, &c);
+        if (length == 0 || text_is_control(c)) {
             *to++ = '?';
             s += length ? length : 1;
             continue;

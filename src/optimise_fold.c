@@ -111,14 +111,21 @@ static int64_t gcd(int64_t a, int64_t b)
     return a;
 }
 
+/*
+ * What every coarse_in must divide: a convolution's channels per group of
+ * coarse_group; a CONCAT's input ports' channels, a CHOP's input and output
+ * ports' (their common divisors); the channels otherwise (the one-coarse
+ * layers of docs/MODEL-2D.md among them).
+ */
 int64_t opt_coarse_in_span(const fcn_layer *l)
 {
     if (l->type == FCN_CONVOLUTION)
         return l->channels / l->coarse_group;
-    if (l->type != FCN_CONCAT || !l->port_channels)
+    if ((l->type != FCN_CONCAT && l->type != FCN_CHOP) || !l->port_channels)
         return l->channels;
-    int64_t g = 0;
-    for (int p = 0; p < l->ports_in; p++)
+    const int ports = l->type == FCN_CHOP ? l->ports_out : l->ports_in;
+    int64_t g = l->type == FCN_CHOP ? l->channels : 0;
+    for (int p = 0; p < ports; p++)
         g = gcd(l->port_channels[p], g);
     return g > 0 ? g : 1;
 }

@@ -74,6 +74,22 @@ static double squeeze_latency(int64_t rows, int64_t cols, int64_t channels, int6
     return f.latency;
 }
 
+/* Which output port of layer a feeds input port `port` of layer b: a's readers come in network order. */
+static int producer_port(const opt_design *d, int a, int b, int port)
+{
+    int q = 0;
+    for (int j = a + 1; j <= b; j++)
+        for (int p = 0; p < (j == b ? port : d->layer[j].ports_in); p++)
+            q += j - fcn_layer_input(&d->layer[j], p) == a;
+    return q;
+}
+
+/* The channels on output port q of layer a (only a CHOP's ports differ). */
+static int64_t output_channels(const opt_design *d, int a, int q)
+{
+    return fcn_layer_output_channels(&d->layer[a], q, d->figures[a].channels_out);
+}
+
 static double element_latency(const opt_design *d, const element *e)
 {
     if (e->kind == LAYER)
@@ -81,11 +97,15 @@ static double element_latency(const opt_design *d, const element *e)
     if (e->a < 0) {
         const fcn_layer *l = &d->layer[e->b];
         const int64_t channels = fcn_layer_port_channels(l, e->port), to = d->figures[e->b].streams_in;
-        return squeeze_latency(l->rows, l->cols, channels, memory_streams(d, channels, to), to);
+        return squeeze_latency(layer_port_rows(l, e->port), layer_port_cols(l, e->port), channels,
+                               memory_streams(d, channels, to), to);
     }
     const fcn_layer_figures *f = &d->figures[e->a];
-    const int64_t to = e->b >= 0 ? d->figures[e->b].streams_in : memory_streams(d, f->channels_out, f->streams_out);
-    return squeeze_latency(f->rows_out, f->cols_out, f->channels_out, f->streams_out, to);
+    /* An inner squeeze carries port `port` of its consumer; an output squeeze output port `port` of its producer. */
+    const int q = e->b < 0 ? e->port : d->layer[e->a].type == FCN_CHOP ? producer_port(d, e->a, e->b, e->port) : 0;
+    const int64_t channels = output_channels(d, e->a, q);
+    const int64_t to = e->b >= 0 ? d->figures[e->b].streams_in : memory_streams(d, channels, f->streams_out);
+    return squeeze_latency(f->rows_out, f->cols_out, channels, f->streams_out, to);
 }
 
 /* Counts the elements of partition p in the order partition.c adds them, until the target'th. */
@@ -123,9 +143,8 @@ static void count_inputs(const opt_design *d, int s, int i, element_walk *w)
 static void count_outputs(const opt_design *d, const opt_problem *pb, int e, int i, element_walk *w)
 {
     const fcn_layer_figures *f = &d->figures[i];
-    const int outside = d->layer[i].ports_out - opt_inner_consumers(pb, i, e);
-    for (int q = 0; q < outside; q++)
-        if (memory_streams(d, f->channels_out, f->streams_out) != f->streams_out)
+    for (int q = opt_inner_consumers(pb, i, e); q < d->layer[i].ports_out; q++)
+        if (memory_streams(d, output_channels(d, i, q), f->streams_out) != f->streams_out)
             count_element(w, (element){SQUEEZE, i, -1, q});
 }
 

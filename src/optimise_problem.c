@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "layers.h"
 #include "optimise.h"
 
 #define DEFAULT_FREQ_MHZ 125.0
@@ -86,7 +87,7 @@ static int producer(const opt_problem *pb, int i, int port)
  * undone: the configuration's check only compares producers and consumers
  * within one partition.
  */
-static int check_links(const opt_problem *pb, fcn_error *err)
+static int check_links(const opt_problem *pb, int *reads, fcn_error *err)
 {
     for (int i = 0; i < pb->layer_count; i++)
         for (int port = 0; port < pb->model[i].ports_in; port++) {
@@ -94,13 +95,16 @@ static int check_links(const opt_problem *pb, fcn_error *err)
             if (j < 0)
                 continue;
             const fcn_layer *a = &pb->model[j], *b = &pb->model[i];
+            const int q = reads[j]++; /* a's readers take its output ports in network order */
             fcn_layer_figures f;
             fcn_layer_evaluate(a, &f);
             const int64_t channels = fcn_layer_port_channels(b, port);
-            if (f.rows_out != b->rows || f.cols_out != b->cols || f.channels_out != channels)
+            const int64_t rows = layer_port_rows(b, port), cols = layer_port_cols(b, port);
+            const int64_t given = q < a->ports_out ? fcn_layer_output_channels(a, q, f.channels_out) : f.channels_out;
+            if (f.rows_out != rows || f.cols_out != cols || given != channels)
                 return fcn_fail(err, "model: layer '%s' takes %lldx%lldx%lld but '%s' gives %lldx%lldx%lld",
-                                b->name, (long long)b->rows, (long long)b->cols, (long long)channels, a->name,
-                                (long long)f.rows_out, (long long)f.cols_out, (long long)f.channels_out);
+                                b->name, (long long)rows, (long long)cols, (long long)channels, a->name,
+                                (long long)f.rows_out, (long long)f.cols_out, (long long)given);
         }
     return 0;
 }
@@ -109,7 +113,7 @@ static int check_links(const opt_problem *pb, fcn_error *err)
 static int continues_chain(const opt_problem *pb, int i)
 {
     const fcn_layer *l = &pb->model[i];
-    return i > 0 && l->type != FCN_SPLIT && l->type != FCN_ELTWISE && l->type != FCN_CONCAT && l->ports_in == 1 &&
+    return i > 0 && layer_follows_reloading(l->type) && l->ports_in == 1 &&
            producer(pb, i, 0) == i - 1;
 }
 
@@ -179,7 +183,12 @@ static int build_layers(opt_problem *pb, const fcn_network *model, fcn_error *er
         const int weighted = t == FCN_CONVOLUTION || t == FCN_INNER_PRODUCT;
         pb->last_weighted[i] = weighted ? i : i > 0 ? pb->last_weighted[i - 1] : -1;
     }
-    return check_links(pb, err) || index_consumers(pb, err) ? -1 : 0;
+    int *reads = calloc((size_t)n + 1, sizeof *reads);
+    if (!reads)
+        return fcn_fail(err, "out of memory");
+    const int rc = check_links(pb, reads, err);
+    free(reads);
+    return rc || index_consumers(pb, err) ? -1 : 0;
 }
 
 int opt_problem_init(opt_problem *pb, const fcn_network *model, const fcn_platform *platform,

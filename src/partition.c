@@ -36,6 +36,7 @@ typedef struct node_state {
     int64_t rows_out, cols_out, channels_out, streams_out;
     int64_t depth;        /* the longest path's pipeline depth up to and including this layer */
     int inner_consumers;  /* input ports of later layers of this partition reading it */
+    int read;             /* of those, how many the walk has passed: the next reader takes output port `read` */
     int slot;             /* its index in the built list */
 } node_state;
 
@@ -164,9 +165,10 @@ static int read_memory(walk *w, int i, int port, const fcn_layer_figures *f)
     const fcn_layer *l = &w->p->layers[i];
     fcn_partition_figures *out = w->out;
     const int64_t channels = fcn_layer_port_channels(l, port);
+    const int64_t rows = layer_port_rows(l, port), cols = layer_port_cols(l, port);
     const int64_t streams =
         largest_factor_at_most(channels, f->streams_in < w->max_streams ? f->streams_in : w->max_streams);
-    const int64_t workload = l->rows * l->cols * channels;
+    const int64_t workload = rows * cols * channels;
     out->streams_in += streams;
     out->workload_in += workload;
     out->inputs++;
@@ -175,21 +177,28 @@ static int read_memory(walk *w, int i, int port, const fcn_layer_figures *f)
         add_memory_edge(w, -2, port, source); /* -2: the layer, once added */
         return -1;
     }
-    add_squeeze(w, l->rows, l->cols, channels, streams, f->streams_in, NULL, l->name, l->ports_in > 1 ? port : -1);
+    add_squeeze(w, rows, cols, channels, streams, f->streams_in, NULL, l->name, l->ports_in > 1 ? port : -1);
     add_memory_edge(w, w->count - 1, 0, source);
     return w->count - 1;
 }
 
-/* What input port `port` of layer i reads from layer j of this partition, squeezed if need be. */
+/*
+ * What input port `port` of layer i reads from layer j of this partition,
+ * squeezed if need be: j's next output port in network order (a CHOP's ports
+ * differ in channels).
+ */
 static int read_inner(walk *w, int i, int j, const fcn_layer_figures *f, int64_t *depth)
 {
-    const node_state *n = &w->nodes[j];
+    node_state *n = &w->nodes[j];
     const fcn_layer *l = &w->p->layers[i];
+    const fcn_layer *producer = &w->p->layers[j];
     int64_t d = n->depth;
     int from = n->slot;
+    const int q = n->read++;
     if (n->streams_out != f->streams_in) {
-        d += add_squeeze(w, n->rows_out, n->cols_out, n->channels_out, n->streams_out, f->streams_in,
-                         w->p->layers[j].name, l->name, -1);
+        const int64_t channels = fcn_layer_output_channels(producer, q, n->channels_out);
+        d += add_squeeze(w, n->rows_out, n->cols_out, channels, n->streams_out, f->streams_in, producer->name,
+                         l->name, -1);
         add_edge(w, from, w->count - 1, 0);
         from = w->count - 1;
     }
@@ -204,16 +213,17 @@ static void write_memory(walk *w, int i, const fcn_layer_figures *f, int64_t dep
     const fcn_layer *l = &w->p->layers[i];
     fcn_partition_figures *out = w->out;
     const int slot = w->nodes[i].slot;
-    const int64_t streams =
-        largest_factor_at_most(f->channels_out, f->streams_out < w->max_streams ? f->streams_out : w->max_streams);
     for (int q = w->nodes[i].inner_consumers; q < l->ports_out; q++) {
+        const int64_t channels = fcn_layer_output_channels(l, q, f->channels_out);
+        const int64_t streams =
+            largest_factor_at_most(channels, f->streams_out < w->max_streams ? f->streams_out : w->max_streams);
         out->streams_out += streams;
-        out->workload_out += f->workload_out;
+        out->workload_out += f->rows_out * f->cols_out * channels;
         out->outputs++;
         int from = slot;
         int64_t d = depth;
         if (streams != f->streams_out) {
-            d += add_squeeze(w, f->rows_out, f->cols_out, f->channels_out, f->streams_out, streams, l->name, NULL,
+            d += add_squeeze(w, f->rows_out, f->cols_out, channels, f->streams_out, streams, l->name, NULL,
                              l->ports_out > 1 ? q : -1);
             add_edge(w, from, w->count - 1, 0);
             from = w->count - 1;
@@ -261,7 +271,7 @@ static void walk_partition(walk *w, const fcn_eval_options *opts)
     fcn_partition_figures *out = w->out;
     w->max_streams = p->ports * (PORT_WIDTH / PARTITION_DATA_WIDTH);
     for (int i = 0; i < p->layer_count; i++)
-        w->nodes[i].inner_consumers = 0;
+        w->nodes[i].inner_consumers = w->nodes[i].read = 0;
     for (int i = 0; i < p->layer_count; i++)
         for (int port = 0; port < p->layers[i].ports_in; port++) {
             const int back = fcn_layer_input(&p->layers[i], port);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "json_file.h"
 
 /* A number spelt as a JSON integer, a real or a numeric string; 0 if absent, 1 if read, -1 on error. */
 static int get_number(const json_t *object, const char *key, const char *path, double *out, fcn_error *err)
@@ -49,8 +50,51 @@ static int get_count(const json_t *object, const char *key, const char *path, in
         return 0;
     }
     if (value != floor(value) || value < 1 || value > 2147483647.0)
-        return fcn_fail(err, "%s: platform \"%s\" must be a whole number of at least 1, got %g", path, key, value);
+        return fcn_fail(err, "%s: platform \"%s\" must be a whole number from 1 to 2147483647, got %.17g", path,
+                        key, value);
     *out = (int64_t)value;
+    return 0;
+}
+
+/*
+ * The clock, in Hz: a zero or absurd value would silently become the default
+ * or a latency of centuries, so it must be a clock an FPGA runs at.
+ */
+#define MIN_FREQ_HZ 1e6
+#define MAX_FREQ_HZ 1e10
+
+static int get_freq(const json_t *object, const char *path, double *freq_mhz, fcn_error *err)
+{
+    double hz = 0;
+    int found = get_number(object, "freq", path, &hz, err);
+    if (found <= 0) {
+        *freq_mhz = 0;
+        return found;
+    }
+    if (hz >= MIN_FREQ_HZ && hz <= MAX_FREQ_HZ) {
+        *freq_mhz = hz / 1e6;
+        return 0;
+    }
+    if (hz >= 1 && hz <= 10000)
+        return fcn_fail(err, "%s: platform \"freq\" is in Hz: %g Hz is no FPGA clock (for %g MHz write %.0f)", path,
+                        hz, hz, hz * 1e6);
+    return fcn_fail(err, "%s: platform \"freq\" is in Hz and must be from %g to %g, got %g", path, MIN_FREQ_HZ,
+                    MAX_FREQ_HZ, hz);
+}
+
+/* Memory bandwidth in GB/s: absent means unchecked; zero would be a board that cannot read its input. */
+static int get_bandwidth(const json_t *object, const char *key, const char *path, double *out, fcn_error *err)
+{
+    double value = 0;
+    int found = get_number(object, key, path, &value, err);
+    if (found <= 0) {
+        *out = 0;
+        return found;
+    }
+    if (!(value > 0) || value > 1e6)
+        return fcn_fail(err, "%s: platform \"%s\" must be more than 0 and at most 1e6 GB/s, got %g (leave it out "
+                        "to check no bandwidth)", path, key, value);
+    *out = value;
     return 0;
 }
 
@@ -82,7 +126,8 @@ static int get_resource(const json_t *resources, const char *key, const char *pa
     if (!found)
         return fcn_fail(err, "%s: platform lacks \"%s\"", path, key);
     if (value != floor(value) || value < 1 || value > 9.0e15)
-        return fcn_fail(err, "%s: platform \"%s\" must be a whole number of at least 1, got %g", path, key, value);
+        return fcn_fail(err, "%s: platform \"%s\" must be a whole number from 1 to 9e15, got %.17g", path, key,
+                        value);
     *out = (int64_t)value;
     return 0;
 }
@@ -109,7 +154,6 @@ static int read_platform(const json_t *root, const char *path, fcn_platform *out
     if (!resources)
         resources = root;
 
-    double freq_hz = 0;
     const char *bandwidth = json_object_get(root, "mem_bandwidth") ? "mem_bandwidth" : "bandwidth";
     if (get_text(root, "name", path, out->name, sizeof out->name, err) ||
         get_text(root, "part", path, out->part, sizeof out->part, err) ||
@@ -117,14 +161,13 @@ static int read_platform(const json_t *root, const char *path, fcn_platform *out
         get_resource(resources, "FF", path, &out->resource.ff, err) ||
         get_resource(resources, "DSP", path, &out->resource.dsp, err) ||
         get_resource(resources, "BRAM", path, &out->resource.bram, err) ||
-        get_amount(root, "freq", path, 0, &freq_hz, err) ||
+        get_freq(root, path, &out->freq_mhz, err) ||
         get_amount(root, "reconf_time", path, -1, &out->reconf_time_s, err) ||
-        get_amount(root, bandwidth, path, 0, &out->mem_bandwidth_gbs, err) ||
+        get_bandwidth(root, bandwidth, path, &out->mem_bandwidth_gbs, err) ||
         get_amount(root, "mem_capacity", path, 0, &out->mem_capacity_bytes, err) ||
         get_count(root, "ports", path, 1, &out->ports, err) ||
         get_count(root, "port_width", path, 64, &out->port_width, err))
         return -1;
-    out->freq_mhz = freq_hz / 1e6;
     return 0;
 }
 
@@ -143,22 +186,9 @@ int fcn_platform_read(const char *path, fcn_platform *out, fcn_error *err)
     if (!path || !out)
         return fcn_fail(err, "no platform file given");
     memset(out, 0, sizeof *out);
-    FILE *file = fopen(path, "rb");
-    if (!file)
-        return fcn_fail(err, "%s: cannot open: %s", path, strerror(errno));
-    json_error_t jerr;
-    json_t *root = json_loadf(file, JSON_REJECT_DUPLICATES, &jerr);
-    int read_error = ferror(file) ? errno : 0;
-    fclose(file);
-    if (!root) {
-        if (read_error)
-            return fcn_fail(err, "%s: cannot read: %s", path, strerror(read_error));
-        if (jerr.line > 0)
-            fcn_fail(err, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
-        else
-            fcn_fail(err, "%s: %s", path, jerr.text);
+    json_t *root = json_file_load(path, err);
+    if (!root)
         return one_line(err);
-    }
     int rc = read_platform(root, path, out, err);
     json_decref(root);
     if (rc) {

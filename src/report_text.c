@@ -157,6 +157,15 @@ static const char *type_text(fcn_layer_type type)
     case FCN_HARD_SIGMOID: return "hard_sigmoid";
     case FCN_HARD_SWISH: return "hard_swish";
     case FCN_CLIP: return "clip";
+    case FCN_SILU: return "silu";
+    case FCN_RESIZE: return "resize";
+    case FCN_CHOP: return "chop";
+    case FCN_PAD: return "pad";
+    case FCN_LAYER_NORM: return "layer_norm";
+    case FCN_GELU: return "gelu";
+    case FCN_LEAKY_RELU: return "leaky_relu";
+    case FCN_PRELU: return "prelu";
+    case FCN_SHUFFLE: return "shuffle";
     }
     return "unknown";
 }

@@ -10,7 +10,9 @@
  * wrote. A DAG's tensors may be read partitions later (a skip connection), so
  * there every partition writes a buffer of its own. Addresses are in bytes.
  */
+#include <errno.h>
 #include <inttypes.h>
+#include <string.h>
 
 #include "error.h"
 #include "fpgaconvnet.h"
@@ -144,6 +146,7 @@ int fcn_schedule_write(FILE *out, const fcn_schedule_row *rows, int count, int h
         fprintf(out, "partition_id,ports_in,ports_out,input_addr,output_addr,input_dependence,output_dependence,"
                      "weights_reloading_factor,batch_size,input_size,output_size,weights_size%s\n",
                 list ? ",input_dependencies" : "");
+    errno = 0;
     for (int i = 0; i < count; i++) {
         const fcn_schedule_row *r = &rows[i];
         fprintf(out, "%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64
@@ -157,6 +160,6 @@ int fcn_schedule_write(FILE *out, const fcn_schedule_row *rows, int count, int h
         fputc('\n', out);
     }
     if (fflush(out) != 0 || ferror(out))
-        return fcn_fail(err, "cannot write the schedule");
+        return fcn_fail(err, "cannot write the schedule: %s", errno ? strerror(errno) : "write error");
     return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layers.h"
 #include "validate.h"
 
 #define PARTITION_DATA_WIDTH 16
@@ -150,6 +151,30 @@ static int64_t written_channels(const fcn_partition_figures *a, int layer)
     return channels;
 }
 
+/*
+ * Which output port of the layer at `at` the memory edge `edge` of partition
+ * i reads: its outputs to memory are its last ports, read in network order
+ * (each exactly once, as fcn_network_check requires), so a read's rank among
+ * all the memory reads of that layer gives the port.
+ */
+static int written_port(const fcn_network_figures *figures, place at, int i, int edge)
+{
+    const fcn_partition_figures *b = &figures->partitions[i];
+    const char *source = b->edges[edge].source;
+    int total = 0, rank = 0;
+    for (int j = at.partition + 1; j < figures->partition_count; j++) {
+        const fcn_partition_figures *r = &figures->partitions[j];
+        for (int k = 0; r->edges && k < r->edge_count; k++) {
+            const fcn_edge *e = &r->edges[k];
+            if (e->from >= 0 || e->source_partition != at.partition || !e->source || strcmp(e->source, source) != 0)
+                continue;
+            total++;
+            rank += j < i || (j == i && k < edge);
+        }
+    }
+    return figures->partitions[at.partition].layers[at.layer].ports_out - total + rank;
+}
+
 /* The layer an input edge feeds: its target, or past the squeeze the model put in front of it. */
 static const char *reader_name(const fcn_partition_figures *b, const fcn_edge *e)
 {
@@ -186,12 +211,16 @@ static int check_input(const fcn_network_figures *figures, int i, int edge, fcn_
                              (long long)b->id, reader, e->source, (long long)a->id);
     const fcn_layer_figures *out = &a->figures[at.layer];
     const fcn_layer *in = &b->layers[e->to];
-    const int64_t given = written_channels(a, at.layer);
+    const fcn_layer *producer = &a->layers[at.layer];
+    const int64_t given = producer->type == FCN_CHOP
+                              ? fcn_layer_output_channels(producer, written_port(figures, at, i, edge), out->channels_out)
+                              : written_channels(a, at.layer);
     const int64_t taken = fcn_layer_port_channels(in, e->port);
-    if ((out->rows_out != in->rows || out->cols_out != in->cols || given != taken) &&
+    const int64_t rows = layer_port_rows(in, e->port), cols = layer_port_cols(in, e->port);
+    if ((out->rows_out != rows || out->cols_out != cols || given != taken) &&
         violation_add(v, "partition %lld: its input %lldx%lldx%lld is not the output %lldx%lldx%lld of partition %lld "
                       "('%s' reads '%s')",
-                      (long long)b->id, (long long)in->rows, (long long)in->cols, (long long)taken,
+                      (long long)b->id, (long long)rows, (long long)cols, (long long)taken,
                       (long long)out->rows_out, (long long)out->cols_out, (long long)given, (long long)a->id, reader,
                       e->source))
         return -1;

@@ -112,6 +112,31 @@ static const char *difference(const fcn_layer *a, const fcn_layer *b, int64_t *g
     if (a->type == FCN_CONVOLUTION) {
         SAME(groups, "groups")
     }
+    /* Today's 2-D fields (docs/MODEL-2D.md). */
+    if (a->type == FCN_CONVOLUTION || a->type == FCN_POOLING) {
+        SAME(dilation[0], "dilation_rows")
+        SAME(dilation[1], "dilation_cols")
+    }
+    if (a->type == FCN_POOLING) {
+        SAME(pool_type, "pool_type (0 max, 1 avg)")
+    }
+    if (a->type == FCN_ELTWISE) {
+        SAME(eltwise_broadcast, "broadcast")
+    }
+    if (a->type == FCN_RESIZE) {
+        SAME(scale[0], "scale[0]")
+        SAME(scale[1], "scale[1]")
+        SAME(resize_mode, "resize_mode (0 nearest, 1 bilinear)")
+    }
+    if (a->type == FCN_PAD) {
+        SAME(pad_top, "pad_top")
+        SAME(pad_right, "pad_right")
+        SAME(pad_bottom, "pad_bottom")
+        SAME(pad_left, "pad_left")
+    }
+    if (a->type == FCN_SHUFFLE) {
+        SAME(groups, "groups")
+    }
 #undef SAME
     return NULL;
 }
@@ -133,6 +158,19 @@ static int port_difference(const fcn_layer *a, const fcn_layer *b, char *label, 
             return 1;
         }
     }
+    /* A CHOP's output ports (both have `ports_out`): which channels each takes. */
+    for (int q = 0; a->type == FCN_CHOP && a->port_channels && b->port_channels && q < a->ports_out; q++) {
+        if ((*got = a->port_channels[q]) != (*want = b->port_channels[q])) {
+            snprintf(label, size, "output port %d channels", q);
+            return 1;
+        }
+        *got = a->port_offsets ? a->port_offsets[q] : -1;
+        *want = b->port_offsets ? b->port_offsets[q] : -1;
+        if (a->port_offsets && b->port_offsets && *got != *want) {
+            snprintf(label, size, "output port %d's first channel", q);
+            return 1;
+        }
+    }
     return 0;
 }
 
@@ -146,6 +184,10 @@ static int compare_layer(const fcn_layer *c, const fcn_layer *m, int i, long lon
         field = label;
     if (field && violation_add(v, "partition %lld: layer '%s' has %s %lld where the model's layer %d '%s' has %lld",
                                partition, c->name, field, (long long)got, i + 1, m->name, (long long)want))
+        return -1;
+    if (!field && c->type == FCN_LEAKY_RELU && c->alpha != m->alpha &&
+        violation_add(v, "partition %lld: layer '%s' has alpha %g where the model's layer %d '%s' has %g", partition,
+                      c->name, c->alpha, i + 1, m->name, m->alpha))
         return -1;
     return 0;
 }

@@ -121,6 +121,15 @@ static const char *type_word(fcn_layer_type type)
     case FCN_HARD_SIGMOID: return "hard sigmoid";
     case FCN_HARD_SWISH: return "hard swish";
     case FCN_CLIP: return "clip";
+    case FCN_SILU: return "silu";
+    case FCN_RESIZE: return "resize";
+    case FCN_CHOP: return "chop";
+    case FCN_PAD: return "pad";
+    case FCN_LAYER_NORM: return "layer norm";
+    case FCN_GELU: return "gelu";
+    case FCN_LEAKY_RELU: return "leaky relu";
+    case FCN_PRELU: return "prelu";
+    case FCN_SHUFFLE: return "channel shuffle";
     }
     return "layer";
 }
@@ -133,6 +142,26 @@ static void folding(vis_text *t, const fcn_layer *l, const fcn_layer_figures *f)
         if (l->coarse_group > 1)
             vis_text_printf(t, ", group %lld", (long long)l->coarse_group);
         vis_text_printf(t, ", fine %lld", (long long)l->fine);
+        if (l->dilation[0] > 1 || l->dilation[1] > 1)
+            vis_text_printf(t, DOT "dilation %lld" TIMES "%lld", (long long)l->dilation[0], (long long)l->dilation[1]);
+        return;
+    case FCN_POOLING:
+        vis_text_printf(t, "coarse %lld%s", (long long)f->streams_in, l->pool_type == FCN_POOL_AVG ? DOT "average" : "");
+        if (l->dilation[0] > 1 || l->dilation[1] > 1)
+            vis_text_printf(t, DOT "dilation %lld" TIMES "%lld", (long long)l->dilation[0], (long long)l->dilation[1]);
+        return;
+    case FCN_CHOP:
+        vis_text_printf(t, "coarse %lld" DOT "channels", (long long)f->streams_in);
+        for (int q = 0; q < l->ports_out; q++)
+            vis_text_printf(t, "%s%lld", q ? " + " : " ", (long long)fcn_layer_output_channels(l, q, f->channels_out));
+        return;
+    case FCN_RESIZE:
+        vis_text_printf(t, "coarse %lld" DOT "%s " TIMES "%lld" TIMES "%lld", (long long)f->streams_in,
+                        l->resize_mode == FCN_RESIZE_BILINEAR ? "bilinear" : "nearest", (long long)l->scale[0],
+                        (long long)l->scale[1]);
+        return;
+    case FCN_SHUFFLE:
+        vis_text_printf(t, "coarse %lld" DOT "%lld groups", (long long)f->streams_in, (long long)l->groups);
         return;
     case FCN_INNER_PRODUCT:
         vis_text_printf(t, "coarse in %lld, out %lld", (long long)l->coarse_in, (long long)l->coarse_out);
@@ -144,8 +173,8 @@ static void folding(vis_text *t, const fcn_layer *l, const fcn_layer_figures *f)
         vis_text_printf(t, "coarse %lld" DOT "%d outputs", (long long)f->streams_in, l->ports_out);
         return;
     case FCN_ELTWISE:
-        vis_text_printf(t, "coarse %lld" DOT "%s of %d inputs", (long long)f->streams_in,
-                        l->eltwise_mul ? "product" : "sum", l->ports_in);
+        vis_text_printf(t, "coarse %lld" DOT "%s of %d inputs%s", (long long)f->streams_in,
+                        l->eltwise_mul ? "product" : "sum", l->ports_in, l->eltwise_broadcast ? ", broadcast" : "");
         return;
     case FCN_CONCAT:
         vis_text_printf(t, "coarse %lld" DOT "%d inputs", (long long)f->streams_in, l->ports_in);

@@ -30,7 +30,8 @@ Agnode_t *vis_add_node(Agraph_t *parent, const char *id, const char *label)
 static const char *branch_colour(fcn_layer_type type)
 {
     switch (type) {
-    case FCN_SPLIT: return "#1f5fa8";
+    case FCN_SPLIT:
+    case FCN_CHOP: return "#1f5fa8";
     case FCN_ELTWISE:
     case FCN_CONCAT: return "#2e7d32";
     default: return NULL;

@@ -114,21 +114,36 @@ static void test_errors(void)
     expect_error("{\"BRAM\": 1, \"FF\": 1, \"LUT\": 1}", ": platform lacks \"DSP\"");
     expect_error("{\"resources\": {\"DSP\": 1, \"BRAM\": 1, \"FF\": 1}}", ": platform lacks \"LUT\"");
     expect_error("{\"DSP\": 0, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1}",
-                 ": platform \"DSP\" must be a whole number of at least 1, got 0");
-    expect_error("{\"DSP\": 1, \"BRAM\": -5, \"FF\": 1, \"LUT\": 1}", "\"BRAM\" must be a whole number of at least 1, got -5");
-    expect_error("{\"DSP\": 1.5, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1}", "\"DSP\" must be a whole number of at least 1, got 1.5");
+                 ": platform \"DSP\" must be a whole number from 1 to 9e15, got 0");
+    expect_error("{\"DSP\": 1, \"BRAM\": -5, \"FF\": 1, \"LUT\": 1}", "\"BRAM\" must be a whole number from 1 to 9e15, got -5");
+    expect_error("{\"DSP\": 1.5, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1}", "\"DSP\" must be a whole number from 1 to 9e15, got 1.5");
     expect_error("{\"DSP\": \"many\", \"BRAM\": 1, \"FF\": 1, \"LUT\": 1}", "platform \"DSP\": expected a number, got \"many\"");
     expect_error("{\"DSP\": true, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1}", "platform \"DSP\": expected a number");
-    expect_error("{\"DSP\": 1, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"freq\": -1}", "platform \"freq\" must not be negative, got -1");
+    expect_error("{\"DSP\": 1, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"freq\": -1}", "platform \"freq\" is in Hz and must be from 1e+06 to 1e+10, got -1");
+    /* A zero or absurd clock is refused, not taken for the default or for a latency of centuries. */
+    expect_error("{\"DSP\": 1, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"freq\": 0}", "platform \"freq\" is in Hz and must be from 1e+06 to 1e+10, got 0");
+    expect_error("{\"DSP\": 1, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"freq\": 1e-300}", "\"freq\" is in Hz and must be from 1e+06 to 1e+10, got 1e-300");
+    expect_error("{\"DSP\": 1, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"freq\": 150}", "platform \"freq\" is in Hz: 150 Hz is no FPGA clock (for 150 MHz "
+                                                  "write 150000000)");
     expect_error("{\"DSP\": 1, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"reconf_time\": \"soon\"}",
                  "platform \"reconf_time\": expected a number, got \"soon\"");
-    expect_error("{\"DSP\": 1, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"bandwidth\": -2}", "\"bandwidth\" must not be negative");
+    expect_error("{\"DSP\": 1, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"bandwidth\": -2}", "\"bandwidth\" must be more than 0 and at most 1e6 GB/s, got -2 (leave it out to check no bandwidth)");
+    expect_error("{\"DSP\": 1, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"mem_bandwidth\": 0}", "\"mem_bandwidth\" must be more than 0 and at most 1e6 GB/s, "
+                                                         "got 0 (leave it out to check no bandwidth)");
     expect_error("{\"DSP\": 1, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"ports\": 0}",
-                 "platform \"ports\" must be a whole number of at least 1, got 0");
+                 "platform \"ports\" must be a whole number from 1 to 2147483647, got 0");
+    expect_error("{\"DSP\": 1, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"ports\": 1099511627776}",
+                 "platform \"ports\" must be a whole number from 1 to 2147483647, got 1099511627776");
     expect_error("{\"DSP\": 1, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"name\": 3}", "platform \"name\": expected a string");
     expect_error("{\"resources\": [1]}", "platform \"resources\": expected an object");
     expect_error("[]", ": expected a JSON object describing a platform");
     expect_error("{\n\"DSP\": 1,\n\"BRAM\" 1}", ":3:8: ");
+
+    /* A UTF-8 byte order mark is skipped (RFC 8259 allows it), not refused with an invisible character. */
+    fcn_platform bom;
+    fcn_error bom_err = {{0}};
+    CHECK_INT(read_text("\xEF\xBB\xBF{\"DSP\": 2, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1}", &bom, &bom_err), 0);
+    CHECK_INT(bom.resource.dsp, 2);
 
     fcn_platform p;
     fcn_error err = {{0}};

@@ -74,7 +74,7 @@ static void check_resource(const fcn_module_figures *m, int64_t lut, int64_t ff,
 static void test_sliding_window(void)
 {
     /* 5x5x2, 3x3 kernel, stride 1, pad 1 all round. */
-    const window_shape w = {.kernel = {3, 3}, .stride = {1, 1}, .pad_top = 1, .pad_right = 1, .pad_bottom = 1, .pad_left = 1};
+    const window_shape w = {.kernel = {3, 3}, .stride = {1, 1}, .dilation = {1, 1}, .pad_top = 1, .pad_right = 1, .pad_bottom = 1, .pad_left = 1};
     fcn_module_figures m;
     module_sliding_window(&m, 5, 5, 2, &w, 16);
     CHECK_INT(m.rows_out, 5);
@@ -86,7 +86,7 @@ static void test_sliding_window(void)
     check_resource(&m, 785, 860, 0, 8);
 
     /* 7x6 with stride 2 and asymmetric pads: rows (7-3+0+1)/2+1 = 3, cols (6-3+2+0)/2+1 = 3. */
-    const window_shape s = {.kernel = {3, 3}, .stride = {2, 2}, .pad_bottom = 1, .pad_left = 2};
+    const window_shape s = {.kernel = {3, 3}, .stride = {2, 2}, .dilation = {1, 1}, .pad_bottom = 1, .pad_left = 2};
     module_sliding_window(&m, 7, 6, 1, &s, 16);
     CHECK_INT(m.rows_out, 3);
     CHECK_INT(m.cols_out, 3);
@@ -132,7 +132,7 @@ static void test_glue_bias_pool_relu(void)
     check_resource(&m, 129, 154, 1, 0); /* Accum's coefficients, u = [16, 1, 16, 2, 2, 1] */
 
     const int64_t k[2] = {2, 2};
-    module_pool(&m, 3, 3, 4, k, 16);
+    module_pool(&m, 3, 3, 4, k, FCN_POOL_MAX, 16);
     check_resource(&m, 534, 895, 0, 0);
 
     module_relu(&m, 8, 8, 4, 8);

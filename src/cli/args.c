@@ -8,18 +8,22 @@
 #include <string.h>
 
 #include "cli.h"
+#include "error.h"
+#include "text.h"
 
 int cli_error(int status, const char *fmt, ...)
 {
-    char message[1024];
+    fcn_error formatted;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
+    fcn_format_fitted(formatted.message, sizeof formatted.message, fmt, ap);
     va_end(ap);
-    /* The promise is one line, whatever a file name or a library message holds. */
-    for (char *c = message; *c; c++)
-        if (*c == '\n' || *c == '\r')
-            *c = ' ';
+    /*
+     * The promise is one line, whatever a file name or a library message
+     * holds: control characters and bytes that are not UTF-8 show as \xNN.
+     */
+    char message[4 * sizeof formatted.message];
+    text_escape(message, sizeof message, formatted.message);
     fprintf(stderr, "fpgaconvnet: %s\n", message);
     return status;
 }

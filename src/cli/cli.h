@@ -78,9 +78,20 @@ fcn_network *cli_load_network(const char *config, const char *model, int64_t bat
 /* The model's options: the command line first (freq <= 0, reconf < 0: not given), then the platform, then defaults. */
 fcn_eval_options cli_eval_options(double freq_mhz, double reconf_time_s, int64_t batch_size,
                                   const fcn_platform *platform);
-/* Standard output for NULL or "-", else the file; NULL after printing the error. */
-FILE *cli_open_output(const char *path);
-/* Closes what cli_open_output opened; 0, or the exit status after printing the error. */
+/* A command's -o: standard output, or a file written whole or not at all (src/cli/common.c). */
+typedef struct cli_output {
+    FILE *file;
+    const char *path;
+    char *temp; /* the temporary file beside path, renamed over it by cli_output_finish */
+} cli_output;
+/* Standard output for NULL or "-", else a temporary file beside path; 0, or the exit status after the error. */
+int cli_output_open(cli_output *o, const char *path);
+/*
+ * Completes the output: the temporary file replaces path unless the command
+ * `failed` (it then reported why) or writing failed; 0, or the exit status.
+ */
+int cli_output_finish(cli_output *o, int failed);
+/* Closes a file opened with fopen (or flushes standard output); 0, or the exit status after the error. */
 int cli_close_output(FILE *out, const char *path);
 
 #endif

@@ -1,8 +1,12 @@
 /* What several commands do alike: load the network, choose the clock, open the output. */
+#define _POSIX_C_SOURCE 200809L /* fdopen */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "file_write.h"
 
 #define DEFAULT_FREQ_MHZ 125.0
 
@@ -30,14 +34,57 @@ fcn_eval_options cli_eval_options(double freq_mhz, double reconf_time_s, int64_t
     return opts;
 }
 
-FILE *cli_open_output(const char *path)
+/*
+ * A file is written under a temporary name beside it and renamed over it once
+ * complete, so a full disk or a killed process never leaves half a file in
+ * place of the old one.
+ */
+int cli_output_open(cli_output *o, const char *path)
 {
+    o->path = path;
+    o->temp = NULL;
+    o->file = stdout;
     if (!path || strcmp(path, "-") == 0)
-        return stdout;
-    FILE *out = fopen(path, "w");
-    if (!out)
-        cli_error(CLI_FAILURE, "cannot write '%s': %s", path, strerror(errno));
-    return out;
+        return 0;
+    int fd = file_open_output(path, &o->temp);
+    if (fd < 0 || !(o->file = fdopen(fd, "w"))) {
+        int e = errno;
+        if (fd >= 0) {
+            close(fd);
+            if (o->temp)
+                unlink(o->temp);
+        }
+        free(o->temp);
+        o->temp = NULL;
+        o->file = NULL;
+        return cli_error(CLI_FAILURE, "cannot write '%s': %s", path, strerror(e));
+    }
+    return 0;
+}
+
+int cli_output_finish(cli_output *o, int failed)
+{
+    int status = 0;
+    if (o->file == stdout) {
+        status = failed ? CLI_FAILURE : cli_close_output(stdout, NULL);
+    } else if (o->file) {
+        int write_failed = ferror(o->file);
+        errno = 0;
+        if (fclose(o->file) != 0)
+            write_failed = 1;
+        if (!failed && write_failed)
+            status = cli_error(CLI_FAILURE, "cannot write '%s': %s", o->path, errno ? strerror(errno) : "write error");
+        else if (!failed && o->temp && rename(o->temp, o->path) != 0)
+            status = cli_error(CLI_FAILURE, "cannot write '%s': %s", o->path, strerror(errno));
+        else if (failed)
+            status = CLI_FAILURE;
+        if (status && o->temp)
+            unlink(o->temp);
+    }
+    free(o->temp);
+    o->temp = NULL;
+    o->file = NULL;
+    return status;
 }
 
 int cli_close_output(FILE *out, const char *path)

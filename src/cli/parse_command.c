@@ -114,11 +114,11 @@ static int list_ops(const parse_request *r)
     int count = 0;
     if (fcn_onnx_list_ops(r->model, &ops, &count, &err))
         return cli_error(CLI_FAILURE, "%s", err.message);
-    FILE *out = cli_open_output(r->output);
-    int status = CLI_FAILURE;
-    if (out) {
-        print_op_table(out, r->model, ops, count);
-        status = cli_close_output(out, r->output);
+    cli_output out;
+    int status = cli_output_open(&out, r->output);
+    if (!status) {
+        print_op_table(out.file, r->model, ops, count);
+        status = cli_output_finish(&out, 0);
     }
     free(ops);
     return status;

@@ -97,17 +97,16 @@ static int parse_request(int argc, char **argv, report_request *r)
 /* Writes to -o's file (or "-" / nothing: standard output); the exit status. */
 static int write_report(const report_request *r, const fcn_network_figures *figures, const fcn_platform *platform)
 {
-    FILE *out = cli_open_output(r->output);
-    if (!out)
+    cli_output out;
+    if (cli_output_open(&out, r->output))
         return CLI_FAILURE;
-    const char *where = out == stdout ? "standard output" : r->output;
     fcn_error err;
-    if (fcn_report_write(out, r->format, figures, platform, &err)) {
-        if (out != stdout)
-            fclose(out);
+    if (fcn_report_write(out.file, r->format, figures, platform, &err)) {
+        const char *where = out.file == stdout ? "standard output" : r->output;
+        cli_output_finish(&out, 1);
         return cli_error(CLI_FAILURE, "%s: %s", where, err.message);
     }
-    return cli_close_output(out, r->output);
+    return cli_output_finish(&out, 0);
 }
 
 static int run(const report_request *r)

@@ -1,6 +1,7 @@
 /* `fpgaconvnet schedule`: the partitions' schedule for fpgaconvnet-hls and its runtime, as CSV. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -27,15 +28,17 @@ static const cli_option OPTIONS[] = {
 
 static int emit(const char *output, const fcn_schedule_row *rows, int count, int header)
 {
-    FILE *out = cli_open_output(output);
-    if (!out)
+    cli_output out;
+    if (cli_output_open(&out, output))
         return CLI_FAILURE;
     fcn_error err;
-    int failed = fcn_schedule_write(out, rows, count, header, &err);
-    int status = cli_close_output(out, output);
-    if (failed)
-        return cli_error(CLI_FAILURE, "%s: %s", output ? output : "standard output", err.message);
-    return status;
+    if (fcn_schedule_write(out.file, rows, count, header, &err)) {
+        /* One line for one failure: the writer's reason, not a second "cannot write". */
+        cli_output_finish(&out, 1);
+        return cli_error(CLI_FAILURE, "%s: %s", output && strcmp(output, "-") ? output : "standard output",
+                         err.message);
+    }
+    return cli_output_finish(&out, 0);
 }
 
 static int write_schedule(const char *config, const char *output, int header)
