@@ -151,6 +151,11 @@ int onnx_constant_from_node(const onnx_graph *g, int node, onnx_constant *out, f
 int onnx_constant_shape(const onnx_constant *c, onnx_shape *out)
 {
     memset(out, 0, sizeof *out);
+    if (!c->tensor && c->dims) {
+        out->rank = c->rank;
+        memcpy(out->dims, c->dims, (size_t)c->rank * sizeof *c->dims);
+        return 0;
+    }
     if (!c->tensor) {
         out->rank = c->rank;
         out->dims[0] = (int64_t)c->count;

@@ -286,8 +286,29 @@ int onnx_graph_build(onnx_graph *g, const Onnx__GraphProto *proto, int64_t opset
     return 0;
 }
 
+void *onnx_graph_alloc(onnx_graph *g, size_t size)
+{
+    if (g->owned_count == g->owned_capacity) {
+        int capacity = g->owned_capacity ? 2 * g->owned_capacity : 64;
+        void **grown = realloc(g->owned, (size_t)capacity * sizeof *grown);
+        if (!grown)
+            return NULL;
+        g->owned = grown;
+        g->owned_capacity = capacity;
+    }
+    void *p = calloc(1, size ? size : 1);
+    if (p)
+        g->owned[g->owned_count++] = p;
+    return p;
+}
+
 void onnx_graph_release(onnx_graph *g)
 {
+    for (int i = 0; i < g->owned_count; i++)
+        free(g->owned[i]);
+    free(g->owned);
+    for (int i = 0; g->nodes && i < g->node_count; i++)
+        free(g->nodes[i].failure);
     free(g->tensors);
     free(g->slots);
     free(g->nodes);

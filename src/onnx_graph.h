@@ -5,8 +5,12 @@
  *
  * Stages (src/onnx_parse.c runs them in order): onnx_graph_build (index,
  * producers, consumers, constants, the network input), onnx_graph_sort
- * (topological order, cycles), onnx_classify (what each node becomes),
- * onnx_infer_shapes (dims, checks, layer parameters), onnx_build_network.
+ * (topological order, cycles), onnx_classify (what each node becomes, from
+ * the constants the file gives), onnx_infer_shapes (in topological order:
+ * each node classified again, now that the size arithmetic before it is
+ * evaluated, then evaluated itself when it computes a size from constants
+ * (src/onnx_fold.c) or inferred: dims, checks, layer parameters; every node
+ * that fails is reported in one message), onnx_build_network.
  */
 #ifndef FCN_ONNX_GRAPH_H
 #define FCN_ONNX_GRAPH_H
@@ -42,7 +46,8 @@ typedef struct onnx_constant {
     const int64_t *ints;   /* value_int / value_ints */
     const float *floats;   /* value_float / value_floats */
     size_t count;          /* for ints and floats */
-    int rank;              /* for ints and floats: 0 (scalar) or 1 */
+    int rank;              /* for ints and floats: 0 (scalar) or 1, unless dims says otherwise */
+    const int64_t *dims;   /* a computed constant's dims (rank of them, src/onnx_fold.c), else NULL */
     int is_float;          /* value_float / value_floats: no integer values */
 } onnx_constant;
 
@@ -59,6 +64,7 @@ typedef struct onnx_tensor {
     onnx_shape shape;    /* batch dimension set to 1 */
     int64_t rows, cols, channels; /* the dims the hardware streams, for data tensors */
     int on_path;         /* derived from the network input */
+    int blocked;         /* downstream of a node that failed: not inferred, not reported again */
 } onnx_tensor;
 
 typedef enum onnx_role {
@@ -68,7 +74,9 @@ typedef enum onnx_role {
     ONNX_ROLE_BIAS_ADD,    /* an Add of a constant after a MatMul: the inner product's bias */
     ONNX_ROLE_SHAPE_ONLY,  /* removed: reshapes, casts, identities */
     ONNX_ROLE_TAIL,        /* Softmax / LRN at the end: removed */
-    ONNX_ROLE_CONSTANT     /* a Constant node: provides a tensor */
+    ONNX_ROLE_CONSTANT,    /* a Constant node: provides a tensor */
+    ONNX_ROLE_SIZE,        /* size arithmetic on constants (or Shape of a known tensor): evaluated, removed */
+    ONNX_ROLE_FOLDED_PAD   /* a zero Pad of H and W folded into the window (Conv, pool) that reads it */
 } onnx_role;
 
 /* What shape inference derives for a node that becomes (part of) a layer. */
@@ -79,6 +87,11 @@ typedef struct onnx_layer_params {
     int64_t groups, filters;
     int weight, bias;    /* tensor indices, -1 if none */
     double clip_min, clip_max; /* CLIP */
+    int64_t dilation[2];       /* CONVOLUTION */
+    fcn_pool_type pool_type;   /* POOLING */
+    int eltwise_broadcast;     /* ELTWISE: the ports after the first carry 1x1xC */
+    int64_t scale[2];          /* RESIZE */
+    fcn_resize_mode resize_mode;
 } onnx_layer_params;
 
 typedef struct onnx_node {
@@ -95,6 +108,7 @@ typedef struct onnx_node {
     int joins;           /* ELTWISE and CONCAT: every input that is not a constant carries data, one port each */
     int partner;         /* the Conv a BN folds into / the MatMul an Add biases; -1 otherwise */
     onnx_layer_params params;
+    char *failure;       /* owned: the message of its failed inference, reported with the unsupported nodes */
 } onnx_node;
 
 typedef struct onnx_graph {
@@ -112,7 +126,13 @@ typedef struct onnx_graph {
     int *order;          /* the nodes in topological order, after onnx_graph_sort */
     int input;           /* the network input tensor (the last one if there are several), or -1 */
     int input_count;     /* graph inputs that are not initializers */
+    int keep_batch_norm; /* as onnx_classify was told */
+    void **owned;        /* computed constants' values and dims (src/onnx_fold.c), freed on release */
+    int owned_count, owned_capacity;
 } onnx_graph;
+
+/* Memory the graph frees on release (zeroed); NULL when out of memory. */
+void *onnx_graph_alloc(onnx_graph *g, size_t size);
 
 /*
  * Indexes a graph; with require_input, a graph without exactly one input

@@ -50,7 +50,7 @@ static void fill_layer(const onnx_graph *g, int node, fcn_layer *l)
     l->rows = in->rows;
     l->cols = in->cols;
     l->channels = in->channels;
-    if (n->layer_type == FCN_CONVOLUTION || n->layer_type == FCN_POOLING) {
+    if (n->layer_type == FCN_CONVOLUTION || n->layer_type == FCN_POOLING || n->layer_type == FCN_PAD) {
         memcpy(l->kernel, p->kernel, sizeof l->kernel);
         memcpy(l->stride, p->stride, sizeof l->stride);
         l->pad_top = p->pad_top;
@@ -63,7 +63,21 @@ static void fill_layer(const onnx_graph *g, int node, fcn_layer *l)
         l->groups = n->layer_type == FCN_CONVOLUTION ? p->groups : 1;
         l->has_bias = p->bias >= 0;
     }
+    if (n->layer_type == FCN_PAD)
+        l->kernel[0] = l->kernel[1] = l->stride[0] = l->stride[1] = 1;
+    if (n->layer_type == FCN_CONVOLUTION && p->dilation[0] > 0) {
+        l->dilation[0] = p->dilation[0];
+        l->dilation[1] = p->dilation[1];
+    }
+    if (n->layer_type == FCN_POOLING)
+        l->pool_type = p->pool_type;
+    if (n->layer_type == FCN_RESIZE) {
+        l->scale[0] = p->scale[0];
+        l->scale[1] = p->scale[1];
+        l->resize_mode = p->resize_mode;
+    }
     l->eltwise_mul = n->layer_type == FCN_ELTWISE && strcmp(n->op, "Mul") == 0;
+    l->eltwise_broadcast = n->layer_type == FCN_ELTWISE && p->eltwise_broadcast;
     if (n->layer_type == FCN_CLIP) {
         l->clip_min = p->clip_min;
         l->clip_max = p->clip_max;

@@ -3,20 +3,36 @@
  * a layer, folded into a neighbour, removed, or unsupported.
  *
  * What the operators of branching networks become (docs/MODEL-DAG.md, G10
- * and G11 settled as follows):
+ * and G11 settled as follows; today's 2-D operators: docs/ONNX-OPERATORS.md):
  *  - Add, Mul, Sum of data tensors of one shape: ELTWISE, one port per input
- *    in ONNX input order (eltwise_mul for Mul). Shapes that differ (numpy
- *    broadcasting) are an error naming both. An Add of a constant is the
- *    MatMul bias case or unsupported, as is a Mul or Sum with a constant
- *    operand: a port streams data, and no layer scales by a constant.
+ *    in ONNX input order (eltwise_mul for Mul). A map (1xCxHxW) with one
+ *    value per channel (1xCx1x1, squeeze-excite's scale) beside it: a
+ *    broadcasting ELTWISE, the map moved to port 0 (the operators commute).
+ *    Other shapes that differ are an error naming both. An Add of a constant
+ *    is the MatMul bias case or unsupported, as is a Mul or Sum with a
+ *    constant operand: a port streams data. Sum or Concat of one input: that
+ *    input (no layer).
  *  - Concat along the channels (axis 1 or -3 of NCHW, 1 or -1 of a vector):
  *    CONCAT with each port's channels; any other axis is an error.
  *  - GlobalAveragePool, and AveragePool over the whole unpadded map:
  *    AVERAGE_POOLING (1x1 out). AveragePool of unpadded 1x1 windows stays
- *    POOLING (one element's average is its maximum: the chain networks'
- *    AveragePool after AdaptiveAvgPool is unchanged). Any other AveragePool
- *    is an error: the model has no windowed average. GlobalMaxPool: POOLING
- *    with the map as its kernel, stride 1.
+ *    (max) POOLING (one element's average is its maximum: the chain
+ *    networks' AveragePool after AdaptiveAvgPool is unchanged). Any other
+ *    AveragePool: POOLING with pool_type average (any kernel, stride, pads,
+ *    ceil_mode, count_include_pad). GlobalMaxPool: POOLING with the map as
+ *    its kernel, stride 1. ReduceMean / ReduceMax over H and W (keepdims 0
+ *    or 1): AVERAGE_POOLING / that POOLING; other axes an error.
+ *  - Conv's dilations go to the CONVOLUTION; a pool's must be 1.
+ *  - Pad (zero, H and W only): folded into the padding of the Conv or pool
+ *    that alone reads it, else a PAD layer; other modes, values or axes are
+ *    errors.
+ *  - Resize, Upsample: RESIZE by whole factors of H and W (nearest, or
+ *    bilinear for linear); a fraction or a downsample is an error.
+ *  - Size arithmetic (Shape, Gather, Slice, Concat, Unsqueeze, arithmetic,
+ *    Cast, ConstantOfShape, Range, ... of constants; src/onnx_fold.c): nodes
+ *    whose inputs are all constants are evaluated during shape inference,
+ *    which classifies every node again just before inferring it; they are
+ *    neither layers nor unsupported.
  *  - Clip: CLIP with its bounds (inputs 1 and 2 from opset 11, constants;
  *    attributes min and max before; absent: -inf / +inf). Sigmoid,
  *    HardSigmoid, HardSwish: SIGMOID, HARD_SIGMOID, HARD_SWISH (HardSigmoid's
@@ -38,6 +54,7 @@ typedef enum op_kind {
     KIND_ADD,        /* the bias of a MatMul when it adds a constant to one, else a join */
     KIND_JOIN,       /* data tensors joined into one: ELTWISE or CONCAT, one port per input */
     KIND_CLIP,       /* a CLIP when its bounds are constants */
+    KIND_SIZED,      /* a layer whose inputs after the first (pads, scales, sizes, axes) must be constants */
     KIND_SHAPE_ONLY,
     KIND_TAIL,       /* removed at the end of the network, unsupported elsewhere */
     KIND_CONSTANT
@@ -77,6 +94,13 @@ static const struct op_entry {
     {"Softmax", KIND_TAIL, FCN_SQUEEZE},
     {"LRN", KIND_TAIL, FCN_SQUEEZE},
     {"Constant", KIND_CONSTANT, FCN_SQUEEZE},
+    /* Folded into the window after it, or a PAD layer (src/onnx_shapes_pad.c). */
+    {"Pad", KIND_SIZED, FCN_PAD},
+    {"Resize", KIND_SIZED, FCN_RESIZE},
+    {"Upsample", KIND_SIZED, FCN_RESIZE},
+    /* Over H and W only: global pools (src/onnx_shapes_reduce.c). */
+    {"ReduceMean", KIND_SIZED, FCN_AVERAGE_POOLING},
+    {"ReduceMax", KIND_SIZED, FCN_POOLING},
 };
 
 int onnx_default_domain(const Onnx__NodeProto *node)
@@ -123,31 +147,34 @@ static int is_inner_product_matmul(const onnx_graph *g, int node)
 /*
  * Softmax and LRN are dropped at the end of the network: everything
  * downstream must be shape-only or another such operator. `stamp` marks the
- * nodes this walk has seen (a cycle must not trap it); `queue` has room for
- * every node.
+ * nodes this walk has seen (a cycle must not trap it), and is all zeros again
+ * when it returns; `queue` has room for every node.
  */
 static int at_tail(const onnx_graph *g, int start, int *stamp, int *queue)
 {
-    int head = 0, tail = 0;
+    int head = 0, tail = 0, tail_only = 1;
     queue[tail++] = start;
-    stamp[start] = start + 1;
-    while (head < tail) {
+    stamp[start] = 1;
+    while (head < tail && tail_only) {
         const onnx_node *n = &g->nodes[queue[head++]];
-        for (int k = 0; k < n->output_count; k++) {
+        for (int k = 0; k < n->output_count && tail_only; k++) {
             const onnx_tensor *t = n->outputs[k] >= 0 ? &g->tensors[n->outputs[k]] : NULL;
-            for (int c = 0; t && c < t->consumer_count; c++) {
+            for (int c = 0; t && c < t->consumer_count && tail_only; c++) {
                 int consumer = g->consumers[t->first_consumer + c];
-                if (stamp[consumer] == start + 1)
+                if (stamp[consumer])
                     continue;
                 op_kind kind = node_kind(g, consumer);
-                if (kind != KIND_SHAPE_ONLY && kind != KIND_TAIL)
-                    return 0;
-                stamp[consumer] = start + 1;
-                queue[tail++] = consumer;
+                tail_only = kind == KIND_SHAPE_ONLY || kind == KIND_TAIL;
+                if (tail_only) {
+                    stamp[consumer] = 1;
+                    queue[tail++] = consumer;
+                }
             }
         }
     }
-    return 1;
+    for (int i = 0; i < tail; i++)
+        stamp[queue[i]] = 0;
+    return tail_only;
 }
 
 /* Outputs after the first (Dropout's mask, MaxPool's indices, BatchNormalization's running stats). */
@@ -184,6 +211,10 @@ static void classify_join(onnx_graph *g, int i)
 {
     onnx_node *n = &g->nodes[i];
     int is_add = strcmp(n->op, "Add") == 0;
+    if (n->input_count == 1 && n->inputs[0] >= 0 && (strcmp(n->op, "Concat") == 0 || strcmp(n->op, "Sum") == 0)) {
+        n->role = ONNX_ROLE_SHAPE_ONLY; /* a join of one tensor is that tensor */
+        return;
+    }
     if (n->input_count < 2) {
         n->unsupported_why = "a join needs at least two inputs";
         return;
@@ -216,13 +247,28 @@ static void classify_clip(onnx_graph *g, int i)
     n->role = ONNX_ROLE_LAYER;
 }
 
-static void classify_node(onnx_graph *g, int i, int keep_batch_norm, int *stamp, int *queue)
+/* Pad's pads, Resize's scales and sizes, a reduction's axes: constants, given or computed from known dims. */
+static void classify_sized(onnx_graph *g, int i)
 {
+    onnx_node *n = &g->nodes[i];
+    for (int k = 1; k < n->input_count; k++)
+        if (n->inputs[k] >= 0 && !is_constant(g, n->inputs[k])) {
+            n->unsupported_why = "its inputs after the first must be constants (or sizes computed from known dims)";
+            return;
+        }
+    n->role = ONNX_ROLE_LAYER;
+}
+
+void onnx_classify_node(onnx_graph *g, int i, int *stamp, int *queue)
+{
+    int keep_batch_norm = g->keep_batch_norm;
     onnx_node *n = &g->nodes[i];
     const struct op_entry *e = find_op(n);
     n->role = ONNX_ROLE_UNSUPPORTED;
+    n->unsupported_why = NULL;
     n->data_input = n->input_count > 0 ? n->inputs[0] : -1;
     n->joins = 0;
+    n->partner = -1;
     if (!e)
         return;
     if (e->kind != KIND_CONSTANT && extra_outputs_used(g, n)) {
@@ -251,6 +297,7 @@ static void classify_node(onnx_graph *g, int i, int keep_batch_norm, int *stamp,
         return;
     case KIND_JOIN: classify_join(g, i); return;
     case KIND_CLIP: classify_clip(g, i); return;
+    case KIND_SIZED: classify_sized(g, i); return;
     case KIND_TAIL:
         if (at_tail(g, i, stamp, queue))
             n->role = ONNX_ROLE_TAIL;
@@ -269,8 +316,9 @@ int onnx_classify(onnx_graph *g, int keep_batch_norm, fcn_error *err)
         free(queue);
         return fcn_fail(err, "%s: out of memory classifying the nodes", g->source);
     }
+    g->keep_batch_norm = keep_batch_norm;
     for (int i = 0; i < g->node_count; i++)
-        classify_node(g, i, keep_batch_norm, stamp, queue);
+        onnx_classify_node(g, i, stamp, queue);
     free(stamp);
     free(queue);
     return 0;
@@ -279,26 +327,49 @@ int onnx_classify(onnx_graph *g, int keep_batch_norm, fcn_error *err)
 /* Enough to see what is missing; more would not fit one line. */
 #define MAX_LISTED 10
 
+/* Whether a node is reported: unsupported, or its inference failed. */
+static int fails(const onnx_node *n)
+{
+    return n->role == ONNX_ROLE_UNSUPPORTED || n->failure;
+}
+
+/* A failure's message without the "<source>: node '<label>' (<Op>): " that the list gives once. */
+static const char *failure_reason(const onnx_graph *g, int node, char *prefix, size_t size)
+{
+    const onnx_node *n = &g->nodes[node];
+    char label[32];
+    int len = snprintf(prefix, size, "%s: node '%.200s' (%.64s): ", g->source,
+                       onnx_node_label(g, node, label, sizeof label), n->op);
+    if (len > 0 && (size_t)len < size && strncmp(n->failure, prefix, (size_t)len) == 0)
+        return n->failure + len;
+    return n->failure;
+}
+
 int onnx_check_supported(const onnx_graph *g, fcn_error *err)
 {
-    int total = 0;
+    int total = 0, failed = -1;
     for (int i = 0; i < g->node_count; i++)
-        total += g->nodes[i].role == ONNX_ROLE_UNSUPPORTED;
+        if (fails(&g->nodes[i])) {
+            total++;
+            failed = g->nodes[i].failure ? i : failed;
+        }
     if (total == 0)
         return 0;
+    if (total == 1 && failed >= 0)
+        return fcn_fail(err, "%s", g->nodes[failed].failure);
     /* The list is cut to fit the one-line message, with a count of the rest. */
-    char list[sizeof err->message] = "";
+    char list[sizeof err->message] = "", prefix[400];
     size_t used = 0, reserved = 64 + strlen(g->source);
     size_t room = reserved < sizeof list ? sizeof list - reserved : 0;
     int listed = 0;
     for (int i = 0; i < g->node_count && listed < MAX_LISTED; i++) {
         const onnx_node *n = &g->nodes[i];
-        if (n->role != ONNX_ROLE_UNSUPPORTED)
+        if (!fails(n))
             continue;
-        char label[32], entry[400];
-        int len = snprintf(entry, sizeof entry, "%s%.200s (%.64s%s%s)", listed ? ", " : "",
-                           onnx_node_label(g, i, label, sizeof label), n->op, n->unsupported_why ? ": " : "",
-                           n->unsupported_why ? n->unsupported_why : "");
+        const char *why = n->failure ? failure_reason(g, i, prefix, sizeof prefix) : n->unsupported_why;
+        char label[32], entry[600];
+        int len = snprintf(entry, sizeof entry, "%s%.200s (%.64s%s%.300s)", listed ? ", " : "",
+                           onnx_node_label(g, i, label, sizeof label), n->op, why ? ": " : "", why ? why : "");
         if (len < 0 || used + (size_t)len >= room)
             break;
         memcpy(list + used, entry, (size_t)len + 1);
@@ -316,13 +387,15 @@ static const char *role_becomes(const onnx_node *n)
     switch (n->role) {
     case ONNX_ROLE_LAYER:
         if (strcmp(n->op, "AveragePool") == 0)
-            return "AVERAGE_POOLING (a window over the whole map) or POOLING (a 1x1 window)";
+            return "AVERAGE_POOLING (a window over the whole map) or POOLING (an average window; max of a 1x1 one)";
         return fcn_layer_type_name(n->layer_type);
     case ONNX_ROLE_FOLDED_BN: return "folded into the Conv";
     case ONNX_ROLE_BIAS_ADD: return "bias of the MatMul's INNER_PRODUCT";
     case ONNX_ROLE_SHAPE_ONLY: return "removed (shape only)";
     case ONNX_ROLE_TAIL: return "removed (at the end of the network)";
     case ONNX_ROLE_CONSTANT: return "constant (an input of other nodes)";
+    case ONNX_ROLE_SIZE: return "evaluated (size arithmetic)";
+    case ONNX_ROLE_FOLDED_PAD: return "folded into the next window's padding";
     case ONNX_ROLE_UNSUPPORTED: break;
     }
     return "unsupported";
@@ -331,8 +404,8 @@ static const char *role_becomes(const onnx_node *n)
 /* Adds node n to its operator's entry; a type whose nodes differ says so. */
 static void count_node(fcn_onnx_op *op, const onnx_node *n, int first)
 {
-    const char *becomes = role_becomes(n);
-    int supported = n->role != ONNX_ROLE_UNSUPPORTED;
+    int supported = !fails(n);
+    const char *becomes = supported ? role_becomes(n) : "unsupported";
     op->count++;
     if (first) {
         op->supported = supported;

@@ -6,10 +6,12 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
 #include "onnx_attrs.h"
+#include "onnx_fold.h"
 #include "onnx_ops.h"
 #include "onnx_shapes.h"
 
@@ -44,6 +46,11 @@ static const struct {
     {"Squeeze", onnx_infer_squeeze, 0},
     {"Unsqueeze", onnx_infer_unsqueeze, 0},
     {"Transpose", onnx_infer_transpose, 0},
+    {"Pad", onnx_infer_pad, 0},
+    {"Resize", onnx_infer_resize, 0},
+    {"Upsample", onnx_infer_resize, 0},
+    {"ReduceMean", onnx_infer_reduce, 0},
+    {"ReduceMax", onnx_infer_reduce, 0},
     /* Add, Mul and Sum of data tensors are ELTWISE layers (find_infer); of constants, only checked here. */
     {"Add", onnx_infer_broadcast, 1},
     {"Sub", onnx_infer_broadcast, 1},
@@ -61,6 +68,8 @@ static infer_fn find_infer(const onnx_graph *g, int node, int all_nodes)
         return onnx_infer_bias_add;
     if (n->role == ONNX_ROLE_LAYER && n->layer_type == FCN_ELTWISE)
         return onnx_infer_eltwise;
+    if (n->role == ONNX_ROLE_SHAPE_ONLY && (strcmp(n->op, "Concat") == 0 || strcmp(n->op, "Sum") == 0))
+        return onnx_infer_same; /* of one input */
     if (!onnx_default_domain(n->proto))
         return NULL;
     for (size_t i = 0; i < sizeof infer_table / sizeof infer_table[0]; i++)
@@ -266,22 +275,125 @@ static int node_on_path(const onnx_graph *g, int node, int *on_path, fcn_error *
     return 0;
 }
 
+/*
+ * A node that fails makes its outputs blocked: what follows from them is not
+ * inferred, and reported only if its operator is unsupported. BLOCKED_SIZE
+ * marks sizes computed from blocked data (Shape and the arithmetic after it),
+ * which would have been evaluated: they are not reported either.
+ */
+enum { BLOCKED_DATA = 1, BLOCKED_SIZE = 2 };
+
+static void block_outputs(onnx_graph *g, int node, int how)
+{
+    const onnx_node *n = &g->nodes[node];
+    for (int k = 0; k < n->output_count; k++)
+        if (n->outputs[k] >= 0)
+            g->tensors[n->outputs[k]].blocked = how;
+}
+
+/* The strongest blocking among the node's inputs (BLOCKED_DATA over BLOCKED_SIZE), 0 when none. */
+static int inputs_blocked(const onnx_graph *g, int node)
+{
+    const onnx_node *n = &g->nodes[node];
+    int how = 0;
+    for (int k = 0; k < n->input_count; k++) {
+        int b = n->inputs[k] >= 0 ? g->tensors[n->inputs[k]].blocked : 0;
+        if (b == BLOCKED_DATA)
+            return BLOCKED_DATA;
+        how = b ? b : how;
+    }
+    return how;
+}
+
+/* Whether every input is a constant or a size that could not be computed. */
+static int only_sizes(const onnx_graph *g, int node)
+{
+    const onnx_node *n = &g->nodes[node];
+    for (int k = 0; k < n->input_count; k++) {
+        const onnx_tensor *t = n->inputs[k] >= 0 ? &g->tensors[n->inputs[k]] : NULL;
+        if (t && !t->is_constant && t->blocked != BLOCKED_SIZE)
+            return 0;
+    }
+    return 1;
+}
+
+/* A node after one that failed: size arithmetic is passed over; anything else keeps its class (for the list). */
+static void pass_over(onnx_graph *g, int node, int how, int *stamp, int *queue)
+{
+    onnx_node *n = &g->nodes[node];
+    int is_size = onnx_fold_knows(g, node) &&
+                  (strcmp(n->op, "Shape") == 0 || (how == BLOCKED_SIZE && only_sizes(g, node)));
+    onnx_classify_node(g, node, stamp, queue);
+    if (is_size)
+        n->role = ONNX_ROLE_SIZE;
+    block_outputs(g, node, is_size ? BLOCKED_SIZE : BLOCKED_DATA);
+}
+
+/* Keeps the node's message for the report (src/onnx_ops.c) and goes on with the next node. */
+static int record_failure(onnx_graph *g, int node, const fcn_error *failure, int how, fcn_error *err)
+{
+    size_t size = strlen(failure->message) + 1;
+    onnx_node *n = &g->nodes[node];
+    free(n->failure);
+    n->failure = malloc(size);
+    if (!n->failure)
+        return fcn_fail(err, "%s: out of memory", g->source);
+    memcpy(n->failure, failure->message, size);
+    block_outputs(g, node, how);
+    return 0;
+}
+
+/* Sizes computed from constants become constants; anything else is classified again and inferred if on the path. */
+static int walk_node(onnx_graph *g, int node, int *stamp, int *queue, fcn_error *err)
+{
+    onnx_node *n = &g->nodes[node];
+    fcn_error failure = {{0}};
+    int how = inputs_blocked(g, node);
+    if (how) {
+        pass_over(g, node, how, stamp, queue);
+        return 0;
+    }
+    int folded = onnx_fold_node(g, node, &failure);
+    if (folded < 0) /* what follows from a size that could not be computed is no more reported */
+        return record_failure(g, node, &failure, BLOCKED_SIZE, err);
+    if (folded) {
+        n->role = ONNX_ROLE_SIZE;
+        n->data_input = -1;
+        n->joins = 0;
+        return 0;
+    }
+    onnx_classify_node(g, node, stamp, queue);
+    if (n->role == ONNX_ROLE_UNSUPPORTED) {
+        block_outputs(g, node, BLOCKED_DATA);
+        return 0;
+    }
+    int on_path;
+    if (node_on_path(g, node, &on_path, &failure))
+        return record_failure(g, node, &failure, BLOCKED_DATA, err);
+    if (!on_path)
+        return 0;
+    infer_fn infer = find_infer(g, node, 0);
+    if (!infer) {
+        onnx_node_fail(g, node, &failure, "the parser cannot infer its shape");
+        return record_failure(g, node, &failure, BLOCKED_DATA, err);
+    }
+    if (infer(g, node, &failure))
+        return record_failure(g, node, &failure, BLOCKED_DATA, err);
+    g->tensors[n->outputs[0]].on_path = 1;
+    return 0;
+}
+
+/* Every node in topological order; then one message for every node that is unsupported or failed. */
 static int infer_path(onnx_graph *g, fcn_error *err)
 {
-    for (int i = 0; i < g->node_count; i++) {
-        int node = g->order[i], on_path;
-        if (node_on_path(g, node, &on_path, err))
-            return -1;
-        if (!on_path)
-            continue;
-        infer_fn infer = find_infer(g, node, 0);
-        if (!infer)
-            return onnx_node_fail(g, node, err, "the parser cannot infer its shape");
-        if (infer(g, node, err))
-            return -1;
-        g->tensors[g->nodes[node].outputs[0]].on_path = 1;
-    }
-    return 0;
+    size_t count = g->node_count ? (size_t)g->node_count : 1;
+    int *stamp = calloc(count, sizeof *stamp), *queue = malloc(count * sizeof *queue);
+    int rc = stamp && queue ? 0 : fcn_fail(err, "%s: out of memory inferring the shapes", g->source);
+    for (int i = 0; i < g->node_count && rc == 0; i++)
+        rc = walk_node(g, g->order[i], stamp, queue, err);
+    free(stamp);
+    free(queue);
+    return rc ? rc : onnx_check_supported(g, err);
 }
 
 /* Whether every data input of a node has a known shape. */
@@ -300,6 +412,13 @@ static int infer_all(onnx_graph *g, fcn_error *err)
     for (int i = 0; i < g->node_count; i++) {
         int node = g->order[i];
         onnx_node *n = &g->nodes[node];
+        int folded = onnx_fold_node(g, node, err);
+        if (folded < 0)
+            return -1;
+        if (folded) {
+            n->role = ONNX_ROLE_SIZE;
+            continue;
+        }
         infer_fn infer = find_infer(g, node, 1);
         if (n->role == ONNX_ROLE_CONSTANT || !infer || !data_shapes_known(g, node))
             continue;

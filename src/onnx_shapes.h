@@ -8,7 +8,12 @@
  * Infers the dims of every tensor on the network's data path, in topological
  * order (the graph must be sorted and classified), checking each operator's
  * attributes and weights and filling the nodes' layer parameters and the
- * tensors' streamed dims. The data path may branch and join (a DAG).
+ * tensors' streamed dims. The data path may branch and join (a DAG). On the
+ * way, size arithmetic on constants is evaluated (src/onnx_fold.c) and every
+ * other node is classified again just before its inference, so that it sees
+ * the constants computed before it. Every node that is unsupported or fails
+ * is kept, and the walk goes on past it (not into what follows from it); the
+ * one message of onnx_check_supported then names them all.
  *
  * With all_nodes, every node whose first input has a known shape is inferred
  * instead, including elementwise operators the hardware does not support (a
@@ -56,5 +61,10 @@ int onnx_infer_reshape(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_squeeze(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_unsqueeze(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_transpose(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_pad(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_resize(onnx_graph *g, int node, fcn_error *err);
+int onnx_infer_reduce(onnx_graph *g, int node, fcn_error *err);
+/* A folded Pad's pads (top, left, bottom, right) when the node's data input comes from one; else 0. */
+int onnx_folded_pads(const onnx_graph *g, int node, int64_t pads[4]);
 
 #endif

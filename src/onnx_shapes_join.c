@@ -1,8 +1,10 @@
 /*
  * Joins of data tensors: Add, Mul and Sum become ELTWISE, Concat becomes
  * CONCAT. Every input is a port of its own (classification made sure none is
- * a constant), and every port streams the same rows and cols: the hardware
- * neither broadcasts nor concatenates along anything but the channels.
+ * a constant), and every port streams the same rows and cols, except a
+ * broadcasting ELTWISE's ports after the first, which carry one value per
+ * channel (1xCx1x1 beside a 1xCxHxW map); the hardware concatenates only
+ * along the channels.
  */
 #include <stdio.h>
 
@@ -59,17 +61,67 @@ static int same_stream(const onnx_graph *g, int node, int k, int channels_too, f
                           (long long)b->cols, (long long)b->channels);
 }
 
+/* A tensor of one value per channel of the map `big`: 1xCx1x1, as squeeze-excite's scale. */
+static int per_channel_of(const onnx_shape *small, const onnx_shape *big)
+{
+    return big->rank == 4 && small->rank == 4 && small->dims[1] == big->dims[1] && small->dims[2] == 1 &&
+           small->dims[3] == 1 && (big->dims[2] > 1 || big->dims[3] > 1);
+}
+
+/*
+ * Broadcasting: one input is the map, every other one value per channel of
+ * it (squeeze-excite's x * scale). The map goes to port 0 (Add, Mul and Sum
+ * commute), and the layer is a broadcasting ELTWISE. 1 when it is such a
+ * join, 0 when it is not.
+ */
+static int broadcast_join(onnx_graph *g, int node)
+{
+    onnx_node *n = &g->nodes[node];
+    int big = -1;
+    for (int k = 0; k < n->input_count; k++) {
+        const onnx_shape *s = onnx_shape_of(g, n->inputs[k]);
+        if (s->rank == 4 && (s->dims[2] > 1 || s->dims[3] > 1)) {
+            if (big >= 0)
+                return 0;
+            big = k;
+        }
+    }
+    if (big < 0)
+        return 0;
+    const onnx_shape *map = onnx_shape_of(g, n->inputs[big]);
+    for (int k = 0; k < n->input_count; k++) {
+        const onnx_tensor *t = &g->tensors[n->inputs[k]];
+        if (k != big && (!per_channel_of(&t->shape, map) || t->rows != 1 || t->cols != 1 ||
+                         t->channels != map->dims[1]))
+            return 0;
+    }
+    int first = n->inputs[0];
+    n->inputs[0] = n->inputs[big];
+    n->inputs[big] = first;
+    n->data_input = n->inputs[0];
+    n->params.eltwise_broadcast = 1;
+    return 1;
+}
+
 int onnx_infer_eltwise(onnx_graph *g, int node, fcn_error *err)
 {
     onnx_shape x;
     char a[240], b[240];
     if (join_inputs(g, node, &x, err))
         return -1;
+    int differ = 0;
+    for (int k = 1; k < g->nodes[node].input_count; k++)
+        differ |= !same_dims(&x, onnx_shape_of(g, g->nodes[node].inputs[k]), -1);
+    if (differ && broadcast_join(g, node)) {
+        g->nodes[node].params.type = FCN_ELTWISE;
+        return onnx_set_output(g, node, onnx_shape_of(g, g->nodes[node].inputs[0]), err);
+    }
     for (int k = 1; k < g->nodes[node].input_count; k++) {
         if (!same_dims(&x, onnx_shape_of(g, g->nodes[node].inputs[k]), -1))
             return onnx_node_fail(g, node, err, "its inputs %s and %s differ in shape; the hardware joins tensors "
-                                  "of one shape, without broadcasting", input_text(g, node, 0, a, sizeof a),
-                                  input_text(g, node, k, b, sizeof b));
+                                  "of one shape, without broadcasting (but for one value per channel, 1xCx1x1, beside "
+                                  "a 1xCxHxW map)",
+                                  input_text(g, node, 0, a, sizeof a), input_text(g, node, k, b, sizeof b));
         if (same_stream(g, node, k, 1, err))
             return -1;
     }

@@ -1,12 +1,15 @@
 /*
  * Sliding-window operators: Conv, MaxPool, AveragePool and the global pools.
  *
- * The model's POOLING takes the maximum of each window; its AVERAGE_POOLING
- * averages the whole map (one value per channel). An AveragePool is therefore
- * AVERAGE_POOLING when its window is the unpadded map, and POOLING when its
- * window is one unpadded element (the average of one value is its maximum:
- * the chain networks' 1x1 AveragePool stays what it always was); any other
- * average has no layer in the model and is an error.
+ * The model's POOLING takes the maximum or the average (pool_type) of each
+ * window; its AVERAGE_POOLING averages the whole map (one value per
+ * channel). An AveragePool is AVERAGE_POOLING when its window is the
+ * unpadded map, max POOLING when its window is one unpadded element (the
+ * average of one value is its maximum: the chain networks' 1x1 AveragePool
+ * stays what it always was), and average POOLING otherwise, whatever its
+ * count_include_pad (the model's figures do not depend on what the padding
+ * counts for). A Conv's dilations space its taps; its output size is that
+ * of the dilated kernel's extent. A pool's dilations must be 1.
  *
  * ONNX gives pads as [x1_begin, x2_begin, x1_end, x2_end], that is
  * [top, left, bottom, right]. The model computes a window's output with the
@@ -23,7 +26,14 @@
 typedef struct window {
     int64_t kernel[2], stride[2];
     int64_t pads[4]; /* top, left, bottom, right */
+    int64_t dilation[2];
 } window;
+
+/* The rows (axis 0) or cols a dilated kernel spans. */
+static int64_t extent(const window *w, int axis)
+{
+    return w->dilation[axis] * (w->kernel[axis] - 1) + 1;
+}
 
 /* A 2-element INTS attribute (kernel_shape, strides, dilations); 0 absent, 1 read, -1 error. */
 static int read_pair(const onnx_graph *g, int node, const char *name, int64_t out[2], fcn_error *err)
@@ -44,12 +54,13 @@ static int read_pair(const onnx_graph *g, int node, const char *name, int64_t ou
     return 1;
 }
 
-static int check_dilations(const onnx_graph *g, int node, fcn_error *err)
+/* A Conv's taps may be spaced (dilated); a pool's must not: the model has no dilated pooling. */
+static int read_dilations(const onnx_graph *g, int node, int64_t dilations[2], fcn_error *err)
 {
-    int64_t dilations[2] = {1, 1};
+    dilations[0] = dilations[1] = 1;
     if (read_pair(g, node, "dilations", dilations, err) < 0)
         return -1;
-    if (dilations[0] != 1 || dilations[1] != 1)
+    if (strcmp(g->nodes[node].op, "Conv") != 0 && (dilations[0] != 1 || dilations[1] != 1))
         return onnx_node_fail(g, node, err, "dilations [%lld, %lld] are not supported (only 1)",
                               (long long)dilations[0], (long long)dilations[1]);
     return 0;
@@ -79,7 +90,7 @@ static void same_pads(const int64_t in[2], window *w, int lower)
 {
     for (int axis = 0; axis < 2; axis++) {
         int64_t out = (in[axis] + w->stride[axis] - 1) / w->stride[axis];
-        int64_t total = (out - 1) * w->stride[axis] + w->kernel[axis] - in[axis];
+        int64_t total = (out - 1) * w->stride[axis] + extent(w, axis) - in[axis];
         if (total < 0)
             total = 0;
         int64_t small = total / 2, large = total - small;
@@ -125,10 +136,20 @@ static int read_window(const onnx_graph *g, int node, const onnx_shape *x, windo
                               (long long)w->kernel[0], (long long)w->kernel[1]);
     w->kernel[0] = kernel[0];
     w->kernel[1] = kernel[1];
-    if (read_pair(g, node, "strides", w->stride, err) < 0 || check_dilations(g, node, err))
+    if (read_pair(g, node, "strides", w->stride, err) < 0 || read_dilations(g, node, w->dilation, err))
         return -1;
     const int64_t in[2] = {x->dims[2], x->dims[3]};
-    return apply_auto_pad(g, node, in, w, err);
+    int64_t folded[4];
+    if (apply_auto_pad(g, node, in, w, err))
+        return -1;
+    if (onnx_folded_pads(g, node, folded)) /* a Pad before it, dropped (src/onnx_shapes_pad.c) */
+        for (int i = 0; i < 4; i++) {
+            w->pads[i] += folded[i];
+            if (w->pads[i] > ONNX_MAX_DIM)
+                return onnx_node_fail(g, node, err, "its pads and the Pad's before it exceed %lld",
+                                      (long long)ONNX_MAX_DIM);
+        }
+    return 0;
 }
 
 /* The floor formula of the model's sliding window; 0 when the kernel does not fit. */
@@ -142,11 +163,11 @@ static int output_dims(const onnx_graph *g, int node, const onnx_shape *x, const
                        fcn_error *err)
 {
     for (int axis = 0; axis < 2; axis++) {
-        out[axis] = window_out(x->dims[2 + axis], w->pads[axis], w->pads[axis + 2], w->kernel[axis],
+        out[axis] = window_out(x->dims[2 + axis], w->pads[axis], w->pads[axis + 2], extent(w, axis),
                                w->stride[axis]);
         if (out[axis] < 1)
             return onnx_node_fail(g, node, err, "its %lldx%lld kernel is larger than the padded %lldx%lld input",
-                                  (long long)w->kernel[0], (long long)w->kernel[1],
+                                  (long long)extent(w, 0), (long long)extent(w, 1),
                                   (long long)(x->dims[2] + w->pads[0] + w->pads[2]),
                                   (long long)(x->dims[3] + w->pads[1] + w->pads[3]));
     }
@@ -187,6 +208,8 @@ static void set_window_params(onnx_node *n, fcn_layer_type type, const window *w
     n->params.pad_left = w->pads[1];
     n->params.pad_bottom = w->pads[2];
     n->params.pad_right = w->pads[3];
+    n->params.dilation[0] = w->dilation[0];
+    n->params.dilation[1] = w->dilation[1];
 }
 
 /* W is M x C/group x kH x kW; B is M. */
@@ -249,6 +272,12 @@ int onnx_infer_conv(onnx_graph *g, int node, fcn_error *err)
     return onnx_set_output(g, node, &y, err);
 }
 
+/* An unpadded 1x1 window: its average is its maximum, and it stays the max POOLING it always was. */
+static int unit_window(const window *w)
+{
+    return w->kernel[0] == 1 && w->kernel[1] == 1 && !w->pads[0] && !w->pads[1] && !w->pads[2] && !w->pads[3];
+}
+
 /*
  * ceil_mode: ONNX (like PyTorch) rounds the output up, but drops a last
  * window that would start in the bottom/right padding. The extra padding
@@ -271,7 +300,7 @@ int onnx_infer_pool(onnx_graph *g, int node, fcn_error *err)
     onnx_node *n = &g->nodes[node];
     onnx_shape x;
     int64_t ceil_mode = 0, out[2];
-    window w = {{1, 1}, {1, 1}, {0, 0, 0, 0}};
+    window w = {{1, 1}, {1, 1}, {0, 0, 0, 0}, {1, 1}};
     if (onnx_data_shape(g, node, 4, 4, &x, err) || read_window(g, node, &x, &w, 1, err) ||
         onnx_attr_int(g, node, "ceil_mode", &ceil_mode, err) < 0)
         return -1;
@@ -287,6 +316,8 @@ int onnx_infer_pool(onnx_graph *g, int node, fcn_error *err)
     if (output_dims(g, node, &x, &w, out, err) || check_padded_size(g, node, &x, &w, 1.0, err))
         return -1;
     set_window_params(n, FCN_POOLING, &w);
+    n->params.pool_type = n->layer_type == FCN_POOLING && strcmp(n->op, "AveragePool") == 0 && !unit_window(&w)
+                              ? FCN_POOL_AVG : FCN_POOL_MAX;
     onnx_shape y = {4, {1, x.dims[1], out[0], out[1]}};
     return onnx_set_output(g, node, &y, err);
 }
@@ -301,18 +332,18 @@ int onnx_infer_global_pool(onnx_graph *g, int node, fcn_error *err)
     onnx_shape x;
     if (onnx_data_shape(g, node, 4, 4, &x, err))
         return -1;
-    window w = {{x.dims[2], x.dims[3]}, {1, 1}, {0, 0, 0, 0}};
+    window w = {{x.dims[2], x.dims[3]}, {1, 1}, {0, 0, 0, 0}, {1, 1}};
     set_window_params(n, n->layer_type, &w);
     onnx_shape y = {4, {1, x.dims[1], 1, 1}};
     return onnx_set_output(g, node, &y, err);
 }
 
-/* AveragePool: over the whole map, or over one element (see the top of the file). */
+/* AveragePool: over the whole map, over one element, or windowed (see the top of the file). */
 int onnx_infer_average_pool(onnx_graph *g, int node, fcn_error *err)
 {
     onnx_node *n = &g->nodes[node];
     onnx_shape x;
-    window w = {{1, 1}, {1, 1}, {0, 0, 0, 0}};
+    window w = {{1, 1}, {1, 1}, {0, 0, 0, 0}, {1, 1}};
     if (onnx_data_shape(g, node, 4, 4, &x, err) || read_window(g, node, &x, &w, 1, err))
         return -1;
     int unpadded = w.pads[0] == 0 && w.pads[1] == 0 && w.pads[2] == 0 && w.pads[3] == 0;
@@ -320,13 +351,6 @@ int onnx_infer_average_pool(onnx_graph *g, int node, fcn_error *err)
         n->layer_type = FCN_AVERAGE_POOLING;
         return onnx_infer_global_pool(g, node, err);
     }
-    if (unpadded && w.kernel[0] == 1 && w.kernel[1] == 1) {
-        n->layer_type = FCN_POOLING;
-        return onnx_infer_pool(g, node, err);
-    }
-    return onnx_node_fail(g, node, err, "averages %lldx%lld windows (pads %lld, %lld, %lld, %lld) of the %lldx%lld "
-                          "map, which is not supported: only an average over the whole map (AVERAGE_POOLING) or of "
-                          "an unpadded 1x1 window (POOLING) is", (long long)w.kernel[0], (long long)w.kernel[1],
-                          (long long)w.pads[0], (long long)w.pads[1], (long long)w.pads[2], (long long)w.pads[3],
-                          (long long)x.dims[2], (long long)x.dims[3]);
+    n->layer_type = FCN_POOLING;
+    return onnx_infer_pool(g, node, err);
 }

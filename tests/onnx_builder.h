@@ -170,6 +170,16 @@ static inline void ob_ints_initializer(onnx_builder *b, const char *name, int co
     OB_PUSH(b, b->graph.initializer, b->graph.n_initializer, t);
 }
 
+/* A FLOAT vector initializer with its values (Resize's scales, Pad's value). */
+static inline void ob_floats_initializer(onnx_builder *b, const char *name, int count, const float *values)
+{
+    int64_t dims[1] = {count};
+    Onnx__TensorProto *t = ob_tensor(b, name, 1, dims);
+    for (int i = 0; i < count; i++)
+        OB_PUSH(b, t->float_data, t->n_float_data, values[i]);
+    OB_PUSH(b, b->graph.initializer, b->graph.n_initializer, t);
+}
+
 /* A node; inputs and outputs are NULL-terminated lists ("" for an omitted optional input). */
 static inline Onnx__NodeProto *ob_node(onnx_builder *b, const char *op, const char *name, const char *const *inputs,
                                 const char *const *outputs)
