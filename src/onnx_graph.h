@@ -65,6 +65,9 @@ typedef struct onnx_tensor {
     int64_t rows, cols, channels; /* the dims the hardware streams, for data tensors */
     int on_path;         /* derived from the network input */
     int blocked;         /* downstream of a node that failed: not inferred, not reported again */
+    int channels_last;   /* 4-D data as [1,H,W,C] (between ConvNeXt's permutes): streams rows=H, cols=W,
+                            channels=C, the same order as [1,C,H,W] (src/onnx_shapes_channels.c) */
+    int transposed;      /* a constant: a 2-D Transpose of another, its dims reversed (src/onnx_patterns.c) */
 } onnx_tensor;
 
 typedef enum onnx_role {
@@ -76,7 +79,9 @@ typedef enum onnx_role {
     ONNX_ROLE_TAIL,        /* Softmax / LRN at the end: removed */
     ONNX_ROLE_CONSTANT,    /* a Constant node: provides a tensor */
     ONNX_ROLE_SIZE,        /* size arithmetic on constants (or Shape of a known tensor): evaluated, removed */
-    ONNX_ROLE_FOLDED_PAD   /* a zero Pad of H and W folded into the window (Conv, pool) that reads it */
+    ONNX_ROLE_FOLDED_PAD,  /* a zero Pad of H and W folded into the window (Conv, pool) that reads it */
+    ONNX_ROLE_FUSED,       /* inside a multi-node pattern whose last node (partner) is the layer (SiLU, GELU, ...) */
+    ONNX_ROLE_FOLDED_AFFINE /* a per-channel Mul/Add of a constant folded into the layer of partner */
 } onnx_role;
 
 /* What shape inference derives for a node that becomes (part of) a layer. */
@@ -92,6 +97,8 @@ typedef struct onnx_layer_params {
     int eltwise_broadcast;     /* ELTWISE: the ports after the first carry 1x1xC */
     int64_t scale[2];          /* RESIZE */
     fcn_resize_mode resize_mode;
+    double alpha;        /* LEAKY_RELU */
+    int64_t chop_offset, chop_channels; /* CHOP from a Slice: the first channel taken and how many */
 } onnx_layer_params;
 
 typedef struct onnx_node {
@@ -106,7 +113,9 @@ typedef struct onnx_node {
     fcn_layer_type layer_type;   /* for ONNX_ROLE_LAYER */
     int data_input;      /* the tensor carrying the network's data (the first one, for a join), or -1 */
     int joins;           /* ELTWISE and CONCAT: every input that is not a constant carries data, one port each */
-    int partner;         /* the Conv a BN folds into / the MatMul an Add biases; -1 otherwise */
+    int partner;         /* the Conv a BN folds into / the MatMul an Add biases; -1 otherwise; a pattern's
+                            first node for its layer node (src/onnx_patterns.c) */
+    int pattern;         /* ONNX_PATTERN_*: the layer node of a multi-node pattern (src/onnx_patterns.h) */
     onnx_layer_params params;
     char *failure;       /* owned: the message of its failed inference, reported with the unsupported nodes */
 } onnx_node;

@@ -14,6 +14,7 @@
  * just before it (or the network input, first) keeps `inputs` NULL, so a
  * chain is written exactly as before.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@
 #include "error.h"
 #include "onnx_layers.h"
 #include "onnx_names.h"
+#include "onnx_patterns.h"
 
 /* The parser must not write what the configuration's reader rejects. */
 _Static_assert(ONNX_MAX_DIM == FIELD_MAX, "ONNX_MAX_DIM must be the configuration's FIELD_MAX");
@@ -110,6 +112,18 @@ static int fold_batch_norm(const onnx_graph *g, int node, fcn_layer *conv, fcn_e
     return conv->bias_path ? 0 : copy_path(g, node, g->nodes[node].params.bias, "bias", &conv->bias_path, err);
 }
 
+/*
+ * A per-channel Mul or Add of a constant folded into the layer before it
+ * (src/onnx_patterns.c): a convolution's or inner product's weights absorb a
+ * scale, its bias a shift (it gains one); a BATCH_NORM already has both.
+ */
+static int fold_affine(const onnx_graph *g, int node, fcn_layer *into, fcn_error *err)
+{
+    if (g->nodes[node].params.bias < 0 || into->type == FCN_BATCH_NORM)
+        return 0;
+    return fold_batch_norm(g, node, into, err);
+}
+
 /* What building the partition keeps track of; the per-node tables have one more entry, for the network input. */
 typedef struct builder {
     const onnx_graph *g;
@@ -120,7 +134,22 @@ typedef struct builder {
     int *readers;    /* per source: the layer input ports that read it */
     int *layer;      /* per source: its layer's index, -1 before it is added (the input has none) */
     int count;       /* layers added so far */
+    int *output_of;  /* per tensor: which output of its source it carries (a Split's CHOP has several) */
+    uint64_t *outputs_read; /* per source: a Split's outputs read so far, one bit each */
+    int *ports_given;       /* per source: a Split's CHOP ports given to readers so far */
 } builder;
+
+/* A Split's CHOP: one output port per output a layer reads, not one tensor SPLIT to all its readers. */
+static int splits_channels(const onnx_graph *g, int s)
+{
+    return s < g->node_count && g->nodes[s].layer_type == FCN_CHOP && strcmp(g->nodes[s].op, "Split") == 0;
+}
+
+/* Whether source s gets a SPLIT after it: several layer ports read its one output. */
+static int needs_split(const builder *b, int s)
+{
+    return b->readers[s] > 1 && !splits_channels(b->g, s);
+}
 
 static int on_path(const onnx_graph *g, const onnx_node *n)
 {
@@ -132,14 +161,22 @@ static void trace_sources(builder *b)
 {
     const onnx_graph *g = b->g;
     for (int t = 0; t < g->tensor_count; t++)
-        b->source[t] = -1;
+        b->source[t] = b->output_of[t] = -1;
     b->source[g->input] = g->node_count;
+    b->output_of[g->input] = 0;
     for (int i = 0; i < g->node_count; i++) {
         int node = g->order[i];
         const onnx_node *n = &g->nodes[node];
         int out = n->output_count > 0 ? n->outputs[0] : -1;
-        if (out >= 0 && on_path(g, n))
-            b->source[out] = n->role == ONNX_ROLE_LAYER ? node : b->source[n->data_input];
+        if (out < 0 || !on_path(g, n))
+            continue;
+        b->source[out] = n->role == ONNX_ROLE_LAYER ? node : b->source[n->data_input];
+        b->output_of[out] = n->role == ONNX_ROLE_LAYER ? 0 : b->output_of[n->data_input];
+        for (int k = 1; splits_channels(g, node) && k < n->output_count; k++)
+            if (n->outputs[k] >= 0) {
+                b->source[n->outputs[k]] = node;
+                b->output_of[n->outputs[k]] = k;
+            }
     }
 }
 
@@ -147,6 +184,18 @@ static void trace_sources(builder *b)
 static int same_streamed_dims(const onnx_tensor *a, const onnx_tensor *b)
 {
     return a->rows == b->rows && a->cols == b->cols && a->channels == b->channels;
+}
+
+/*
+ * The tensor the node reads as data through its k-th input, -1 when that
+ * input is not data. A fused pattern's layer node reads the pattern's input,
+ * which need not be among its own (GELU's last Mul reads x through others).
+ */
+static int data_read(const onnx_graph *g, int node, int k)
+{
+    if (g->nodes[node].pattern != ONNX_PATTERN_NONE)
+        return k == 0 ? g->nodes[node].data_input : -1;
+    return onnx_reads_data(g, node, k) ? g->nodes[node].inputs[k] : -1;
 }
 
 /*
@@ -158,10 +207,19 @@ static int count_readers(builder *b, int node, fcn_error *err)
 {
     const onnx_graph *g = b->g;
     for (int k = 0; k < g->nodes[node].input_count; k++) {
-        int t = g->nodes[node].inputs[k];
-        if (!onnx_reads_data(g, node, k) || b->source[t] < 0)
+        int t = data_read(g, node, k);
+        if (t < 0 || b->source[t] < 0)
             continue;
         int s = b->source[t], first = b->first_read[s];
+        if (splits_channels(g, s)) { /* each output its own channels, read by one port */
+            uint64_t bit = (uint64_t)1 << b->output_of[t];
+            if (b->outputs_read[s] & bit)
+                return onnx_node_fail(g, s, err, "its output %d is read by several layer inputs; each output of "
+                                      "its CHOP feeds one", b->output_of[t]);
+            b->outputs_read[s] |= bit;
+            b->readers[s]++;
+            continue;
+        }
         if (first >= 0 && !same_streamed_dims(&g->tensors[first], &g->tensors[t]))
             return onnx_node_fail(g, node, err, "reads '%s' as %lldx%lldx%lld (rows x cols x channels) where "
                                   "another layer reads it as %lldx%lldx%lld", g->tensors[t].name,
@@ -190,7 +248,7 @@ static int plan_layers(builder *b, fcn_error *err)
         count++;
     }
     for (int s = 0; s <= g->node_count; s++) {
-        count += b->readers[s] > 1;
+        count += needs_split(b, s);
         if (b->readers[s] <= FCN_MAX_PORTS)
             continue;
         if (s < g->node_count)
@@ -205,10 +263,28 @@ static int plan_layers(builder *b, fcn_error *err)
 /* The layer a reader of source s reads: the source's SPLIT right after it, if any; -1 for the network input. */
 static int feed(const builder *b, int s)
 {
-    int split = b->readers[s] > 1;
+    int split = needs_split(b, s);
     if (s == b->g->node_count)
         return split ? 0 : -1;
     return b->layer[s] + split;
+}
+
+/*
+ * A Split's CHOP gives its output ports in network order: the next port goes
+ * to this reader, with the channels of the output it reads and where they
+ * start (the outputs before it, read or not, take the channels before).
+ */
+static void give_chop_port(builder *b, int s, int t)
+{
+    const onnx_graph *g = b->g;
+    const onnx_node *n = &g->nodes[s];
+    fcn_layer *chop = &b->part->layers[b->layer[s]];
+    int q = b->ports_given[s]++, k = b->output_of[t];
+    int64_t offset = 0;
+    for (int j = 0; j < k; j++)
+        offset += n->outputs[j] >= 0 ? g->tensors[n->outputs[j]].channels : 0;
+    chop->port_channels[q] = g->tensors[n->outputs[k]].channels;
+    chop->port_offsets[q] = offset;
 }
 
 /* Each data input a port, in ONNX input order: how many layers back its source's feed is (0: the network input). */
@@ -217,9 +293,12 @@ static int connect_ports(builder *b, int node, fcn_layer *l, fcn_error *err)
     const onnx_graph *g = b->g;
     int back[FCN_MAX_PORTS], ports = 0;
     for (int k = 0; k < g->nodes[node].input_count && ports < FCN_MAX_PORTS; k++) {
-        if (!onnx_reads_data(g, node, k))
+        int t = data_read(g, node, k);
+        if (t < 0)
             continue;
-        int s = b->source[g->nodes[node].inputs[k]];
+        int s = b->source[t];
+        if (s >= 0 && splits_channels(g, s))
+            give_chop_port(b, s, t);
         int from = s >= 0 ? feed(b, s) : -1; /* every data tensor has a source: shape inference saw to it */
         back[ports++] = from < 0 ? 0 : b->count - from;
     }
@@ -279,10 +358,17 @@ static int add_layer(builder *b, int node, fcn_error *err)
     if (!l->name)
         return fcn_fail(err, "%s: out of memory", g->source);
     if (set_paths(g, node, l, err) || connect_ports(b, node, l, err) ||
-        (l->type == FCN_CONCAT && concat_channels(b, node, l, err)))
+        (l->type == FCN_CONCAT && concat_channels(b, node, l, err)) || onnx_fill_pattern_layer(g, node, l, err))
         return -1;
+    if (splits_channels(g, node)) {
+        l->ports_out = b->readers[node] > 0 ? b->readers[node] : 1;
+        l->port_channels = calloc((size_t)l->ports_out, sizeof *l->port_channels);
+        l->port_offsets = calloc((size_t)l->ports_out, sizeof *l->port_offsets);
+        if (!l->port_channels || !l->port_offsets)
+            return fcn_fail(err, "%s: out of memory", g->source);
+    }
     b->layer[node] = b->count++;
-    return b->readers[node] > 1 ? add_split(b, node, err) : 0;
+    return needs_split(b, node) ? add_split(b, node, err) : 0;
 }
 
 static int add_layers(builder *b, fcn_error *err)
@@ -296,6 +382,8 @@ static int add_layers(builder *b, fcn_error *err)
             continue;
         if (n->role == ONNX_ROLE_FOLDED_BN && b->layer[n->partner] >= 0)
             rc = fold_batch_norm(g, node, &b->part->layers[b->layer[n->partner]], err);
+        else if (n->role == ONNX_ROLE_FOLDED_AFFINE && b->layer[n->partner] >= 0)
+            rc = fold_affine(g, node, &b->part->layers[b->layer[n->partner]], err);
         else if (n->role == ONNX_ROLE_LAYER)
             rc = add_layer(b, node, err);
     }
@@ -312,6 +400,9 @@ static void builder_free(builder *b)
     free(b->first_read);
     free(b->readers);
     free(b->layer);
+    free(b->output_of);
+    free(b->outputs_read);
+    free(b->ports_given);
 }
 
 static int builder_init(builder *b, const onnx_graph *g, fcn_partition *part, fcn_error *err)
@@ -322,7 +413,11 @@ static int builder_init(builder *b, const onnx_graph *g, fcn_partition *part, fc
     b->first_read = malloc(sources * sizeof *b->first_read);
     b->readers = calloc(sources, sizeof *b->readers);
     b->layer = malloc(sources * sizeof *b->layer);
-    if (!b->source || !b->first_read || !b->readers || !b->layer)
+    b->output_of = malloc(tensors * sizeof *b->output_of);
+    b->outputs_read = calloc(sources, sizeof *b->outputs_read);
+    b->ports_given = calloc(sources, sizeof *b->ports_given);
+    if (!b->source || !b->first_read || !b->readers || !b->layer || !b->output_of || !b->outputs_read ||
+        !b->ports_given)
         return fcn_fail(err, "%s: out of memory", g->source);
     for (size_t s = 0; s < sources; s++)
         b->first_read[s] = b->layer[s] = -1;

@@ -38,6 +38,23 @@
  *    HardSigmoid, HardSwish: SIGMOID, HARD_SIGMOID, HARD_SWISH (HardSigmoid's
  *    alpha and beta are not kept: the model's figures do not depend on them).
  *  - A tensor read by several layer ports gets a SPLIT (src/onnx_layers.c).
+ *
+ * The newer layer types (docs/ONNX-PATTERNS.md):
+ *  - LeakyRelu: LEAKY_RELU with its alpha (default 0.01). PRelu: PRELU, its
+ *    slope a constant per channel or one value. Gelu (opset 20): GELU.
+ *  - LayerNormalization over each pixel's channels (the last axis of
+ *    channels-last data, or a map of 1x1): LAYER_NORM; any other axis is an
+ *    error.
+ *  - Slice of the channels, step 1: CHOP with one output port (its channels
+ *    and offset); each Slice of a tensor is a CHOP of its own, behind a
+ *    SPLIT. Split of the channels: one CHOP, one port per output a layer
+ *    reads, in network order with the offsets; unused outputs are dropped.
+ *  - Multi-node patterns (SiLU, GELU, LayerNorm's decomposition, channel
+ *    shuffle) and per-channel Mul/Add of constants: src/onnx_patterns.c.
+ *    They take the constant operands an ELTWISE refuses above.
+ *  - Transpose(0,2,3,1) and back (0,3,1,2) around per-pixel operators move
+ *    nothing the hardware streams; a MatMul by a constant [C,K] between them
+ *    is a 1x1 CONVOLUTION (src/onnx_shapes_channels.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +62,7 @@
 
 #include "error.h"
 #include "onnx_ops.h"
+#include "onnx_patterns.h"
 
 typedef enum op_kind {
     KIND_UNSUPPORTED,
@@ -101,6 +119,13 @@ static const struct op_entry {
     /* Over H and W only: global pools (src/onnx_shapes_reduce.c). */
     {"ReduceMean", KIND_SIZED, FCN_AVERAGE_POOLING},
     {"ReduceMax", KIND_SIZED, FCN_POOLING},
+    /* The newer layer types (src/onnx_patterns.c fuses the multi-node ones). */
+    {"LeakyRelu", KIND_LAYER, FCN_LEAKY_RELU},
+    {"PRelu", KIND_LAYER, FCN_PRELU},
+    {"Gelu", KIND_LAYER, FCN_GELU},
+    {"LayerNormalization", KIND_LAYER, FCN_LAYER_NORM},
+    {"Slice", KIND_LAYER, FCN_CHOP},
+    {"Split", KIND_LAYER, FCN_CHOP}, /* every output used: one CHOP port each */
 };
 
 int onnx_default_domain(const Onnx__NodeProto *node)
@@ -271,7 +296,7 @@ void onnx_classify_node(onnx_graph *g, int i, int *stamp, int *queue)
     n->partner = -1;
     if (!e)
         return;
-    if (e->kind != KIND_CONSTANT && extra_outputs_used(g, n)) {
+    if (e->kind != KIND_CONSTANT && strcmp(n->op, "Split") != 0 && extra_outputs_used(g, n)) {
         n->unsupported_why = "an output other than the first is used";
         return;
     }
@@ -317,8 +342,10 @@ int onnx_classify(onnx_graph *g, int keep_batch_norm, fcn_error *err)
         return fcn_fail(err, "%s: out of memory classifying the nodes", g->source);
     }
     g->keep_batch_norm = keep_batch_norm;
+    onnx_mark_transposed_constants(g);
     for (int i = 0; i < g->node_count; i++)
         onnx_classify_node(g, i, stamp, queue);
+    onnx_fuse_patterns(g, keep_batch_norm);
     free(stamp);
     free(queue);
     return 0;
@@ -384,10 +411,15 @@ int onnx_check_supported(const onnx_graph *g, fcn_error *err)
 /* What the nodes of one role become, for --list-ops. */
 static const char *role_becomes(const onnx_node *n)
 {
+    const char *pattern = onnx_pattern_becomes(n);
+    if (pattern)
+        return pattern;
     switch (n->role) {
     case ONNX_ROLE_LAYER:
         if (strcmp(n->op, "AveragePool") == 0)
             return "AVERAGE_POOLING (a window over the whole map) or POOLING (an average window; max of a 1x1 one)";
+        if (strcmp(n->op, "MatMul") == 0)
+            return "INNER_PRODUCT, or a 1x1 CONVOLUTION on channels-last data";
         return fcn_layer_type_name(n->layer_type);
     case ONNX_ROLE_FOLDED_BN: return "folded into the Conv";
     case ONNX_ROLE_BIAS_ADD: return "bias of the MatMul's INNER_PRODUCT";
@@ -396,6 +428,8 @@ static const char *role_becomes(const onnx_node *n)
     case ONNX_ROLE_CONSTANT: return "constant (an input of other nodes)";
     case ONNX_ROLE_SIZE: return "evaluated (size arithmetic)";
     case ONNX_ROLE_FOLDED_PAD: return "folded into the next window's padding";
+    case ONNX_ROLE_FUSED:
+    case ONNX_ROLE_FOLDED_AFFINE: /* onnx_pattern_becomes */
     case ONNX_ROLE_UNSUPPORTED: break;
     }
     return "unsupported";

@@ -13,6 +13,7 @@
 #include "onnx_attrs.h"
 #include "onnx_fold.h"
 #include "onnx_ops.h"
+#include "onnx_patterns.h"
 #include "onnx_shapes.h"
 
 typedef int (*infer_fn)(onnx_graph *g, int node, fcn_error *err);
@@ -58,12 +59,20 @@ static const struct {
     {"Sum", onnx_infer_broadcast, 1},
     {"Div", onnx_infer_broadcast, 1},
     {"Tanh", onnx_infer_same, 1},
-    {"LeakyRelu", onnx_infer_same, 1},
+    {"LeakyRelu", onnx_infer_leaky_relu, 0},
+    {"PRelu", onnx_infer_prelu, 0},
+    {"Gelu", onnx_infer_gelu, 0},
+    {"LayerNormalization", onnx_infer_layer_norm, 0},
+    {"Slice", onnx_infer_slice, 0},
+    {"Split", onnx_infer_split, 0},
 };
 
 static infer_fn find_infer(const onnx_graph *g, int node, int all_nodes)
 {
     const onnx_node *n = &g->nodes[node];
+    infer_fn pattern = onnx_pattern_infer(g, node);
+    if (pattern)
+        return pattern;
     if (n->role == ONNX_ROLE_BIAS_ADD)
         return onnx_infer_bias_add;
     if (n->role == ONNX_ROLE_LAYER && n->layer_type == FCN_ELTWISE)
@@ -208,6 +217,11 @@ static int init_constants(onnx_graph *g, fcn_error *err)
                             "beyond %lld, the largest the configuration holds)", g->source, tensor->name,
                             ONNX_MAX_RANK, (long long)ONNX_MAX_DIM);
         tensor->has_shape = 1;
+        if (tensor->transposed) { /* 2-D: onnx_mark_transposed_constants */
+            int64_t rows = tensor->shape.dims[0];
+            tensor->shape.dims[0] = tensor->shape.dims[1];
+            tensor->shape.dims[1] = rows;
+        }
     }
     return 0;
 }
@@ -348,21 +362,36 @@ static int walk_node(onnx_graph *g, int node, int *stamp, int *queue, fcn_error 
 {
     onnx_node *n = &g->nodes[node];
     fcn_error failure = {{0}};
+    int fused = n->role == ONNX_ROLE_FUSED || n->pattern != ONNX_PATTERN_NONE; /* src/onnx_patterns.c */
+    if (n->role == ONNX_ROLE_FUSED)
+        return 0; /* its pattern's layer node infers the whole */
     int how = inputs_blocked(g, node);
+    if (how == BLOCKED_DATA && fused) {
+        block_outputs(g, node, BLOCKED_DATA); /* as its pattern, not reported */
+        return 0;
+    }
     if (how) {
+        n->pattern = ONNX_PATTERN_NONE; /* size arithmetic after all: classified again as itself */
         pass_over(g, node, how, stamp, queue);
         return 0;
     }
+    /* A pattern's layer node computed from constants alone (an Add of 1 to a Gathered size looks like an
+     * affine) is size arithmetic after all. */
     int folded = onnx_fold_node(g, node, &failure);
     if (folded < 0) /* what follows from a size that could not be computed is no more reported */
         return record_failure(g, node, &failure, BLOCKED_SIZE, err);
     if (folded) {
+        n->pattern = ONNX_PATTERN_NONE;
         n->role = ONNX_ROLE_SIZE;
         n->data_input = -1;
         n->joins = 0;
         return 0;
     }
-    onnx_classify_node(g, node, stamp, queue);
+    if (!fused) {
+        onnx_classify_node(g, node, stamp, queue);
+        if (onnx_per_channel_operand(g, node)) /* its constant may be computed only now */
+            onnx_match_affine(g, node, g->keep_batch_norm);
+    }
     if (n->role == ONNX_ROLE_UNSUPPORTED) {
         block_outputs(g, node, BLOCKED_DATA);
         return 0;

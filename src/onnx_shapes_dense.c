@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "onnx_attrs.h"
+#include "onnx_patterns.h"
 #include "onnx_shapes.h"
 
 /* A 0/1 flag attribute (transA, transB); -1 with the message otherwise. */
@@ -84,6 +85,8 @@ int onnx_infer_matmul(onnx_graph *g, int node, fcn_error *err)
     char text[96];
     if (onnx_data_shape(g, node, 1, ONNX_MAX_RANK, &a, err))
         return -1;
+    if (onnx_is_pointwise_matmul(g, node))
+        return onnx_infer_pointwise_matmul(g, node, err);
     int weight = onnx_constant_input(g, node, 1, "weight", &b, err);
     if (weight < 0)
         return -1;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "onnx_attrs.h"
+#include "onnx_patterns.h"
 #include "onnx_shapes.h"
 
 int onnx_infer_flatten(onnx_graph *g, int node, fcn_error *err)
@@ -170,7 +171,7 @@ int onnx_infer_transpose(onnx_graph *g, int node, fcn_error *err)
             last_moved = perm[i];
         }
     }
-    if (reorders) {
+    if (reorders && !onnx_layout_transpose(g, node, perm, count)) {
         char a[96];
         return onnx_node_fail(g, node, err, "transposing %s reorders the streamed data; only a transpose that "
                               "moves dims of size 1 is supported", onnx_shape_text(&x, a, sizeof a));

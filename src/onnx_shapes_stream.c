@@ -14,6 +14,7 @@
  */
 #include <stdio.h>
 
+#include "onnx_patterns.h"
 #include "onnx_shapes.h"
 
 /* Streamed (HWC) data keeps its order under an NCHW reshape only if both are vectors in effect, or the
@@ -127,6 +128,11 @@ static int streams_through(fcn_layer_type type)
     case FCN_SIGMOID:
     case FCN_HARD_SIGMOID:
     case FCN_HARD_SWISH:
+    case FCN_SILU:
+    case FCN_GELU:
+    case FCN_LEAKY_RELU:
+    case FCN_PRELU:
+    case FCN_LAYER_NORM:
     case FCN_ELTWISE: return 1;
     default: return 0;
     }
@@ -139,11 +145,14 @@ int onnx_set_stream(onnx_graph *g, int node, fcn_error *err)
     const onnx_shape *s = &out->shape;
     int makes_layer = n->role == ONNX_ROLE_LAYER && !streams_through(n->layer_type);
     const onnx_tensor *in = n->data_input >= 0 ? &g->tensors[n->data_input] : NULL;
+    /* [1,H,W,C] streams as rows=H, cols=W, channels=C (src/onnx_shapes_channels.c) */
+    out->channels_last = onnx_output_channels_last(g, node);
+    int ch = out->channels_last ? 3 : 1, r = out->channels_last ? 1 : 2, c = out->channels_last ? 2 : 3;
     if (!makes_layer && in && in->rows > 0) {
         out->rows = in->rows;
         out->cols = in->cols;
         out->channels = in->channels;
-        if (s->rank != 4 || (out->rows == s->dims[2] && out->cols == s->dims[3] && out->channels == s->dims[1]))
+        if (s->rank != 4 || (out->rows == s->dims[r] && out->cols == s->dims[c] && out->channels == s->dims[ch]))
             return 0;
         stream_verdict verdict = STREAM_AS_NCHW;
         if (n->role != ONNX_ROLE_UNSUPPORTED && check_reshape(g, node, out, &verdict, err))
@@ -153,8 +162,8 @@ int onnx_set_stream(onnx_graph *g, int node, fcn_error *err)
     }
     /* A layer's output (or a 4-D map): NCHW dims; an inner product's, or anything else, streams as a vector. */
     int map = s->rank == 4 && !(makes_layer && n->layer_type == FCN_INNER_PRODUCT);
-    out->rows = map ? s->dims[2] : 1;
-    out->cols = map ? s->dims[3] : 1;
-    out->channels = map ? s->dims[1] : onnx_shape_elements(s);
+    out->rows = map ? s->dims[r] : 1;
+    out->cols = map ? s->dims[c] : 1;
+    out->channels = map ? s->dims[ch] : onnx_shape_elements(s);
     return 0;
 }

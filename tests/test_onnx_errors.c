@@ -735,7 +735,7 @@ static void join_errors(void)
     ob_free(&b);
 
     join_base(&b, "Add", 3);
-    ob_weight(&b, "offset", 4, OB_DIMS(1, 4, 1, 1));
+    ob_weight(&b, "offset", 4, OB_DIMS(1, 4, 6, 6)); /* per element: a per-channel one is a BATCH_NORM */
     node_named(&b, "join")->input[1] = ob_str(&b, "offset");
     expect_error(&b, "bad.onnx: 1 unsupported node: join (Add: an Add of a constant is supported only as the bias of "
                      "a MatMul by a constant weight)");
