@@ -64,6 +64,17 @@ for vit in "$dir"/vit_*.onnx; do
     else fail "parse --list-ops $(basename "$vit"): says every operator is supported"; fi
 done
 
+# The bundled squeeze-excite example (README's quick tour): the optimiser's result for the ZC706 still loads,
+# fits, covers its model and draws.
+zc706=../examples/platforms/zc706.json
+expect_ok "validate the bundled mobilenet_v3_small example" validate ../examples/mobilenet_v3_small_zc706.json \
+    --platform "$zc706" --resource-allocation 0.8 --model ../examples/mobilenet_v3_small.onnx
+expect_ok "report the bundled mobilenet_v3_small example" report ../examples/mobilenet_v3_small_zc706.json \
+    --platform "$zc706"
+expect_output_re "report mobilenet_v3_small: broadcasting joins" '^ +[^ ]+ +eltwise +[0-9]+x[0-9]+x[0-9]+ '
+expect_ok "visualise the bundled mobilenet_v3_small example" visualise ../examples/mobilenet_v3_small_zc706.json \
+    -o "$tmp/mnv3.svg" --detail layers
+
 # The tiny attention of the pattern graphs: both products of two data tensors and the Softmax named.
 attention=data/models/patterns/bad_attention.onnx
 expect_error "parse bad_attention" 1 "unsupported nodes: " parse "$attention"
