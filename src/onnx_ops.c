@@ -110,6 +110,7 @@ static const struct op_entry {
     {"Unsqueeze", KIND_SHAPE_ONLY, FCN_SQUEEZE},
     {"Cast", KIND_SHAPE_ONLY, FCN_SQUEEZE},
     {"Softmax", KIND_TAIL, FCN_SQUEEZE},
+    {"LogSoftmax", KIND_TAIL, FCN_SQUEEZE},
     {"LRN", KIND_TAIL, FCN_SQUEEZE},
     {"Constant", KIND_CONSTANT, FCN_SQUEEZE},
     /* Folded into the window after it, or a PAD layer (src/onnx_shapes_pad.c). */
@@ -170,7 +171,7 @@ static int is_inner_product_matmul(const onnx_graph *g, int node)
 }
 
 /*
- * Softmax and LRN are dropped at the end of the network: everything
+ * Softmax, LogSoftmax and LRN are dropped at the end of the network: everything
  * downstream must be shape-only or another such operator. `stamp` marks the
  * nodes this walk has seen (a cycle must not trap it), and is all zeros again
  * when it returns; `queue` has room for every node.

@@ -41,6 +41,7 @@ static const struct {
     {"Identity", onnx_infer_same, 0},
     {"Cast", onnx_infer_same, 0},
     {"Softmax", onnx_infer_same, 0},
+    {"LogSoftmax", onnx_infer_same, 0},
     {"LRN", onnx_infer_same, 0},
     {"Flatten", onnx_infer_flatten, 0},
     {"Reshape", onnx_infer_reshape, 0},
