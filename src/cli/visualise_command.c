@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "text.h"
 
 static const char USAGE[] =
     "usage: fpgaconvnet visualise CONFIG.json -o FILE [--detail modules|layers]\n"
@@ -90,6 +91,15 @@ static int parse_request(int argc, char **argv, visualise_request *r)
     return status ? status : check_request(r);
 }
 
+/* A picture drawn simpler than asked is no failure: said on standard output, as optimise says it. */
+static int print_note(const char *path, const char *note)
+{
+    char shown[4096];
+    text_escape(shown, sizeof shown, path);
+    printf("%s: simplified to draw in seconds: %s\n", shown, note);
+    return cli_close_output(stdout, NULL);
+}
+
 static int run(const visualise_request *r)
 {
     fcn_error err;
@@ -106,7 +116,7 @@ static int run(const visualise_request *r)
     else if (fcn_visualise_fitted(&figures, r->output, r->detail, note, sizeof note, &err))
         status = cli_error(CLI_FAILURE, "%s", err.message);
     else if (note[0])
-        fprintf(stderr, "fpgaconvnet: %s: simplified to draw in seconds: %s\n", r->output, note);
+        status = print_note(r->output, note);
     fcn_network_figures_free(&figures);
     fcn_network_free(net);
     return status;
