@@ -29,20 +29,20 @@ static int write_all(int fd, const char *data, size_t length)
 /* Names tried before giving up: only writers of the same path in the same process can take them. */
 #define TEMP_TRIES 1000
 
-int file_open_output(const char *path, char **temp)
+int file_open_output(const char *path, const char *suffix, char **temp)
 {
     struct stat st;
     *temp = NULL;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
         return open(path, O_WRONLY | O_TRUNC);
-    size_t size = strlen(path) + 48;
+    size_t size = strlen(path) + strlen(suffix) + 48;
     char *name = malloc(size);
     if (!name) {
         errno = ENOMEM;
         return -1;
     }
     for (int n = 0; n < TEMP_TRIES; n++) {
-        snprintf(name, size, "%s.tmp-%ld-%d", path, (long)getpid(), n);
+        snprintf(name, size, "%s.tmp-%ld-%d%s", path, (long)getpid(), n, suffix);
         /* O_EXCL: never another file, nor a link planted under that name. */
         int fd = open(name, O_WRONLY | O_CREAT | O_EXCL, 0666);
         if (fd >= 0) {
@@ -61,7 +61,7 @@ int file_open_output(const char *path, char **temp)
 int file_write_whole(const char *path, const char *data, size_t length, fcn_error *err)
 {
     char *temp;
-    int fd = file_open_output(path, &temp);
+    int fd = file_open_output(path, "", &temp);
     if (fd < 0)
         return fcn_fail(err, "%s: cannot open for writing: %s", path, strerror(errno));
     int failed = write_all(fd, data, length);

@@ -14,12 +14,13 @@
 int file_write_whole(const char *path, const char *data, size_t length, fcn_error *err);
 
 /*
- * Opens what writes to path: a new file "<path>.tmp-<pid>-<n>" beside it,
+ * Opens what writes to path: a new file "<path>.tmp-<pid>-<n><suffix>" beside it
+ * (suffix "" or, for a writer that picks its format by extension, ".png"),
  * with the mode a new file gets (0666 less the umask), its name in *temp
  * (free it; rename it over path when complete); or, when path exists and is
  * not a regular file (a device, a pipe, /dev/stdout), path itself, with
  * *temp NULL. The descriptor, or -1 with errno set.
  */
-int file_open_output(const char *path, char **temp);
+int file_open_output(const char *path, const char *suffix, char **temp);
 
 #endif

@@ -94,4 +94,14 @@ for command in "parse $lenet" "report $config" "schedule $config" "parse --list-
     if [ -c /dev/full ] && [ "$status" -eq 1 ]; then pass; else fail "$command -o /dev/full: exit $status"; fi
 done
 
+# visualise draws into a temporary file with the picture's extension, renamed when complete.
+echo OLD >"$tmp/kept.png"
+bash -c 'ulimit -f 0; "$@"; true' limit "$cli" visualise "$config" -o "$tmp/kept.png" >/dev/null 2>&1
+[ "$(cat "$tmp/kept.png")" = OLD ] && pass || fail "visualise -o, killed while writing: old picture lost"
+rm -f "$tmp"/kept.png.tmp-*
+run visualise "$config" -o "$tmp/kept.png"
+if [ "$status" -eq 0 ] && [ "$(head -c 4 "$tmp/kept.png" | tail -c 3)" = PNG ]; then pass; else
+    fail "visualise -o: no png written (exit $status)"; fi
+if compgen -G "$tmp/kept.png.tmp-*" >/dev/null; then fail "visualise -o: temporary file left behind"; else pass; fi
+
 harness_summary

@@ -46,7 +46,7 @@ int cli_output_open(cli_output *o, const char *path)
     o->file = stdout;
     if (!path || strcmp(path, "-") == 0)
         return 0;
-    int fd = file_open_output(path, &o->temp);
+    int fd = file_open_output(path, "", &o->temp);
     if (fd < 0 || !(o->file = fdopen(fd, "w"))) {
         int e = errno;
         if (fd >= 0) {

@@ -1,8 +1,14 @@
 /* `fpgaconvnet visualise`: draws a configuration (or an ONNX model's default one) with graphviz. */
+#define _POSIX_C_SOURCE 200809L /* close, unlink */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "error.h"
+#include "file_write.h"
 #include "text.h"
 
 static const char USAGE[] =
@@ -100,6 +106,30 @@ static int print_note(const char *path, const char *note)
     return cli_close_output(stdout, NULL);
 }
 
+/*
+ * Draws into a temporary file beside the output (with its extension: the
+ * format follows it), renamed over the output once complete: a failed or
+ * killed drawing leaves the old picture, never half a new one.
+ */
+static int draw(const fcn_network_figures *figures, const visualise_request *r, char *note, size_t note_size,
+                fcn_error *err)
+{
+    const char *slash = strrchr(r->output, '/'), *dot = strrchr(r->output, '.');
+    const char *extension = dot && (!slash || dot > slash) ? dot : "";
+    char *temp = NULL;
+    int fd = file_open_output(r->output, extension, &temp);
+    if (fd < 0)
+        return fcn_fail(err, "%s: cannot open for writing: %s", r->output, strerror(errno));
+    close(fd);
+    int failed = fcn_visualise_fitted(figures, temp ? temp : r->output, r->detail, note, note_size, err);
+    if (temp && !failed && rename(temp, r->output) != 0)
+        failed = fcn_fail(err, "%s: cannot write: %s", r->output, strerror(errno));
+    if (temp && failed)
+        unlink(temp);
+    free(temp);
+    return failed;
+}
+
 static int run(const visualise_request *r)
 {
     fcn_error err;
@@ -113,7 +143,7 @@ static int run(const visualise_request *r)
     int status = 0;
     if (fcn_network_evaluate(net, &opts, &figures, &err))
         status = cli_error(CLI_FAILURE, "%s: %s", r->model ? r->model : r->config, err.message);
-    else if (fcn_visualise_fitted(&figures, r->output, r->detail, note, sizeof note, &err))
+    else if (draw(&figures, r, note, sizeof note, &err))
         status = cli_error(CLI_FAILURE, "%s", err.message);
     else if (note[0])
         status = print_note(r->output, note);
