@@ -117,11 +117,19 @@ static int draw(const fcn_network_figures *figures, const visualise_request *r, 
     const char *slash = strrchr(r->output, '/'), *dot = strrchr(r->output, '.');
     const char *extension = dot && (!slash || dot > slash) ? dot : "";
     char *temp = NULL;
-    int fd = file_open_output(r->output, extension, &temp);
-    if (fd < 0)
-        return fcn_fail(err, "%s: cannot open for writing: %s", r->output, strerror(errno));
-    close(fd);
+    if (*extension) { /* without one, the library refuses the name before writing anything */
+        int fd = file_open_output(r->output, extension, &temp);
+        if (fd < 0)
+            return fcn_fail(err, "%s: cannot open for writing: %s", r->output, strerror(errno));
+        close(fd);
+    }
     int failed = fcn_visualise_fitted(figures, temp ? temp : r->output, r->detail, note, note_size, err);
+    const char *named = temp && failed ? strstr(err->message, temp) : NULL;
+    if (named) { /* the message is about the user's file, not our temporary one */
+        fcn_error said = *err;
+        const char *rest = said.message + (named - err->message) + strlen(temp);
+        fcn_fail(err, "%.*s%s%s", (int)(named - err->message), said.message, r->output, rest);
+    }
     if (temp && !failed && rename(temp, r->output) != 0)
         failed = fcn_fail(err, "%s: cannot write: %s", r->output, strerror(errno));
     if (temp && failed)
