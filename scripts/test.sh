@@ -27,7 +27,7 @@ echo "== valgrind"
 failed=0
 for t in build-test/tests/test_*; do
   [ -x "$t" ] || continue
-  if ! (cd tests && valgrind -q --error-exitcode=99 --suppressions=valgrind.supp --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+  if ! (cd tests && valgrind -q --num-callers=40 --error-exitcode=99 --suppressions=valgrind.supp --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
         --trace-children=yes "../$t" >/dev/null); then
     echo "valgrind: $(basename "$t") failed"
     failed=1

@@ -37,8 +37,15 @@ for model in "$dir"/*.onnx; do  # the glob sorts: a network's forms come togethe
     for board in $boards; do
         platform=../examples/platforms/$board.json
         out=$tmp/$name.$board
-        expect_ok "optimise $name for $board" optimise "$model" --platform "$platform" -o "$out" \
-            "${search[@]}" --quiet
+        run optimise "$model" --platform "$platform" -o "$out" "${search[@]}" --quiet
+        # Under the sanitizers drawing runs several times slower, and a picture that takes longer than
+        # its budget is left out with one documented line: the search's result is what is checked here.
+        if [ "$status" -eq 0 ] && { [ ! -s "$tmp/err" ] || { [ -n "${ASAN_OPTIONS:-}" ] &&
+            [ "$(cat "$tmp/err")" = "fpgaconvnet: topology.png is missing: drawing it took more than 8 s of processor time; the configuration, report and schedule are written" ]; }; }; then
+            pass
+        else
+            fail "optimise $name for $board: exit $status" "$(head -c 500 "$tmp/err")"
+        fi
         config=$out/$name.json
         if [ ! -f "$config" ]; then
             fail "optimise $name for $board: no $config written"
