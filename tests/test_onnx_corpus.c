@@ -51,7 +51,7 @@ static void fail(const char *model, const char *fmt, const char *a, const char *
     fputc('\n', stderr);
 }
 
-/* The parser's layer name of a node (src/onnx_names.c): [A-Za-z0-9_] kept, anything else '_'. */
+/* The parser's layer name of a node (src/onnx/onnx_names.c): [A-Za-z0-9_] kept, anything else '_'. */
 static void layer_name_of(const char *node, char *out, size_t size)
 {
     snprintf(out, size, "%s", node);

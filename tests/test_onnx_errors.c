@@ -676,7 +676,7 @@ static void utf8_errors(void)
  * The layer chain needs each layer's input dims to be its predecessor's
  * output dims: a dropped Reshape that regroups the streamed map is an error at
  * the Reshape, unless an inner product takes the data (it takes any shape)
- * or no layer comes before it (src/onnx_shapes_stream.c).
+ * or no layer comes before it (src/onnx/onnx_shapes_stream.c).
  */
 static void stream_errors(void)
 {

@@ -1,5 +1,5 @@
 /*
- * The multi-node patterns the parser fuses (src/onnx_patterns.c) and the
+ * The multi-node patterns the parser fuses (src/onnx/onnx_patterns.c) and the
  * operators of the newer layer types, on small models built in C: SiLU,
  * GELU (erf and tanh forms, the Gelu operator), LeakyRelu, PRelu,
  * LayerNormalization and its decomposition, per-channel affines, ConvNeXt's

@@ -279,7 +279,7 @@ static const json_t *source_node(const json_t *nodes, const char *tensor)
     return p;
 }
 
-/* The parser's layer name of a node (src/onnx_names.c): [A-Za-z0-9_] kept, anything else '_'. */
+/* The parser's layer name of a node (src/onnx/onnx_names.c): [A-Za-z0-9_] kept, anything else '_'. */
 static void layer_name_of(const json_t *node, char *out, size_t size)
 {
     snprintf(out, size, "%s", node ? node_name(node) : "input");

@@ -1,6 +1,6 @@
 /*
- * Size arithmetic evaluated at parse time (src/onnx_fold.c) and Resize /
- * Upsample (src/onnx_shapes_resize.c) on small models built in C; the one
+ * Size arithmetic evaluated at parse time (src/onnx/onnx_fold.c) and Resize /
+ * Upsample (src/onnx/onnx_shapes_resize.c) on small models built in C; the one
  * message that lists every failing node; --list-ops marking the nodes that
  * fail.
  */

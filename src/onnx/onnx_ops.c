@@ -29,7 +29,7 @@
  *  - Resize, Upsample: RESIZE by whole factors of H and W (nearest, or
  *    bilinear for linear); a fraction or a downsample is an error.
  *  - Size arithmetic (Shape, Gather, Slice, Concat, Unsqueeze, arithmetic,
- *    Cast, ConstantOfShape, Range, ... of constants; src/onnx_fold.c): nodes
+ *    Cast, ConstantOfShape, Range, ... of constants; src/onnx/onnx_fold.c): nodes
  *    whose inputs are all constants are evaluated during shape inference,
  *    which classifies every node again just before inferring it; they are
  *    neither layers nor unsupported.
@@ -37,7 +37,7 @@
  *    attributes min and max before; absent: -inf / +inf). Sigmoid,
  *    HardSigmoid, HardSwish: SIGMOID, HARD_SIGMOID, HARD_SWISH (HardSigmoid's
  *    alpha and beta are not kept: the model's figures do not depend on them).
- *  - A tensor read by several layer ports gets a SPLIT (src/onnx_layers.c).
+ *  - A tensor read by several layer ports gets a SPLIT (src/onnx/onnx_layers.c).
  *
  * The newer layer types (docs/ONNX-PATTERNS.md):
  *  - LeakyRelu: LEAKY_RELU with its alpha (default 0.01). PRelu: PRELU, its
@@ -50,11 +50,11 @@
  *    SPLIT. Split of the channels: one CHOP, one port per output a layer
  *    reads, in network order with the offsets; unused outputs are dropped.
  *  - Multi-node patterns (SiLU, GELU, LayerNorm's decomposition, channel
- *    shuffle) and per-channel Mul/Add of constants: src/onnx_patterns.c.
+ *    shuffle) and per-channel Mul/Add of constants: src/onnx/onnx_patterns.c.
  *    They take the constant operands an ELTWISE refuses above.
  *  - Transpose(0,2,3,1) and back (0,3,1,2) around per-pixel operators move
  *    nothing the hardware streams; a MatMul by a constant [C,K] between them
- *    is a 1x1 CONVOLUTION (src/onnx_shapes_channels.c).
+ *    is a 1x1 CONVOLUTION (src/onnx/onnx_shapes_channels.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,7 +87,7 @@ static const struct op_entry {
     {"Gemm", KIND_LAYER, FCN_INNER_PRODUCT},
     {"MatMul", KIND_MATMUL, FCN_INNER_PRODUCT},
     {"MaxPool", KIND_LAYER, FCN_POOLING},
-    /* AVERAGE_POOLING over the whole map; a 1x1 window is POOLING (src/onnx_shapes_window.c). */
+    /* AVERAGE_POOLING over the whole map; a 1x1 window is POOLING (src/onnx/onnx_shapes_window.c). */
     {"AveragePool", KIND_LAYER, FCN_AVERAGE_POOLING},
     {"GlobalAveragePool", KIND_LAYER, FCN_AVERAGE_POOLING},
     {"GlobalMaxPool", KIND_LAYER, FCN_POOLING},
@@ -113,14 +113,14 @@ static const struct op_entry {
     {"LogSoftmax", KIND_TAIL, FCN_SQUEEZE},
     {"LRN", KIND_TAIL, FCN_SQUEEZE},
     {"Constant", KIND_CONSTANT, FCN_SQUEEZE},
-    /* Folded into the window after it, or a PAD layer (src/onnx_shapes_pad.c). */
+    /* Folded into the window after it, or a PAD layer (src/onnx/onnx_shapes_pad.c). */
     {"Pad", KIND_SIZED, FCN_PAD},
     {"Resize", KIND_SIZED, FCN_RESIZE},
     {"Upsample", KIND_SIZED, FCN_RESIZE},
-    /* Over H and W only: global pools (src/onnx_shapes_reduce.c). */
+    /* Over H and W only: global pools (src/onnx/onnx_shapes_reduce.c). */
     {"ReduceMean", KIND_SIZED, FCN_AVERAGE_POOLING},
     {"ReduceMax", KIND_SIZED, FCN_POOLING},
-    /* The newer layer types (src/onnx_patterns.c fuses the multi-node ones). */
+    /* The newer layer types (src/onnx/onnx_patterns.c fuses the multi-node ones). */
     {"LeakyRelu", KIND_LAYER, FCN_LEAKY_RELU},
     {"PRelu", KIND_LAYER, FCN_PRELU},
     {"Gelu", KIND_LAYER, FCN_GELU},

@@ -50,7 +50,7 @@ const char *field_string(field_reader *r, const char *key);
 /* A layer name or a list of them (node_in, node_out): how many, into names; 0 when absent or empty. */
 int field_nodes(field_reader *r, const char *key, const char **names, int capacity);
 
-/* The fields of today's 2-D layers and fields (src/config_read_2d.c); has_ports_out: the file gives ports_out. */
+/* The fields of today's 2-D layers and fields (src/io/config_read_2d.c); has_ports_out: the file gives ports_out. */
 struct fcn_layer;
 void config_read_2d(field_reader *r, struct fcn_layer *l, int has_ports_out);
 

@@ -114,7 +114,7 @@ static int fold_batch_norm(const onnx_graph *g, int node, fcn_layer *conv, fcn_e
 
 /*
  * A per-channel Mul or Add of a constant folded into the layer before it
- * (src/onnx_patterns.c): a convolution's or inner product's weights absorb a
+ * (src/onnx/onnx_patterns.c): a convolution's or inner product's weights absorb a
  * scale, its bias a shift (it gains one); a BATCH_NORM already has both.
  */
 static int fold_affine(const onnx_graph *g, int node, fcn_layer *into, fcn_error *err)

@@ -3,7 +3,7 @@
  * LayerNorm's decomposition, per-channel affines, channel shuffle), the
  * channels-last data between ConvNeXt's permutes, and the operators of the
  * newer layer types (LeakyRelu, PRelu, Gelu, LayerNormalization, Slice).
- * What each becomes: src/onnx_patterns.c.
+ * What each becomes: src/onnx/onnx_patterns.c.
  */
 #ifndef FCN_ONNX_PATTERNS_H
 #define FCN_ONNX_PATTERNS_H
@@ -19,7 +19,7 @@ typedef enum onnx_pattern {
     ONNX_PATTERN_SHUFFLE     /* Reshape to 5-D, Transpose(0,2,1,3,4), Reshape back */
 } onnx_pattern;
 
-/* --- classification (src/onnx_patterns.c), run by onnx_classify */
+/* --- classification (src/onnx/onnx_patterns.c), run by onnx_classify */
 
 /* A 2-D Transpose of a constant (an unfolded export's MatMul weight) is a constant with its dims reversed. */
 void onnx_mark_transposed_constants(onnx_graph *g);
@@ -34,7 +34,7 @@ void onnx_match_affine(onnx_graph *g, int node, int keep_batch_norm);
 /* What a node of a pattern becomes, for --list-ops; NULL when the node takes no part in one. */
 const char *onnx_pattern_becomes(const onnx_node *n);
 
-/* --- shape inference (src/onnx_shapes_channels.c) */
+/* --- shape inference (src/onnx/onnx_shapes_channels.c) */
 
 typedef int (*onnx_infer_fn)(onnx_graph *g, int node, fcn_error *err);
 /* The inference of a pattern's layer node (or folded affine); NULL for other nodes. */
@@ -57,7 +57,7 @@ int onnx_infer_layer_norm(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_slice(onnx_graph *g, int node, fcn_error *err);
 int onnx_infer_split(onnx_graph *g, int node, fcn_error *err);
 
-/* --- building layers (src/onnx_shapes_channels.c) */
+/* --- building layers (src/onnx/onnx_shapes_channels.c) */
 
 /* The parameters of the newer layer types (alpha, a CHOP's port, a SHUFFLE's groups). -1 when out of memory. */
 int onnx_fill_pattern_layer(const onnx_graph *g, int node, fcn_layer *l, fcn_error *err);

@@ -36,7 +36,7 @@ void module_average_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int6
 void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows, int64_t cols, int64_t channels,
                        int dw);
 
-/* Today's 2-D layers (docs/MODEL-2D.md): src/modules_2d.c. */
+/* Today's 2-D layers (docs/MODEL-2D.md): src/model/modules_2d.c. */
 void module_resize(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, const int64_t scale[2],
                    fcn_resize_mode mode, int dw);
 void module_pad(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, const int64_t pads[4]);

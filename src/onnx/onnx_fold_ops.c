@@ -1,4 +1,4 @@
-/* The operators of size arithmetic (src/onnx_fold.c has the table): each computes f->out from f->in. */
+/* The operators of size arithmetic (src/onnx/onnx_fold.c has the table): each computes f->out from f->in. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

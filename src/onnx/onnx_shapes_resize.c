@@ -3,7 +3,7 @@
  * (scale = output / input), nearest or bilinear ("linear"). The output dims
  * come from `sizes`, else from `scales` (floor(input x scale), as ONNX
  * computes them); either may be computed at parse time from the data's dims
- * (src/onnx_fold.c: fcn_resnet50's Shape -> Slice -> Concat). The batch and
+ * (src/onnx/onnx_fold.c: fcn_resnet50's Shape -> Slice -> Concat). The batch and
  * channels must stay; a factor that is not a whole number, or below 1 (a
  * downsample), is an error. A 1x1 map resized to HxW (DeepLabV3's pooling
  * branch) is a factor of H and W.

@@ -2,7 +2,7 @@
  * Shape inference along the data path: the network input's dims (batch set
  * to 1), then each node in topological order. Besides ONNX's NCHW dims each
  * data tensor carries the dims the hardware streams (rows, cols, channels;
- * src/onnx_shapes_stream.c).
+ * src/onnx/onnx_shapes_stream.c).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -344,7 +344,7 @@ static void pass_over(onnx_graph *g, int node, int how, int *stamp, int *queue)
     block_outputs(g, node, is_size ? BLOCKED_SIZE : BLOCKED_DATA);
 }
 
-/* Keeps the node's message for the report (src/onnx_ops.c) and goes on with the next node. */
+/* Keeps the node's message for the report (src/onnx/onnx_ops.c) and goes on with the next node. */
 static int record_failure(onnx_graph *g, int node, const fcn_error *failure, int how, fcn_error *err)
 {
     size_t size = strlen(failure->message) + 1;
@@ -363,7 +363,7 @@ static int walk_node(onnx_graph *g, int node, int *stamp, int *queue, fcn_error 
 {
     onnx_node *n = &g->nodes[node];
     fcn_error failure = {{0}};
-    int fused = n->role == ONNX_ROLE_FUSED || n->pattern != ONNX_PATTERN_NONE; /* src/onnx_patterns.c */
+    int fused = n->role == ONNX_ROLE_FUSED || n->pattern != ONNX_PATTERN_NONE; /* src/onnx/onnx_patterns.c */
     if (n->role == ONNX_ROLE_FUSED)
         return 0; /* its pattern's layer node infers the whole */
     int how = inputs_blocked(g, node);

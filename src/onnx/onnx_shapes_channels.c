@@ -445,7 +445,7 @@ static int split_sizes(const onnx_graph *g, int node, int64_t dim, int64_t *size
 
 /*
  * A Split of the streamed channels: one CHOP, an output port per output that
- * a layer reads (src/onnx_layers.c gives the ports in network order, each
+ * a layer reads (src/onnx/onnx_layers.c gives the ports in network order, each
  * with its offset). Every output's dims are set, each checked as the first.
  */
 int onnx_infer_split(onnx_graph *g, int node, fcn_error *err)
@@ -501,7 +501,7 @@ int onnx_fill_pattern_layer(const onnx_graph *g, int node, fcn_layer *l, fcn_err
     case FCN_SHUFFLE: l->groups = n->params.groups; return 0;
     case FCN_CHOP:
         if (strcmp(n->op, "Split") == 0)
-            return 0; /* its ports, in network order: src/onnx_layers.c */
+            return 0; /* its ports, in network order: src/onnx/onnx_layers.c */
         l->port_channels = malloc(sizeof *l->port_channels);
         l->port_offsets = malloc(sizeof *l->port_offsets);
         if (!l->port_channels || !l->port_offsets)

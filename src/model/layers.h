@@ -1,4 +1,4 @@
-/* Internal: each layer type's modules and resources (MODEL.md §3); src/layer.c does what they share. */
+/* Internal: each layer type's modules and resources (MODEL.md §3); src/model/layer.c does what they share. */
 #ifndef FCN_LAYERS_H
 #define FCN_LAYERS_H
 
@@ -21,7 +21,7 @@ void concat_layer(const fcn_layer *l, fcn_layer_figures *out);
 void average_pooling_layer(const fcn_layer *l, fcn_layer_figures *out);
 /* CLIP, SIGMOID, HARD_SIGMOID, HARD_SWISH, SILU, GELU, LEAKY_RELU, PRELU. */
 void activation_layer(const fcn_layer *l, fcn_layer_figures *out);
-/* Today's 2-D layers (docs/MODEL-2D.md): src/layer_2d.c. */
+/* Today's 2-D layers (docs/MODEL-2D.md): src/model/layer_2d.c. */
 void resize_layer(const fcn_layer *l, fcn_layer_figures *out);
 void pad_layer(const fcn_layer *l, fcn_layer_figures *out);
 void chop_layer(const fcn_layer *l, fcn_layer_figures *out);

@@ -3,13 +3,13 @@
  * each other by index; every string is borrowed from the unpacked ModelProto,
  * which must outlive the graph.
  *
- * Stages (src/onnx_parse.c runs them in order): onnx_graph_build (index,
+ * Stages (src/onnx/onnx_parse.c runs them in order): onnx_graph_build (index,
  * producers, consumers, constants, the network input), onnx_graph_sort
  * (topological order, cycles), onnx_classify (what each node becomes, from
  * the constants the file gives), onnx_infer_shapes (in topological order:
  * each node classified again, now that the size arithmetic before it is
  * evaluated, then evaluated itself when it computes a size from constants
- * (src/onnx_fold.c) or inferred: dims, checks, layer parameters; every node
+ * (src/onnx/onnx_fold.c) or inferred: dims, checks, layer parameters; every node
  * that fails is reported in one message), onnx_build_network.
  */
 #ifndef FCN_ONNX_GRAPH_H
@@ -24,7 +24,7 @@
 /*
  * Every dim, kernel, stride and pad must be one the configuration can hold:
  * its reader takes no integer field beyond 2^31 - 1 (FIELD_MAX in
- * src/config_fields.h; src/onnx_layers.c asserts they agree), and a
+ * src/io/config_fields.h; src/onnx/onnx_layers.c asserts they agree), and a
  * configuration the tool cannot read back is of no use.
  */
 #define ONNX_MAX_DIM INT64_C(2147483647)
@@ -47,7 +47,7 @@ typedef struct onnx_constant {
     const float *floats;   /* value_float / value_floats */
     size_t count;          /* for ints and floats */
     int rank;              /* for ints and floats: 0 (scalar) or 1, unless dims says otherwise */
-    const int64_t *dims;   /* a computed constant's dims (rank of them, src/onnx_fold.c), else NULL */
+    const int64_t *dims;   /* a computed constant's dims (rank of them, src/onnx/onnx_fold.c), else NULL */
     int is_float;          /* value_float / value_floats: no integer values */
 } onnx_constant;
 
@@ -66,8 +66,8 @@ typedef struct onnx_tensor {
     int on_path;         /* derived from the network input */
     int blocked;         /* downstream of a node that failed: not inferred, not reported again */
     int channels_last;   /* 4-D data as [1,H,W,C] (between ConvNeXt's permutes): streams rows=H, cols=W,
-                            channels=C, the same order as [1,C,H,W] (src/onnx_shapes_channels.c) */
-    int transposed;      /* a constant: a 2-D Transpose of another, its dims reversed (src/onnx_patterns.c) */
+                            channels=C, the same order as [1,C,H,W] (src/onnx/onnx_shapes_channels.c) */
+    int transposed;      /* a constant: a 2-D Transpose of another, its dims reversed (src/onnx/onnx_patterns.c) */
 } onnx_tensor;
 
 typedef enum onnx_role {
@@ -114,8 +114,8 @@ typedef struct onnx_node {
     int data_input;      /* the tensor carrying the network's data (the first one, for a join), or -1 */
     int joins;           /* ELTWISE and CONCAT: every input that is not a constant carries data, one port each */
     int partner;         /* the Conv a BN folds into / the MatMul an Add biases; -1 otherwise; a pattern's
-                            first node for its layer node (src/onnx_patterns.c) */
-    int pattern;         /* ONNX_PATTERN_*: the layer node of a multi-node pattern (src/onnx_patterns.h) */
+                            first node for its layer node (src/onnx/onnx_patterns.c) */
+    int pattern;         /* ONNX_PATTERN_*: the layer node of a multi-node pattern (src/onnx/onnx_patterns.h) */
     onnx_layer_params params;
     char *failure;       /* owned: the message of its failed inference, reported with the unsupported nodes */
 } onnx_node;
@@ -136,7 +136,7 @@ typedef struct onnx_graph {
     int input;           /* the network input tensor (the last one if there are several), or -1 */
     int input_count;     /* graph inputs that are not initializers */
     int keep_batch_norm; /* as onnx_classify was told */
-    void **owned;        /* computed constants' values and dims (src/onnx_fold.c), freed on release */
+    void **owned;        /* computed constants' values and dims (src/onnx/onnx_fold.c), freed on release */
     int owned_count, owned_capacity;
 } onnx_graph;
 

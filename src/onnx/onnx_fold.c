@@ -4,7 +4,7 @@
  * targets; constants not folded by the exporter); ONNX's shape inference
  * evaluates them, and so does the parser: a node whose inputs are all
  * constants (or a Shape of a tensor of known dims) is evaluated here, in
- * topological order with the data path's inference (src/onnx_shapes.c), and
+ * topological order with the data path's inference (src/onnx/onnx_shapes.c), and
  * its output becomes a constant the graph owns. Such nodes are neither
  * layers nor unsupported; only a result that reaches the data path as data
  * is an error (there, as any constant is).

@@ -32,7 +32,7 @@ int onnx_model_unpack(const void *data, size_t size, const char *source, onnx_mo
 void onnx_model_release(onnx_model *model);
 
 /*
- * The wire format walked without unpacking (src/onnx_wire.c): -1 with the
+ * The wire format walked without unpacking (src/onnx/onnx_wire.c): -1 with the
  * message when messages nest beyond ONNX_MAX_NESTING or the bytes are not a
  * protobuf message, so protobuf-c never recurses without bound.
  */

@@ -142,7 +142,7 @@ static int read_window(const onnx_graph *g, int node, const onnx_shape *x, windo
     int64_t folded[4];
     if (apply_auto_pad(g, node, in, w, err))
         return -1;
-    if (onnx_folded_pads(g, node, folded)) /* a Pad before it, dropped (src/onnx_shapes_pad.c) */
+    if (onnx_folded_pads(g, node, folded)) /* a Pad before it, dropped (src/onnx/onnx_shapes_pad.c) */
         for (int i = 0; i < 4; i++) {
             w->pads[i] += folded[i];
             if (w->pads[i] > ONNX_MAX_DIM)

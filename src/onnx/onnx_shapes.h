@@ -9,7 +9,7 @@
  * order (the graph must be sorted and classified), checking each operator's
  * attributes and weights and filling the nodes' layer parameters and the
  * tensors' streamed dims. The data path may branch and join (a DAG). On the
- * way, size arithmetic on constants is evaluated (src/onnx_fold.c) and every
+ * way, size arithmetic on constants is evaluated (src/onnx/onnx_fold.c) and every
  * other node is classified again just before its inference, so that it sees
  * the constants computed before it. Every node that is unsupported or fails
  * is kept, and the walk goes on past it (not into what follows from it); the
@@ -36,7 +36,7 @@ int onnx_set_output(onnx_graph *g, int node, const onnx_shape *shape, fcn_error 
 /*
  * The streamed (rows, cols, channels) of the node's first output, whose dims
  * are set: a dropped operator's output that changes them for any layer but an
- * inner product is an error at that operator (src/onnx_shapes_stream.c).
+ * inner product is an error at that operator (src/onnx/onnx_shapes_stream.c).
  */
 int onnx_set_stream(onnx_graph *g, int node, fcn_error *err);
 /*

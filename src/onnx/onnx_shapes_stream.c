@@ -10,7 +10,7 @@
  * of its elements (it keeps the dims streamed before a Flatten, 6x6x256
  * rather than 1x1x9216, as the reference does). Before the first layer there
  * is no producer to match: the layers after an order-keeping reshape of the
- * network input take its dims (all of them the same, src/onnx_layers.c).
+ * network input take its dims (all of them the same, src/onnx/onnx_layers.c).
  */
 #include <stdio.h>
 
@@ -145,7 +145,7 @@ int onnx_set_stream(onnx_graph *g, int node, fcn_error *err)
     const onnx_shape *s = &out->shape;
     int makes_layer = n->role == ONNX_ROLE_LAYER && !streams_through(n->layer_type);
     const onnx_tensor *in = n->data_input >= 0 ? &g->tensors[n->data_input] : NULL;
-    /* [1,H,W,C] streams as rows=H, cols=W, channels=C (src/onnx_shapes_channels.c) */
+    /* [1,H,W,C] streams as rows=H, cols=W, channels=C (src/onnx/onnx_shapes_channels.c) */
     out->channels_last = onnx_output_channels_last(g, node);
     int ch = out->channels_last ? 3 : 1, r = out->channels_last ? 1 : 2, c = out->channels_last ? 2 : 3;
     if (!makes_layer && in && in->rows > 0) {

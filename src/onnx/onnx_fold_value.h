@@ -1,5 +1,5 @@
 /*
- * Internal to the evaluator of size arithmetic (src/onnx_fold*.c): values,
+ * Internal to the evaluator of size arithmetic (src/onnx/onnx_fold*.c): values,
  * reading constants into them, and the operators.
  */
 #ifndef FCN_ONNX_FOLD_VALUE_H
@@ -51,7 +51,7 @@ int fold_read_constant(const onnx_graph *g, int tensor, fold_value *v);
 /* The computed value becomes the node's first output, a constant the graph owns; -1 with the message. */
 int fold_store_output(fold_state *f);
 
-/* The operators (src/onnx_fold_ops.c): each fills f->out from f->in; -1 with the message naming the node. */
+/* The operators (src/onnx/onnx_fold_ops.c): each fills f->out from f->in; -1 with the message naming the node. */
 int fold_shape(fold_state *f);
 int fold_gather(fold_state *f);
 int fold_slice(fold_state *f);

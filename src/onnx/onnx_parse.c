@@ -1,4 +1,4 @@
-/* The ONNX parser's entry points: load, index, order, classify, infer, build (src/onnx_graph.h). */
+/* The ONNX parser's entry points: load, index, order, classify, infer, build (src/onnx/onnx_graph.h). */
 #include <stdlib.h>
 
 #include "error.h"

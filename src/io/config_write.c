@@ -125,7 +125,7 @@ static json_t *int_list(builder *b, const int64_t *values, int count)
 }
 
 /*
- * The fields of today's 2-D layers (docs/MODEL-2D.md, src/config_read_2d.c),
+ * The fields of today's 2-D layers (docs/MODEL-2D.md, src/io/config_read_2d.c),
  * each only where it differs from fcn_layer_init's default, so that every
  * other file is written as before; a RESIZE's scale, a CHOP's split, a PAD's
  * pads, a SHUFFLE's groups and a LEAKY_RELU's alpha always.
