@@ -2,9 +2,10 @@
  * `fpgaconvnet optimise`: searches for the configuration of an ONNX model that best meets the
  * objective on a board, and writes it with its report, schedule, picture and search log.
  */
-#define _POSIX_C_SOURCE 200809L /* isatty, fileno */
+#define _POSIX_C_SOURCE 200809L /* isatty, fileno, sigaction */
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,30 @@ typedef struct progress_sink {
     double last_printed;
 } progress_sink;
 
+/*
+ * Ctrl-C or SIGTERM ends the search, not the command: the best design so far is written into OUTDIR
+ * as usual, and no OUTDIR.tmp-* is left behind. A second signal ends the command at once (the
+ * handler is reset to the default by SA_RESETHAND). The flag is the one state a signal may touch.
+ */
+static volatile sig_atomic_t stop_requested;
+
+static void request_stop(int signal_number)
+{
+    (void)signal_number;
+    stop_requested = 1;
+}
+
+static void catch_stop_signals(struct sigaction *saved_int, struct sigaction *saved_term)
+{
+    struct sigaction on_stop;
+    memset(&on_stop, 0, sizeof on_stop);
+    on_stop.sa_handler = request_stop;
+    on_stop.sa_flags = SA_RESETHAND;
+    sigemptyset(&on_stop.sa_mask);
+    sigaction(SIGINT, &on_stop, saved_int);
+    sigaction(SIGTERM, &on_stop, saved_term);
+}
+
 static int on_progress(const fcn_optimise_progress *p, void *user)
 {
     progress_sink *sink = user;
@@ -164,7 +189,7 @@ static int on_progress(const fcn_optimise_progress *p, void *user)
     }
     if (done && sink->printed)
         fputc('\n', stderr);
-    return 0;
+    return stop_requested != 0;
 }
 
 /* The model's file name without its directory and extension: it names the configuration. */
@@ -192,8 +217,10 @@ static void print_summary(const optimise_request *r, const fcn_network *net, con
     text_escape(shown_name, sizeof shown_name, name);
     text_escape(board, sizeof board, platform->name[0] ? platform->name : r->platform);
     text_escape(outdir, sizeof outdir, r->outdir);
-    printf("%s on %s: %s %.6g %s, %d partition%s, %.2f s%s\n", shown_name, board, latency ? "latency" : "throughput", stats->objective, latency ? "s" : "inputs/s", net->partition_count,
-           net->partition_count == 1 ? "" : "s", stats->elapsed_s, stats->stopped_by_time ? " (time limit)" : "");
+    printf("%s on %s: %s %.6g %s, %d partition%s, %.2f s%s\n", shown_name, board, latency ? "latency" : "throughput",
+           stats->objective, latency ? "s" : "inputs/s", net->partition_count, net->partition_count == 1 ? "" : "s",
+           stats->elapsed_s,
+           stop_requested ? " (stopped by a signal)" : stats->stopped_by_time ? " (time limit)" : "");
     printf("searched %lld designs, %lld layer evaluations (%.3g per second); wrote %s/\n",
            (long long)stats->iterations, (long long)stats->layer_evaluations,
            stats->elapsed_s > 0 ? (double)stats->layer_evaluations / stats->elapsed_s : 0.0, outdir);
@@ -239,7 +266,7 @@ static fcn_network *load_model(const optimise_request *r)
     return model;
 }
 
-static int run(const optimise_request *r)
+static int search_and_write(const optimise_request *r)
 {
     fcn_error err;
     fcn_platform platform;
@@ -269,6 +296,16 @@ static int run(const optimise_request *r)
         print_summary(r, net, &stats, name, &platform);
     fcn_network_free(net);
     fcn_network_free(model);
+    return status;
+}
+
+static int run(const optimise_request *r)
+{
+    struct sigaction saved_int, saved_term;
+    catch_stop_signals(&saved_int, &saved_term);
+    int status = search_and_write(r);
+    sigaction(SIGINT, &saved_int, NULL);
+    sigaction(SIGTERM, &saved_term, NULL);
     return status;
 }
 
