@@ -45,6 +45,14 @@ static inline void expect_parse_error(const onnx_builder *b, const char *source,
         CHECK_INT((layer)->channels, ch);                                             \
     } while (0)
 
+/* x (1x3x8x8) -> Conv 4 3x3 pads 1 -> c (1x4x8x8): the start of many small test models. */
+static inline void conv_base(onnx_builder *b, int64_t opset)
+{
+    ob_init(b, opset);
+    ob_input(b, "x", 4, OB_DIMS(-1, 3, 8, 8));
+    ob_attr_ints(b, ob_conv(b, "conv", "x", "c", 4, 3, 3, 1), "pads", 4, OB_DIMS(1, 1, 1, 1));
+}
+
 static inline int layer_count(const fcn_network *net)
 {
     return net ? net->partitions[0].layer_count : -1;

@@ -30,14 +30,6 @@ static void expect_error(const onnx_builder *b, const char *part)
     expect_parse_error(b, "test.onnx", part);
 }
 
-/* x (1x3x8x8) -> Conv 4 3x3 pads 1 -> c (1x4x8x8). */
-static void conv_base(onnx_builder *b, int64_t opset)
-{
-    ob_init(b, opset);
-    ob_input(b, "x", 4, OB_DIMS(-1, 3, 8, 8));
-    ob_attr_ints(b, ob_conv(b, "conv", "x", "c", 4, 3, 3, 1), "pads", 4, OB_DIMS(1, 1, 1, 1));
-}
-
 /* Pad -> Conv: the Conv takes the padding (pads [top, left, bottom, right] = 1, 2, 1, 2; 8x8 -> 8x10). */
 static void pad_folded_into_conv(void)
 {

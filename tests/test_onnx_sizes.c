@@ -25,14 +25,6 @@ static void scalar_constant(onnx_builder *b, const char *output, int64_t value)
     n->attribute[0]->t->n_dims = 0;
 }
 
-/* x (1x3x8x8) -> Conv 4 3x3 pads 1 -> c (1x4x8x8). */
-static void conv_base(onnx_builder *b, int64_t opset)
-{
-    ob_init(b, opset);
-    ob_input(b, "x", 4, OB_DIMS(-1, 3, 8, 8));
-    ob_attr_ints(b, ob_conv(b, "conv", "x", "c", 4, 3, 3, 1), "pads", 4, OB_DIMS(1, 1, 1, 1));
-}
-
 /*
  * fcn_resnet50's sizes, not folded by the exporter: Shape(c)[0:2] joined
  * with (H x 2) twice, through Gather, Mul, Unsqueeze, Concat and Cast, as
