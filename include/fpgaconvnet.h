@@ -256,16 +256,17 @@ typedef struct fcn_partition_figures {
     /*
      * The evaluated layers in network order, squeeze layers inserted (an
      * edge's squeeze just before its consumer, an output's just after its
-     * producer). The squeezes' names are owned here; every other layer is a
-     * shallow copy that borrows its strings and arrays from the network, so
-     * figures must not outlive their network. Edges: every stream, memory
-     * included (NULL in summaries).
+     * producer). The squeezes' names are owned here (in `names`); every other
+     * layer is a shallow copy that borrows its strings and arrays from the
+     * network, so figures must not outlive their network. Edges: every stream,
+     * memory included (NULL in summaries).
      */
     int layer_count;
     fcn_layer *layers;
-    fcn_layer_figures *figures;
+    fcn_layer_figures *figures; /* layers' figures; modules past each module_count are not written */
     int edge_count;
     fcn_edge *edges;
+    char *names; /* the block holding the squeezes' names */
 } fcn_partition_figures;
 
 typedef struct fcn_network_figures {

@@ -1,7 +1,5 @@
 /* What every layer shares (MODEL.md §3): the balanced rate chain, latency, pipeline depth, workloads. */
 #include <math.h>
-#include <stddef.h>
-#include <string.h>
 
 #include "layers.h"
 
@@ -64,8 +62,8 @@ static void layer_derive(const fcn_layer *l, fcn_layer_figures *f)
 
 void fcn_layer_evaluate(const fcn_layer *l, fcn_layer_figures *out)
 {
-    /* Each module fills its own entry, so only the figures before them need clearing (a hot path). */
-    memset(out, 0, offsetof(fcn_layer_figures, modules));
+    /* Each module fills its own entry, so only the figures before them need clearing. */
+    layer_figures_clear(out);
     switch (l->type) {
     case FCN_CONVOLUTION: convolution_layer(l, out); break;
     case FCN_INNER_PRODUCT: inner_product_layer(l, out); break;

@@ -1,6 +1,4 @@
 /* Layers whose output has the input's shape (MODEL.md §3): ReLU, BatchNorm, Squeeze. */
-#include <stddef.h>
-#include <string.h>
 
 #include "layers.h"
 #include "resource.h"
@@ -40,7 +38,7 @@ void batch_norm_layer(const fcn_layer *l, fcn_layer_figures *out)
 void squeeze_figures(int64_t rows, int64_t cols, int64_t channels, int64_t coarse_in, int64_t coarse_out,
                      int64_t buffer_depth, int data_width, fcn_layer_figures *out)
 {
-    memset(out, 0, offsetof(fcn_layer_figures, modules));
+    layer_figures_clear(out);
     out->rows_out = rows;
     out->cols_out = cols;
     out->channels_out = channels;

@@ -26,15 +26,6 @@ static const double relu_ff[] = {1.9624755127569673, 1.915871335919626};
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-/* Dims in = out, rates 1, no pipeline depth, no resources: what a module is unless it says otherwise. */
-static void module_start(fcn_module_figures *m, const char *name, int64_t rows, int64_t cols, int64_t channels)
-{
-    *m = (fcn_module_figures){.name = name,
-                              .rows_in = rows, .cols_in = cols, .channels_in = channels,
-                              .rows_out = rows, .cols_out = cols, .channels_out = channels,
-                              .rate_in = 1.0, .rate_out = 1.0};
-}
-
 /* The larger of the cycles to consume the input and to produce the output, each truncated. */
 int64_t fcn_module_latency(const fcn_module_figures *m)
 {

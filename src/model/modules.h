@@ -13,6 +13,22 @@ typedef struct window_shape {
     int64_t pad_top, pad_right, pad_bottom, pad_left;
 } window_shape;
 
+/*
+ * Dims in = out, rates 1, no pipeline depth, no resources: what a module is
+ * unless it says otherwise. Field by field, as a compound literal compiles to
+ * `rep stos`, slow to start on some CPUs, in every module of every evaluation.
+ */
+static inline void module_start(fcn_module_figures *m, const char *name, int64_t rows, int64_t cols, int64_t channels)
+{
+    m->name = name;
+    m->rows_in = m->rows_out = rows;
+    m->cols_in = m->cols_out = cols;
+    m->channels_in = m->channels_out = channels;
+    m->rate_in = m->rate_out = 1.0;
+    m->pipeline_depth = 0;
+    m->resource.lut = m->resource.ff = m->resource.dsp = m->resource.bram = 0;
+}
+
 void module_sliding_window(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels,
                            const window_shape *w, int dw);
 void module_fork(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int dw);

@@ -8,15 +8,6 @@
 
 #include "resource.h"
 
-/* Dims in = out, rates 1, no pipeline depth, no resources (as modules.c's). */
-static void start(fcn_module_figures *m, const char *name, int64_t rows, int64_t cols, int64_t channels)
-{
-    *m = (fcn_module_figures){.name = name,
-                              .rows_in = rows, .cols_in = cols, .channels_in = channels,
-                              .rows_out = rows, .cols_out = cols, .channels_out = channels,
-                              .rate_in = 1.0, .rate_out = 1.0};
-}
-
 /* Upstream Pad.rsc's fixed figures, also this project's for ReSize's counters (upstream gives ReSize none). */
 static const fcn_resource word_inserter = {.lut = 16, .ff = 35};
 
@@ -31,7 +22,7 @@ static const fcn_resource word_inserter = {.lut = 16, .ff = 35};
 void module_resize(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, const int64_t scale[2],
                    fcn_resize_mode mode, int dw)
 {
-    start(m, mode == FCN_RESIZE_BILINEAR ? "resize_bilinear" : "resize", rows, cols, channels);
+    module_start(m, mode == FCN_RESIZE_BILINEAR ? "resize_bilinear" : "resize", rows, cols, channels);
     m->rows_out = rows * scale[0];
     m->cols_out = cols * scale[1];
     m->rate_in = 1.0 / (double)(scale[0] * scale[1]);
@@ -47,7 +38,7 @@ void module_resize(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t ch
 /* Zeros inserted around the map (upstream Pad: dims, rate_in, fixed 16 LUT and 35 FF, no pipeline depth). */
 void module_pad(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, const int64_t pads[4])
 {
-    start(m, "pad", rows, cols, channels);
+    module_start(m, "pad", rows, cols, channels);
     m->rows_out = rows + pads[0] + pads[2];
     m->cols_out = cols + pads[1] + pads[3];
     m->rate_in = (double)(rows * cols) / (double)(m->rows_out * m->cols_out);
@@ -61,7 +52,7 @@ void module_pad(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t chann
  */
 void module_chop(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t channels_out)
 {
-    start(m, "chop", rows, cols, channels);
+    module_start(m, "chop", rows, cols, channels);
     m->channels_out = channels_out;
     m->rate_out = (double)channels_out / (double)channels;
 }
@@ -76,7 +67,7 @@ void module_chop(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t chan
  */
 void module_shuffle(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t coarse, int dw)
 {
-    start(m, "shuffle", rows, cols, channels);
+    module_start(m, "shuffle", rows, cols, channels);
     m->pipeline_depth = channels;
     const int64_t counters = 2 * (int64_t)fcn_ceil_log2(2 * channels);
     m->resource = (fcn_resource){.lut = counters + dw * coarse, .ff = counters + dw,
@@ -94,7 +85,7 @@ void module_shuffle(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t c
  */
 void module_layer_norm(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int dw)
 {
-    start(m, "layer_norm", rows, cols, channels);
+    module_start(m, "layer_norm", rows, cols, channels);
     m->pipeline_depth = channels;
     const int64_t logic = 2 * (2 * dw + (int64_t)fcn_ceil_log2(channels)) + dw;
     m->resource = (fcn_resource){.lut = logic, .ff = logic, .dsp = 3 * fcn_dsp_mult(dw, dw),

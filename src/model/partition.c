@@ -8,7 +8,7 @@
  * figure is MODEL.md's.
  */
 #include <math.h>
-#include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +40,17 @@ typedef struct node_state {
     int slot;             /* its index in the built list */
 } node_state;
 
+/*
+ * How a squeeze is named: "<a>_squeeze_<b>" between two layers,
+ * "<b>_squeeze[_in<port>]" at an input, "squeeze_<a>[_out<port>]" at an
+ * output (port -1: the layer has one). The names are written once the walk
+ * is over, all into one block.
+ */
+typedef struct squeeze_naming {
+    const char *a, *b;
+    int port;
+} squeeze_naming;
+
 /* Where a walk puts what it finds; chain, figures and edges are NULL when only totals are wanted. */
 typedef struct walk {
     const fcn_partition *p;
@@ -53,8 +64,9 @@ typedef struct walk {
     fcn_layer *chain;
     fcn_layer_figures *figures;
     fcn_edge *edges;
+    squeeze_naming *naming;            /* at [i], how to name chain[i] if it is a squeeze */
+    size_t name_bytes;                 /* the squeezes' names need this much, terminators included */
     int count;
-    int failed;
 } walk;
 
 static void add_figures(walk *w, const fcn_layer *layer, const fcn_layer_figures *f)
@@ -68,7 +80,9 @@ static void add_figures(walk *w, const fcn_layer *layer, const fcn_layer_figures
     out->operations += f->operations;
     if (w->chain) {
         w->chain[w->count] = *layer;
-        w->figures[w->count] = *f;
+        /* The modules a layer does not have are left unwritten: most layers have far fewer than the most. */
+        memcpy(&w->figures[w->count], f,
+               offsetof(fcn_layer_figures, modules) + (size_t)f->module_count * sizeof f->modules[0]);
     }
     w->count++;
 }
@@ -93,23 +107,15 @@ static void add_memory_edge(walk *w, int to, int port, fcn_edge source)
     w->out->edge_count++;
 }
 
-static char *squeeze_name(const char *a, const char *middle, const char *b, int port)
+static size_t digits(int port)
 {
-    char suffix[32] = "";
-    if (port >= 0)
-        snprintf(suffix, sizeof suffix, "%d", port);
-    size_t n = strlen(a) + strlen(middle) + strlen(b) + strlen(suffix) + 1;
-    char *s = malloc(n);
-    if (s)
-        snprintf(s, n, "%s%s%s%s", a, middle, b, suffix);
-    return s;
+    size_t n = 1;
+    for (; port >= 10; port /= 10)
+        n++;
+    return n;
 }
 
-/*
- * A squeeze from `from` streams to `to` on a tensor of the given dims; its
- * pipeline depth is returned. Named "<a>_squeeze_<b>" between two layers,
- * "<b>_squeeze[_in<port>]" at an input, "squeeze_<a>[_out<port>]" at an output.
- */
+/* A squeeze of the built chain, named later (squeeze_naming). */
 static int64_t add_squeeze(walk *w, int64_t rows, int64_t cols, int64_t channels, int64_t from, int64_t to,
                            const char *a, const char *b, int port)
 {
@@ -127,15 +133,58 @@ static int64_t add_squeeze(walk *w, int64_t rows, int64_t cols, int64_t channels
     squeeze.coarse_in = from;
     squeeze.coarse_out = to;
     squeeze.data_width = PARTITION_DATA_WIDTH;
-    if (a && b)
-        squeeze.name = squeeze_name(a, "_squeeze_", b, -1);
-    else if (b)
-        squeeze.name = squeeze_name(b, port >= 0 ? "_squeeze_in" : "_squeeze", "", port);
-    else
-        squeeze.name = squeeze_name("squeeze_", a, port >= 0 ? "_out" : "", port);
-    w->failed |= !squeeze.name;
+    w->naming[w->count] = (squeeze_naming){.a = a, .b = b, .port = port};
+    w->name_bytes += (a ? strlen(a) : 0) + (b ? strlen(b) : 0) + (port >= 0 ? digits(port) : 0) + 16;
     add_figures(w, &squeeze, &f);
     return f.pipeline_depth;
+}
+
+static char *append(char *at, const char *text)
+{
+    const size_t n = text ? strlen(text) : 0;
+    memcpy(at, text, n);
+    return at + n;
+}
+
+static char *append_port(char *at, int port)
+{
+    char reversed[16];
+    int n = 0;
+    do
+        reversed[n++] = (char)('0' + port % 10);
+    while ((port /= 10) > 0);
+    while (n > 0)
+        *at++ = reversed[--n];
+    return at;
+}
+
+/* Writes every squeeze's name into one block, which the figures own; -1 if it cannot be had. */
+static int name_squeezes(walk *w)
+{
+    char *block = malloc(w->name_bytes + 1);
+    if (!block)
+        return -1;
+    w->out->names = block;
+    char *at = block;
+    for (int i = 0; i < w->count; i++) {
+        if (w->chain[i].type != FCN_SQUEEZE)
+            continue;
+        const squeeze_naming *n = &w->naming[i];
+        w->chain[i].name = at;
+        if (n->a && n->b) {
+            at = append(append(append(at, n->a), "_squeeze_"), n->b);
+        } else if (n->b) {
+            at = append(append(at, n->b), n->port >= 0 ? "_squeeze_in" : "_squeeze");
+        } else {
+            at = append(append(at, "squeeze_"), n->a);
+            if (n->port >= 0)
+                at = append(at, "_out");
+        }
+        if (n->port >= 0 && !(n->a && n->b))
+            at = append_port(at, n->port);
+        *at++ = '\0';
+    }
+    return 0;
 }
 
 /*
@@ -340,6 +389,19 @@ void fcn_partition_summary_cached(const fcn_partition *p, const fcn_layer_figure
     summarise(p, layer_figures, opts, out);
 }
 
+/* Rounds a block's offset up so that what follows it is aligned for any type. */
+static size_t aligned(size_t bytes)
+{
+    const size_t a = _Alignof(max_align_t);
+    return (bytes + a - 1) / a * a;
+}
+
+/*
+ * The built chain, its figures, edges, the walk's state and the squeezes'
+ * naming come from one allocation, left unzeroed: the walk writes every entry
+ * it counts, and nothing reads past the counts (zeroing them was half of a
+ * whole evaluation's time).
+ */
 int partition_evaluate(const fcn_network *net, int index, const fcn_eval_options *opts, fcn_partition_figures *out)
 {
     const fcn_partition *p = &net->partitions[index];
@@ -349,35 +411,34 @@ int partition_evaluate(const fcn_network *net, int index, const fcn_eval_options
     for (int i = 0; i < p->layer_count; i++)
         ports += (size_t)p->layers[i].ports_in + (size_t)p->layers[i].ports_out;
     const size_t capacity = (size_t)p->layer_count + ports;
+    const size_t chain_bytes = aligned(capacity * sizeof(fcn_layer));
+    const size_t figures_bytes = aligned(capacity * sizeof(fcn_layer_figures));
+    const size_t edges_bytes = aligned(2 * ports * sizeof(fcn_edge));
+    const size_t nodes_bytes = aligned(((size_t)p->layer_count + 1) * sizeof(node_state));
+    char *block = malloc(chain_bytes + figures_bytes + edges_bytes + nodes_bytes + capacity * sizeof(squeeze_naming));
+    if (!block)
+        return -1;
     walk w = {.p = p, .net = net, .out = out};
     for (int i = 0; i < index; i++)
         w.base += net->partitions[i].layer_count;
-    w.chain = calloc(capacity, sizeof *w.chain);
-    w.figures = calloc(capacity, sizeof *w.figures);
-    w.edges = calloc(2 * ports, sizeof *w.edges);
-    w.nodes = calloc((size_t)p->layer_count + 1, sizeof *w.nodes);
+    w.chain = (fcn_layer *)block;
+    w.figures = (fcn_layer_figures *)(block + chain_bytes);
+    w.edges = (fcn_edge *)(block + chain_bytes + figures_bytes);
+    w.nodes = (node_state *)(block + chain_bytes + figures_bytes + edges_bytes);
+    w.naming = (squeeze_naming *)(block + chain_bytes + figures_bytes + edges_bytes + nodes_bytes);
     out->layers = w.chain;
     out->figures = w.figures;
     out->edges = w.edges;
-    int rc = w.chain && w.figures && w.edges && w.nodes ? 0 : -1;
-    if (rc == 0) {
-        walk_partition(&w, opts);
-        rc = w.failed ? -1 : 0;
-    }
-    free(w.nodes);
-    return rc;
+    walk_partition(&w, opts);
+    return name_squeezes(&w);
 }
 
 void partition_figures_release(fcn_partition_figures *f)
 {
-    if (f->layers)
-        for (int i = 0; i < f->layer_count; i++)
-            if (f->layers[i].type == FCN_SQUEEZE)
-                free(f->layers[i].name);
-    free(f->layers);
-    free(f->figures);
-    free(f->edges);
+    free(f->layers); /* the block that holds figures and edges too */
+    free(f->names);
     f->layers = NULL;
     f->figures = NULL;
     f->edges = NULL;
+    f->names = NULL;
 }

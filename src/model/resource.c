@@ -62,10 +62,12 @@ double fcn_log2(double x)
     return log(x) / log(2.0);
 }
 
+static int exact_power(int64_t x) { return x > 0 && x <= ((int64_t)1 << 28) && (x & (x - 1)) == 0; }
+
 double fcn_log2_int(int64_t x)
 {
     /* log(2^k)/log(2.0) is exactly k up to 2^28 (MODEL.md, notation), so no logarithm is needed there. */
-    if (x > 0 && x <= ((int64_t)1 << 28) && (x & (x - 1)) == 0)
+    if (exact_power(x))
         return (double)floor_log2_exact(x);
     return fcn_log2((double)x);
 }
@@ -74,44 +76,23 @@ double fcn_log2_int(int64_t x)
  * floor and ceil of fcn_log2 for a positive integer, without a logarithm.
  * Below 2^40 and away from powers of two, log(x)/log(2) is further from an
  * integer than its rounding error, so the integer answer is the reference's
- * (from 2^48 on, 2^k - 1 already rounds to k); at a power of two, and for
- * large x, the reference's own form decides.
+ * (from 2^48 on, 2^k - 1 already rounds to k); a power of two up to 2^28 gives
+ * exactly k (fcn_log2_int); elsewhere the reference's own form decides.
  */
 static int integer_path(int64_t x) { return x > 0 && x < ((int64_t)1 << 40) && (x & (x - 1)) != 0; }
 
-
 double fcn_floor_log2(int64_t x)
 {
-    if (!integer_path(x))
-        return floor(fcn_log2((double)x));
-    return (double)floor_log2_exact(x);
+    if (integer_path(x) || exact_power(x))
+        return (double)floor_log2_exact(x);
+    return floor(fcn_log2((double)x));
 }
 
 double fcn_ceil_log2(int64_t x)
 {
-    if (!integer_path(x))
-        return ceil(fcn_log2((double)x));
-    return (double)(floor_log2_exact(x) + 1);
-}
-
-void linear_lut_ff(fcn_resource *r, const double *utilisation, int n, const double *lut, const double *ff)
-{
-    /* Adding u*0 changes no finite sum, and most coefficients are 0: skip them (a hot path). */
-    double lut_sum = 0.0, ff_sum = 0.0;
-    for (int i = 0; i < n; i++) {
-        if (lut[i] != 0.0)
-            lut_sum += utilisation[i] * lut[i];
-        if (ff[i] != 0.0)
-            ff_sum += utilisation[i] * ff[i];
-    }
-    r->lut = (int64_t)lut_sum;
-    r->ff = (int64_t)ff_sum;
-}
-
-int64_t linear_model(const double *utilisation, const double *coefficients, int n)
-{
-    double sum = 0.0;
-    for (int i = 0; i < n; i++)
-        sum += utilisation[i] * coefficients[i];
-    return (int64_t)sum;
+    if (exact_power(x))
+        return (double)floor_log2_exact(x);
+    if (integer_path(x))
+        return (double)(floor_log2_exact(x) + 1);
+    return ceil(fcn_log2((double)x));
 }

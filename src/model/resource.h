@@ -11,10 +11,34 @@ double fcn_log2_int(int64_t x);
 double fcn_floor_log2(int64_t x);
 double fcn_ceil_log2(int64_t x);
 
-/* int(dot(u, c)): a linear resource model fitted to synthesis results, truncated toward zero. */
-int64_t linear_model(const double *utilisation, const double *coefficients, int n);
+/*
+ * int(dot(u, c)): a linear resource model fitted to synthesis results,
+ * truncated toward zero. Inline, so that a module's constant coefficients
+ * fold into its code (the zeros vanish); the sums keep their order.
+ */
+static inline int64_t linear_model(const double *utilisation, const double *coefficients, int n)
+{
+    double sum = 0.0;
+    for (int i = 0; i < n; i++)
+        sum += utilisation[i] * coefficients[i];
+    return (int64_t)sum;
+}
+
 /* LUT and FF from their linear models over the same utilisation vector, in one pass. */
-void linear_lut_ff(fcn_resource *r, const double *utilisation, int n, const double *lut, const double *ff);
+static inline void linear_lut_ff(fcn_resource *r, const double *utilisation, int n, const double *lut,
+                                 const double *ff)
+{
+    /* Adding u*0 changes no finite sum, and most coefficients are 0: skip them. */
+    double lut_sum = 0.0, ff_sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        if (lut[i] != 0.0)
+            lut_sum += utilisation[i] * lut[i];
+        if (ff[i] != 0.0)
+            ff_sum += utilisation[i] * ff[i];
+    }
+    r->lut = (int64_t)lut_sum;
+    r->ff = (int64_t)ff_sum;
+}
 
 static inline void resource_add_scaled(fcn_resource *sum, const fcn_resource *r, int64_t times)
 {
