@@ -150,6 +150,11 @@ static inline int64_t fcn_layer_output_channels(const fcn_layer *layer, int port
 {
     return layer->type == FCN_CHOP && layer->port_channels ? layer->port_channels[port] : channels_out;
 }
+/* Whether the layer has one coarse factor (coarse_in == coarse_out): all but CONVOLUTION, INNER_PRODUCT, SQUEEZE. */
+static inline int fcn_layer_has_one_coarse(const fcn_layer *layer)
+{
+    return layer->type != FCN_CONVOLUTION && layer->type != FCN_INNER_PRODUCT && layer->type != FCN_SQUEEZE;
+}
 /* Releases what a layer owns (name, paths, inputs, port_channels, port_offsets) and clears those fields. */
 void fcn_layer_release(fcn_layer *layer);
 /* Deep copy of `from` into `to`; -1 on allocation failure (`to` then owns what was copied: release it). */
@@ -313,6 +318,14 @@ void fcn_partition_summary(const fcn_partition *part, const fcn_eval_options *op
  */
 void fcn_partition_summary_cached(const fcn_partition *part, const fcn_layer_figures *layer_figures,
                                   const fcn_eval_options *opts, fcn_partition_figures *out);
+
+/*
+ * The latency in seconds of the partitions listed (indices; NULL for all,
+ * then `count` is ignored) run one after another with a reconfiguration
+ * between each two, from summaries: no allocation. With every partition it
+ * is fcn_network_evaluate's latency_s. The indices must be valid.
+ */
+double fcn_network_latency(const fcn_network *net, const fcn_eval_options *opts, const int *partitions, int count);
 
 /* -------------------------------------------------------- configuration */
 

@@ -8,6 +8,12 @@
 
 static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 
+/* Partitions run one after another, with a reconfiguration between each two. */
+static double network_latency(double partitions_latency_s, int partition_count, double reconf_time_s)
+{
+    return partitions_latency_s + (partition_count - 1) * reconf_time_s;
+}
+
 static void network_totals(fcn_network_figures *out)
 {
     int64_t words_in = 0, words_out = 0;
@@ -23,7 +29,7 @@ static void network_totals(fcn_network_figures *out)
         words_in = max64(words_in, p->workload_in * p->batch_size);
         words_out = max64(words_out, p->workload_out * p->batch_size * p->wr_factor);
     }
-    out->latency_s += (out->partition_count - 1) * out->reconf_time_s;
+    out->latency_s = network_latency(out->latency_s, out->partition_count, out->reconf_time_s);
     out->throughput = (double)out->batch_size / out->latency_s;
     /* A tensor a later partition reads stays in memory until then: a DAG takes what its schedule lays out. */
     out->memory_usage_bytes = schedule_is_chain(out) ? (int64_t)ceil((double)(words_in + words_out) * 16 / 8)
@@ -50,6 +56,19 @@ int fcn_network_evaluate(const fcn_network *net, const fcn_eval_options *opts, f
     out->batch_size = opts->batch_size > 0 ? opts->batch_size : out->partitions[0].batch_size;
     network_totals(out);
     return 0;
+}
+
+double fcn_network_latency(const fcn_network *net, const fcn_eval_options *opts, const int *partitions, int count)
+{
+    if (!partitions)
+        count = net->partition_count;
+    double sum = 0;
+    for (int i = 0; i < count; i++) {
+        fcn_partition_figures f;
+        fcn_partition_summary(&net->partitions[partitions ? partitions[i] : i], opts, &f);
+        sum += f.latency_s;
+    }
+    return network_latency(sum, count, opts->reconf_time_s);
 }
 
 void fcn_network_figures_free(fcn_network_figures *figures)
