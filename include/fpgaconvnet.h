@@ -33,6 +33,7 @@ typedef struct fcn_error {
 
 typedef struct fcn_resource {
     int64_t lut, ff, dsp, bram; /* BRAM in 18 Kb blocks */
+    int64_t uram;               /* UltraRAM in 288 Kb blocks (72 bits x 4,096); 0 on boards without */
 } fcn_resource;
 
 /* A RAM of `depth` words of `width` bits (width 1..36): 18 Kb blocks, or -1 if width is out of range. */
@@ -111,6 +112,10 @@ typedef struct fcn_layer {
     int64_t pad_top, pad_right, pad_bottom, pad_left;
     int64_t groups, coarse_in, coarse_out, coarse_group, fine;
     int data_width, input_width, output_width, weight_width, acc_width, biases_width;
+    /* Fixed-point types (newest upstream's *_t): the binary point of each width (fraction bits); carried
+       through files and the hardware flow, the figures depend on the widths alone. */
+    int data_binary_point, input_binary_point, output_binary_point, weight_binary_point, acc_binary_point;
+    int use_uram;              /* CONVOLUTION, INNER_PRODUCT: weights held in URAM instead of BRAM */
     int has_bias;
     int64_t buffer_depth;      /* SQUEEZE */
     int ports_in, ports_out;   /* 1, except ELTWISE/CONCAT inputs and SPLIT outputs (2..FCN_MAX_PORTS) */

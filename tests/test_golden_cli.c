@@ -119,7 +119,7 @@ static void check_text_report(const char *where, const char *path, const json_t 
 /* A resource object of the report, as numbers (missing fields read as -1). */
 static fcn_resource report_resource(const json_t *object)
 {
-    fcn_resource resource = {-1, -1, -1, -1};
+    fcn_resource resource = {-1, -1, -1, -1, 0};
     int64_t value;
     if (golden_integral(json_object_get(object, "LUT"), &value))
         resource.lut = value;

@@ -56,7 +56,7 @@ static fcn_platform board(int64_t ports, int64_t bram)
     fcn_platform p;
     memset(&p, 0, sizeof p);
     snprintf(p.name, sizeof p.name, "narrow");
-    p.resource = (fcn_resource){53200, 106400, 220, bram};
+    p.resource = (fcn_resource){53200, 106400, 220, bram, 0};
     p.freq_mhz = 100;
     p.reconf_time_s = 0.08;
     p.ports = ports;

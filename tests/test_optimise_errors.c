@@ -10,7 +10,7 @@ static fcn_platform board(void)
     fcn_platform p;
     memset(&p, 0, sizeof p);
     snprintf(p.name, sizeof p.name, "tiny");
-    p.resource = (fcn_resource){53200, 106400, 220, 280};
+    p.resource = (fcn_resource){53200, 106400, 220, 280, 0};
     p.freq_mhz = 100;
     p.reconf_time_s = 0.08;
     p.mem_bandwidth_gbs = 4.2;

@@ -40,6 +40,9 @@ void fcn_layer_init(fcn_layer *layer, fcn_layer_type type)
     layer->groups = layer->coarse_in = layer->coarse_out = layer->coarse_group = layer->fine = 1;
     layer->data_width = layer->input_width = layer->output_width = 16;
     layer->weight_width = layer->acc_width = layer->biases_width = 16;
+    /* Half the bits are fraction bits, as newest upstream's FixedPoint(16, 8). */
+    layer->data_binary_point = layer->input_binary_point = layer->output_binary_point = 8;
+    layer->weight_binary_point = layer->acc_binary_point = 8;
     layer->ports_in = layer->ports_out = 1;
     layer->clip_min = -INFINITY;
     layer->clip_max = INFINITY;

@@ -38,7 +38,7 @@ static inline void layer_figures_clear(fcn_layer_figures *f)
     f->streams_in = f->streams_out = 0;
     f->rate_in = f->rate_out = f->latency = 0.0;
     f->pipeline_depth = f->workload_in = f->workload_out = f->size_in = f->size_out = 0;
-    f->resource.lut = f->resource.ff = f->resource.dsp = f->resource.bram = 0;
+    f->resource = (fcn_resource){0};
     f->operations = f->weights = f->biases = 0;
     f->module_count = 0;
 }

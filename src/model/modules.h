@@ -26,7 +26,7 @@ static inline void module_start(fcn_module_figures *m, const char *name, int64_t
     m->channels_in = m->channels_out = channels;
     m->rate_in = m->rate_out = 1.0;
     m->pipeline_depth = 0;
-    m->resource.lut = m->resource.ff = m->resource.dsp = m->resource.bram = 0;
+    m->resource = (fcn_resource){0}; /* five words: plain stores, not rep stos */
 }
 
 void module_sliding_window(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels,

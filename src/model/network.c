@@ -26,6 +26,7 @@ static void network_totals(fcn_network_figures *out)
         out->resource.ff = max64(out->resource.ff, p->resource.ff);
         out->resource.dsp = max64(out->resource.dsp, p->resource.dsp);
         out->resource.bram = max64(out->resource.bram, p->resource.bram);
+        out->resource.uram = max64(out->resource.uram, p->resource.uram);
         words_in = max64(words_in, p->workload_in * p->batch_size);
         words_out = max64(words_out, p->workload_out * p->batch_size * p->wr_factor);
     }

@@ -46,6 +46,7 @@ static inline void resource_add_scaled(fcn_resource *sum, const fcn_resource *r,
     sum->ff += r->ff * times;
     sum->dsp += r->dsp * times;
     sum->bram += r->bram * times;
+    sum->uram += r->uram * times;
 }
 
 #endif
