@@ -42,6 +42,16 @@ int64_t fcn_bram_memory(int64_t depth, int width);
 int64_t fcn_bram_stream(int64_t depth, int width);
 /* DSP slices for an a-bit by b-bit multiplier. */
 int64_t fcn_dsp_mult(int a, int b);
+/*
+ * A RAM of `depth` words of `width` bits in UltraRAM (docs/MODEL-WIDTHS.md): 288 Kb blocks, cascaded
+ * as 72x4096 up to 1x262144 (newest upstream's model); 0 for an empty memory, -1 for width < 1.
+ */
+int64_t fcn_uram_memory(int64_t depth, int width);
+/*
+ * DSP slices for `multipliers` multipliers of a-bit by b-bit operands, each taking `dsp_each`: two
+ * share a DSP when both operands have at most 8 bits, four at most 4 (newest upstream's packing).
+ */
+int64_t fcn_dsp_packed(int64_t multipliers, int64_t dsp_each, int a, int b);
 
 /* ---------------------------------------------------------------- layers */
 
@@ -116,6 +126,8 @@ typedef struct fcn_layer {
        through files and the hardware flow, the figures depend on the widths alone. */
     int data_binary_point, input_binary_point, output_binary_point, weight_binary_point, acc_binary_point;
     int use_uram;              /* CONVOLUTION, INNER_PRODUCT: weights held in URAM instead of BRAM */
+    int dsp_packing;           /* CONVOLUTION, INNER_PRODUCT: multipliers share DSPs by operand width (2 at <= 8
+                                  bits, 4 at <= 4: newest upstream); 0: one each, as 0.1.1 (MODEL-WIDTHS.md) */
     int has_bias;
     int64_t buffer_depth;      /* SQUEEZE */
     int ports_in, ports_out;   /* 1, except ELTWISE/CONCAT inputs and SPLIT outputs (2..FCN_MAX_PORTS) */

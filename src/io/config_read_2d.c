@@ -137,10 +137,22 @@ static void read_pads(field_reader *r, fcn_layer *l)
     field_int64(r, "pad_left", 0, &l->pad_left);
 }
 
+/* Where the weights live and how multipliers share DSPs (docs/MODEL-WIDTHS.md): upstream's use_uram, ours. */
+static void read_memory_and_packing(field_reader *r, fcn_layer *l)
+{
+    int choice;
+    if (field_choice(r, "use_uram", "false", "true", &choice))
+        l->use_uram = choice;
+    if (field_choice(r, "dsp_packing", "false", "true", &choice))
+        l->dsp_packing = choice;
+}
+
 void config_read_2d(field_reader *r, fcn_layer *l, int has_ports_out)
 {
     if (!r->object)
         return;
+    if (l->type == FCN_CONVOLUTION || l->type == FCN_INNER_PRODUCT)
+        read_memory_and_packing(r, l);
     int choice;
     switch (l->type) {
     case FCN_CONVOLUTION:

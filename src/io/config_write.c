@@ -132,6 +132,10 @@ static json_t *int_list(builder *b, const int64_t *values, int count)
  */
 static void put_2d(builder *b, json_t *params, const fcn_layer *l)
 {
+    if (l->use_uram)
+        put(b, params, "use_uram", json_true());
+    if (l->dsp_packing)
+        put(b, params, "dsp_packing", json_true());
     if ((l->type == FCN_CONVOLUTION || l->type == FCN_POOLING) && (l->dilation[0] != 1 || l->dilation[1] != 1)) {
         put_int(b, params, "dilation_rows", l->dilation[0]);
         put_int(b, params, "dilation_cols", l->dilation[1]);

@@ -63,17 +63,20 @@ static json_t *resource_json(builder *b, const fcn_resource *r)
     put(b, object, "FF", json_integer(r->ff));
     put(b, object, "DSP", json_integer(r->dsp));
     put(b, object, "BRAM", json_integer(r->bram));
+    if (r->uram) /* only where weights live in URAM: every other report stays as it was */
+        put(b, object, "URAM", json_integer(r->uram));
     return object;
 }
 
 /* Percentages of the platform's resources; null where the platform has none of a kind. */
 static json_t *utilisation_json(builder *b, const fcn_resource *used, const fcn_resource *available)
 {
-    const char *keys[4] = {"LUT", "FF", "DSP", "BRAM"};
-    const int64_t u[4] = {used->lut, used->ff, used->dsp, used->bram};
-    const int64_t a[4] = {available->lut, available->ff, available->dsp, available->bram};
+    const char *keys[5] = {"LUT", "FF", "DSP", "BRAM", "URAM"};
+    const int64_t u[5] = {used->lut, used->ff, used->dsp, used->bram, used->uram};
+    const int64_t a[5] = {available->lut, available->ff, available->dsp, available->bram, available->uram};
+    const int kinds = used->uram || available->uram ? 5 : 4; /* URAM on boards that have it */
     json_t *object = json_object();
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < kinds; i++) {
         double percent = report_percent((double)u[i], (double)a[i]);
         put(b, object, keys[i], percent >= 0 ? real(percent) : json_null());
     }

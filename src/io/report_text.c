@@ -283,29 +283,46 @@ static void heading(FILE *out, const char *title, char underline)
     fputc('\n', out);
 }
 
-static void resource_values(const fcn_resource *r, int64_t values[4])
+/* LUT, FF, DSP, BRAM, and URAM as a fifth value (shown only where a board or a design has URAM). */
+static void resource_values(const fcn_resource *r, int64_t values[5])
 {
     values[0] = r->lut;
     values[1] = r->ff;
     values[2] = r->dsp;
     values[3] = r->bram;
+    values[4] = r->uram;
 }
 
-static const char *const RESOURCE_NAMES[4] = {"LUT", "FF", "DSP", "BRAM"};
+static const char *const RESOURCE_NAMES[5] = {"LUT", "FF", "DSP", "BRAM", "URAM"};
+
+/* A table's four resource cells; a design's URAM, where it has any, beside its BRAM ("12 +4 URAM"). */
+static void resource_cells(char cells[4][CELL_SIZE], const fcn_resource *r)
+{
+    int64_t values[5];
+    resource_values(r, values);
+    for (int k = 0; k < 4; k++)
+        int_text(cells[k], CELL_SIZE, values[k]);
+    if (values[4]) {
+        char uram[CELL_SIZE];
+        const size_t used = strlen(cells[3]);
+        snprintf(cells[3] + used, CELL_SIZE - used, " +%s URAM", int_text(uram, sizeof uram, values[4]));
+    }
+}
 
 /* "used / available (pct%)" per resource, aligned, flagging what does not fit. */
 static int print_utilisation(FILE *out, const char *indent, const fcn_resource *used,
                              const fcn_platform *platform)
 {
+    int64_t u[5], a[5];
+    resource_values(used, u);
+    resource_values(&platform->resource, a);
+    const int kinds = u[4] || a[4] ? 5 : 4;
     table t;
-    if (table_init(&t, "lrlrrl", 4)) {
+    if (table_init(&t, "lrlrrl", kinds)) {
         table_free(&t);
         return -1;
     }
-    int64_t u[4], a[4];
-    resource_values(used, u);
-    resource_values(&platform->resource, a);
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < kinds; i++) {
         char used_text[CELL_SIZE], available_text[CELL_SIZE], pct[CELL_SIZE];
         double percent = report_percent((double)u[i], (double)a[i]);
         int row = table_row(&t, 0);
@@ -374,10 +391,7 @@ static void layer_row(table *t, const fcn_partition_figures *p, int i)
     const fcn_layer *l = &p->layers[i];
     const fcn_layer_figures *f = &p->figures[i];
     char name[CELL_SIZE], latency[CELL_SIZE], share[CELL_SIZE], r[4][CELL_SIZE];
-    int64_t values[4];
-    resource_values(&f->resource, values);
-    for (int k = 0; k < 4; k++)
-        int_text(r[k], sizeof r[k], values[k]);
+    resource_cells(r, &f->resource);
     /* Squeezes are the model's plumbing between layers, so they are indented under the layers. */
     name_text(name, sizeof name, l->name, l->type == FCN_SQUEEZE ? "  " : "");
     percent_text(share, sizeof share, 100.0 * report_interval_share(f->latency, p->interval));
@@ -404,10 +418,7 @@ static int print_layer_table(FILE *out, const fcn_partition_figures *p)
     for (int i = 0; i < chain_length(p); i++)
         layer_row(&t, p, i);
     char r[4][CELL_SIZE];
-    int64_t values[4];
-    resource_values(&p->resource, values);
-    for (int k = 0; k < 4; k++)
-        int_text(r[k], sizeof r[k], values[k]);
+    resource_cells(r, &p->resource);
     const char *total[12] = {"", "total", "", "", "", "", "", "", r[0], r[1], r[2], r[3]};
     table_set_row(&t, table_row(&t, 1), total);
     table_print(out, &t, "  ");
@@ -523,15 +534,12 @@ static int print_totals(FILE *out, const fcn_network_figures *n, const fcn_platf
     for (int i = 0; i < n->partition_count; i++) {
         const fcn_partition_figures *p = &n->partitions[i];
         char cells[9][CELL_SIZE];
-        int64_t values[4];
-        resource_values(&p->resource, values);
+        resource_cells(cells + 5, &p->resource);
         snprintf(cells[0], CELL_SIZE, "%" PRId64, p->id);
         int_text(cells[1], CELL_SIZE, p->batch_size);
         cycles_text(cells[2], CELL_SIZE, p->interval);
         time_text(cells[3], CELL_SIZE, p->latency_s);
         percent_text(cells[4], CELL_SIZE, report_percent(p->latency_s, n->latency_s));
-        for (int k = 0; k < 4; k++)
-            int_text(cells[5 + k], CELL_SIZE, values[k]);
         const char *row[9];
         for (int k = 0; k < 9; k++)
             row[k] = cells[k];
@@ -556,9 +564,12 @@ static int print_totals(FILE *out, const fcn_network_figures *n, const fcn_platf
         fprintf(out, "  resources, the most any partition uses (used / available):\n");
         return print_utilisation(out, "    ", &n->resource, platform);
     }
-    key_value(out, "  ", "resources", "%s LUT, %s FF, %s DSP, %s BRAM (the most any partition uses)",
+    char e[CELL_SIZE] = "", uram[CELL_SIZE + 8] = "";
+    if (n->resource.uram)
+        snprintf(uram, sizeof uram, ", %s URAM", int_text(e, sizeof e, n->resource.uram));
+    key_value(out, "  ", "resources", "%s LUT, %s FF, %s DSP, %s BRAM%s (the most any partition uses)",
               int_text(a, sizeof a, n->resource.lut), int_text(b, sizeof b, n->resource.ff),
-              int_text(c, sizeof c, n->resource.dsp), int_text(d, sizeof d, n->resource.bram));
+              int_text(c, sizeof c, n->resource.dsp), int_text(d, sizeof d, n->resource.bram), uram);
     return 0;
 }
 

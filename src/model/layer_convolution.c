@@ -14,6 +14,25 @@ int fine_feasible(const int64_t kernel[2], int64_t fine)
     return fine == k0 || fine == k0 * k1;
 }
 
+/* The conv modules' resources, their multipliers packed into DSPs by operand width if asked (MODEL-WIDTHS.md). */
+static void add_multipliers(fcn_resource *r, const fcn_module_figures *conv, int64_t instances, const fcn_layer *l)
+{
+    fcn_resource logic = conv->resource;
+    logic.dsp = 0;
+    resource_add_scaled(r, &logic, instances);
+    r->dsp += l->dsp_packing ? fcn_dsp_packed(instances, conv->resource.dsp, l->weight_width, l->input_width)
+                             : instances * conv->resource.dsp;
+}
+
+/* The weights' memory: `banks` RAMs of `depth` words, in BRAM or, with use_uram, in URAM (MODEL-WIDTHS.md). */
+static void add_weights_memory(fcn_resource *r, const fcn_layer *l, double depth, int64_t banks)
+{
+    if (l->use_uram)
+        r->uram += fcn_uram_memory((int64_t)depth, l->weight_width) * banks;
+    else
+        r->bram += fcn_bram_memory((int64_t)depth, l->weight_width) * banks;
+}
+
 void convolution_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
     const int64_t ci = l->coarse_in, co = l->coarse_out, cg = l->coarse_group;
@@ -44,7 +63,7 @@ void convolution_layer(const fcn_layer *l, fcn_layer_figures *out)
         resource_add_scaled(r, &m[SLIDING_WINDOW].resource, ci * cg);
     if (co != 1)
         resource_add_scaled(r, &m[FORK].resource, ci * cg);
-    resource_add_scaled(r, &m[CONV].resource, ci * co * cg);
+    add_multipliers(r, &m[CONV], ci * co * cg, l);
     if (channels != 1) {
         fcn_resource accum = m[ACCUM].resource;
         accum.bram = 0;
@@ -59,7 +78,7 @@ void convolution_layer(const fcn_layer *l, fcn_layer_figures *out)
     }
     const double weights_depth = (double)l->filters / (double)l->groups * (double)l->channels *
                                  (double)(l->kernel[0] * l->kernel[1]) / (double)(l->fine * ci * co * cg);
-    r->bram += fcn_bram_memory((int64_t)weights_depth, l->weight_width) * ci * co * cg * l->fine;
+    add_weights_memory(r, l, weights_depth, ci * co * cg * l->fine);
 
     out->operations = l->kernel[0] * l->kernel[1] * l->channels * l->filters * rows * cols;
     out->weights = l->channels * (l->filters / l->groups) * l->kernel[0] * l->kernel[1];
@@ -88,7 +107,7 @@ void inner_product_layer(const fcn_layer *l, fcn_layer_figures *out)
 
     fcn_resource *r = &out->resource;
     resource_add_scaled(r, &m[0].resource, ci);
-    resource_add_scaled(r, &m[1].resource, ci * co);
+    add_multipliers(r, &m[1], ci * co, l);
     if (n / ci != 1) {
         fcn_resource accum = m[2].resource;
         accum.bram = 0;
@@ -103,7 +122,7 @@ void inner_product_layer(const fcn_layer *l, fcn_layer_figures *out)
         r->bram += fcn_bram_memory((int64_t)bias_depth, l->biases_width) * co;
     }
     const double weights_depth = (double)(l->filters * n) / (double)(ci * co);
-    r->bram += fcn_bram_memory((int64_t)weights_depth, l->weight_width) * ci * co;
+    add_weights_memory(r, l, weights_depth, ci * co);
 
     out->operations = n * l->filters;
     out->weights = n * l->filters;

@@ -35,14 +35,20 @@ int violation_add(fcn_violations *v, const char *fmt, ...)
 static int check_resources(const fcn_partition_figures *p, const fcn_platform *platform, double allocation,
                            fcn_violations *v)
 {
-    const char *const names[] = {"LUT", "FF", "DSP", "BRAM"};
-    const int64_t used[] = {p->resource.lut, p->resource.ff, p->resource.dsp, p->resource.bram};
+    const char *const names[] = {"LUT", "FF", "DSP", "BRAM", "URAM"};
+    const int64_t used[] = {p->resource.lut, p->resource.ff, p->resource.dsp, p->resource.bram, p->resource.uram};
     const int64_t have[] = {platform->resource.lut, platform->resource.ff, platform->resource.dsp,
-                            platform->resource.bram};
-    for (int r = 0; r < 4; r++) {
+                            platform->resource.bram, platform->resource.uram};
+    for (int r = 0; r < 5; r++) {
         const double allowed = allocation * (double)have[r];
         if ((double)used[r] <= allowed)
             continue;
+        if (have[r] == 0) { /* URAM on a board without: no percentage to give */
+            if (violation_add(v, "partition %lld: %s %lld on a board that has none", (long long)p->id, names[r],
+                              (long long)used[r]))
+                return -1;
+            continue;
+        }
         if (violation_add(v, "partition %lld: %s %lld exceeds %.0f (%g of the platform's %lld; %.1f%% of the board)",
                 (long long)p->id, names[r], (long long)used[r], allowed, allocation, (long long)have[r],
                 100.0 * (double)used[r] / (double)have[r]))

@@ -28,6 +28,9 @@ typedef struct opt_narrowed {
     int64_t **channels; /* [slots]: the new CONCATs' port_channels */
 } opt_narrowed;
 
+/* The resources a partition must fit, in fcn_resource's order; URAM last (0 on most boards). */
+enum { OPT_LUT, OPT_FF, OPT_DSP, OPT_BRAM, OPT_URAM, OPT_RESOURCES };
+
 /* What stays fixed during a search (but for its counters and caches). */
 typedef struct opt_problem {
     int layer_count;
@@ -39,8 +42,8 @@ typedef struct opt_problem {
     int *last_use;            /* [i]: the last layer reading layer i; INT_MAX if a port of it is a network output */
     fcn_eval_options eval;    /* clock, reconfiguration time, batch size */
     double allocation;
-    int64_t have[4];          /* the platform's LUT, FF, DSP, BRAM */
-    double limit[4];          /* what a partition may use: allocation x have */
+    int64_t have[OPT_RESOURCES];  /* the platform's LUT, FF, DSP, BRAM, URAM */
+    double limit[OPT_RESOURCES];  /* what a partition may use: allocation x have */
     double mem_bandwidth_gbs; /* 0: no limit */
     int64_t max_ports, port_width, words_per_port;
     int one_partition;

@@ -8,14 +8,15 @@
 #include "error.h"
 #include "optimise.h"
 
-static const char *const RESOURCE_NAMES[4] = {"LUT", "FF", "DSP", "BRAM"};
+static const char *const RESOURCE_NAMES[OPT_RESOURCES] = {"LUT", "FF", "DSP", "BRAM", "URAM"};
 
-static void resource_used(const fcn_partition_figures *f, int64_t used[4])
+static void resource_used(const fcn_partition_figures *f, int64_t used[OPT_RESOURCES])
 {
-    used[0] = f->resource.lut;
-    used[1] = f->resource.ff;
-    used[2] = f->resource.dsp;
-    used[3] = f->resource.bram;
+    used[OPT_LUT] = f->resource.lut;
+    used[OPT_FF] = f->resource.ff;
+    used[OPT_DSP] = f->resource.dsp;
+    used[OPT_BRAM] = f->resource.bram;
+    used[OPT_URAM] = f->resource.uram;
 }
 
 static int64_t max_streams(const fcn_partition_figures *f)
@@ -25,9 +26,9 @@ static int64_t max_streams(const fcn_partition_figures *f)
 
 int opt_partition_fits(const opt_problem *pb, const fcn_partition_figures *f)
 {
-    int64_t used[4];
+    int64_t used[OPT_RESOURCES];
     resource_used(f, used);
-    for (int r = 0; r < 4; r++)
+    for (int r = 0; r < OPT_RESOURCES; r++)
         if ((double)used[r] > pb->limit[r])
             return 0;
     if (pb->mem_bandwidth_gbs > 0 && f->bandwidth_in + f->bandwidth_out > pb->mem_bandwidth_gbs)
@@ -96,14 +97,17 @@ void opt_smallest_design(opt_design *d, opt_problem *pb)
     opt_design_refresh_all(d, pb);
 }
 
+/* worst_excess's `what` for the memory bandwidth: past the resources. */
+#define EXCESS_BANDWIDTH OPT_RESOURCES
+
 /* How far partition p exceeds its worst limit, as a ratio (> 1 when it does not fit); `what` names the limit. */
 static double worst_excess(const opt_problem *pb, const fcn_partition_figures *f, int *what)
 {
-    int64_t used[4];
+    int64_t used[OPT_RESOURCES];
     resource_used(f, used);
     double worst = 0;
     *what = -1;
-    for (int r = 0; r < 4; r++) {
+    for (int r = 0; r < OPT_RESOURCES; r++) {
         double ratio = pb->limit[r] > 0 ? (double)used[r] / pb->limit[r] : used[r] > 0 ? 1e300 : 0;
         if (ratio > worst) {
             worst = ratio;
@@ -112,7 +116,7 @@ static double worst_excess(const opt_problem *pb, const fcn_partition_figures *f
     }
     if (pb->mem_bandwidth_gbs > 0 && (f->bandwidth_in + f->bandwidth_out) / pb->mem_bandwidth_gbs > worst) {
         worst = (f->bandwidth_in + f->bandwidth_out) / pb->mem_bandwidth_gbs;
-        *what = 4;
+        *what = EXCESS_BANDWIDTH;
     }
     return worst;
 }
@@ -133,7 +137,7 @@ static void partition_name(const opt_design *d, const opt_problem *pb, int p, ch
 static int fail_resource(const opt_problem *pb, const fcn_partition_figures *f, int r, const char *board,
                          const char *what, int forced, fcn_error *err)
 {
-    int64_t used[4];
+    int64_t used[OPT_RESOURCES];
     resource_used(f, used);
     double over = (double)used[r] - pb->limit[r];
     char excess[160];
@@ -174,10 +178,10 @@ int opt_check_smallest(const opt_design *d, const opt_problem *pb, const char *b
     const fcn_partition_figures *f = &d->summary[worst_p];
     char what[300];
     partition_name(d, pb, worst_p, what, sizeof what);
-    if (worst_what >= 0 && worst_what < 4 && worst > 1)
+    if (worst_what >= 0 && worst_what < OPT_RESOURCES && worst > 1)
         return fail_resource(pb, f, worst_what, board, what,
                              !pb->one_partition && d->start[worst_p + 1] - d->start[worst_p] > 1, err);
-    if (worst_what == 4 && worst > 1) {
+    if (worst_what == EXCESS_BANDWIDTH && worst > 1) {
         double need = f->bandwidth_in + f->bandwidth_out;
         return fcn_fail(err,
                         "nothing fits on %s: even with every folding factor 1, %s needs %.4g GB/s of memory "

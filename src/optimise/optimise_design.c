@@ -138,6 +138,31 @@ static void apply_fold(fcn_layer *l, opt_fold *f)
     l->fine = f->fine;
 }
 
+/*
+ * Where a weighted layer's weights live, on a board with URAM (docs/MODEL-WIDTHS.md): in URAM when
+ * the share of the board's URAM they take is no larger than the share of its BRAM they free, else in
+ * BRAM, so that neither memory runs out first for want of using the other. Both placements are the
+ * model's own figures. A board without URAM keeps every weight in BRAM.
+ */
+static void evaluate_placed(fcn_layer *l, fcn_layer_figures *f, opt_problem *pb)
+{
+    const int weighted = l->type == FCN_CONVOLUTION || l->type == FCN_INNER_PRODUCT;
+    l->use_uram = 0;
+    fcn_layer_evaluate(l, f);
+    pb->layer_evaluations++;
+    if (!weighted || pb->have[OPT_URAM] <= 0 || f->resource.bram <= 0)
+        return;
+    fcn_layer_figures in_uram;
+    l->use_uram = 1;
+    fcn_layer_evaluate(l, &in_uram);
+    pb->layer_evaluations++;
+    const double freed = (double)(f->resource.bram - in_uram.resource.bram);
+    if ((double)in_uram.resource.uram * (double)pb->have[OPT_BRAM] <= freed * (double)pb->have[OPT_URAM])
+        *f = in_uram;
+    else
+        l->use_uram = 0;
+}
+
 /* Weights reloading divides the wr layer's filters and the channels of the chain that follows it to the output. */
 static void materialise(opt_design *d, opt_problem *pb, int i, int w, int64_t wr)
 {
@@ -151,9 +176,8 @@ static void materialise(opt_design *d, opt_problem *pb, int i, int w, int64_t wr
     apply_fold(&l, &d->fold[i]);
     if (same_parameters(&l, &d->layer[i]))
         return;
+    evaluate_placed(&l, &d->figures[i], pb);
     d->layer[i] = l;
-    fcn_layer_evaluate(&l, &d->figures[i]);
-    pb->layer_evaluations++;
 }
 
 static void summarise(opt_design *d, const opt_problem *pb, int p)

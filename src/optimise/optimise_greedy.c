@@ -166,10 +166,11 @@ static element bottleneck(const opt_design *d, const opt_problem *pb, int p)
 /* The growth of the partition's resources, as fractions of what it may use, summed. */
 static double growth(const opt_problem *pb, const fcn_resource *before, const fcn_resource *after)
 {
-    const double delta[4] = {(double)(after->lut - before->lut), (double)(after->ff - before->ff),
-                             (double)(after->dsp - before->dsp), (double)(after->bram - before->bram)};
+    const double delta[OPT_RESOURCES] = {(double)(after->lut - before->lut), (double)(after->ff - before->ff),
+                                         (double)(after->dsp - before->dsp), (double)(after->bram - before->bram),
+                                         (double)(after->uram - before->uram)};
     double sum = 0;
-    for (int r = 0; r < 4; r++)
+    for (int r = 0; r < OPT_RESOURCES; r++)
         if (delta[r] > 0)
             sum += pb->limit[r] > 0 ? delta[r] / pb->limit[r] : 1;
     return sum;

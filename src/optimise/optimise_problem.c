@@ -224,10 +224,10 @@ int opt_problem_init(opt_problem *pb, const fcn_network *model, const fcn_platfo
         return -1;
     }
     pb->eval = eval_options(opts, platform);
-    const int64_t have[4] = {platform->resource.lut, platform->resource.ff, platform->resource.dsp,
-                             platform->resource.bram};
+    const int64_t have[OPT_RESOURCES] = {platform->resource.lut, platform->resource.ff, platform->resource.dsp,
+                                         platform->resource.bram, platform->resource.uram};
     pb->allocation = opts->resource_allocation;
-    for (int r = 0; r < 4; r++) {
+    for (int r = 0; r < OPT_RESOURCES; r++) {
         pb->have[r] = have[r];
         pb->limit[r] = opts->resource_allocation * (double)have[r];
     }
