@@ -3,7 +3,7 @@ import os
 from typing import Any, Callable, Dict, List, Literal, Optional, Sequence, Union
 
 _Path = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
-_Resource = Dict[str, int]  # {"LUT", "FF", "DSP", "BRAM"}
+_Resource = Dict[str, int]  # {"LUT", "FF", "DSP", "BRAM"}, and "URAM" where there is some
 
 __version__: str
 
@@ -66,6 +66,13 @@ class Layer:
     acc_width: int
     biases_width: int
     has_bias: int
+    data_binary_point: int
+    input_binary_point: int
+    output_binary_point: int
+    weight_binary_point: int
+    acc_binary_point: int
+    use_uram: int
+    dsp_packing: int
     kernel_size: List[int]
     stride: List[int]
     dilation: List[int]

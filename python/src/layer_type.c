@@ -80,6 +80,9 @@ static const int_field int_fields[] = {
     WIDE_FIELD(pad_left, 1), WIDE_FIELD(buffer_depth, 0), NARROW_FIELD(data_width, 0),
     NARROW_FIELD(input_width, 0), NARROW_FIELD(output_width, 0), NARROW_FIELD(weight_width, 0),
     NARROW_FIELD(acc_width, 0), NARROW_FIELD(biases_width, 0), NARROW_FIELD(has_bias, 0),
+    NARROW_FIELD(data_binary_point, 0), NARROW_FIELD(input_binary_point, 0), NARROW_FIELD(output_binary_point, 0),
+    NARROW_FIELD(weight_binary_point, 0), NARROW_FIELD(acc_binary_point, 0), NARROW_FIELD(use_uram, 0),
+    NARROW_FIELD(dsp_packing, 0),
 };
 #define INT_FIELDS ((int)(sizeof int_fields / sizeof int_fields[0]))
 /* Pseudo-fields past the table: `coarse` (a one-coarse layer's factor) and the pairs. */
@@ -422,6 +425,13 @@ static PyGetSetDef layer_getset[] = {
     FIELD("acc_width", "Bits of an accumulator.", 18),
     FIELD("biases_width", "Bits of a bias.", 19),
     FIELD("has_bias", "1 if the layer adds a bias.", 20),
+    FIELD("data_binary_point", "Fraction bits of a data word.", 21),
+    FIELD("input_binary_point", "Fraction bits of an input word.", 22),
+    FIELD("output_binary_point", "Fraction bits of an output word.", 23),
+    FIELD("weight_binary_point", "Fraction bits of a weight.", 24),
+    FIELD("acc_binary_point", "Fraction bits of an accumulator.", 25),
+    FIELD("use_uram", "1 if the weights are held in URAM instead of BRAM.", 26),
+    FIELD("dsp_packing", "1 if multipliers share DSPs by operand width (2 at <= 8 bits, 4 at <= 4).", 27),
     FIELD("coarse", "A one-coarse layer's folding factor (coarse_in == coarse_out).", F_COARSE),
     FIELD("kernel_size", "[rows, cols] of the window.", F_KERNEL),
     FIELD("stride", "[rows, cols] of the stride.", F_STRIDE),

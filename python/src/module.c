@@ -39,8 +39,16 @@ PyObject *path_bytes(PyObject *path)
 
 PyObject *resource_dict(const fcn_resource *r)
 {
-    return Py_BuildValue("{s:L,s:L,s:L,s:L}", "LUT", (long long)r->lut, "FF", (long long)r->ff, "DSP",
-                         (long long)r->dsp, "BRAM", (long long)r->bram);
+    PyObject *d = Py_BuildValue("{s:L,s:L,s:L,s:L}", "LUT", (long long)r->lut, "FF", (long long)r->ff, "DSP",
+                                (long long)r->dsp, "BRAM", (long long)r->bram);
+    /* URAM only where there is some: fpgaconvnet-model 0.1.1's dicts have four keys. */
+    if (d && r->uram) {
+        PyObject *uram = PyLong_FromLongLong((long long)r->uram);
+        if (!uram || PyDict_SetItemString(d, "URAM", uram) < 0)
+            Py_CLEAR(d);
+        Py_XDECREF(uram);
+    }
+    return d;
 }
 
 static PyMethodDef module_methods[] = {

@@ -128,3 +128,21 @@ def test_every_layer_figure_is_the_reports(alexnet_config):
                         "resource": m["resource"]} for m in layer.modules()]
             assert modules == [{key: m[key] for key in ("name", "latency", "pipeline_depth", "resource")}
                                for m in w["modules"]]
+
+
+def test_widths_packing_and_uram_from_python(vgg16):
+    conv = first(vgg16, "CONVOLUTION")
+    conv.fine = 9
+    conv.coarse_out = 4
+    unpacked = conv.resource()["DSP"]
+    conv.weight_width = conv.input_width = conv.data_width = 8
+    assert conv.resource()["DSP"] == unpacked  # 0.1.1's model: one multiplier a DSP
+    conv.dsp_packing = 1
+    assert conv.resource()["DSP"] < unpacked
+    assert "URAM" not in conv.resource()
+    conv.use_uram = 1
+    assert conv.resource()["URAM"] > 0
+    conv.weight_binary_point = 6
+    assert conv.weight_binary_point == 6
+    with pytest.raises(fc.Error, match="weight_width 40 is outside 1..36"):
+        conv.weight_width = 40
