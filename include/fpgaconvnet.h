@@ -45,7 +45,10 @@ int64_t fcn_dsp_mult(int a, int b);
 
 /* ---------------------------------------------------------------- layers */
 
-/* Numbered as in fpgaconvnet.proto, so that enum numbers in files map directly. */
+/*
+ * Numbered as in 0.1.1's fpgaconvnet.proto (0..9), so that its files' numbers map directly; the newest
+ * upstream numbering (RELU 11, ACTIVATION 2, ...) is mapped by the reader (docs/CONFIG.md).
+ */
 typedef enum fcn_layer_type {
     FCN_CONVOLUTION = 0,
     FCN_POOLING = 1,
