@@ -422,8 +422,8 @@ static void test_broadcast_network(void)
 /* The violations of `net` against a roomy board, with `model` for coverage; one string of them all. */
 static void validate_text(const fcn_network *net, const fcn_network *model, char *text, size_t size)
 {
-    fcn_platform board = {.name = "big", .resource = {1000000, 2000000, 5000, 5000}, .freq_mhz = 100,
-                          .reconf_time_s = 0.01, .mem_bandwidth_gbs = 100, .ports = 4, .port_width = 64};
+    fcn_platform board = {.name = "big", .resource = {.lut = 1000000, .ff = 2000000, .dsp = 5000, .bram = 5000},
+                          .freq_mhz = 100, .reconf_time_s = 0.01, .mem_bandwidth_gbs = 100, .ports = 4, .port_width = 64};
     fcn_validate_options o = {.resource_allocation = 1, .model = model};
     fcn_network_figures f;
     fcn_violations v = {0};
@@ -669,8 +669,8 @@ static void test_optimise(void)
     fcn_partition part = {.id = 0, .ports = 1, .batch_size = 1, .wr_factor = 1, .layer_count = NET_LAYERS + 1,
                           .layers = layers};
     fcn_network model = {.partition_count = 1, .partitions = &part};
-    fcn_platform board = {.name = "zc706", .resource = {218600, 437200, 900, 1090}, .freq_mhz = 125,
-                          .reconf_time_s = 0.08, .mem_bandwidth_gbs = 4.2, .ports = 2, .port_width = 64};
+    fcn_platform board = {.name = "zc706", .resource = {.lut = 218600, .ff = 437200, .dsp = 900, .bram = 1090},
+                          .freq_mhz = 125, .reconf_time_s = 0.08, .mem_bandwidth_gbs = 4.2, .ports = 2, .port_width = 64};
     fcn_optimise_options o;
     fcn_optimise_options_init(&o);
     o.iterations = 3000;
