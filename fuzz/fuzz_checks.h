@@ -5,7 +5,7 @@
  *
  * A rejected input must leave one non-empty line in fcn_error. An accepted
  * network must be one the model evaluates, the reports write, and the writer
- * writes in a form the reader reads back to the same text.
+ * writes in either form (0.1.1, newest) so that the reader reads it back to the same text.
  *
  * Every check returns 0, or -1 with the broken promise in `why`.
  */
@@ -108,17 +108,22 @@ static inline int fuzz_check_evaluation(const fcn_network *net, const fcn_platfo
     return rc;
 }
 
-/* Written, read back and written again, the configuration is the same text; so is a clone's. */
-static inline int fuzz_check_round_trip(const fcn_network *net, char *why)
+/*
+ * Written in `format`, read back and written again, the configuration is the same text; so is a
+ * clone's; and read back from the newest form, the network writes 0.1.1's text as the original does.
+ */
+static inline int fuzz_round_trip_form(const fcn_network *net, fcn_config_format format, char *why)
 {
     fcn_error err = {{0}};
-    char *first = fcn_network_write_string(net, &err);
+    char *first = fcn_network_write_string_format(net, format, &err);
     if (!first)
         return fuzz_broken(why, "writing a valid network fails: %s", err.message);
     fcn_network *again = fcn_network_read_string(first, "<written>", &err);
     fcn_network *clone = fcn_network_clone(net);
-    char *second = again ? fcn_network_write_string(again, &err) : NULL;
-    char *cloned = clone ? fcn_network_write_string(clone, &err) : NULL;
+    char *second = again ? fcn_network_write_string_format(again, format, &err) : NULL;
+    char *cloned = clone ? fcn_network_write_string_format(clone, format, &err) : NULL;
+    char *old = format == FCN_CONFIG_NEWEST ? fcn_network_write_string(net, &err) : NULL;
+    char *old_again = format == FCN_CONFIG_NEWEST && again ? fcn_network_write_string(again, &err) : NULL;
     int rc = 0;
     if (!again)
         rc = fuzz_broken(why, "the reader rejects what the writer wrote: %s", err.message);
@@ -126,12 +131,22 @@ static inline int fuzz_check_round_trip(const fcn_network *net, char *why)
         rc = fuzz_broken(why, "written, read and written again, the configuration changes");
     else if (!cloned || strcmp(first, cloned) != 0)
         rc = fuzz_broken(why, "a clone writes differently from its original");
+    else if (format == FCN_CONFIG_NEWEST && (!old || !old_again || strcmp(old, old_again) != 0))
+        rc = fuzz_broken(why, "read back from the newest form, the network is another");
     free(first);
     free(second);
     free(cloned);
+    free(old);
+    free(old_again);
     fcn_network_free(again);
     fcn_network_free(clone);
     return rc;
+}
+
+static inline int fuzz_check_round_trip(const fcn_network *net, char *why)
+{
+    int rc = fuzz_round_trip_form(net, FCN_CONFIG_0_1_1, why);
+    return rc ? rc : fuzz_round_trip_form(net, FCN_CONFIG_NEWEST, why);
 }
 
 /* An accepted network: valid, evaluated, reported, written and read back. */

@@ -55,7 +55,10 @@ int64_t fcn_dsp_packed(int64_t multipliers, int64_t dsp_each, int a, int b);
 
 /* ---------------------------------------------------------------- layers */
 
-/* Numbered as in fpgaconvnet.proto, so that enum numbers in files map directly. */
+/*
+ * Numbered as in 0.1.1's fpgaconvnet.proto (0..9), so that its files' numbers map directly; the newest
+ * upstream numbering (RELU 11, ACTIVATION 2, ...) is mapped by the reader (docs/CONFIG.md).
+ */
 typedef enum fcn_layer_type {
     FCN_CONVOLUTION = 0,
     FCN_POOLING = 1,
@@ -346,14 +349,38 @@ double fcn_network_latency(const fcn_network *net, const fcn_eval_options *opts,
 
 /* -------------------------------------------------------- configuration */
 
-/* Reads an fpgaconvnet JSON configuration and checks it. NULL on failure. */
+/*
+ * The forms of the fpgaconvnet JSON configuration (docs/CONFIG.md): fpgaconvnet-model 0.1.1's
+ * (node_in/node_out links, *_width fields), and the newest upstream's (edfbeb6: partition
+ * input_nodes/output_nodes, links by streams_in[].node/streams_out[].node, fixed-point *_t
+ * messages with binary points, use_uram, the newest layer type numbering).
+ */
+typedef enum fcn_config_format {
+    FCN_CONFIG_0_1_1 = 0, /* the default: what fcn_network_write writes */
+    FCN_CONFIG_NEWEST = 1
+} fcn_config_format;
+
+/* "0.1.1" or "newest"; -1 if unknown. */
+int fcn_config_format_from_name(const char *name, fcn_config_format *out);
+
+/*
+ * Reads an fpgaconvnet JSON configuration, in either form (the first partition tells which:
+ * docs/CONFIG.md), and checks it. NULL on failure.
+ */
 fcn_network *fcn_network_read(const char *path, fcn_error *err);
 /* As fcn_network_read, from a string; `source` names it in messages. */
 fcn_network *fcn_network_read_string(const char *json, const char *source, fcn_error *err);
-/* Writes the configuration in the fpgaconvnet JSON form, squeeze layers derived and included. */
+/* Writes the configuration in 0.1.1's form, squeeze layers derived and included. */
 int fcn_network_write(const fcn_network *net, const char *path, fcn_error *err);
 /* The same, to a newly allocated string (free with free()). */
 char *fcn_network_write_string(const fcn_network *net, fcn_error *err);
+/*
+ * As fcn_network_write / fcn_network_write_string, in the form asked for. Only the newest form
+ * carries the binary points and use_uram (0.1.1's has no field for them: upstream's strict
+ * reader would reject one). Either form reads back to the same network.
+ */
+int fcn_network_write_format(const fcn_network *net, const char *path, fcn_config_format format, fcn_error *err);
+char *fcn_network_write_string_format(const fcn_network *net, fcn_config_format format, fcn_error *err);
 fcn_network *fcn_network_clone(const fcn_network *net);
 void fcn_network_free(fcn_network *net);
 

@@ -70,6 +70,20 @@ fi
 if head -n 1 "$tmp/c/optimiser.csv" | grep -q "current_latency_s,best_latency_s"; then pass; else fail "latency csv"; fi
 expect_ok "latency validates" validate "$tmp/c/lenet.json" --platform "$zedboard" --resource-allocation 0.6 --freq 125
 
+# --config-format newest writes the same design in the newest form (docs/CONFIG.md): the same report.
+expect_ok "newest form" optimise "$lenet" --platform "$zedboard" -o "$tmp/n" "${quick[@]}" --seed 3 --quiet \
+    --config-format newest
+if grep -q '"input_nodes"' "$tmp/n/lenet.json" && ! grep -q '"node_in"' "$tmp/n/lenet.json"; then
+    pass
+else
+    fail "newest form: $tmp/n/lenet.json is not in the newest form"
+fi
+if cmp -s "$tmp/a/report.json" "$tmp/n/report.json"; then pass; else fail "newest form: report.json differs"; fi
+expect_ok "newest form validates" validate "$tmp/n/lenet.json" --platform "$zedboard" --resource-allocation 0.8 \
+    --model "$lenet"
+expect_error "config format" 2 "optimise: --config-format: unknown format '0.2' (expected 0.1.1 or newest)" \
+    optimise "$lenet" --platform "$zedboard" -o "$tmp/res" --config-format 0.2
+
 # A configuration of the network is a model too.
 expect_ok "configuration as model" optimise ../examples/lenet.json --platform "$zedboard" -o "$tmp/d" \
     --optimiser annealing "${quick[@]}" --quiet

@@ -36,7 +36,7 @@ expect_ok "--help" --help
 expect_output_re "--help lists parse" '^  parse +turn an ONNX model'
 expect_ok "parse --help" parse --help
 expect_output "parse --help" "usage: fpgaconvnet parse MODEL.onnx [-o CONFIG.json] [--batch-size N] [--no-fuse-bn]"
-for option in --list-ops --no-fuse-bn --batch-size "-o, --output"; do
+for option in --list-ops --no-fuse-bn --batch-size "-o, --output" --config-format; do
     expect_output "parse --help: $option" "  $option"
 done
 expect_ok "report --help" report --help
@@ -167,9 +167,15 @@ for value in 0 -3 1.5 abc 99999999999999999999 1000000001 '' ' 2'; do
     expect_error "parse --batch-size '$value'" 2 "parse: --batch-size: '$value' is not an integer from 1 to" \
         parse "$lenet" --batch-size "$value"
 done
-expect_error "--list-ops with --batch-size" 2 "parse: --list-ops takes neither --batch-size nor --no-fuse-bn" \
-    parse "$lenet" --list-ops --batch-size 2
-expect_error "--list-ops with --no-fuse-bn" 2 "parse: --list-ops takes neither" parse "$lenet" --list-ops --no-fuse-bn
+expect_error "--list-ops with --batch-size" 2 \
+    "parse: --list-ops takes none of --batch-size, --no-fuse-bn, --config-format" parse "$lenet" --list-ops --batch-size 2
+expect_error "--list-ops with --no-fuse-bn" 2 "parse: --list-ops takes none of" parse "$lenet" --list-ops --no-fuse-bn
+expect_error "--list-ops with --config-format" 2 "parse: --list-ops takes none of" \
+    parse "$lenet" --list-ops --config-format newest
+for value in 0.1.2 NEWEST '' latest; do
+    expect_error "parse --config-format '$value'" 2 \
+        "parse: --config-format: unknown format '$value' (expected 0.1.1 or newest)" parse "$lenet" --config-format "$value"
+done
 # A usage error is found before any file is read.
 expect_error "usage before files" 2 "--batch-size: 'abc'" parse "$tmp/nope.onnx" --batch-size abc
 
@@ -184,6 +190,24 @@ expect_error "report --model: bad --batch-size" 2 "report: --batch-size: '0' is 
     report --model "$lenet" --batch-size 0
 expect_error "report --model: bad --freq" 2 "report: --freq: 'x' is not a positive number" \
     report --model "$lenet" --freq x
+
+# ------------------------------------------------------ configuration forms
+# 0.1.1 is the default, byte for byte; the newest form reads back to the same figures (docs/CONFIG.md).
+expect_ok "parse lenet" parse "$lenet" -o "$tmp/lenet.default.json"
+expect_ok "parse lenet, 0.1.1" parse "$lenet" --config-format 0.1.1 -o "$tmp/lenet.011.json"
+expect_same "--config-format 0.1.1 is the default" "$tmp/lenet.default.json" "$tmp/lenet.011.json"
+expect_ok "parse lenet, newest" parse "$lenet" --config-format=newest -o "$tmp/lenet.newest.json"
+if grep -q '"input_nodes"' "$tmp/lenet.newest.json" && grep -q '"binary_point": 8' "$tmp/lenet.newest.json" &&
+    ! grep -q '"node_in"' "$tmp/lenet.newest.json"; then
+    pass
+else
+    fail "parse --config-format newest: not the newest form" "$(head -c 300 "$tmp/lenet.newest.json")"
+fi
+expect_ok "parse lenet, newest, to standard output" parse "$lenet" --config-format newest
+expect_same "newest: standard output and -o agree" "$tmp/out" "$tmp/lenet.newest.json"
+expect_ok "report on the 0.1.1 form" report "$tmp/lenet.011.json" --format json -o "$tmp/lenet.011.report"
+expect_ok "report on the newest form" report "$tmp/lenet.newest.json" --format json -o "$tmp/lenet.newest.report"
+expect_same "both forms report the same" "$tmp/lenet.011.report" "$tmp/lenet.newest.report"
 
 # ---------------------------------------------------------- bad input files
 expect_error "parse a missing file" 1 "$tmp/nope.onnx" parse "$tmp/nope.onnx"

@@ -10,71 +10,8 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "config_compare.h"
 #include "fpgaconvnet.h"
-
-/* ------------------------------------------------------------- comparing */
-
-static int same_string(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-/* Reports the first field in which two layers differ; 1 if they are identical. */
-static int same_layer(const char *where, const fcn_layer *a, const fcn_layer *b)
-{
-    char at[256];
-    snprintf(at, sizeof at, "%s: layer '%s'", where, a->name ? a->name : "?");
-#define SAME_INT(field)                                                                                       \
-    if (a->field != b->field) {                                                                               \
-        fprintf(stderr, "%s: %s is %lld, then %lld\n", at, #field, (long long)a->field, (long long)b->field);   \
-        return 0;                                                                                             \
-    }
-#define SAME_STRING(field)                                                                                    \
-    if (!same_string(a->field, b->field)) {                                                                   \
-        fprintf(stderr, "%s: %s is '%s', then '%s'\n", at, #field, a->field ? a->field : "(null)",             \
-                b->field ? b->field : "(null)");                                                              \
-        return 0;                                                                                             \
-    }
-    SAME_STRING(name)
-    SAME_INT(type)
-    SAME_INT(rows) SAME_INT(cols) SAME_INT(channels) SAME_INT(filters)
-    SAME_INT(kernel[0]) SAME_INT(kernel[1]) SAME_INT(stride[0]) SAME_INT(stride[1])
-    SAME_INT(pad_top) SAME_INT(pad_right) SAME_INT(pad_bottom) SAME_INT(pad_left)
-    SAME_INT(groups) SAME_INT(coarse_in) SAME_INT(coarse_out) SAME_INT(coarse_group) SAME_INT(fine)
-    SAME_INT(data_width) SAME_INT(input_width) SAME_INT(output_width) SAME_INT(weight_width)
-    SAME_INT(acc_width) SAME_INT(biases_width) SAME_INT(has_bias) SAME_INT(buffer_depth)
-    SAME_STRING(weights_path)
-    SAME_STRING(bias_path)
-    return 1;
-}
-
-static int same_partition(const char *where, const fcn_partition *a, const fcn_partition *b)
-{
-    char at[256];
-    snprintf(at, sizeof at, "%s: partition %lld", where, (long long)a->id);
-    SAME_INT(id) SAME_INT(ports) SAME_INT(batch_size) SAME_INT(wr_factor) SAME_INT(layer_count)
-    SAME_STRING(wr_layer)
-    SAME_STRING(input_node)
-    SAME_STRING(output_node)
-    for (int i = 0; i < a->layer_count; i++)
-        if (!same_layer(where, &a->layers[i], &b->layers[i]))
-            return 0;
-    return 1;
-#undef SAME_INT
-#undef SAME_STRING
-}
-
-static int same_network(const char *where, const fcn_network *a, const fcn_network *b)
-{
-    if (a->partition_count != b->partition_count) {
-        fprintf(stderr, "%s: %d partitions, then %d\n", where, a->partition_count, b->partition_count);
-        return 0;
-    }
-    for (int p = 0; p < a->partition_count; p++)
-        if (!same_partition(where, &a->partitions[p], &b->partitions[p]))
-            return 0;
-    return 1;
-}
 
 /* ----------------------------------------------------------- round trips */
 

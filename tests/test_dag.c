@@ -218,6 +218,38 @@ static void test_round_trip(void)
     free(text);
 }
 
+/* The newest form: the join's streams name itself (the previous layer) and split1 (an earlier partition's). */
+static void test_round_trip_newest(void)
+{
+    block b;
+    build(&b);
+    fcn_error err = {{0}};
+    char *text = fcn_network_write_string_format(&b.net, FCN_CONFIG_NEWEST, &err);
+    CHECK(text != NULL);
+    json_t *doc = text ? json_loads(text, 0, NULL) : NULL;
+    const json_t *part = json_array_get(json_object_get(doc, "partition"), 2);
+    const json_t *streams = json_object_get(json_array_get(json_object_get(part, "layers"), 0), "streams_in");
+    CHECK(json_array_size(streams) == 2);
+    const char *port0 = json_string_value(json_object_get(json_array_get(streams, 0), "node"));
+    const char *port1 = json_string_value(json_object_get(json_array_get(streams, 1), "node"));
+    CHECK(port0 && strcmp(port0, "add") == 0);
+    CHECK(port1 && strcmp(port1, "split1") == 0);
+    CHECK(json_array_size(json_object_get(part, "input_nodes")) == 1); /* one layer reads memory, on two ports */
+    json_decref(doc);
+    fcn_network *back = text ? fcn_network_read_string(text, "dag.json", &err) : NULL;
+    CHECK(back != NULL);
+    if (back) {
+        const fcn_layer *add = &back->partitions[2].layers[0];
+        CHECK(add->inputs && add->inputs[0] == 1 && add->inputs[1] == 3);
+        char *old = fcn_network_write_string(back, &err), *want = written_block();
+        CHECK(old && want && strcmp(old, want) == 0);
+        free(old);
+        free(want);
+    }
+    fcn_network_free(back);
+    free(text);
+}
+
 static void expect_check(block *b, const char *message)
 {
     fcn_error err = {{0}};
@@ -345,6 +377,7 @@ int main(void)
     test_clip_bounds();
     test_figures();
     test_round_trip();
+    test_round_trip_newest();
     test_bad_networks();
     test_bad_files();
     return check_summary("test_dag");

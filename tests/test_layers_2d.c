@@ -422,8 +422,8 @@ static void test_broadcast_network(void)
 /* The violations of `net` against a roomy board, with `model` for coverage; one string of them all. */
 static void validate_text(const fcn_network *net, const fcn_network *model, char *text, size_t size)
 {
-    fcn_platform board = {.name = "big", .resource = {1000000, 2000000, 5000, 5000, 0}, .freq_mhz = 100,
-                          .reconf_time_s = 0.01, .mem_bandwidth_gbs = 100, .ports = 4, .port_width = 64};
+    fcn_platform board = {.name = "big", .resource = {.lut = 1000000, .ff = 2000000, .dsp = 5000, .bram = 5000},
+                          .freq_mhz = 100, .reconf_time_s = 0.01, .mem_bandwidth_gbs = 100, .ports = 4, .port_width = 64};
     fcn_validate_options o = {.resource_allocation = 1, .model = model};
     fcn_network_figures f;
     fcn_violations v = {0};
@@ -547,7 +547,7 @@ static void build_network(fcn_layer *layers, int64_t *split, int64_t *offsets, i
     layers[15].inputs = b_inputs;
 }
 
-static void test_config_round_trip(void)
+static void test_config_round_trip(fcn_config_format format)
 {
     int64_t split[2] = {4, 4}, offsets[2] = {4, 0};
     int mul_inputs[2] = {2, 1}, b_inputs[1] = {2};
@@ -560,7 +560,7 @@ static void test_config_round_trip(void)
     CHECK(fcn_network_check(&net, &err) == 0);
     if (err.message[0])
         fprintf(stderr, "unexpected: %s\n", err.message);
-    char *text = fcn_network_write_string(&net, &err);
+    char *text = fcn_network_write_string_format(&net, format, &err);
     CHECK(text != NULL);
     fcn_network *read = text ? fcn_network_read_string(text, "rt.json", &err) : NULL;
     CHECK(read != NULL);
@@ -569,7 +569,7 @@ static void test_config_round_trip(void)
         free(text);
         return;
     }
-    char *again = fcn_network_write_string(read, &err);
+    char *again = fcn_network_write_string_format(read, format, &err);
     CHECK(again && strcmp(text, again) == 0);
     /* The fields survive, and nothing else was invented. */
     const fcn_layer *l = read->partitions[0].layers;
@@ -591,7 +591,9 @@ static void test_config_round_trip(void)
     CHECK(l[15].inputs && l[15].inputs[0] == 2);
     /* Upstream's spellings. */
     CHECK(text && strstr(text, "\"split\": [") && strstr(text, "\"scale\": [") && strstr(text, "\"broadcast\": true") &&
-          strstr(text, "\"pool_type\": \"avg\"") && strstr(text, "\"dilation_rows\": 2"));
+          strstr(text, "\"dilation_rows\": 2"));
+    /* A pooling's operation: 0.1.1's extension field, the newest form's op_type. */
+    CHECK(text && strstr(text, format == FCN_CONFIG_NEWEST ? "\"op_type\": \"avg\"" : "\"pool_type\": \"avg\""));
     /* Defaults are not written: the plain ReLU and the dense max pooling carry none of the new fields. */
     fcn_network_free(read);
     free(again);
@@ -667,8 +669,8 @@ static void test_optimise(void)
     fcn_partition part = {.id = 0, .ports = 1, .batch_size = 1, .wr_factor = 1, .layer_count = NET_LAYERS + 1,
                           .layers = layers};
     fcn_network model = {.partition_count = 1, .partitions = &part};
-    fcn_platform board = {.name = "zc706", .resource = {218600, 437200, 900, 1090, 0}, .freq_mhz = 125,
-                          .reconf_time_s = 0.08, .mem_bandwidth_gbs = 4.2, .ports = 2, .port_width = 64};
+    fcn_platform board = {.name = "zc706", .resource = {.lut = 218600, .ff = 437200, .dsp = 900, .bram = 1090},
+                          .freq_mhz = 125, .reconf_time_s = 0.08, .mem_bandwidth_gbs = 4.2, .ports = 2, .port_width = 64};
     fcn_optimise_options o;
     fcn_optimise_options_init(&o);
     o.iterations = 3000;
@@ -714,7 +716,8 @@ int main(void)
     test_chop_network();
     test_broadcast_network();
     test_validation();
-    test_config_round_trip();
+    test_config_round_trip(FCN_CONFIG_0_1_1);
+    test_config_round_trip(FCN_CONFIG_NEWEST);
     test_config_errors();
     test_optimise();
     return check_summary("test_layers_2d");

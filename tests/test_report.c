@@ -179,7 +179,8 @@ static void test_json_report(const char *path)
 
 static fcn_platform test_platform(void)
 {
-    fcn_platform platform = {.name = "board", .part = "xc-part", .resource = {200000, 400000, 900, 1000, 0},
+    fcn_platform platform = {.name = "board", .part = "xc-part",
+                             .resource = {.lut = 200000, .ff = 400000, .dsp = 900, .bram = 1000},
                              .freq_mhz = 150, .reconf_time_s = 0.1, .mem_bandwidth_gbs = 16};
     return platform;
 }

@@ -11,8 +11,8 @@ static const fcn_eval_options OPTS = {.freq_mhz = 100, .reconf_time_s = 0.08255}
 
 static fcn_platform zedboard(void)
 {
-    fcn_platform p = {.name = "zedboard", .resource = {53200, 106400, 220, 280, 0}, .freq_mhz = 100,
-                      .reconf_time_s = 0.08255, .mem_bandwidth_gbs = 4.2, .ports = 4, .port_width = 64};
+    fcn_platform p = {.name = "zedboard", .resource = {.lut = 53200, .ff = 106400, .dsp = 220, .bram = 280},
+                      .freq_mhz = 100, .reconf_time_s = 0.08255, .mem_bandwidth_gbs = 4.2, .ports = 4, .port_width = 64};
     return p;
 }
 

@@ -219,18 +219,24 @@ static PyObject *network_load_network(NetworkObject *self, PyObject *args)
 
 static PyObject *network_save_all_partitions(NetworkObject *self, PyObject *args, PyObject *kwargs)
 {
-    static char *keywords[] = {"filepath", "input_output_from_model", NULL};
+    static char *keywords[] = {"filepath", "input_output_from_model", "config_format", NULL};
     PyObject *path;
     int from_model = 1;
-    if (network_ready(self) ||
-        !PyArg_ParseTupleAndKeywords(args, kwargs, "O|p:save_all_partitions", keywords, &path, &from_model))
+    const char *format_name = "0.1.1";
+    if (network_ready(self) || !PyArg_ParseTupleAndKeywords(args, kwargs, "O|p$s:save_all_partitions", keywords, &path,
+                                                            &from_model, &format_name))
         return NULL;
     (void)from_model; /* the file always names the model's own input and output */
+    fcn_config_format format;
+    if (fcn_config_format_from_name(format_name, &format)) {
+        PyErr_Format(fcn_py_error, "config_format must be '0.1.1' or 'newest', got '%s'", format_name);
+        return NULL;
+    }
     PyObject *bytes = path_bytes(path);
     if (!bytes)
         return NULL;
     fcn_error err;
-    const int rc = fcn_network_write(self->net, PyBytes_AS_STRING(bytes), &err);
+    const int rc = fcn_network_write_format(self->net, PyBytes_AS_STRING(bytes), format, &err);
     Py_DECREF(bytes);
     if (rc)
         return raise_error(&err);

@@ -173,6 +173,14 @@ int cli_fraction(const char *command, const char *option, const char *text, doub
     return 0;
 }
 
+int cli_config_format(const char *command, const char *text, fcn_config_format *out)
+{
+    if (fcn_config_format_from_name(text, out) == 0)
+        return 0;
+    cli_error(CLI_USAGE, "%s: --config-format: unknown format '%s' (expected 0.1.1 or newest)", command, text);
+    return -1;
+}
+
 int cli_positive_count(const char *command, const char *option, const char *text, int64_t max, int64_t *out)
 {
     char *end;

@@ -71,6 +71,8 @@ int cli_nonnegative_real(const char *command, const char *option, const char *te
 /* A share of something: a number in (0, 1]. */
 int cli_fraction(const char *command, const char *option, const char *text, double *out);
 int cli_positive_count(const char *command, const char *option, const char *text, int64_t max, int64_t *out);
+/* --config-format's value: 0.1.1 or newest (docs/CONFIG.md). */
+int cli_config_format(const char *command, const char *text, fcn_config_format *out);
 
 /* The configuration file, or (with `model`) the default configuration of an ONNX model. */
 fcn_network *cli_load_network(const char *config, const char *model, int64_t batch_size, int keep_batch_norm,

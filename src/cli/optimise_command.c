@@ -23,6 +23,7 @@ static const char USAGE[] =
     "                            [--batch-size N] [--resource-allocation F] [--seed S]\n"
     "                            [--time-limit S] [--iterations N] [--no-reconfiguration]\n"
     "                            [--freq MHZ] [--reconf-time S] [--no-fuse-bn] [--quiet]\n"
+    "                            [--config-format 0.1.1|newest]\n"
     "\n"
     "Searches the foldings, weights reloading, partitions and ports of MODEL's configurations\n"
     "for the one with the highest throughput (or lowest latency) whose every partition fits the\n"
@@ -48,11 +49,12 @@ static const char USAGE[] =
     "  --reconf-time S            seconds per reconfiguration (default: the platform's, else 0)\n"
     "  --no-fuse-bn               keep a BatchNormalization after a Conv as a layer\n"
     "  --quiet                    no progress line on standard error\n"
+    "  --config-format F          MODEL.json's form: 0.1.1 (default) or newest (docs/CONFIG.md)\n"
     "  -h, --help                 show this help\n";
 
 enum {
     OPT_PLATFORM, OPT_OUTPUT, OPT_OBJECTIVE, OPT_OPTIMISER, OPT_BATCH, OPT_ALLOCATION, OPT_SEED, OPT_TIME,
-    OPT_ITERATIONS, OPT_NO_RECONF, OPT_FREQ, OPT_RECONF, OPT_NO_FUSE_BN, OPT_QUIET, OPT_HELP
+    OPT_ITERATIONS, OPT_NO_RECONF, OPT_FREQ, OPT_RECONF, OPT_NO_FUSE_BN, OPT_QUIET, OPT_FORMAT, OPT_HELP
 };
 static const cli_option OPTIONS[] = {
     [OPT_PLATFORM] = {"platform", 0, 1},      [OPT_OUTPUT] = {"output", 'o', 1},
@@ -62,12 +64,13 @@ static const cli_option OPTIONS[] = {
     [OPT_ITERATIONS] = {"iterations", 0, 1},  [OPT_NO_RECONF] = {"no-reconfiguration", 0, 0},
     [OPT_FREQ] = {"freq", 0, 1},              [OPT_RECONF] = {"reconf-time", 0, 1},
     [OPT_NO_FUSE_BN] = {"no-fuse-bn", 0, 0},  [OPT_QUIET] = {"quiet", 0, 0},
-    [OPT_HELP] = {"help", 'h', 0},
+    [OPT_FORMAT] = {"config-format", 0, 1},   [OPT_HELP] = {"help", 'h', 0},
 };
 
 typedef struct optimise_request {
     const char *model, *platform, *outdir;
     fcn_optimise_options options;
+    fcn_config_format format;
     int keep_batch_norm, quiet, help;
 } optimise_request;
 
@@ -115,6 +118,7 @@ static int apply_option(void *request, int option, const char *value)
     case OPT_RECONF: return cli_nonnegative_real("optimise", "--reconf-time", value, &o->reconf_time_s);
     case OPT_NO_FUSE_BN: r->keep_batch_norm = 1; return 0;
     case OPT_QUIET: r->quiet = 1; return 0;
+    case OPT_FORMAT: return cli_config_format("optimise", value, &r->format);
     case OPT_HELP: r->help = 1; return 0;
     }
     return -1;
@@ -286,7 +290,7 @@ static int search_and_write(const optimise_request *r)
     if (!status) {
         /* The files are evaluated as the search evaluated the design. */
         fcn_eval_options opts = cli_eval_options(r->options.freq_mhz, r->options.reconf_time_s, 0, &platform);
-        status = write_outputs(&st, name, net, &platform, &opts);
+        status = write_outputs(&st, name, net, r->format, &platform, &opts);
     }
     if (!status)
         status = stage_commit(&st);

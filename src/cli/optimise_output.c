@@ -123,13 +123,13 @@ static int write_schedule(stage *st, const fcn_network_figures *figures)
     return status;
 }
 
-int write_outputs(stage *st, const char *name, const fcn_network *net, const fcn_platform *platform,
-                  const fcn_eval_options *opts)
+int write_outputs(stage *st, const char *name, const fcn_network *net, fcn_config_format format,
+                  const fcn_platform *platform, const fcn_eval_options *opts)
 {
     char path[sizeof st->path + sizeof st->files[0] + 2], file[sizeof st->files[0]];
     snprintf(file, sizeof file, "%s.json", name);
     fcn_error err;
-    if (fcn_network_write(net, stage_file(st, file, path, sizeof path), &err))
+    if (fcn_network_write_format(net, stage_file(st, file, path, sizeof path), format, &err))
         return cli_error(CLI_FAILURE, "%s", err.message);
     fcn_network_figures figures;
     if (fcn_network_evaluate(net, opts, &figures, &err))

@@ -34,8 +34,8 @@ void stage_abandon(stage *st);
  */
 void write_picture(stage *st, const fcn_network_figures *figures);
 
-/* Writes the configuration, report.json, scheduler.csv and topology.png into the stage. */
-int write_outputs(stage *st, const char *name, const fcn_network *net, const fcn_platform *platform,
-                  const fcn_eval_options *opts);
+/* Writes the configuration (in `format`), report.json, scheduler.csv and topology.png into the stage. */
+int write_outputs(stage *st, const char *name, const fcn_network *net, fcn_config_format format,
+                  const fcn_platform *platform, const fcn_eval_options *opts);
 
 #endif

@@ -9,6 +9,7 @@
 
 static const char USAGE[] =
     "usage: fpgaconvnet parse MODEL.onnx [-o CONFIG.json] [--batch-size N] [--no-fuse-bn]\n"
+    "                         [--config-format 0.1.1|newest]\n"
     "       fpgaconvnet parse MODEL.onnx --list-ops [-o FILE]\n"
     "\n"
     "Reads an ONNX model, infers every layer's dimensions and writes its default\n"
@@ -21,21 +22,24 @@ static const char USAGE[] =
     "  --batch-size N      the partition's batch size (default 1)\n"
     "  --no-fuse-bn        keep a BatchNormalization after a Conv as a BATCH_NORM layer\n"
     "                      (by default it is folded into the Conv and costs nothing)\n"
+    "  --config-format F   the configuration's form: 0.1.1 (default, fpgaconvnet-model 0.1.1's)\n"
+    "                      or newest (upstream's newest: node lists, fixed-point types)\n"
     "  --list-ops          list the model's operator types, how often each occurs, whether\n"
     "                      it is supported and what it becomes, instead of parsing\n"
     "  -h, --help          show this help\n";
 
-enum { OPT_OUTPUT, OPT_BATCH, OPT_NO_FUSE_BN, OPT_LIST_OPS, OPT_HELP };
+enum { OPT_OUTPUT, OPT_BATCH, OPT_NO_FUSE_BN, OPT_LIST_OPS, OPT_FORMAT, OPT_HELP };
 static const cli_option OPTIONS[] = {
     [OPT_OUTPUT] = {"output", 'o', 1},      [OPT_BATCH] = {"batch-size", 0, 1},
     [OPT_NO_FUSE_BN] = {"no-fuse-bn", 0, 0}, [OPT_LIST_OPS] = {"list-ops", 0, 0},
-    [OPT_HELP] = {"help", 'h', 0},
+    [OPT_FORMAT] = {"config-format", 0, 1}, [OPT_HELP] = {"help", 'h', 0},
 };
 
 typedef struct parse_request {
     const char *model, *output;
     fcn_parse_options options;
-    int list_ops, help;
+    fcn_config_format format;
+    int list_ops, format_given, help;
 } parse_request;
 
 /* Applies one option; 0, or -1 after printing the usage error. */
@@ -47,6 +51,7 @@ static int apply_option(void *request, int option, const char *value)
     case OPT_BATCH: return cli_positive_count("parse", "--batch-size", value, MAX_BATCH_SIZE, &r->options.batch_size);
     case OPT_NO_FUSE_BN: r->options.keep_batch_norm = 1; return 0;
     case OPT_LIST_OPS: r->list_ops = 1; return 0;
+    case OPT_FORMAT: r->format_given = 1; return cli_config_format("parse", value, &r->format);
     case OPT_HELP: r->help = 1; return 0;
     }
     return -1;
@@ -63,8 +68,8 @@ static int parse_request_args(int argc, char **argv, parse_request *r)
     if (!r->model)
         return cli_error(CLI_USAGE, "parse: missing MODEL.onnx (see 'fpgaconvnet parse --help')");
     /* The operator list does not depend on them: accepting them silently would suggest it does. */
-    if (r->list_ops && (r->options.batch_size || r->options.keep_batch_norm))
-        return cli_error(CLI_USAGE, "parse: --list-ops takes neither --batch-size nor --no-fuse-bn");
+    if (r->list_ops && (r->options.batch_size || r->options.keep_batch_norm || r->format_given))
+        return cli_error(CLI_USAGE, "parse: --list-ops takes none of --batch-size, --no-fuse-bn, --config-format");
     return 0;
 }
 
@@ -129,8 +134,9 @@ static int write_config(const parse_request *r, const fcn_network *net)
 {
     fcn_error err;
     if (r->output && strcmp(r->output, "-") != 0)
-        return fcn_network_write(net, r->output, &err) ? cli_error(CLI_FAILURE, "%s", err.message) : 0;
-    char *json = fcn_network_write_string(net, &err);
+        return fcn_network_write_format(net, r->output, r->format, &err) ? cli_error(CLI_FAILURE, "%s", err.message)
+                                                                          : 0;
+    char *json = fcn_network_write_string_format(net, r->format, &err);
     if (!json)
         return cli_error(CLI_FAILURE, "%s", err.message);
     /* A configuration is larger than stdio's buffer: a failed write may leave nothing for the flush to fail on. */

@@ -231,6 +231,32 @@ const char *field_string(field_reader *r, const char *key)
     return NULL;
 }
 
+/* One of two words (or its number 0/1, or false/true); 1 if present and read. */
+int field_choice(field_reader *r, const char *key, const char *zero, const char *one, int *out)
+{
+    const json_t *v = r->failed || !r->object ? NULL : json_object_get(r->object, key);
+    if (!v)
+        return 0;
+    char what[96];
+    snprintf(what, sizeof what, "expected \"%s\" or \"%s\"", zero, one);
+    if (json_is_string(v) && (strcmp(json_string_value(v), zero) == 0 || strcmp(json_string_value(v), one) == 0)) {
+        *out = strcmp(json_string_value(v), one) == 0;
+        return 1;
+    }
+    if (json_is_boolean(v)) {
+        *out = json_is_true(v);
+        return 1;
+    }
+    if (json_is_integer(v) && (json_integer_value(v) == 0 || json_integer_value(v) == 1)) {
+        *out = (int)json_integer_value(v);
+        return 1;
+    }
+    char found[64];
+    config_fail_at(r->err, r->at, key, "%s, got %s", what, json_describe(v, found, sizeof found));
+    r->failed = 1;
+    return 0;
+}
+
 /* node_in / node_out: a string, or (newer files) a list holding at most one string. */
 int field_nodes(field_reader *r, const char *key, const char **names, int capacity)
 {

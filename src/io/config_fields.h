@@ -47,6 +47,8 @@ void field_require_int64(field_reader *r, const char *key, int64_t min, int64_t 
 void field_optional_int64(field_reader *r, const char *key, int64_t min, int64_t *out);
 int field_pair(field_reader *r, const char *key, int64_t min, int64_t out[2]);
 const char *field_string(field_reader *r, const char *key);
+/* One of two words (or its number 0/1, or false/true): *out 0 or 1; 1 if present and read. */
+int field_choice(field_reader *r, const char *key, const char *zero, const char *one, int *out);
 /* A layer name or a list of them (node_in, node_out): how many, into names; 0 when absent or empty. */
 int field_nodes(field_reader *r, const char *key, const char **names, int capacity);
 

@@ -62,6 +62,7 @@ typedef struct link_context {
     const place *at;
     fcn_error *err;
     const config_names *names;
+    link_words words;
 } link_context;
 
 /* The distance back to what input port `port` of parsed layer k reads. */
@@ -92,9 +93,9 @@ static int port_input(const link_context *c, int k, int port, int *back)
     }
     if (pos != 0 || port != 0)
         return config_fail_at(c->err, c->at, NULL,
-                              "layer '%s' has node_in '%s', which is no layer of this or an earlier partition "
+                              "layer '%s' has %s '%s', which is no layer of this or an earlier partition "
                               "(only a partition's first layer reads the previous partition's output unnamed)",
-                              l->layer.name, name);
+                              l->layer.name, c->words.in_item, name);
     *back = 1;
     return 0;
 }
@@ -105,12 +106,12 @@ static int set_ports(const link_context *c, int k)
     fcn_layer *layer = &l->layer;
     const int named = l->node_in_count;
     if (named > 1 && !multi_input(layer->type))
-        return config_fail_at(c->err, c->at, NULL, "layer '%s': a %s layer has one input, but node_in names %d",
-                              layer->name, fcn_layer_type_name(layer->type), named);
+        return config_fail_at(c->err, c->at, NULL, "layer '%s': a %s layer has one input, but %s names %d",
+                              layer->name, fcn_layer_type_name(layer->type), c->words.in_list, named);
     const int ports = named > 1 ? named : 1;
     if ((l->has_ports_in || layer->type == FCN_CONCAT) && layer->ports_in != ports)
-        return config_fail_at(c->err, c->at, NULL, "layer '%s': ports_in %d, but node_in names %d %s", layer->name,
-                              layer->ports_in, ports, ports == 1 ? "input" : "inputs");
+        return config_fail_at(c->err, c->at, NULL, "layer '%s': ports_in %d, but %s names %d %s", layer->name,
+                              layer->ports_in, c->words.in_list, ports, ports == 1 ? "input" : "inputs");
     layer->ports_in = ports;
     if (layer->type == FCN_SPLIT && !l->has_ports_out) /* a CHOP's ports are its `split` list's */
         layer->ports_out = l->node_out_count > 1 ? l->node_out_count : 1;
@@ -161,23 +162,23 @@ static int check_mirrors(const link_context *c)
         for (int port = 0; port < l->node_in_count; port++) {
             const int from = l->reads[port];
             if (from >= 0 && !names_out(c, from, k))
-                return config_fail_at(c->err, c->at, NULL, "broken link: layer '%s' reads '%s', whose node_out does not name it",
-                                      l->layer.name, c->layers[from].layer.name);
+                return config_fail_at(c->err, c->at, NULL, "broken link: layer '%s' reads '%s', whose %s does not name it",
+                                      l->layer.name, c->layers[from].layer.name, c->words.out_list);
         }
         for (int i = 0; i < l->node_out_count; i++) {
             int to = resolve_forward(c->layers, c->count, &c->names->parsed, l->node_out[i]);
             if (to >= 0 && to != k && !reads(c, to, k))
-                return config_fail_at(c->err, c->at, NULL, "broken link: layer '%s' has node_out '%s', which does not read it",
-                                      l->layer.name, c->layers[to].layer.name);
+                return config_fail_at(c->err, c->at, NULL, "broken link: layer '%s' has %s '%s', which does not read it",
+                                      l->layer.name, c->words.out_item, c->layers[to].layer.name);
         }
     }
     return 0;
 }
 
 int config_link_partition(parsed_layer *layers, int count, const fcn_network *net, int index,
-                          const config_names *names, const place *at, fcn_error *err)
+                          const config_names *names, link_words words, const place *at, fcn_error *err)
 {
-    link_context c = {layers, count, net, index, 0, NULL, at, err, names};
+    link_context c = {layers, count, net, index, 0, NULL, at, err, names, words};
     for (int p = 0; p < index; p++)
         c.base += net->partitions[p].layer_count;
     c.position = calloc((size_t)count + 1, sizeof *c.position);

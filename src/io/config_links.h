@@ -22,6 +22,13 @@ typedef struct config_names {
     name_index earlier; /* name -> network order index, for the partitions read before */
 } config_names;
 
+/* How the file's form names the links in messages: node_in/node_out (0.1.1), or the streams' nodes (newest). */
+typedef struct link_words {
+    const char *in_list, *in_item, *out_list, *out_item;
+} link_words;
+#define LINK_WORDS_0_1_1 ((link_words){"node_in", "node_in", "node_out", "node_out"})
+#define LINK_WORDS_NEWEST ((link_words){"streams_in", "streams_in node", "streams_out", "streams_out node"})
+
 /*
  * Sets the inputs and ports of the partition's layers (the file's order
  * without its squeezes, which must be a data-flow order) from their node_in
@@ -32,6 +39,6 @@ typedef struct config_names {
  * `index` are already in net.
  */
 int config_link_partition(parsed_layer *layers, int count, const fcn_network *net, int index,
-                          const config_names *names, const place *at, fcn_error *err);
+                          const config_names *names, link_words words, const place *at, fcn_error *err);
 
 #endif

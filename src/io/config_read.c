@@ -18,6 +18,7 @@
 
 #include "config_fields.h"
 #include "config_links.h"
+#include "config_newest.h"
 #include "json_file.h"
 #include "error.h"
 
@@ -287,9 +288,20 @@ static int copy_optional(const char *s, char **out, const place *at, fcn_error *
     return *out ? 0 : config_fail_at(err, at, NULL, "out of memory");
 }
 
+/* The layer's links: node_in / node_out (0.1.1), or its streams' nodes (newest). */
+static int read_links(const json_t *obj, fcn_config_format form, const place *at, parsed_layer *out, fcn_error *err)
+{
+    if (form == FCN_CONFIG_NEWEST)
+        return config_check_form_keys(obj, AT_LAYER, form, at, err) || config_newest_links(obj, at, out, err) ? -1 : 0;
+    field_reader layer_fields = {obj, at, err, 0};
+    out->node_in_count = field_nodes(&layer_fields, "node_in", out->node_in, FCN_MAX_PORTS);
+    out->node_out_count = field_nodes(&layer_fields, "node_out", out->node_out, FCN_MAX_PORTS);
+    return layer_fields.failed ? -1 : 0;
+}
+
 /* Fills `out` (zeroed by the caller) from the index-th layer of a partition; its strings are owned by out. */
-static int read_layer(const json_t *obj, int index, place at, parsed_layer *out, declared_outputs *d,
-                      fcn_error *err)
+static int read_layer(const json_t *obj, int index, place at, fcn_config_format form, parsed_layer *out,
+                      declared_outputs *d, fcn_error *err)
 {
     char found[64];
     at.layer_index = index;
@@ -303,16 +315,17 @@ static int read_layer(const json_t *obj, int index, place at, parsed_layer *out,
     at.layer = json_string_value(name);
 
     fcn_layer_type type;
-    if (read_layer_type(json_object_get(obj, "type"), &at, &type, err))
+    if (form == FCN_CONFIG_NEWEST ? config_newest_type(json_object_get(obj, "type"), &at, &type, err)
+                                  : read_layer_type(json_object_get(obj, "type"), &at, &type, err))
         return -1;
     fcn_layer_init(&out->layer, type);
     out->layer.name = config_strdup(at.layer);
     if (!out->layer.name)
         return config_fail_at(err, &at, NULL, "out of memory");
 
+    if (read_links(obj, form, &at, out, err))
+        return -1;
     field_reader layer_fields = {obj, &at, err, 0};
-    out->node_in_count = field_nodes(&layer_fields, "node_in", out->node_in, FCN_MAX_PORTS);
-    out->node_out_count = field_nodes(&layer_fields, "node_out", out->node_out, FCN_MAX_PORTS);
     const char *weights_path = field_string(&layer_fields, "weights_path");
     const char *bias_path = field_string(&layer_fields, "bias_path");
     if (layer_fields.failed)
@@ -321,8 +334,12 @@ static int read_layer(const json_t *obj, int index, place at, parsed_layer *out,
     const json_t *params = json_object_get(obj, "parameters");
     if (params && !json_is_object(params))
         return config_fail_at(err, &at, "parameters", "expected an object, got %s", json_describe(params, found, sizeof found));
+    if (form == FCN_CONFIG_NEWEST && config_check_form_keys(params, AT_PARAMETERS, form, &at, err))
+        return -1;
     field_reader param_fields = {params, &at, err, 0};
     read_parameters(&param_fields, &out->layer, d);
+    if (form == FCN_CONFIG_NEWEST && !param_fields.failed)
+        config_newest_parameters(&param_fields, obj, &out->layer);
     if (param_fields.failed)
         return -1;
     out->has_ports_in = params && json_object_get(params, "ports_in");
@@ -387,7 +404,8 @@ static int add_earlier_names(const fcn_network *net, int index, config_names *na
     return 0;
 }
 
-static int read_partition_fields(const json_t *obj, place *at, fcn_partition *out, fcn_error *err)
+static int read_partition_fields(const json_t *obj, place *at, fcn_config_format form, fcn_partition *out,
+                                 partition_node_lists *lists, fcn_error *err)
 {
     char found[64];
     if (!json_is_object(obj))
@@ -399,6 +417,9 @@ static int read_partition_fields(const json_t *obj, place *at, fcn_partition *ou
     if (r.failed)
         return -1;
     at->partition = out->id;
+    if (config_check_form_keys(obj, AT_PARTITION, form, at, err) ||
+        (form == FCN_CONFIG_NEWEST && config_newest_partition_nodes(obj, at, out, lists, err)))
+        return -1;
     out->ports = out->batch_size = out->wr_factor = 1;
     field_int64(&r, "ports", 1, &out->ports);
     field_int64(&r, "batch_size", 1, &out->batch_size);
@@ -451,12 +472,13 @@ static int default_ends(fcn_partition *p, const place *at, fcn_error *err)
  * *declared to the declared outputs of its layers (allocated; the caller
  * frees it, also on failure).
  */
-static int read_partition(const json_t *obj, int index, const char *source, fcn_network *net,
-                          declared_outputs **declared, name_index *earlier, fcn_error *err)
+static int read_partition(const json_t *obj, int index, const char *source, fcn_config_format form,
+                          fcn_network *net, declared_outputs **declared, name_index *earlier, fcn_error *err)
 {
     fcn_partition *out = &net->partitions[index];
     place at = {source, index, NULL, -1};
-    if (read_partition_fields(obj, &at, out, err))
+    partition_node_lists lists = {0, 0};
+    if (read_partition_fields(obj, &at, form, out, &lists, err))
         return -1;
 
     const json_t *layers = json_object_get(obj, "layers");
@@ -480,11 +502,14 @@ static int read_partition(const json_t *obj, int index, const char *source, fcn_
     int rc = parsed && decl && *declared && out->layers && name_index_init(&names.parsed, size) == 0
                  ? 0 : config_fail_at(err, &at, NULL, "out of memory");
     for (int i = 0; rc == 0 && i < count; i++)
-        rc = read_layer(json_array_get(layers, (size_t)i), i, at, &parsed[i], &decl[i], err);
+        rc = read_layer(json_array_get(layers, (size_t)i), i, at, form, &parsed[i], &decl[i], err);
     if (rc == 0)
         rc = check_unique_names(parsed, count, net, &names, &at, err);
     if (rc == 0)
-        rc = config_link_partition(parsed, count, net, index, &names, &at, err);
+        rc = config_link_partition(parsed, count, net, index, &names,
+                                   form == FCN_CONFIG_NEWEST ? LINK_WORDS_NEWEST : LINK_WORDS_0_1_1, &at, err);
+    if (rc == 0 && form == FCN_CONFIG_NEWEST)
+        rc = config_newest_check_nodes(parsed, count, &names, &lists, &at, err);
     name_index_free(&names.parsed); /* its keys are the parsed layers' names, moved or released below */
     if (rc == 0) {
         keep_chain(parsed, decl, count, out, *declared);
@@ -536,12 +561,13 @@ static int check_declared_outputs(const fcn_network *net, declared_outputs *cons
 static int read_partitions(const json_t *list, const char *source, fcn_network *net, declared_outputs **declared,
                            fcn_error *err)
 {
+    const fcn_config_format form = config_detect_form(json_array_get(list, 0));
     name_index earlier;
     if (name_index_init(&earlier, 64))
         return fcn_fail(err, "%s: out of memory", source);
     int rc = 0;
     for (int i = 0; rc == 0 && i < net->partition_count; i++)
-        rc = read_partition(json_array_get(list, (size_t)i), i, source, net, &declared[i], &earlier, err);
+        rc = read_partition(json_array_get(list, (size_t)i), i, source, form, net, &declared[i], &earlier, err);
     name_index_free(&earlier);
     if (rc)
         return -1;

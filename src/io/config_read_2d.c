@@ -50,30 +50,6 @@ static int field_list(field_reader *r, const char *key, int64_t min, int64_t **o
     return n;
 }
 
-/* One of two words (or its number 0/1, or false/true); 1 if present and read. */
-static int field_choice(field_reader *r, const char *key, const char *zero, const char *one, int *out)
-{
-    const json_t *v = r->failed || !r->object ? NULL : json_object_get(r->object, key);
-    if (!v)
-        return 0;
-    char what[96];
-    snprintf(what, sizeof what, "expected \"%s\" or \"%s\"", zero, one);
-    if (json_is_string(v) && (strcmp(json_string_value(v), zero) == 0 || strcmp(json_string_value(v), one) == 0)) {
-        *out = strcmp(json_string_value(v), one) == 0;
-        return 1;
-    }
-    if (json_is_boolean(v)) {
-        *out = json_is_true(v);
-        return 1;
-    }
-    if (json_is_integer(v) && (json_integer_value(v) == 0 || json_integer_value(v) == 1)) {
-        *out = (int)json_integer_value(v);
-        return 1;
-    }
-    fail(r, key, what, v);
-    return 0;
-}
-
 /* CHOP: `split` gives each output port's channels (and so ports_out); `port_offsets` where each starts. */
 static void read_chop(field_reader *r, fcn_layer *l, int has_ports_out)
 {

@@ -13,18 +13,8 @@
 
 #include "error.h"
 #include "file_write.h"
-#include "name_index.h"
+#include "config_write.h"
 #include "layers.h"
-
-/*
- * Builds a document. jansson's setters accept a NULL value (and a NULL
- * container) and report failure, so the builder only remembers that one
- * happened and the caller checks once at the end.
- */
-typedef struct builder {
-    int failed;
-    name_index names; /* every layer name of the network, for the squeezes' names to avoid */
-} builder;
 
 /* A partition's streams by producer and by consumer (edge indices in figure order), so each layer finds its own. */
 typedef struct edge_lists {
@@ -32,59 +22,24 @@ typedef struct edge_lists {
     int *to_start, *to;     /* the edges into layer i */
 } edge_lists;
 
-static void put(builder *b, json_t *object, const char *key, json_t *value)
+json_t *config_stream_name(const char *from, const char *to, const char *end_name)
 {
-    if (json_object_set_new(object, key, value))
-        b->failed = 1;
+    if (!from || !to)
+        return json_string(end_name);
+    size_t size = strlen(from) + strlen(to) + 2;
+    char *name = malloc(size);
+    if (name)
+        snprintf(name, size, "%s_%s", from, to);
+    json_t *value = name ? json_string(name) : NULL;
+    free(name);
+    return value;
 }
-
-static void put_int(builder *b, json_t *object, const char *key, int64_t value)
-{
-    put(b, object, key, json_integer((json_int_t)value));
-}
-
-static void put_string(builder *b, json_t *object, const char *key, const char *value)
-{
-    put(b, object, key, json_string(value));
-}
-
-static void append(builder *b, json_t *array, json_t *value)
-{
-    if (json_array_append_new(array, value))
-        b->failed = 1;
-}
-
-static json_t *pair(int64_t first, int64_t second)
-{
-    return json_pack("[II]", (json_int_t)first, (json_int_t)second);
-}
-
-/*
- * One written layer with its neighbours' names, port by port: NULL where a
- * port reads or writes off-chip memory in the chain files' way (the layer
- * then names itself), else the layer (or squeeze) at the other end.
- */
-typedef struct chain_entry {
-    const fcn_layer *layer;          /* the network's own layer, or a derived squeeze */
-    const fcn_layer_figures *figures;
-    const char *in[FCN_MAX_PORTS], *out[FCN_MAX_PORTS];
-    int in_count, out_count;
-} chain_entry;
 
 /* {"name": "<a>_<b>", "coarse": c}, or "in"/"out" at the partition's ends. */
 static json_t *stream(builder *b, const char *from, const char *to, const char *end_name, int64_t coarse)
 {
     json_t *stream = json_object();
-    if (from && to) {
-        size_t size = strlen(from) + strlen(to) + 2;
-        char *name = malloc(size);
-        if (name)
-            snprintf(name, size, "%s_%s", from, to);
-        put(b, stream, "name", name ? json_string(name) : NULL);
-        free(name);
-    } else {
-        put_string(b, stream, "name", end_name);
-    }
+    put(b, stream, "name", config_stream_name(from, to, end_name));
     put_int(b, stream, "coarse", coarse);
     return stream;
 }
@@ -116,7 +71,7 @@ static json_t *streams_out(builder *b, const chain_entry *e)
     return list;
 }
 
-static json_t *int_list(builder *b, const int64_t *values, int count)
+json_t *config_int_list(builder *b, const int64_t *values, int count)
 {
     json_t *list = json_array();
     for (int i = 0; i < count; i++)
@@ -130,7 +85,7 @@ static json_t *int_list(builder *b, const int64_t *values, int count)
  * other file is written as before; a RESIZE's scale, a CHOP's split, a PAD's
  * pads, a SHUFFLE's groups and a LEAKY_RELU's alpha always.
  */
-static void put_2d(builder *b, json_t *params, const fcn_layer *l)
+static void put_2d(builder *b, json_t *params, const fcn_layer *l, int pool_type_field)
 {
     if (l->use_uram)
         put(b, params, "use_uram", json_true());
@@ -142,7 +97,7 @@ static void put_2d(builder *b, json_t *params, const fcn_layer *l)
     }
     switch (l->type) {
     case FCN_POOLING:
-        if (l->pool_type == FCN_POOL_AVG)
+        if (pool_type_field && l->pool_type == FCN_POOL_AVG)
             put_string(b, params, "pool_type", "avg");
         break;
     case FCN_ELTWISE:
@@ -160,9 +115,9 @@ static void put_2d(builder *b, json_t *params, const fcn_layer *l)
         break;
     }
     case FCN_CHOP:
-        put(b, params, "split", int_list(b, l->port_channels, l->ports_out));
+        put(b, params, "split", config_int_list(b, l->port_channels, l->ports_out));
         if (l->port_offsets)
-            put(b, params, "port_offsets", int_list(b, l->port_offsets, l->ports_out));
+            put(b, params, "port_offsets", config_int_list(b, l->port_offsets, l->ports_out));
         break;
     case FCN_PAD:
         put_int(b, params, "pad_top", l->pad_top);
@@ -176,14 +131,19 @@ static void put_2d(builder *b, json_t *params, const fcn_layer *l)
     }
 }
 
-/* The fields upstream's multi-port layers carry (docs/MODEL-DAG.md §10), and this project's extras. */
-static void put_ports(builder *b, json_t *params, const fcn_layer *l, const fcn_layer_figures *f)
+void config_put_extras(builder *b, json_t *params, const fcn_layer *l, int pool_type_field)
 {
     if (l->type == FCN_CLIP && isfinite(l->clip_min)) /* JSON has no infinity: an unbounded side is left out */
         put(b, params, "clip_min", json_real(l->clip_min));
     if (l->type == FCN_CLIP && isfinite(l->clip_max))
         put(b, params, "clip_max", json_real(l->clip_max));
-    put_2d(b, params, l);
+    put_2d(b, params, l, pool_type_field);
+}
+
+/* The fields upstream's multi-port layers carry (docs/MODEL-DAG.md §10), and this project's extras. */
+static void put_ports(builder *b, json_t *params, const fcn_layer *l, const fcn_layer_figures *f)
+{
+    config_put_extras(b, params, l, 1);
     if (l->type != FCN_SPLIT && l->type != FCN_ELTWISE && l->type != FCN_CONCAT && l->type != FCN_CHOP)
         return;
     int64_t in[3][FCN_MAX_PORTS], out[3][FCN_MAX_PORTS];
@@ -202,8 +162,8 @@ static void put_ports(builder *b, json_t *params, const fcn_layer *l, const fcn_
     static const char *const in_keys[3] = {"rows_in_array", "cols_in_array", "channels_in_array"};
     static const char *const out_keys[3] = {"rows_out_array", "cols_out_array", "channels_out_array"};
     for (int k = 0; k < 3; k++) {
-        put(b, params, in_keys[k], int_list(b, in[k], l->ports_in));
-        put(b, params, out_keys[k], int_list(b, out[k], l->ports_out));
+        put(b, params, in_keys[k], config_int_list(b, in[k], l->ports_in));
+        put(b, params, out_keys[k], config_int_list(b, out[k], l->ports_out));
     }
     if (l->type == FCN_ELTWISE)
         put_string(b, params, "op_type", l->eltwise_mul ? "mul" : "sum");
@@ -230,8 +190,7 @@ static void put_weight_widths(builder *b, json_t *params, const fcn_layer *l)
     put_int(b, params, "biases_width", l->biases_width);
 }
 
-/* The parameters block, in the order of the golden configurations. */
-static json_t *parameters(builder *b, const chain_entry *e, int64_t batch_size)
+json_t *config_parameters_start(builder *b, const chain_entry *e, int64_t batch_size)
 {
     const fcn_layer *l = e->layer;
     const fcn_layer_figures *f = e->figures;
@@ -246,6 +205,15 @@ static json_t *parameters(builder *b, const chain_entry *e, int64_t batch_size)
     put_int(b, params, "channels_out", f->channels_out);
     put_int(b, params, "coarse_in", l->coarse_in);
     put_int(b, params, "coarse_out", l->coarse_out);
+    return params;
+}
+
+/* The parameters block, in the order of the golden configurations. */
+static json_t *parameters(builder *b, const chain_entry *e, int64_t batch_size)
+{
+    const fcn_layer *l = e->layer;
+    const fcn_layer_figures *f = e->figures;
+    json_t *params = config_parameters_start(b, e, batch_size);
     switch (l->type) {
     case FCN_CONVOLUTION:
         put_int(b, params, "coarse_group", l->coarse_group);
@@ -367,6 +335,7 @@ static void neighbours(const fcn_partition *part, const fcn_partition_figures *f
         if (edge->port < e->in_count)
             e->in[edge->port] = edge->from >= 0 ? chain_name(figures, squeezes, edge->from)
                                                 : memory_source(part, figures, lists, edge);
+        e->reads_memory |= edge->from < 0;
     }
     for (int k = lists->from_start[i]; k < lists->from_start[i + 1]; k++) {
         const fcn_edge *edge = &figures->edges[lists->from[k]];
@@ -378,6 +347,8 @@ static void neighbours(const fcn_partition *part, const fcn_partition_figures *f
             e->out[e->out_count++] = NULL;
     if (e->out_count == 0)
         e->out_count = 1; /* nothing reads it: a network output */
+    for (int k = 0; k < e->out_count; k++)
+        e->writes_memory |= e->out[k] == NULL;
 }
 
 static void append_chain(builder *b, json_t *list, const fcn_partition *part, const fcn_partition_figures *figures,
@@ -392,7 +363,7 @@ static void append_chain(builder *b, json_t *list, const fcn_partition *part, co
             .figures = &figures->figures[i],
         };
         neighbours(part, figures, lists, squeezes, i, &e);
-        append(b, list, layer_json(b, &e, part->batch_size));
+        append(b, list, b->format == FCN_CONFIG_NEWEST ? config_newest_layer(b, &e) : layer_json(b, &e, part->batch_size));
     }
 }
 
@@ -436,7 +407,7 @@ static void append_layers(builder *b, json_t *list, const fcn_partition *part, c
     free(lists.to);
 }
 
-static json_t *layers_json(builder *b, const fcn_partition *part, const fcn_partition_figures *figures)
+json_t *config_layers_json(builder *b, const fcn_partition *part, const fcn_partition_figures *figures)
 {
     json_t *list = json_array();
     char **squeezes = calloc((size_t)figures->layer_count + 1, sizeof *squeezes);
@@ -460,6 +431,8 @@ static json_t *layers_json(builder *b, const fcn_partition *part, const fcn_part
 
 static json_t *partition_json(builder *b, const fcn_partition *part, const fcn_partition_figures *figures)
 {
+    if (b->format == FCN_CONFIG_NEWEST)
+        return config_newest_partition(b, part, figures);
     json_t *p = json_object();
     put_int(b, p, "id", part->id);
     put_int(b, p, "ports", part->ports);
@@ -468,7 +441,7 @@ static json_t *partition_json(builder *b, const fcn_partition *part, const fcn_p
     put_string(b, p, "output_node", part->output_node ? part->output_node : part->layers[part->layer_count - 1].name);
     put_int(b, p, "weights_reloading_factor", part->wr_factor);
     put_string(b, p, "weights_reloading_layer", part->wr_layer ? part->wr_layer : "None");
-    put(b, p, "layers", layers_json(b, part, figures));
+    put(b, p, "layers", config_layers_json(b, part, figures));
     return p;
 }
 
@@ -509,7 +482,7 @@ static int check_texts(const fcn_network *net, fcn_error *err)
 }
 
 /* The document, or NULL with err filled. */
-static json_t *network_json(const fcn_network *net, fcn_error *err)
+static json_t *network_json(const fcn_network *net, fcn_config_format format, fcn_error *err)
 {
     if (!net) {
         fcn_fail(err, "no network to write");
@@ -526,7 +499,7 @@ static json_t *network_json(const fcn_network *net, fcn_error *err)
     fcn_network_figures figures;
     if (fcn_network_evaluate(net, &opts, &figures, err))
         return NULL;
-    builder b = {0};
+    builder b = {.format = format};
     size_t layers = 0;
     for (int p = 0; p < net->partition_count; p++)
         layers += (size_t)net->partitions[p].layer_count;
@@ -551,9 +524,24 @@ static json_t *network_json(const fcn_network *net, fcn_error *err)
 
 #define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
 
-char *fcn_network_write_string(const fcn_network *net, fcn_error *err)
+int fcn_config_format_from_name(const char *name, fcn_config_format *out)
 {
-    json_t *root = network_json(net, err);
+    if (name && strcmp(name, "0.1.1") == 0)
+        *out = FCN_CONFIG_0_1_1;
+    else if (name && strcmp(name, "newest") == 0)
+        *out = FCN_CONFIG_NEWEST;
+    else
+        return -1;
+    return 0;
+}
+
+char *fcn_network_write_string_format(const fcn_network *net, fcn_config_format format, fcn_error *err)
+{
+    if (format != FCN_CONFIG_0_1_1 && format != FCN_CONFIG_NEWEST) {
+        fcn_fail(err, "cannot write the configuration: unknown format %d", (int)format);
+        return NULL;
+    }
+    json_t *root = network_json(net, format, err);
     if (!root)
         return NULL;
     /* Dumped into our own buffer so that free() releases it whatever allocator jansson was given. */
@@ -571,11 +559,16 @@ char *fcn_network_write_string(const fcn_network *net, fcn_error *err)
     return text;
 }
 
-int fcn_network_write(const fcn_network *net, const char *path, fcn_error *err)
+char *fcn_network_write_string(const fcn_network *net, fcn_error *err)
+{
+    return fcn_network_write_string_format(net, FCN_CONFIG_0_1_1, err);
+}
+
+int fcn_network_write_format(const fcn_network *net, const char *path, fcn_config_format format, fcn_error *err)
 {
     if (!path)
         return fcn_fail(err, "no file to write the configuration to");
-    char *text = fcn_network_write_string(net, err);
+    char *text = fcn_network_write_string_format(net, format, err);
     if (!text) {
         fcn_error_prefix(err, "%s", path);
         return -1;
@@ -583,4 +576,9 @@ int fcn_network_write(const fcn_network *net, const char *path, fcn_error *err)
     int rc = file_write_whole(path, text, strlen(text), err);
     free(text);
     return rc;
+}
+
+int fcn_network_write(const fcn_network *net, const char *path, fcn_error *err)
+{
+    return fcn_network_write_format(net, path, FCN_CONFIG_0_1_1, err);
 }

@@ -72,6 +72,18 @@ def test_save_all_partitions_round_trip(alexnet_config, tmp_path):
     assert again.partitions[0].layers[0].coarse_out == 4
 
 
+def test_save_all_partitions_newest_form(alexnet_config, tmp_path):
+    net = fc.Network.from_config(alexnet_config)
+    path = tmp_path / "newest.json"
+    net.save_all_partitions(str(path), config_format="newest")
+    text = path.read_text()
+    assert '"input_nodes"' in text and '"node_in"' not in text
+    again = fc.Network.from_config(path)
+    assert again.get_latency() == net.get_latency()
+    with pytest.raises(fc.Error, match="config_format must be '0.1.1' or 'newest', got '0.2'"):
+        net.save_all_partitions(str(path), config_format="0.2")
+
+
 def test_memory_usage_estimate(alexnet_config):
     net = fc.Network.from_config(alexnet_config)
     assert net.get_memory_usage_estimate() == net.evaluate()["network"]["memory_usage_bytes"]
