@@ -9,6 +9,7 @@
 
 static const char USAGE[] =
     "usage: fpgaconvnet parse MODEL.onnx [-o CONFIG.json] [--batch-size N] [--no-fuse-bn]\n"
+    "                         [--data-width N] [--weight-width N]\n"
     "       fpgaconvnet parse MODEL.onnx --list-ops [-o FILE]\n"
     "\n"
     "Reads an ONNX model, infers every layer's dimensions and writes its default\n"
@@ -21,14 +22,20 @@ static const char USAGE[] =
     "  --batch-size N      the partition's batch size (default 1)\n"
     "  --no-fuse-bn        keep a BatchNormalization after a Conv as a BATCH_NORM layer\n"
     "                      (by default it is folded into the Conv and costs nothing)\n"
+    "  --data-width N      every layer's data width (a convolution's and an inner product's\n"
+    "                      input and output widths too), 1..36 (default 16); a quantised\n"
+    "                      model's own types win where it has them\n"
+    "  --weight-width N    the weights' width of every convolution and inner product, 1..36\n"
+    "                      (default 16; a quantised model's own types win)\n"
     "  --list-ops          list the model's operator types, how often each occurs, whether\n"
     "                      it is supported and what it becomes, instead of parsing\n"
     "  -h, --help          show this help\n";
 
-enum { OPT_OUTPUT, OPT_BATCH, OPT_NO_FUSE_BN, OPT_LIST_OPS, OPT_HELP };
+enum { OPT_OUTPUT, OPT_BATCH, OPT_NO_FUSE_BN, OPT_LIST_OPS, OPT_DATA_WIDTH, OPT_WEIGHT_WIDTH, OPT_HELP };
 static const cli_option OPTIONS[] = {
     [OPT_OUTPUT] = {"output", 'o', 1},      [OPT_BATCH] = {"batch-size", 0, 1},
     [OPT_NO_FUSE_BN] = {"no-fuse-bn", 0, 0}, [OPT_LIST_OPS] = {"list-ops", 0, 0},
+    [OPT_DATA_WIDTH] = {"data-width", 0, 1}, [OPT_WEIGHT_WIDTH] = {"weight-width", 0, 1},
     [OPT_HELP] = {"help", 'h', 0},
 };
 
@@ -47,6 +54,8 @@ static int apply_option(void *request, int option, const char *value)
     case OPT_BATCH: return cli_positive_count("parse", "--batch-size", value, MAX_BATCH_SIZE, &r->options.batch_size);
     case OPT_NO_FUSE_BN: r->options.keep_batch_norm = 1; return 0;
     case OPT_LIST_OPS: r->list_ops = 1; return 0;
+    case OPT_DATA_WIDTH: return cli_width("parse", "--data-width", value, &r->options.data_width);
+    case OPT_WEIGHT_WIDTH: return cli_width("parse", "--weight-width", value, &r->options.weight_width);
     case OPT_HELP: r->help = 1; return 0;
     }
     return -1;
@@ -65,6 +74,8 @@ static int parse_request_args(int argc, char **argv, parse_request *r)
     /* The operator list does not depend on them: accepting them silently would suggest it does. */
     if (r->list_ops && (r->options.batch_size || r->options.keep_batch_norm))
         return cli_error(CLI_USAGE, "parse: --list-ops takes neither --batch-size nor --no-fuse-bn");
+    if (r->list_ops && (r->options.data_width || r->options.weight_width))
+        return cli_error(CLI_USAGE, "parse: --list-ops takes neither --data-width nor --weight-width");
     return 0;
 }
 
