@@ -203,15 +203,16 @@ static inline int fuzz_platform_file(const char *path, char *why)
 
 /* --------------------------------------------------------------- ONNX */
 
-/* The parser's options: the batch size reaches every partition; keeping BatchNormalization is still a model. */
+/* The parser's options: the batch size reaches every partition; keeping BatchNormalization, or narrower
+ * widths, still give a model. */
 static inline int fuzz_onnx_options(const unsigned char *data, size_t size, char *why)
 {
-    const fcn_parse_options opts = {4, 1};
+    const fcn_parse_options opts = {.batch_size = 4, .keep_batch_norm = 1, .data_width = 8, .weight_width = 4};
     fcn_error err = {{0}};
     fcn_network *net = fcn_onnx_parse_buffer(data, size, "fuzz.onnx", &opts, &err);
     if (!net)
-        return fuzz_check_error("fcn_onnx_parse_buffer (batch 4, keep BN)", "fuzz.onnx", &err, why);
-    int rc = fuzz_check_network("fcn_onnx_parse_buffer (batch 4, keep BN)", net, why);
+        return fuzz_check_error("fcn_onnx_parse_buffer (batch 4, keep BN, widths 8 and 4)", "fuzz.onnx", &err, why);
+    int rc = fuzz_check_network("fcn_onnx_parse_buffer (batch 4, keep BN, widths 8 and 4)", net, why);
     for (int i = 0; rc == 0 && i < net->partition_count; i++)
         if (net->partitions[i].batch_size != 4)
             rc = fuzz_broken(why, "--batch-size 4 gives partition %d batch size %lld", i,

@@ -36,6 +36,9 @@ typedef struct fcn_resource {
     int64_t uram;               /* UltraRAM in 288 Kb blocks (72 bits x 4,096); 0 on boards without */
 } fcn_resource;
 
+/* The widest word an 18 Kb BRAM holds: every width that sizes a memory is in 1..FCN_MAX_WIDTH. */
+#define FCN_MAX_WIDTH 36
+
 /* A RAM of `depth` words of `width` bits (width 1..36): 18 Kb blocks, or -1 if width is out of range. */
 int64_t fcn_bram_memory(int64_t depth, int width);
 /* A FIFO of `depth` words of `width` bits (width 1..36): 18 Kb blocks, or -1 if width is out of range. */
@@ -404,13 +407,21 @@ int fcn_platform_read(const char *path, fcn_platform *out, fcn_error *err);
 typedef struct fcn_parse_options {
     int64_t batch_size;  /* every partition's batch size; 0 means 1 */
     int keep_batch_norm; /* 1: a BatchNormalization after a Conv stays a BATCH_NORM layer instead of being folded */
+    /*
+     * A float model's widths (1..36; 0 keeps the default 16): data_width on every layer (and the input and
+     * output widths of CONVOLUTION and INNER_PRODUCT), weight_width on CONVOLUTION and INNER_PRODUCT; binary
+     * points width / 2. A quantised model's own types win where it has them (docs/ONNX-OPERATORS.md).
+     */
+    int data_width, weight_width;
 } fcn_parse_options;
 
 /*
  * Parses an ONNX model into its default configuration: one partition, every
  * folding factor 1, every dimension inferred. Weights are not needed (tensors
- * stored in external data files are read for their shapes only). `opts` may
- * be NULL for the defaults. NULL on failure, with the message in err.
+ * stored in external data files are read for their shapes only). A quantised
+ * model (QuantizeLinear/DequantizeLinear, or QONNX's Quant, BipolarQuant and
+ * Trunc) gives its layers the widths of its types. `opts` may be NULL for the
+ * defaults. NULL on failure, with the message in err.
  */
 fcn_network *fcn_onnx_parse(const char *path, const fcn_parse_options *opts, fcn_error *err);
 /* As fcn_onnx_parse, from bytes in memory; `source` names them in messages. */

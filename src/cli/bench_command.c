@@ -199,7 +199,7 @@ int bench_command(int argc, char **argv)
     if (status || r.help)
         return cli_usage_or_error(status, USAGE);
     fcn_error err;
-    fcn_network *net = cli_load_network(r.config, r.model, 0, 0, &err);
+    fcn_network *net = cli_load_network(r.config, r.model, 0, NULL, &err);
     if (!net)
         return cli_error(CLI_FAILURE, "%s", err.message);
     status = measure(&r, net);

@@ -74,8 +74,17 @@ int cli_positive_count(const char *command, const char *option, const char *text
 /* --config-format's value: 0.1.1 or newest (docs/CONFIG.md). */
 int cli_config_format(const char *command, const char *text, fcn_config_format *out);
 
-/* The configuration file, or (with `model`) the default configuration of an ONNX model. */
-fcn_network *cli_load_network(const char *config, const char *model, int64_t batch_size, int keep_batch_norm,
+/* How a model is parsed: --no-fuse-bn, --data-width, --weight-width (0: not given). */
+typedef struct cli_model_options {
+    int keep_batch_norm, data_width, weight_width;
+} cli_model_options;
+
+/* --data-width N or --weight-width N: a width from 1 to FCN_MAX_WIDTH into *out; -1 after printing the usage error. */
+int cli_width(const char *command, const char *option, const char *text, int *out);
+/* They shape a parsed model: without `model`, the usage error naming the first one given; else 0. */
+int cli_model_options_need_model(const char *command, const cli_model_options *m, const char *model);
+/* The configuration file, or (with `model`) the default configuration of an ONNX model; `m` may be NULL. */
+fcn_network *cli_load_network(const char *config, const char *model, int64_t batch_size, const cli_model_options *m,
                               fcn_error *err);
 /* The model's options: the command line first (freq <= 0, reconf < 0: not given), then the platform, then defaults. */
 fcn_eval_options cli_eval_options(double freq_mhz, double reconf_time_s, int64_t batch_size,

@@ -10,12 +10,34 @@
 
 #define DEFAULT_FREQ_MHZ 125.0
 
-fcn_network *cli_load_network(const char *config, const char *model, int64_t batch_size, int keep_batch_norm,
+int cli_width(const char *command, const char *option, const char *text, int *out)
+{
+    int64_t width;
+    if (cli_positive_count(command, option, text, FCN_MAX_WIDTH, &width))
+        return -1;
+    *out = (int)width;
+    return 0;
+}
+
+int cli_model_options_need_model(const char *command, const cli_model_options *m, const char *model)
+{
+    const char *given = m->keep_batch_norm ? "--no-fuse-bn" : m->data_width ? "--data-width"
+                        : m->weight_width  ? "--weight-width" : NULL;
+    if (model || !given)
+        return 0;
+    return cli_error(CLI_USAGE, "%s: %s applies only with --model", command, given);
+}
+
+fcn_network *cli_load_network(const char *config, const char *model, int64_t batch_size, const cli_model_options *m,
                               fcn_error *err)
 {
     if (!model)
         return fcn_network_read(config, err);
-    fcn_parse_options parse = {.batch_size = batch_size, .keep_batch_norm = keep_batch_norm};
+    const cli_model_options none = {0, 0, 0};
+    if (!m)
+        m = &none;
+    fcn_parse_options parse = {.batch_size = batch_size, .keep_batch_norm = m->keep_batch_norm,
+                               .data_width = m->data_width, .weight_width = m->weight_width};
     return fcn_onnx_parse(model, &parse, err);
 }
 

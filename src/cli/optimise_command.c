@@ -23,7 +23,7 @@ static const char USAGE[] =
     "                            [--batch-size N] [--resource-allocation F] [--seed S]\n"
     "                            [--time-limit S] [--iterations N] [--no-reconfiguration]\n"
     "                            [--freq MHZ] [--reconf-time S] [--no-fuse-bn] [--quiet]\n"
-    "                            [--config-format 0.1.1|newest]\n"
+    "                            [--data-width N] [--weight-width N] [--config-format 0.1.1|newest]\n"
     "\n"
     "Searches the foldings, weights reloading, partitions and ports of MODEL's configurations\n"
     "for the one with the highest throughput (or lowest latency) whose every partition fits the\n"
@@ -48,13 +48,18 @@ static const char USAGE[] =
     "  --freq MHZ                 clock (default: the platform's, else 125)\n"
     "  --reconf-time S            seconds per reconfiguration (default: the platform's, else 0)\n"
     "  --no-fuse-bn               keep a BatchNormalization after a Conv as a layer\n"
+    "  --data-width N             every layer's data width, 1..36 (default 16; a quantised\n"
+    "                             model's own types win)\n"
+    "  --weight-width N           the weights' width of every convolution and inner product,\n"
+    "                             1..36 (default 16)\n"
     "  --quiet                    no progress line on standard error\n"
     "  --config-format F          MODEL.json's form: 0.1.1 (default) or newest (docs/CONFIG.md)\n"
     "  -h, --help                 show this help\n";
 
 enum {
     OPT_PLATFORM, OPT_OUTPUT, OPT_OBJECTIVE, OPT_OPTIMISER, OPT_BATCH, OPT_ALLOCATION, OPT_SEED, OPT_TIME,
-    OPT_ITERATIONS, OPT_NO_RECONF, OPT_FREQ, OPT_RECONF, OPT_NO_FUSE_BN, OPT_QUIET, OPT_FORMAT, OPT_HELP
+    OPT_ITERATIONS, OPT_NO_RECONF, OPT_FREQ, OPT_RECONF, OPT_NO_FUSE_BN, OPT_QUIET, OPT_FORMAT, OPT_DATA_WIDTH,
+    OPT_WEIGHT_WIDTH, OPT_HELP
 };
 static const cli_option OPTIONS[] = {
     [OPT_PLATFORM] = {"platform", 0, 1},      [OPT_OUTPUT] = {"output", 'o', 1},
@@ -64,14 +69,16 @@ static const cli_option OPTIONS[] = {
     [OPT_ITERATIONS] = {"iterations", 0, 1},  [OPT_NO_RECONF] = {"no-reconfiguration", 0, 0},
     [OPT_FREQ] = {"freq", 0, 1},              [OPT_RECONF] = {"reconf-time", 0, 1},
     [OPT_NO_FUSE_BN] = {"no-fuse-bn", 0, 0},  [OPT_QUIET] = {"quiet", 0, 0},
-    [OPT_FORMAT] = {"config-format", 0, 1},   [OPT_HELP] = {"help", 'h', 0},
+    [OPT_FORMAT] = {"config-format", 0, 1},   [OPT_DATA_WIDTH] = {"data-width", 0, 1},
+    [OPT_WEIGHT_WIDTH] = {"weight-width", 0, 1}, [OPT_HELP] = {"help", 'h', 0},
 };
 
 typedef struct optimise_request {
     const char *model, *platform, *outdir;
     fcn_optimise_options options;
     fcn_config_format format;
-    int keep_batch_norm, quiet, help;
+    cli_model_options parse; /* for an ONNX model */
+    int quiet, help;
 } optimise_request;
 
 /* Any 64-bit unsigned number. */
@@ -116,7 +123,9 @@ static int apply_option(void *request, int option, const char *value)
     case OPT_NO_RECONF: o->no_reconfiguration = 1; return 0;
     case OPT_FREQ: return cli_positive_real("optimise", "--freq", value, &o->freq_mhz);
     case OPT_RECONF: return cli_nonnegative_real("optimise", "--reconf-time", value, &o->reconf_time_s);
-    case OPT_NO_FUSE_BN: r->keep_batch_norm = 1; return 0;
+    case OPT_NO_FUSE_BN: r->parse.keep_batch_norm = 1; return 0;
+    case OPT_DATA_WIDTH: return cli_width("optimise", "--data-width", value, &r->parse.data_width);
+    case OPT_WEIGHT_WIDTH: return cli_width("optimise", "--weight-width", value, &r->parse.weight_width);
     case OPT_QUIET: r->quiet = 1; return 0;
     case OPT_FORMAT: return cli_config_format("optimise", value, &r->format);
     case OPT_HELP: r->help = 1; return 0;
@@ -264,7 +273,7 @@ static fcn_network *load_model(const optimise_request *r)
 {
     fcn_error err;
     fcn_network *model = ends_with(r->model, ".json") ? fcn_network_read(r->model, &err)
-                                                       : cli_load_network(NULL, r->model, 0, r->keep_batch_norm, &err);
+                                                       : cli_load_network(NULL, r->model, 0, &r->parse, &err);
     if (!model)
         cli_error(CLI_FAILURE, "%s", err.message);
     return model;

@@ -9,7 +9,7 @@
 
 static const char USAGE[] =
     "usage: fpgaconvnet parse MODEL.onnx [-o CONFIG.json] [--batch-size N] [--no-fuse-bn]\n"
-    "                         [--config-format 0.1.1|newest]\n"
+    "                         [--config-format 0.1.1|newest] [--data-width N] [--weight-width N]\n"
     "       fpgaconvnet parse MODEL.onnx --list-ops [-o FILE]\n"
     "\n"
     "Reads an ONNX model, infers every layer's dimensions and writes its default\n"
@@ -24,15 +24,21 @@ static const char USAGE[] =
     "                      (by default it is folded into the Conv and costs nothing)\n"
     "  --config-format F   the configuration's form: 0.1.1 (default, fpgaconvnet-model 0.1.1's)\n"
     "                      or newest (upstream's newest: node lists, fixed-point types)\n"
+    "  --data-width N      every layer's data width (a convolution's and an inner product's\n"
+    "                      input and output widths too), 1..36 (default 16); a quantised\n"
+    "                      model's own types win where it has them\n"
+    "  --weight-width N    the weights' width of every convolution and inner product, 1..36\n"
+    "                      (default 16; a quantised model's own types win)\n"
     "  --list-ops          list the model's operator types, how often each occurs, whether\n"
     "                      it is supported and what it becomes, instead of parsing\n"
     "  -h, --help          show this help\n";
 
-enum { OPT_OUTPUT, OPT_BATCH, OPT_NO_FUSE_BN, OPT_LIST_OPS, OPT_FORMAT, OPT_HELP };
+enum { OPT_OUTPUT, OPT_BATCH, OPT_NO_FUSE_BN, OPT_LIST_OPS, OPT_FORMAT, OPT_DATA_WIDTH, OPT_WEIGHT_WIDTH, OPT_HELP };
 static const cli_option OPTIONS[] = {
     [OPT_OUTPUT] = {"output", 'o', 1},      [OPT_BATCH] = {"batch-size", 0, 1},
     [OPT_NO_FUSE_BN] = {"no-fuse-bn", 0, 0}, [OPT_LIST_OPS] = {"list-ops", 0, 0},
-    [OPT_FORMAT] = {"config-format", 0, 1}, [OPT_HELP] = {"help", 'h', 0},
+    [OPT_FORMAT] = {"config-format", 0, 1}, [OPT_DATA_WIDTH] = {"data-width", 0, 1},
+    [OPT_WEIGHT_WIDTH] = {"weight-width", 0, 1}, [OPT_HELP] = {"help", 'h', 0},
 };
 
 typedef struct parse_request {
@@ -52,6 +58,8 @@ static int apply_option(void *request, int option, const char *value)
     case OPT_NO_FUSE_BN: r->options.keep_batch_norm = 1; return 0;
     case OPT_LIST_OPS: r->list_ops = 1; return 0;
     case OPT_FORMAT: r->format_given = 1; return cli_config_format("parse", value, &r->format);
+    case OPT_DATA_WIDTH: return cli_width("parse", "--data-width", value, &r->options.data_width);
+    case OPT_WEIGHT_WIDTH: return cli_width("parse", "--weight-width", value, &r->options.weight_width);
     case OPT_HELP: r->help = 1; return 0;
     }
     return -1;
@@ -70,6 +78,8 @@ static int parse_request_args(int argc, char **argv, parse_request *r)
     /* The operator list does not depend on them: accepting them silently would suggest it does. */
     if (r->list_ops && (r->options.batch_size || r->options.keep_batch_norm || r->format_given))
         return cli_error(CLI_USAGE, "parse: --list-ops takes none of --batch-size, --no-fuse-bn, --config-format");
+    if (r->list_ops && (r->options.data_width || r->options.weight_width))
+        return cli_error(CLI_USAGE, "parse: --list-ops takes neither --data-width nor --weight-width");
     return 0;
 }
 

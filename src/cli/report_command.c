@@ -11,7 +11,8 @@
 static const char USAGE[] =
     "usage: fpgaconvnet report CONFIG.json [--platform FILE] [--freq MHZ] [--reconf-time S]\n"
     "                          [--batch-size N] [--format text|json] [-o FILE]\n"
-    "       fpgaconvnet report --model MODEL.onnx [--no-fuse-bn] [OPTIONS...]\n"
+    "       fpgaconvnet report --model MODEL.onnx [--no-fuse-bn] [--data-width N] [--weight-width N]\n"
+    "                          [OPTIONS...]\n"
     "\n"
     "Evaluates a configuration (the fpgaconvnet JSON form) with the fpgaConvNet model and\n"
     "reports latency, throughput, resources and bandwidth per partition and layer.\n"
@@ -21,6 +22,10 @@ static const char USAGE[] =
     "                      'fpgaconvnet parse' writes it) instead of CONFIG.json\n"
     "  --no-fuse-bn        with --model: keep a BatchNormalization after a Conv as a\n"
     "                      BATCH_NORM layer instead of folding it into the Conv\n"
+    "  --data-width N      with --model: every layer's data width, 1..36 (default 16; a\n"
+    "                      quantised model's own types win)\n"
+    "  --weight-width N    with --model: the weights' width of every convolution and inner\n"
+    "                      product, 1..36 (default 16)\n"
     "  --platform FILE     a platform file: adds utilisation against its resources and\n"
     "                      bandwidth, and gives the defaults of --freq and --reconf-time\n"
     "  --freq MHZ          clock frequency (default: the platform's, else 125)\n"
@@ -32,13 +37,15 @@ static const char USAGE[] =
     "  -h, --help          show this help\n";
 
 enum {
-    OPT_PLATFORM, OPT_FREQ, OPT_RECONF, OPT_BATCH, OPT_FORMAT, OPT_OUTPUT, OPT_MODEL, OPT_NO_FUSE_BN, OPT_HELP
+    OPT_PLATFORM, OPT_FREQ, OPT_RECONF, OPT_BATCH, OPT_FORMAT, OPT_OUTPUT, OPT_MODEL, OPT_NO_FUSE_BN, OPT_DATA_WIDTH,
+    OPT_WEIGHT_WIDTH, OPT_HELP
 };
 static const cli_option OPTIONS[] = {
     [OPT_PLATFORM] = {"platform", 0, 1},   [OPT_FREQ] = {"freq", 0, 1},
     [OPT_RECONF] = {"reconf-time", 0, 1}, [OPT_BATCH] = {"batch-size", 0, 1},
     [OPT_FORMAT] = {"format", 0, 1},       [OPT_OUTPUT] = {"output", 'o', 1},
     [OPT_MODEL] = {"model", 0, 1},         [OPT_NO_FUSE_BN] = {"no-fuse-bn", 0, 0},
+    [OPT_DATA_WIDTH] = {"data-width", 0, 1}, [OPT_WEIGHT_WIDTH] = {"weight-width", 0, 1},
     [OPT_HELP] = {"help", 'h', 0},
 };
 
@@ -47,7 +54,8 @@ typedef struct report_request {
     double freq_mhz, reconf_time_s; /* < 0: not given */
     int64_t batch_size;             /* 0: not given */
     fcn_report_format format;
-    int keep_batch_norm, help;
+    cli_model_options parse; /* with --model */
+    int help;
 } report_request;
 
 /* Applies one option; 0, or -1 after printing the usage error. */
@@ -61,7 +69,9 @@ static int apply_option(void *request, int option, const char *value)
     case OPT_BATCH: return cli_positive_count("report", "--batch-size", value, MAX_BATCH_SIZE, &r->batch_size);
     case OPT_OUTPUT: r->output = value; return 0;
     case OPT_MODEL: r->model = value; return 0;
-    case OPT_NO_FUSE_BN: r->keep_batch_norm = 1; return 0;
+    case OPT_NO_FUSE_BN: r->parse.keep_batch_norm = 1; return 0;
+    case OPT_DATA_WIDTH: return cli_width("report", "--data-width", value, &r->parse.data_width);
+    case OPT_WEIGHT_WIDTH: return cli_width("report", "--weight-width", value, &r->parse.weight_width);
     case OPT_HELP: r->help = 1; return 0;
     case OPT_FORMAT:
         if (strcmp(value, "text") == 0)
@@ -89,9 +99,7 @@ static int parse_request(int argc, char **argv, report_request *r)
     if (!r->config && !r->model)
         return cli_error(CLI_USAGE, "report: missing CONFIG.json or --model MODEL.onnx "
                                     "(see 'fpgaconvnet report --help')");
-    if (r->keep_batch_norm && !r->model)
-        return cli_error(CLI_USAGE, "report: --no-fuse-bn applies only with --model");
-    return 0;
+    return cli_model_options_need_model("report", &r->parse, r->model);
 }
 
 /* Writes to -o's file (or "-" / nothing: standard output); the exit status. */
@@ -115,7 +123,7 @@ static int run(const report_request *r)
     fcn_platform platform;
     if (r->platform && fcn_platform_read(r->platform, &platform, &err))
         return cli_error(CLI_FAILURE, "%s", err.message);
-    fcn_network *net = cli_load_network(r->config, r->model, r->batch_size, r->keep_batch_norm, &err);
+    fcn_network *net = cli_load_network(r->config, r->model, r->batch_size, &r->parse, &err);
     if (!net)
         return cli_error(CLI_FAILURE, "%s", err.message);
     fcn_eval_options opts = cli_eval_options(r->freq_mhz, r->reconf_time_s, r->batch_size, r->platform ? &platform : NULL);

@@ -13,7 +13,8 @@
 
 static const char USAGE[] =
     "usage: fpgaconvnet visualise CONFIG.json -o FILE [--detail modules|layers]\n"
-    "       fpgaconvnet visualise --model MODEL.onnx [--no-fuse-bn] -o FILE [--detail ...]\n"
+    "       fpgaconvnet visualise --model MODEL.onnx [--no-fuse-bn] [--data-width N]\n"
+    "                             [--weight-width N] -o FILE [--detail ...]\n"
     "\n"
     "Draws each partition as a cluster of its layers and the streams between them,\n"
     "squeeze layers included, each labelled with its dimensions, folding, latency and\n"
@@ -31,21 +32,28 @@ static const char USAGE[] =
     "                      'fpgaconvnet parse' writes it) instead of CONFIG.json\n"
     "  --no-fuse-bn        with --model: keep a BatchNormalization after a Conv as a\n"
     "                      BATCH_NORM layer instead of folding it into the Conv\n"
+    "  --data-width N      with --model: every layer's data width, 1..36 (default 16; a\n"
+    "                      quantised model's own types win)\n"
+    "  --weight-width N    with --model: the weights' width of every convolution and inner\n"
+    "                      product, 1..36 (default 16)\n"
     "  -h, --help          show this help\n";
 
-enum { OPT_OUTPUT, OPT_DETAIL, OPT_MODEL, OPT_NO_FUSE_BN, OPT_HELP };
+enum { OPT_OUTPUT, OPT_DETAIL, OPT_MODEL, OPT_NO_FUSE_BN, OPT_DATA_WIDTH, OPT_WEIGHT_WIDTH, OPT_HELP };
 static const cli_option OPTIONS[] = {
     [OPT_OUTPUT] = {"output", 'o', 1},
     [OPT_DETAIL] = {"detail", 0, 1},
     [OPT_MODEL] = {"model", 0, 1},
     [OPT_NO_FUSE_BN] = {"no-fuse-bn", 0, 0},
+    [OPT_DATA_WIDTH] = {"data-width", 0, 1},
+    [OPT_WEIGHT_WIDTH] = {"weight-width", 0, 1},
     [OPT_HELP] = {"help", 'h', 0},
 };
 
 typedef struct visualise_request {
     const char *config, *model, *output; /* exactly one of config and model */
     fcn_detail detail;
-    int keep_batch_norm, help;
+    cli_model_options parse; /* with --model */
+    int help;
 } visualise_request;
 
 /* Applies one option; 0, or -1 after printing the usage error. */
@@ -55,7 +63,9 @@ static int apply_option(void *request, int option, const char *value)
     switch (option) {
     case OPT_OUTPUT: r->output = value; return 0;
     case OPT_MODEL: r->model = value; return 0;
-    case OPT_NO_FUSE_BN: r->keep_batch_norm = 1; return 0;
+    case OPT_NO_FUSE_BN: r->parse.keep_batch_norm = 1; return 0;
+    case OPT_DATA_WIDTH: return cli_width("visualise", "--data-width", value, &r->parse.data_width);
+    case OPT_WEIGHT_WIDTH: return cli_width("visualise", "--weight-width", value, &r->parse.weight_width);
     case OPT_HELP: r->help = 1; return 0;
     case OPT_DETAIL:
         if (strcmp(value, "modules") == 0)
@@ -83,9 +93,7 @@ static int check_request(const visualise_request *r)
                                     "(see 'fpgaconvnet visualise --help')");
     if (!r->output)
         return cli_error(CLI_USAGE, "visualise: missing -o FILE (see 'fpgaconvnet visualise --help')");
-    if (r->keep_batch_norm && !r->model)
-        return cli_error(CLI_USAGE, "visualise: --no-fuse-bn applies only with --model");
-    return 0;
+    return cli_model_options_need_model("visualise", &r->parse, r->model);
 }
 
 /* 0, or the exit status after printing the error. */
@@ -141,7 +149,7 @@ static int draw(const fcn_network_figures *figures, const visualise_request *r, 
 static int run(const visualise_request *r)
 {
     fcn_error err;
-    fcn_network *net = cli_load_network(r->config, r->model, 0, r->keep_batch_norm, &err);
+    fcn_network *net = cli_load_network(r->config, r->model, 0, &r->parse, &err);
     if (!net)
         return cli_error(CLI_FAILURE, "%s", err.message);
     /* The picture is in cycles, so the clock does not matter: the defaults do. */

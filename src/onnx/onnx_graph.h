@@ -40,6 +40,15 @@ typedef struct onnx_shape {
     int64_t dims[ONNX_MAX_RANK];
 } onnx_shape;
 
+/*
+ * A fixed-point type a quantiser gives a tensor (src/onnx/onnx_quant.c): `bits` 0 when there is none;
+ * binary_point (fraction bits) only when has_binary_point, i.e. when the scale is a power of two.
+ */
+typedef struct onnx_qtype {
+    int bits, is_signed;
+    int has_binary_point, binary_point;
+} onnx_qtype;
+
 /* A constant's values come from a TensorProto, or from a Constant's value_int(s)/value_float(s). */
 typedef struct onnx_constant {
     const Onnx__TensorProto *tensor;
@@ -68,6 +77,8 @@ typedef struct onnx_tensor {
     int channels_last;   /* 4-D data as [1,H,W,C] (between ConvNeXt's permutes): streams rows=H, cols=W,
                             channels=C, the same order as [1,C,H,W] (src/onnx/onnx_shapes_channels.c) */
     int transposed;      /* a constant: a 2-D Transpose of another, its dims reversed (src/onnx/onnx_patterns.c) */
+    onnx_qtype quant;    /* the type a quantiser gave it, carried on past removed operators */
+    onnx_qtype quant_next; /* the type the quantiser after it gives it (src/onnx/onnx_quant_widths.c) */
 } onnx_tensor;
 
 typedef enum onnx_role {

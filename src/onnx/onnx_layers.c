@@ -127,6 +127,7 @@ static int fold_affine(const onnx_graph *g, int node, fcn_layer *into, fcn_error
 /* What building the partition keeps track of; the per-node tables have one more entry, for the network input. */
 typedef struct builder {
     const onnx_graph *g;
+    const onnx_widths *widths; /* the options' */
     fcn_partition *part;
     name_index names; /* the names given so far, for uniqueness (borrowed from the layers) */
     int *source;     /* per tensor: the node whose layer's output it carries, g->node_count for the input, -1 */
@@ -337,6 +338,7 @@ static int add_split(builder *b, int s, fcn_error *err)
     const char *producer = s == g->node_count ? "input" : b->part->layers[b->layer[s]].name;
     char *base = malloc(strlen(producer) + sizeof "_split");
     fcn_layer_init(l, FCN_SPLIT);
+    onnx_quant_split_width(g, b->first_read[s], b->widths, l);
     l->rows = t->rows;
     l->cols = t->cols;
     l->channels = t->channels;
@@ -356,6 +358,7 @@ static int add_layer(builder *b, int node, fcn_error *err)
     const onnx_graph *g = b->g;
     fcn_layer *l = &b->part->layers[b->count];
     fill_layer(g, node, l);
+    onnx_quant_widths(g, node, b->widths, l);
     l->name = onnx_layer_name(g, node, &b->names);
     if (!l->name || name_index_put(&b->names, l->name, b->count) == -2)
         return fcn_fail(err, "%s: out of memory", g->source);
@@ -407,10 +410,11 @@ static void builder_free(builder *b)
     free(b->ports_given);
 }
 
-static int builder_init(builder *b, const onnx_graph *g, fcn_partition *part, fcn_error *err)
+static int builder_init(builder *b, const onnx_graph *g, const onnx_widths *widths, fcn_partition *part,
+                        fcn_error *err)
 {
     size_t tensors = g->tensor_count ? (size_t)g->tensor_count : 1, sources = (size_t)g->node_count + 1;
-    *b = (builder){.g = g, .part = part};
+    *b = (builder){.g = g, .widths = widths, .part = part};
     b->source = malloc(tensors * sizeof *b->source);
     b->first_read = malloc(sources * sizeof *b->first_read);
     b->readers = calloc(sources, sizeof *b->readers);
@@ -442,14 +446,15 @@ static int fill_layers(builder *b, fcn_error *err)
     return add_layers(b, err);
 }
 
-static int fill_partition(const onnx_graph *g, fcn_partition *part, int64_t batch_size, fcn_error *err)
+static int fill_partition(const onnx_graph *g, fcn_partition *part, int64_t batch_size, const onnx_widths *widths,
+                          fcn_error *err)
 {
     part->id = 0;
     part->ports = 1;
     part->batch_size = batch_size;
     part->wr_factor = 1;
     builder b;
-    int rc = builder_init(&b, g, part, err) || fill_layers(&b, err) ? -1 : 0;
+    int rc = builder_init(&b, g, widths, part, err) || fill_layers(&b, err) ? -1 : 0;
     builder_free(&b);
     if (rc)
         return -1;
@@ -458,7 +463,7 @@ static int fill_partition(const onnx_graph *g, fcn_partition *part, int64_t batc
     return part->input_node && part->output_node ? 0 : fcn_fail(err, "%s: out of memory", g->source);
 }
 
-fcn_network *onnx_build_network(const onnx_graph *g, int64_t batch_size, fcn_error *err)
+fcn_network *onnx_build_network(const onnx_graph *g, int64_t batch_size, const onnx_widths *widths, fcn_error *err)
 {
     fcn_network *net = calloc(1, sizeof *net);
     if (net)
@@ -469,7 +474,7 @@ fcn_network *onnx_build_network(const onnx_graph *g, int64_t batch_size, fcn_err
         return NULL;
     }
     net->partition_count = 1;
-    if (fill_partition(g, &net->partitions[0], batch_size, err)) {
+    if (fill_partition(g, &net->partitions[0], batch_size, widths, err)) {
         fcn_network_free(net);
         return NULL;
     }

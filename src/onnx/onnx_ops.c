@@ -63,6 +63,7 @@
 #include "error.h"
 #include "onnx_ops.h"
 #include "onnx_patterns.h"
+#include "onnx_quant.h"
 
 typedef enum op_kind {
     KIND_UNSUPPORTED,
@@ -134,8 +135,13 @@ int onnx_default_domain(const Onnx__NodeProto *node)
     return !node->domain || !*node->domain || strcmp(node->domain, "ai.onnx") == 0;
 }
 
+/* Quantisers (src/onnx/onnx_quant.c) leave no layer: their types become the widths of the layers around them. */
+static const struct op_entry quantiser_entry = {"(a quantiser)", KIND_SHAPE_ONLY, FCN_SQUEEZE};
+
 static const struct op_entry *find_op(const onnx_node *n)
 {
+    if (onnx_is_quantiser(n->proto))
+        return &quantiser_entry;
     if (!onnx_default_domain(n->proto))
         return NULL;
     for (size_t i = 0; i < sizeof op_table / sizeof op_table[0]; i++)
@@ -424,7 +430,9 @@ static const char *role_becomes(const onnx_node *n)
         return fcn_layer_type_name(n->layer_type);
     case ONNX_ROLE_FOLDED_BN: return "folded into the Conv";
     case ONNX_ROLE_BIAS_ADD: return "bias of the MatMul's INNER_PRODUCT";
-    case ONNX_ROLE_SHAPE_ONLY: return "removed (shape only)";
+    case ONNX_ROLE_SHAPE_ONLY:
+        return onnx_is_quantiser(n->proto) ? "removed (quantiser: its type gives the layers' widths)"
+                                           : "removed (shape only)";
     case ONNX_ROLE_TAIL: return "removed (at the end of the network)";
     case ONNX_ROLE_CONSTANT: return "constant (an input of other nodes)";
     case ONNX_ROLE_SIZE: return "evaluated (size arithmetic)";

@@ -5,6 +5,7 @@
 #include "error.h"
 #include "onnx_graph.h"
 #include "onnx_ops.h"
+#include "onnx_quant.h"
 
 /*
  * After Kahn's algorithm the nodes left over are on a cycle or downstream of
@@ -30,8 +31,10 @@ static int node_on_cycle(const onnx_graph *g, const int *pending, int start)
 
 /*
  * Exporters sometimes pass a weight through Identity or Cast (shared or
- * converted parameters): the output is then as constant as the input, with its
- * dims. Cast may change the type; only dims are read from weights, and
+ * converted parameters), and quantised models through their quantisers
+ * (src/onnx/onnx_quant.c): the output is then as constant as the input, with its
+ * dims. Cast and the quantisers change the values (a dequantised weight's
+ * are its integers); only dims are read from weights, and
  * integer constants (shapes, axes) are read from whichever integer type they
  * were stored as.
  */
@@ -39,7 +42,8 @@ static void propagate_constants(onnx_graph *g)
 {
     for (int i = 0; i < g->node_count; i++) {
         const onnx_node *n = &g->nodes[g->order[i]];
-        if (!onnx_default_domain(n->proto) || (strcmp(n->op, "Identity") != 0 && strcmp(n->op, "Cast") != 0))
+        int passes = onnx_default_domain(n->proto) && (strcmp(n->op, "Identity") == 0 || strcmp(n->op, "Cast") == 0);
+        if (!passes && !onnx_is_quantiser(n->proto))
             continue;
         int in = n->input_count > 0 ? n->inputs[0] : -1, out = n->output_count > 0 ? n->outputs[0] : -1;
         if (in < 0 || out < 0 || !g->tensors[in].is_constant)

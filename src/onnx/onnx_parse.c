@@ -6,6 +6,7 @@
 #include "onnx_load.h"
 #include "onnx_names.h"
 #include "onnx_ops.h"
+#include "onnx_quant.h"
 #include "onnx_shapes.h"
 
 /* Names in a file may hold any byte, and messages cut them anywhere; a message stays one printable line. */
@@ -15,22 +16,37 @@ static void scrub_message(fcn_error *err)
         onnx_scrub_text(err->message);
 }
 
+/* A width the options give: 0 (keep the default) or one the model's memories hold. */
+static int check_width(const char *source, const char *what, int width, fcn_error *err)
+{
+    if (width >= 0 && width <= FCN_MAX_WIDTH)
+        return 0;
+    return fcn_fail(err, "%s: %s must be in 1..%d (0 keeps the default), got %d", source, what, FCN_MAX_WIDTH,
+                    width);
+}
+
 static fcn_network *parse_model(const onnx_model *model, const char *source, const fcn_parse_options *opts,
                                 fcn_error *err)
 {
     int64_t batch_size = opts && opts->batch_size > 0 ? opts->batch_size : 1;
     int keep_batch_norm = opts ? opts->keep_batch_norm : 0;
+    const onnx_widths widths = {opts ? opts->data_width : 0, opts ? opts->weight_width : 0};
     if (opts && (opts->batch_size < 0 || opts->batch_size > ONNX_MAX_DIM)) {
         fcn_fail(err, "%s: batch size must be in 1..%lld, got %lld", source, (long long)ONNX_MAX_DIM,
                  (long long)opts->batch_size);
         return NULL;
     }
+    if (check_width(source, "data width", widths.data_width, err) ||
+        check_width(source, "weight width", widths.weight_width, err))
+        return NULL;
     onnx_graph g;
     fcn_network *net = NULL;
     if (onnx_graph_build(&g, model->proto->graph, model->opset, source, 1, err) == 0 &&
         onnx_graph_sort(&g, err) == 0 &&
-        onnx_classify(&g, keep_batch_norm, err) == 0 && onnx_infer_shapes(&g, 0, err) == 0)
-        net = onnx_build_network(&g, batch_size, err);
+        onnx_classify(&g, keep_batch_norm, err) == 0 && onnx_infer_shapes(&g, 0, err) == 0) {
+        onnx_quant_resolve(&g);
+        net = onnx_build_network(&g, batch_size, &widths, err);
+    }
     onnx_graph_release(&g);
     if (!net)
         scrub_message(err);

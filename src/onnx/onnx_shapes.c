@@ -14,6 +14,7 @@
 #include "onnx_fold.h"
 #include "onnx_ops.h"
 #include "onnx_patterns.h"
+#include "onnx_quant.h"
 #include "onnx_shapes.h"
 
 typedef int (*infer_fn)(onnx_graph *g, int node, fcn_error *err);
@@ -80,6 +81,8 @@ static infer_fn find_infer(const onnx_graph *g, int node, int all_nodes)
         return onnx_infer_eltwise;
     if (n->role == ONNX_ROLE_SHAPE_ONLY && (strcmp(n->op, "Concat") == 0 || strcmp(n->op, "Sum") == 0))
         return onnx_infer_same; /* of one input */
+    if (onnx_is_quantiser(n->proto))
+        return onnx_infer_quant;
     if (!onnx_default_domain(n->proto))
         return NULL;
     for (size_t i = 0; i < sizeof infer_table / sizeof infer_table[0]; i++)
@@ -358,6 +361,21 @@ static int record_failure(onnx_graph *g, int node, const fcn_error *failure, int
     return 0;
 }
 
+/*
+ * A quantiser is checked on the data path and off it (a weight's): its own
+ * checks say which scale, zero point or bit width is not a constant.
+ */
+static int walk_quantiser(onnx_graph *g, int node, fcn_error *err)
+{
+    fcn_error failure = {{0}};
+    const onnx_node *n = &g->nodes[node];
+    if (onnx_infer_quant(g, node, &failure))
+        return record_failure(g, node, &failure, BLOCKED_DATA, err);
+    if (g->tensors[n->inputs[0]].on_path)
+        g->tensors[n->outputs[0]].on_path = 1;
+    return 0;
+}
+
 /* Sizes computed from constants become constants; anything else is classified again and inferred if on the path. */
 static int walk_node(onnx_graph *g, int node, int *stamp, int *queue, fcn_error *err)
 {
@@ -397,6 +415,8 @@ static int walk_node(onnx_graph *g, int node, int *stamp, int *queue, fcn_error 
         block_outputs(g, node, BLOCKED_DATA);
         return 0;
     }
+    if (onnx_is_quantiser(n->proto))
+        return walk_quantiser(g, node, err);
     int on_path;
     if (node_on_path(g, node, &on_path, &failure))
         return record_failure(g, node, &failure, BLOCKED_DATA, err);

@@ -17,6 +17,7 @@
 #include "error.h"
 #include "onnx_attrs.h"
 #include "onnx_patterns.h"
+#include "onnx_quant.h"
 #include "onnx_shapes.h"
 
 static const int64_t to_last[4] = {0, 2, 3, 1}, to_first[4] = {0, 3, 1, 2};
@@ -50,7 +51,7 @@ static int per_pixel(const onnx_graph *g, int node)
         for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
             if (strcmp(n->op, ops[i]) == 0)
                 return 1;
-        return 0;
+        return onnx_is_quantiser(n->proto);
     default: return 0;
     }
 }
