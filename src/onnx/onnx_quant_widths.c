@@ -109,6 +109,9 @@ static void apply_options(const onnx_widths *opts, fcn_layer *l)
         l->weight_width = opts->weight_width;
         l->weight_binary_point = opts->weight_width / 2;
     }
+    /* Widths chosen for today's hardware: its multipliers share DSPs as newest upstream's do (MODEL-WIDTHS.md). */
+    if (opts->data_width || opts->weight_width)
+        l->dsp_packing = 1;
 }
 
 /* The widest type of the data the node reads (a fused pattern's layer node reads the pattern's input). */
@@ -170,8 +173,10 @@ void onnx_quant_widths(const onnx_graph *g, int node, const onnx_widths *opts, f
     }
     if (bias.bits)
         l->biases_width = bias.bits;
-    if (in.bits || weight.bits)
+    if (in.bits || weight.bits) {
         set_accumulator(l);
+        l->dsp_packing = 1; /* a quantised layer's multipliers share DSPs (MODEL-WIDTHS.md) */
+    }
 }
 
 void onnx_quant_split_width(const onnx_graph *g, int tensor, const onnx_widths *opts, fcn_layer *l)
