@@ -391,7 +391,7 @@ void fcn_network_free(fcn_network *net);
 
 typedef struct fcn_platform {
     char name[64], part[64];
-    fcn_resource resource;     /* available LUT, FF, DSP, BRAM */
+    fcn_resource resource;     /* available LUT, FF, DSP, BRAM, URAM */
     double freq_mhz;           /* 0 if the file gives none */
     double reconf_time_s;      /* < 0 if the file gives none */
     double mem_bandwidth_gbs;  /* 0 if the file gives none */
@@ -399,7 +399,12 @@ typedef struct fcn_platform {
     int64_t ports, port_width;
 } fcn_platform;
 
-/* Reads a platform file, in the optimisers' form or SAMO's. */
+/*
+ * Reads a platform file (docs/CONFIG.md "Platform"): JSON, in the optimisers'
+ * form or SAMO's, or fpgaconvnet-optimiser's TOML form; ".toml" and ".json"
+ * names decide, any other (and "-", standard input) is JSON when it starts
+ * with '{'. -1 on failure with "<file>[:<line>:<column>]: <what>" in err.
+ */
 int fcn_platform_read(const char *path, fcn_platform *out, fcn_error *err);
 
 /* ------------------------------------------------------------------ ONNX */

@@ -1,5 +1,5 @@
-/* Platform files: the optimisers' form, SAMO's form, and every way one can be wrong. */
-#define _POSIX_C_SOURCE 200809L /* mkstemp, for files the tests write */
+/* Platform files in JSON: the optimisers' form, SAMO's form, and every way one can be wrong. */
+#define _DEFAULT_SOURCE /* mkstemps, for files the tests write */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,28 +8,11 @@
 
 #include "check.h"
 #include "fpgaconvnet.h"
-
-/* Writes `text` to a new temporary file; its path is valid until the next call. */
-static const char *temp_file(const char *text)
-{
-    static char path[64];
-    snprintf(path, sizeof path, "/tmp/fcn_test_platform_XXXXXX");
-    int fd = mkstemp(path);
-    CHECK(fd >= 0);
-    if (fd < 0)
-        return path;
-    size_t length = strlen(text);
-    CHECK(write(fd, text, length) == (ssize_t)length);
-    close(fd);
-    return path;
-}
+#include "platform_file.h"
 
 static int read_text(const char *text, fcn_platform *out, fcn_error *err)
 {
-    const char *path = temp_file(text);
-    int rc = fcn_platform_read(path, out, err);
-    remove(path);
-    return rc;
+    return read_platform_text(text, ".json", out, err);
 }
 
 static void expect_error(const char *text, const char *part)
@@ -53,6 +36,7 @@ static void test_examples(void)
     CHECK_INT(p.resource.bram, 1090);
     CHECK_INT(p.resource.ff, 437200);
     CHECK_INT(p.resource.lut, 218600);
+    CHECK_INT(p.resource.uram, 0); /* the file gives no "URAM" */
     CHECK_NEAR(p.freq_mhz, 150.0, 1e-12);
     CHECK_NEAR(p.reconf_time_s, 0.08255, 1e-12);
     CHECK_NEAR(p.mem_bandwidth_gbs, 16.0, 1e-12);
@@ -65,6 +49,7 @@ static void test_examples(void)
     CHECK_NEAR(p.freq_mhz, 200.0, 1e-12);
     CHECK_INT(fcn_platform_read("../examples/platforms/u250.json", &p, &err), 0);
     CHECK_INT(p.port_width, 512);
+    CHECK_INT(p.resource.uram, 1280);
     CHECK_NEAR(p.mem_capacity_bytes, 68719476736.0, 1e-12);
     CHECK_INT(fcn_platform_read("../examples/platforms/zedboard.json", &p, &err), 0);
     CHECK_INT(p.resource.dsp, 220);
@@ -75,8 +60,9 @@ static void test_samo_form(void)
 {
     fcn_platform p;
     fcn_error err = {{0}};
-    CHECK_INT(read_text("{\"name\": \"zc706\", \"part\": \"xc7z045ffg900-2\", \"bandwidth\": 4.2,"
-                        " \"resources\": {\"DSP\": 900, \"BRAM\": \"1090\", \"FF\": 437200.0, \"LUT\": 218600}}",
+    CHECK_INT(read_text("{\"name\": \"zc706\", \"part\": \"xc7z045ffg900-2\", \"bandwidth\": 4.2, \"URAM\": 7,"
+                        " \"resources\": {\"DSP\": 900, \"BRAM\": \"1090\", \"FF\": 437200.0, \"LUT\": 218600,"
+                        " \"URAM\": \"96\"}}",
                         &p, &err),
               0);
     CHECK(strcmp(p.name, "zc706") == 0);
@@ -84,6 +70,7 @@ static void test_samo_form(void)
     CHECK_INT(p.resource.bram, 1090);
     CHECK_INT(p.resource.ff, 437200);
     CHECK_INT(p.resource.lut, 218600);
+    CHECK_INT(p.resource.uram, 96); /* beside the other resources, not the top level's */
     CHECK_NEAR(p.mem_bandwidth_gbs, 4.2, 1e-12);
     /* What the file leaves out. */
     CHECK_NEAR(p.freq_mhz, 0.0, 0);
@@ -117,6 +104,13 @@ static void test_errors(void)
                  ": platform \"DSP\" must be a whole number from 1 to 9e15, got 0");
     expect_error("{\"DSP\": 1, \"BRAM\": -5, \"FF\": 1, \"LUT\": 1}", "\"BRAM\" must be a whole number from 1 to 9e15, got -5");
     expect_error("{\"DSP\": 1.5, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1}", "\"DSP\" must be a whole number from 1 to 9e15, got 1.5");
+    /* URAM may be absent or 0 (a board without), but not negative or fractional. */
+    expect_error("{\"DSP\": 1, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"URAM\": -1}",
+                 ": platform \"URAM\" must be a whole number from 0 to 9e15, got -1");
+    expect_error("{\"DSP\": 1, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"URAM\": 0.5}",
+                 ": platform \"URAM\" must be a whole number from 0 to 9e15, got 0.5");
+    expect_error("{\"DSP\": 1, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"URAM\": \"some\"}",
+                 ": platform \"URAM\": expected a number, got \"some\"");
     expect_error("{\"DSP\": \"many\", \"BRAM\": 1, \"FF\": 1, \"LUT\": 1}", "platform \"DSP\": expected a number, got \"many\"");
     expect_error("{\"DSP\": true, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1}", "platform \"DSP\": expected a number");
     expect_error("{\"DSP\": 1, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"freq\": -1}", "platform \"freq\" is in Hz and must be from 1e+06 to 1e+10, got -1");
@@ -142,8 +136,9 @@ static void test_errors(void)
     /* A UTF-8 byte order mark is skipped (RFC 8259 allows it), not refused with an invisible character. */
     fcn_platform bom;
     fcn_error bom_err = {{0}};
-    CHECK_INT(read_text("\xEF\xBB\xBF{\"DSP\": 2, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1}", &bom, &bom_err), 0);
+    CHECK_INT(read_text("\xEF\xBB\xBF{\"DSP\": 2, \"BRAM\": 1, \"FF\": 1, \"LUT\": 1, \"URAM\": 0}", &bom, &bom_err), 0);
     CHECK_INT(bom.resource.dsp, 2);
+    CHECK_INT(bom.resource.uram, 0);
 
     fcn_platform p;
     fcn_error err = {{0}};

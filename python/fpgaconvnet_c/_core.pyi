@@ -32,7 +32,7 @@ class Platform:
     @property
     def port_width(self) -> int: ...
     @property
-    def resources(self) -> _Resource: ...
+    def resources(self) -> _Resource: ...  # and "URAM" (0 on boards without)
 
 class Layer:
     """A layer of a partition; setting a parameter checks it at once, figures follow it."""

@@ -1,4 +1,4 @@
-/* fpgaconvnet_c.Platform: an FPGA board, read from a platform file (the optimisers' form or SAMO's). */
+/* fpgaconvnet_c.Platform: an FPGA board, read from a platform file (JSON, the optimisers' form or SAMO's, or TOML). */
 #include "binding.h"
 
 #include <string.h>
@@ -67,6 +67,17 @@ int platform_dict_update(PyObject *dict, const fcn_platform *b)
     return 0;
 }
 
+/* The board's resources: resource_dict's four and URAM (0 on boards without), which usage dicts leave out. */
+static PyObject *platform_resources(const fcn_platform *b)
+{
+    PyObject *dict = resource_dict(&b->resource);
+    if (dict && set_item(dict, "URAM", PyLong_FromLongLong((long long)b->resource.uram))) {
+        Py_DECREF(dict);
+        return NULL;
+    }
+    return dict;
+}
+
 static PyObject *platform_as_dict(PlatformObject *self, PyObject *unused)
 {
     (void)unused;
@@ -92,7 +103,7 @@ static PyObject *platform_get(PlatformObject *self, void *closure)
     case B_CAPACITY: return PyFloat_FromDouble(b->mem_capacity_bytes);
     case B_PORTS: return PyLong_FromLongLong((long long)b->ports);
     case B_PORT_WIDTH: return PyLong_FromLongLong((long long)b->port_width);
-    default: return resource_dict(&b->resource);
+    default: return platform_resources(b);
     }
 }
 
@@ -106,7 +117,7 @@ static PyObject *platform_repr(PlatformObject *self)
 
 static PyMethodDef platform_methods[] = {
     {"from_file", (PyCFunction)platform_from_file, METH_VARARGS | METH_CLASS,
-     "from_file(path)\n--\n\nReads a platform file (the optimisers' JSON form or SAMO's)."},
+     "from_file(path)\n--\n\nReads a platform file: JSON (the optimisers' form or SAMO's) or TOML."},
     {"as_dict", (PyCFunction)platform_as_dict, METH_NOARGS,
      "as_dict()\n--\n\nThe board as fpgaconvnet-model's platform dict."},
     {NULL, NULL, 0, NULL}};
@@ -121,7 +132,7 @@ static PyGetSetDef platform_getset[] = {
     GET("mem_capacity", "Off-chip memory in bytes.", B_CAPACITY),
     GET("ports", "Memory ports.", B_PORTS),
     GET("port_width", "Bits of a memory port.", B_PORT_WIDTH),
-    GET("resources", "Available LUT, FF, DSP and BRAM (a dict).", B_RESOURCES),
+    GET("resources", "Available LUT, FF, DSP, BRAM and URAM (a dict).", B_RESOURCES),
     {NULL, NULL, NULL, NULL, NULL}};
 
 static PyObject *platform_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)

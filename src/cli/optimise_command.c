@@ -32,7 +32,7 @@ static const char USAGE[] =
     "progress). MODEL may also be a configuration (.json) of the network.\n"
     "\n"
     "options:\n"
-    "  --platform FILE            the board (required)\n"
+    "  --platform FILE            the board (required): a JSON or TOML platform file\n"
     "  -o, --output OUTDIR        the output directory (required)\n"
     "  --objective OBJ            throughput (default) or latency\n"
     "  --optimiser ALG            auto (default: greedy, then annealing), greedy or annealing\n"

@@ -21,7 +21,7 @@ static const char USAGE[] =
     "Exit status: 0 valid, 1 violations, 2 unreadable input.\n"
     "\n"
     "options:\n"
-    "  --platform FILE            the board (required)\n"
+    "  --platform FILE            the board (required): a JSON or TOML platform file\n"
     "  --model MODEL.onnx         the ONNX model the configuration implements\n"
     "  --resource-allocation F    fraction of each resource a partition may use, in (0, 1]\n"
     "                             (default 1)\n"

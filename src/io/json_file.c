@@ -31,6 +31,28 @@ static size_t read_bounded(void *buffer, size_t size, void *data)
     return got;
 }
 
+/* jansson's complaint as "<source>:<line>:<column>: <what>". */
+static void parse_failed(const char *source, const json_error_t *jerr, fcn_error *err)
+{
+    if (jerr->line > 0)
+        fcn_fail(err, "%s:%d:%d: %s", source, jerr->line, jerr->column, jerr->text);
+    else
+        fcn_fail(err, "%s: %s", source, jerr->text);
+}
+
+json_t *json_text_load(const char *text, size_t length, const char *source, fcn_error *err)
+{
+    if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        text += 3;
+        length -= 3;
+    }
+    json_error_t jerr;
+    json_t *root = json_loadb(text, length, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root)
+        parse_failed(source, &jerr, err);
+    return root;
+}
+
 json_t *json_file_load(const char *path, fcn_error *err)
 {
     int from_stdin = strcmp(path, "-") == 0;
@@ -51,9 +73,7 @@ json_t *json_file_load(const char *path, fcn_error *err)
         fcn_fail(err, "%s: more than %zu bytes; refused", source, JSON_FILE_MAX_SIZE);
     else if (reader.error)
         fcn_fail(err, "%s: cannot read: %s", source, strerror(reader.error));
-    else if (jerr.line > 0)
-        fcn_fail(err, "%s:%d:%d: %s", source, jerr.line, jerr.column, jerr.text);
     else
-        fcn_fail(err, "%s: %s", source, jerr.text);
+        parse_failed(source, &jerr, err);
     return NULL;
 }

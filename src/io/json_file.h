@@ -16,5 +16,7 @@
  * "<source>:<line>:<column>: <what>" or "<source>: cannot open/read: <why>".
  */
 json_t *json_file_load(const char *path, fcn_error *err);
+/* The same from `length` bytes in memory, named `source` in messages. */
+json_t *json_text_load(const char *text, size_t length, const char *source, fcn_error *err);
 
 #endif
