@@ -21,6 +21,16 @@ boards="zc706 zedboard"
 # 2 boards x 19 networks stay within the suite's budget on 2 cores.
 search=(--iterations 20000 --time-limit 2)
 
+# picture_late: stderr is the one line for a picture left out because drawing it took longer than it
+# was allowed: what --time-limit left of 3.5 s (at least 1 s: a loaded machine may not draw a large
+# network in it), or, under the sanitizers (drawing runs several times slower), its processor time.
+picture_late() {
+    local missing='^fpgaconvnet: topology\.png is missing: drawing it took' written='; the configuration, report and schedule are written$'
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] || return 1
+    grep -qE "$missing longer than the [0-9.]+ s --time-limit left for it$written" "$tmp/err" ||
+        { [ -n "${ASAN_OPTIONS:-}" ] && grep -qE "$missing more than [0-9]+ s of processor time$written" "$tmp/err"; }
+}
+
 previous_network=
 count=0
 for model in "$dir"/*.onnx; do  # the glob sorts: a network's forms come together
@@ -38,10 +48,9 @@ for model in "$dir"/*.onnx; do  # the glob sorts: a network's forms come togethe
         platform=../examples/platforms/$board.json
         out=$tmp/$name.$board
         run optimise "$model" --platform "$platform" -o "$out" "${search[@]}" --quiet
-        # Under the sanitizers drawing runs several times slower, and a picture that takes longer than
-        # its budget is left out with one documented line: the search's result is what is checked here.
-        if [ "$status" -eq 0 ] && { [ ! -s "$tmp/err" ] || { [ -n "${ASAN_OPTIONS:-}" ] &&
-            [ "$(cat "$tmp/err")" = "fpgaconvnet: topology.png is missing: drawing it took more than 8 s of processor time; the configuration, report and schedule are written" ]; }; }; then
+        # A picture left out for want of time is said in one documented line: the search's result is
+        # what is checked here.
+        if [ "$status" -eq 0 ] && { [ ! -s "$tmp/err" ] || picture_late; }; then
             pass
         else
             fail "optimise $name for $board: exit $status" "$(head -c 500 "$tmp/err")"

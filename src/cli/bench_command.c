@@ -2,11 +2,9 @@
  * `fpgaconvnet bench`: how long loading (or parsing) a file and evaluating its configuration take,
  * as JSON. Each figure is the median over runs of calls repeated until a run lasts RUN_S.
  */
-#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 
@@ -53,13 +51,6 @@ typedef struct bench_state {
     volatile double sink; /* the results go somewhere, so no call can be left out */
 } bench_state;
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 static void run_once(bench_state *b, task what)
 {
     fcn_error err;
@@ -95,21 +86,21 @@ static double time_per_call(bench_state *b, task what, double budget, int *runs_
 {
     long reps = 1;
     for (;;) {
-        double t0 = now_s();
+        double t0 = cli_now();
         for (long i = 0; i < reps; i++)
             run_once(b, what);
-        double spent = now_s() - t0;
+        double spent = cli_now() - t0;
         if (spent >= RUN_S || b->failed)
             break;
         reps = spent > 0 && RUN_S / spent < 1e6 ? (long)(reps * (RUN_S / spent) * 1.2) + 1 : reps * 10;
     }
     double runs[MAX_RUNS];
     int n = 0;
-    for (double start = now_s(); n < MAX_RUNS && (n < MIN_RUNS || now_s() - start < budget) && !b->failed; n++) {
-        double t0 = now_s();
+    for (double start = cli_now(); n < MAX_RUNS && (n < MIN_RUNS || cli_now() - start < budget) && !b->failed; n++) {
+        double t0 = cli_now();
         for (long i = 0; i < reps; i++)
             run_once(b, what);
-        runs[n] = (now_s() - t0) / (double)reps;
+        runs[n] = (cli_now() - t0) / (double)reps;
     }
     *runs_out = n;
     if (n == 0)

@@ -105,4 +105,7 @@ int cli_output_finish(cli_output *o, int failed);
 /* Closes a file opened with fopen (or flushes standard output); 0, or the exit status after the error. */
 int cli_close_output(FILE *out, const char *path);
 
+/* Seconds on a clock that only moves forward (CLOCK_MONOTONIC): for durations and deadlines. */
+double cli_now(void);
+
 #endif

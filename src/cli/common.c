@@ -1,8 +1,9 @@
 /* What several commands do alike: load the network, choose the clock, open the output. */
-#define _POSIX_C_SOURCE 200809L /* fdopen */
+#define _POSIX_C_SOURCE 200809L /* fdopen, clock_gettime */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -122,4 +123,11 @@ int cli_close_output(FILE *out, const char *path)
     if (fclose(out) != 0 || failed)
         return cli_error(CLI_FAILURE, "cannot write '%s': %s", path, errno ? strerror(errno) : "write error");
     return 0;
+}
+
+double cli_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }

@@ -16,6 +16,12 @@
 
 #define MAX_ITERATIONS 1000000000000LL
 #define PROGRESS_EVERY_S 0.1
+/*
+ * A --time-limit given bounds the picture too, which is drawn by this long after the limit (counted
+ * from the command's start): the other files take a fraction of it for all but the largest networks,
+ * and someone who gives a limit wants the command to end by it, picture or not.
+ */
+#define OUTPUTS_AFTER_LIMIT_S 1.5
 
 static const char USAGE[] =
     "usage: fpgaconvnet optimise MODEL.onnx --platform PLATFORM.json -o OUTDIR\n"
@@ -41,7 +47,9 @@ static const char USAGE[] =
     "                             (default 0.8)\n"
     "  --seed S                   the random seed (default 1): the same seed gives the same design\n"
     "  --time-limit S             stop after S seconds (default 30); a search cut short by it\n"
-    "                             depends on the machine's speed\n"
+    "                             depends on the machine's speed. Given, it bounds the picture\n"
+    "                             too: topology.png is left out unless drawn by S + 1.5 s from\n"
+    "                             the start (it is always allowed 1 s)\n"
     "  --iterations N             stop after N designs proposed, greedy trials included\n"
     "                             (default: when the annealing schedules end by themselves)\n"
     "  --no-reconfiguration       one partition: the whole network on the board at once\n"
@@ -79,6 +87,7 @@ typedef struct optimise_request {
     fcn_config_format format;
     cli_model_options parse; /* for an ONNX model */
     int quiet, help;
+    int time_limit_given; /* else the search's default limit bounds the search alone, as it always has */
 } optimise_request;
 
 /* Any 64-bit unsigned number. */
@@ -118,7 +127,9 @@ static int apply_option(void *request, int option, const char *value)
     case OPT_ALLOCATION:
         return cli_fraction("optimise", "--resource-allocation", value, &o->resource_allocation);
     case OPT_SEED: return parse_seed(value, &o->seed);
-    case OPT_TIME: return cli_positive_real("optimise", "--time-limit", value, &o->time_limit_s);
+    case OPT_TIME:
+        r->time_limit_given = 1;
+        return cli_positive_real("optimise", "--time-limit", value, &o->time_limit_s);
     case OPT_ITERATIONS: return cli_positive_count("optimise", "--iterations", value, MAX_ITERATIONS, &o->iterations);
     case OPT_NO_RECONF: o->no_reconfiguration = 1; return 0;
     case OPT_FREQ: return cli_positive_real("optimise", "--freq", value, &o->freq_mhz);
@@ -279,7 +290,8 @@ static fcn_network *load_model(const optimise_request *r)
     return model;
 }
 
-static int search_and_write(const optimise_request *r)
+/* `started`: when the command started (cli_now()), which --time-limit counts from. */
+static int search_and_write(const optimise_request *r, double started)
 {
     fcn_error err;
     fcn_platform platform;
@@ -299,7 +311,9 @@ static int search_and_write(const optimise_request *r)
     if (!status) {
         /* The files are evaluated as the search evaluated the design. */
         fcn_eval_options opts = cli_eval_options(r->options.freq_mhz, r->options.reconf_time_s, 0, &platform);
-        status = write_outputs(&st, name, net, r->format, &platform, &opts);
+        const double picture_deadline =
+            r->time_limit_given ? started + r->options.time_limit_s + OUTPUTS_AFTER_LIMIT_S : 0;
+        status = write_outputs(&st, name, net, r->format, &platform, &opts, picture_deadline);
     }
     if (!status)
         status = stage_commit(&st);
@@ -312,11 +326,11 @@ static int search_and_write(const optimise_request *r)
     return status;
 }
 
-static int run(const optimise_request *r)
+static int run(const optimise_request *r, double started)
 {
     struct sigaction saved_int, saved_term;
     catch_stop_signals(&saved_int, &saved_term);
-    int status = search_and_write(r);
+    int status = search_and_write(r, started);
     sigaction(SIGINT, &saved_int, NULL);
     sigaction(SIGTERM, &saved_term, NULL);
     return status;
@@ -324,9 +338,10 @@ static int run(const optimise_request *r)
 
 int optimise_command(int argc, char **argv)
 {
+    const double started = cli_now();
     optimise_request request;
     int status = parse_request(argc, argv, &request);
     if (status || request.help)
         return cli_usage_or_error(status, USAGE);
-    return run(&request);
+    return run(&request, started);
 }

@@ -124,7 +124,7 @@ static int write_schedule(stage *st, const fcn_network_figures *figures)
 }
 
 int write_outputs(stage *st, const char *name, const fcn_network *net, fcn_config_format format,
-                  const fcn_platform *platform, const fcn_eval_options *opts)
+                  const fcn_platform *platform, const fcn_eval_options *opts, double picture_deadline)
 {
     char path[sizeof st->path + sizeof st->files[0] + 2], file[sizeof st->files[0]];
     snprintf(file, sizeof file, "%s.json", name);
@@ -138,7 +138,7 @@ int write_outputs(stage *st, const char *name, const fcn_network *net, fcn_confi
     if (!status)
         status = write_schedule(st, &figures);
     if (!status)
-        write_picture(st, &figures); /* never fails the command: it says when the picture is missing */
+        write_picture(st, &figures, picture_deadline); /* never fails the command: it says when the picture is missing */
     fcn_network_figures_free(&figures);
     return status;
 }

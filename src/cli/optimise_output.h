@@ -30,12 +30,14 @@ void stage_abandon(stage *st);
 
 /*
  * topology.png (and topology.svg when the png had to be scaled far down), drawn within a few seconds
- * in a child process; a picture that cannot be drawn in time is left out, with one line on stderr.
+ * in a child process, and by `deadline` (a cli_now() time; 0 for none) unless that leaves less than
+ * a second; a picture that cannot be drawn in time is left out, with one line on stderr.
  */
-void write_picture(stage *st, const fcn_network_figures *figures);
+void write_picture(stage *st, const fcn_network_figures *figures, double deadline);
 
-/* Writes the configuration (in `format`), report.json, scheduler.csv and topology.png into the stage. */
+/* Writes the configuration (in `format`), report.json, scheduler.csv and topology.png (by `picture_deadline`,
+ * as above) into the stage. */
 int write_outputs(stage *st, const char *name, const fcn_network *net, fcn_config_format format,
-                  const fcn_platform *platform, const fcn_eval_options *opts);
+                  const fcn_platform *platform, const fcn_eval_options *opts, double picture_deadline);
 
 #endif

@@ -1,11 +1,12 @@
 /*
  * `fpgaconvnet optimise`'s topology.png, drawn so that the picture can never cost the result: in a
  * child process (graphviz may run out of memory and crash, or take long on a graph it finds hard)
- * that may spend only a few seconds. fcn_visualise_fitted keeps a large network's
- * picture to a second or two (a box per layer, rows instead of dot, a png scaled down); when the png
- * had to be scaled below half, topology.svg keeps it at full size. A picture that is not drawn in
- * time, or fails, is left out with one line on stderr; the configuration, report and schedule stand.
- * A simplified picture is no failure: one line on stdout, with the summary, says how.
+ * that may spend only a few seconds, and no more than what is left of --time-limit when one was
+ * given. fcn_visualise_fitted keeps a large network's picture to a second or two (a box per layer,
+ * rows instead of dot, a png scaled down); when the png had to be scaled below half, topology.svg
+ * keeps it at full size. A picture that is not drawn in time, or fails, is left out with one line on
+ * stderr; the configuration, report and schedule stand. A simplified picture is no failure: one line
+ * on stdout, with the summary, says how.
  */
 #define _POSIX_C_SOURCE 200809L /* fork, kill, poll */
 #include <errno.h>
@@ -16,7 +17,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "optimise_output.h"
@@ -25,19 +25,36 @@
  * The child may spend PICTURE_CPU_SECONDS of processor time (the kernel stops it beyond): drawing
  * takes about one on an idle machine. The wall-clock bound only catches a child that waits without
  * computing; it is generous because a loaded machine stretches the same work several times over.
+ * Under a deadline both shrink to the time left, but never below PICTURE_MIN_SECONDS: a search that
+ * used all of --time-limit still gets a small network's picture, which takes a fraction of that.
  */
 #define PICTURE_CPU_SECONDS 8
 #define PICTURE_SECONDS 30.0
+#define PICTURE_MIN_SECONDS 1.0
 /* A picture with more layers than this is drawn a box a layer: module clusters would be unreadable. */
 #define MODULE_DETAIL_MAX_LAYERS 24
 /* Below this scale a png's labels cannot be read: an svg is written too. */
 #define SVG_BELOW_SCALE 0.5
 
-static double now_s(void)
+/* What the child may spend; `by_deadline` when the time left, not the usual bound, set it. */
+typedef struct picture_budget {
+    double wall_s;
+    int cpu_s, by_deadline;
+} picture_budget;
+
+static picture_budget budget_until(double deadline)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+    picture_budget b = {PICTURE_SECONDS, PICTURE_CPU_SECONDS, 0};
+    const double left = deadline - cli_now();
+    if (deadline <= 0 || left >= PICTURE_SECONDS)
+        return b;
+    b.by_deadline = 1;
+    b.wall_s = left > PICTURE_MIN_SECONDS ? left : PICTURE_MIN_SECONDS;
+    /* Whole seconds (RLIMIT_CPU's unit), rounded up: the clock, not the processor, is what binds. */
+    const int cpu = (int)b.wall_s + (b.wall_s > (int)b.wall_s);
+    if (cpu < b.cpu_s)
+        b.cpu_s = cpu;
+    return b;
 }
 
 /* Child: draws, and reports each file on the pipe as "<name> ok <note>" or "<name> failed <message>". */
@@ -71,7 +88,7 @@ static int collect(int in, char *said, size_t size, double deadline)
     size_t used = 0;
     said[0] = '\0';
     for (;;) {
-        const double left = deadline - now_s();
+        const double left = deadline - cli_now();
         if (left <= 0)
             return 0;
         struct pollfd p = {.fd = in, .events = POLLIN};
@@ -112,8 +129,9 @@ static void say_missing(const char *why)
             why);
 }
 
-void write_picture(stage *st, const fcn_network_figures *figures)
+void write_picture(stage *st, const fcn_network_figures *figures, double deadline)
 {
+    const picture_budget budget = budget_until(deadline);
     char png[sizeof st->path + 32], svg[sizeof st->path + 32], said[2048];
     stage_file(st, "topology.png", png, sizeof png);
     stage_file(st, "topology.svg", svg, sizeof svg);
@@ -132,12 +150,12 @@ void write_picture(stage *st, const fcn_network_figures *figures)
     }
     if (child == 0) {
         close(pipe_ends[0]);
-        struct rlimit cpu = {PICTURE_CPU_SECONDS, PICTURE_CPU_SECONDS + 1};
+        struct rlimit cpu = {(rlim_t)budget.cpu_s, (rlim_t)budget.cpu_s + 1};
         setrlimit(RLIMIT_CPU, &cpu);
         draw_in_child(pipe_ends[1], figures, png, svg);
     }
     close(pipe_ends[1]);
-    const int finished = collect(pipe_ends[0], said, sizeof said, now_s() + PICTURE_SECONDS);
+    const int finished = collect(pipe_ends[0], said, sizeof said, cli_now() + budget.wall_s);
     close(pipe_ends[0]);
     if (!finished)
         kill(child, SIGKILL);
@@ -157,15 +175,17 @@ void write_picture(stage *st, const fcn_network_figures *figures)
         return;
     }
     unlink(png);
+    char why[96];
     if (png_report)
         say_missing(png_report + strlen("failed") + (png_report[6] == ' '));
     else if (!finished) {
-        char why[64];
-        snprintf(why, sizeof why, "drawing it took longer than %g s", PICTURE_SECONDS);
+        if (budget.by_deadline)
+            snprintf(why, sizeof why, "drawing it took longer than the %.1f s --time-limit left for it", budget.wall_s);
+        else
+            snprintf(why, sizeof why, "drawing it took longer than %g s", budget.wall_s);
         say_missing(why);
     } else if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL)) {
-        char why[64];
-        snprintf(why, sizeof why, "drawing it took more than %d s of processor time", PICTURE_CPU_SECONDS);
+        snprintf(why, sizeof why, "drawing it took more than %d s of processor time", budget.cpu_s);
         say_missing(why);
     } else if (WIFSIGNALED(status))
         say_missing("graphviz crashed while drawing it");
