@@ -18,16 +18,6 @@ densenet=data/models/torchvision/densenet121_opset13.onnx
 zc706=../examples/platforms/zc706.json
 missing_re='^fpgaconvnet: topology\.png is missing: drawing it took (longer than the ([0-9.]+) s --time-limit left for it|more than [0-9]+ s of processor time); the configuration, report and schedule are written$'
 
-# expect_outputs NAME DIR MODEL-NAME: exit 0 and every file but the picture, no staging directory left.
-expect_outputs() {
-    local name=$1 dir=$2 model=$3 file
-    if [ "$status" -eq 0 ]; then pass; else fail "$name: exit $status" "$(head -c 500 "$tmp/err")"; fi
-    for file in "$model.json" report.json scheduler.csv optimiser.csv; do
-        if [ -s "$dir/$file" ]; then pass; else fail "$name: $dir/$file is missing or empty"; fi
-    done
-    if compgen -G "$dir.tmp-*" >/dev/null; then fail "$name: $dir.tmp-* left behind"; else pass; fi
-}
-
 # expect_budget NAME LIMIT [cpu-too]: stderr is the one line on the missing picture, and the budget it
 # names is at least 1 s and at most LIMIT + 1.5 s. With cpu-too, a child stopped by its processor time
 # (as long as its time on the clock, whole seconds) may say so instead: only one that computes can be.
@@ -53,7 +43,7 @@ expect_budget() {
 # ------------------------------------------------------------------ a picture that cannot finish
 mkfifo "$tmp/fonts.fifo"
 FONTCONFIG_FILE=$tmp/fonts.fifo run optimise "$lenet" --platform "$zc706" -o "$tmp/a" --time-limit 0.3 --quiet
-expect_outputs "blocked picture" "$tmp/a" lenet
+expect_search_files "blocked picture" "$tmp/a" lenet
 expect_output_re "blocked picture" "^lenet on zc706: throughput [0-9.e+]+ inputs/s, .* \(time limit\)$"
 if [ -e "$tmp/a/topology.png" ] || [ -e "$tmp/a/topology.svg" ]; then
     fail "blocked picture: a picture was written"
@@ -65,7 +55,7 @@ expect_budget "blocked picture" 0.3
 # ------------------------------------------------------------------ a large picture, a small limit
 # DenseNet-121's picture takes seconds: drawn, or left out with the line naming the time it was given.
 run optimise "$densenet" --platform "$zc706" -o "$tmp/b" --time-limit 0.2 --quiet
-expect_outputs "large picture" "$tmp/b" densenet121_opset13
+expect_search_files "large picture" "$tmp/b" densenet121_opset13
 if [ -s "$tmp/b/topology.png" ] && [ ! -s "$tmp/err" ]; then
     pass
 elif [ ! -e "$tmp/b/topology.png" ] && [ ! -e "$tmp/b/topology.svg" ]; then

@@ -108,4 +108,17 @@ int cli_close_output(FILE *out, const char *path);
 /* Seconds on a clock that only moves forward (CLOCK_MONOTONIC): for durations and deadlines. */
 double cli_now(void);
 
+/* What a child process (cli_run_child) said on its pipe, and how it ended. */
+typedef struct cli_child {
+    char said[2048]; /* NUL-terminated; what did not fit is dropped */
+    int finished;    /* it ended by itself within the time allowed (else it was killed) */
+    int status;      /* its status from waitpid */
+} cli_child;
+/*
+ * Runs work(out, user) in a child process (src/cli/child.c) that reports by writing to `out` and
+ * exits; its stderr goes to /dev/null. Waits until it ends or wall_s seconds pass (0: no bound), then
+ * kills it; cpu_s > 0 bounds its processor time too. 0, or -1 with errno when it could not be started.
+ */
+int cli_run_child(void (*work)(int out, void *user), void *user, double wall_s, int cpu_s, cli_child *result);
+
 #endif

@@ -8,17 +8,16 @@
  * stderr; the configuration, report and schedule stand. A simplified picture is no failure: one line
  * on stdout, with the summary, says how.
  */
-#define _POSIX_C_SOURCE 200809L /* fork, kill, poll */
+#define _POSIX_C_SOURCE 200809L /* unlink, SIGXCPU */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "file_write.h"
 #include "optimise_output.h"
 
 /*
@@ -57,55 +56,33 @@ static picture_budget budget_until(double deadline)
     return b;
 }
 
+/* What the child draws. */
+typedef struct picture_files {
+    const fcn_network_figures *figures;
+    const char *png, *svg;
+} picture_files;
+
 /* Child: draws, and reports each file on the pipe as "<name> ok <note>" or "<name> failed <message>". */
-static void draw_in_child(int out, const fcn_network_figures *figures, const char *png, const char *svg)
+static void draw_in_child(int out, void *user)
 {
+    const picture_files *files = user;
     int layers = 0;
-    for (int p = 0; p < figures->partition_count; p++)
-        layers += figures->partitions[p].layer_count;
+    for (int p = 0; p < files->figures->partition_count; p++)
+        layers += files->figures->partitions[p].layer_count;
     const fcn_detail detail = layers <= MODULE_DETAIL_MAX_LAYERS ? FCN_DETAIL_MODULES : FCN_DETAIL_LAYERS;
     char note[256], line[1024];
     fcn_error err;
-    int failed = fcn_visualise_fitted(figures, png, detail, note, sizeof note, &err);
-    int n = snprintf(line, sizeof line, "png %s %s\n", failed ? "failed" : "ok", failed ? err.message : note);
-    if (write(out, line, (size_t)(n < (int)sizeof line ? n : (int)sizeof line - 1)) < 0)
-        _exit(1);
+    int failed = fcn_visualise_fitted(files->figures, files->png, detail, note, sizeof note, &err);
+    snprintf(line, sizeof line, "png %s %s\n", failed ? "failed" : "ok", failed ? err.message : note);
+    if (file_write_all(out, line, strlen(line)) != 0)
+        return;
     if (!failed && strstr(note, "scaled to ")) {
         const char *scaled = strstr(note, "scaled to ") + strlen("scaled to ");
         if (atof(scaled) < 100 * SVG_BELOW_SCALE) {
-            failed = fcn_visualise_fitted(figures, svg, FCN_DETAIL_LAYERS, note, sizeof note, &err);
-            n = snprintf(line, sizeof line, "svg %s\n", failed ? "failed" : "ok");
-            if (write(out, line, (size_t)n) < 0)
-                _exit(1);
+            failed = fcn_visualise_fitted(files->figures, files->svg, FCN_DETAIL_LAYERS, note, sizeof note, &err);
+            snprintf(line, sizeof line, "svg %s\n", failed ? "failed" : "ok");
+            file_write_all(out, line, strlen(line));
         }
-    }
-    _exit(0);
-}
-
-/* Reads what the child says until it closes the pipe or the time is up; 1 when it finished in time. */
-static int collect(int in, char *said, size_t size, double deadline)
-{
-    size_t used = 0;
-    said[0] = '\0';
-    for (;;) {
-        const double left = deadline - cli_now();
-        if (left <= 0)
-            return 0;
-        struct pollfd p = {.fd = in, .events = POLLIN};
-        int ready = poll(&p, 1, (int)(left * 1000) + 1);
-        if (ready < 0 && errno == EINTR)
-            continue;
-        if (ready <= 0)
-            continue;
-        ssize_t got = read(in, said + used, size - 1 - used);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            return 1;
-        used += (size_t)got;
-        said[used] = '\0';
-        if (used + 1 >= size)
-            return 1;
     }
 }
 
@@ -123,6 +100,13 @@ static const char *report_of(char *said, const char *which)
     return line + strlen(key);
 }
 
+/* The child's message names the file in the staging directory, which is gone by now: the line names topology.png. */
+static const char *without_path(const char *message, const char *path)
+{
+    const size_t n = strlen(path);
+    return strncmp(message, path, n) == 0 && strncmp(message + n, ": ", 2) == 0 ? message + n + 2 : message;
+}
+
 static void say_missing(const char *why)
 {
     fprintf(stderr, "fpgaconvnet: topology.png is missing: %s; the configuration, report and schedule are written\n",
@@ -132,39 +116,17 @@ static void say_missing(const char *why)
 void write_picture(stage *st, const fcn_network_figures *figures, double deadline)
 {
     const picture_budget budget = budget_until(deadline);
-    char png[sizeof st->path + 32], svg[sizeof st->path + 32], said[2048];
-    stage_file(st, "topology.png", png, sizeof png);
-    stage_file(st, "topology.svg", svg, sizeof svg);
-    int pipe_ends[2];
-    if (pipe(pipe_ends) != 0) {
+    char png[sizeof st->path + 32], svg[sizeof st->path + 32];
+    picture_files files = {figures, stage_file(st, "topology.png", png, sizeof png),
+                           stage_file(st, "topology.svg", svg, sizeof svg)};
+    cli_child child;
+    if (cli_run_child(draw_in_child, &files, budget.wall_s, budget.cpu_s, &child) != 0) {
         say_missing(strerror(errno));
         return;
     }
-    fflush(NULL);
-    const pid_t child = fork();
-    if (child < 0) {
-        close(pipe_ends[0]);
-        close(pipe_ends[1]);
-        say_missing(strerror(errno));
-        return;
-    }
-    if (child == 0) {
-        close(pipe_ends[0]);
-        struct rlimit cpu = {(rlim_t)budget.cpu_s, (rlim_t)budget.cpu_s + 1};
-        setrlimit(RLIMIT_CPU, &cpu);
-        draw_in_child(pipe_ends[1], figures, png, svg);
-    }
-    close(pipe_ends[1]);
-    const int finished = collect(pipe_ends[0], said, sizeof said, cli_now() + budget.wall_s);
-    close(pipe_ends[0]);
-    if (!finished)
-        kill(child, SIGKILL);
-    int status = 0;
-    while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-        ;
-    char copy[sizeof said];
-    memcpy(copy, said, sizeof copy);
-    const char *png_report = report_of(said, "png"), *svg_report = report_of(copy, "svg");
+    char copy[sizeof child.said];
+    memcpy(copy, child.said, sizeof copy);
+    const char *png_report = report_of(child.said, "png"), *svg_report = report_of(copy, "svg");
     const int svg_ok = svg_report && strncmp(svg_report, "ok", 2) == 0;
     if (!svg_ok)
         unlink(svg);
@@ -177,18 +139,20 @@ void write_picture(stage *st, const fcn_network_figures *figures, double deadlin
     unlink(png);
     char why[96];
     if (png_report)
-        say_missing(png_report + strlen("failed") + (png_report[6] == ' '));
-    else if (!finished) {
+        say_missing(without_path(png_report + strlen("failed") + (png_report[6] == ' '), png));
+    else if (!child.finished) {
         if (budget.by_deadline)
             snprintf(why, sizeof why, "drawing it took longer than the %.1f s --time-limit left for it", budget.wall_s);
         else
             snprintf(why, sizeof why, "drawing it took longer than %g s", budget.wall_s);
         say_missing(why);
-    } else if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL)) {
+    } else if (WIFSIGNALED(child.status) && (WTERMSIG(child.status) == SIGXCPU || WTERMSIG(child.status) == SIGKILL)) {
         snprintf(why, sizeof why, "drawing it took more than %d s of processor time", budget.cpu_s);
         say_missing(why);
-    } else if (WIFSIGNALED(status))
-        say_missing("graphviz crashed while drawing it");
-    else
+    } else if (WIFSIGNALED(child.status)) {
+        snprintf(why, sizeof why, "graphviz crashed while drawing it (signal %d; out of memory?)", WTERMSIG(child.status));
+        say_missing(why);
+    } else {
         say_missing("graphviz stopped without drawing it");
+    }
 }

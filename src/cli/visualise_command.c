@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -114,6 +115,48 @@ static int print_note(const char *path, const char *note)
     return cli_close_output(stdout, NULL);
 }
 
+/* What the child draws, and where. */
+typedef struct drawing_job {
+    const fcn_network_figures *figures;
+    const char *path;
+    fcn_detail detail;
+} drawing_job;
+
+/* Child: draws, and says "ok <note>" or "failed <message>" on the pipe. */
+static void draw_in_child(int out, void *user)
+{
+    const drawing_job *job = user;
+    char note[256], line[1024];
+    fcn_error err;
+    int failed = fcn_visualise_fitted(job->figures, job->path, job->detail, note, sizeof note, &err);
+    snprintf(line, sizeof line, "%s %s", failed ? "failed" : "ok", failed ? err.message : note);
+    file_write_all(out, line, strlen(line));
+}
+
+/*
+ * fcn_visualise_fitted in a child process: graphviz crashes when it runs out of memory where no
+ * check made beforehand can tell (a thread pango cannot start, fontconfig's caches), and the command
+ * must still end with one line. 0 with the note, or -1 with the message in err.
+ */
+static int visualise_apart(const drawing_job *job, char *note, size_t note_size, fcn_error *err)
+{
+    cli_child child;
+    if (cli_run_child(draw_in_child, (void *)job, 0, 0, &child) != 0)
+        return fcn_fail(err, "%s: cannot start drawing it: %s", job->path, strerror(errno));
+    if (strncmp(child.said, "ok", 2) == 0) {
+        snprintf(note, note_size, "%s", child.said + 2 + (child.said[2] == ' '));
+        return 0;
+    }
+    if (strncmp(child.said, "failed ", 7) == 0) { /* the library's message, fitted and escaped already */
+        snprintf(err->message, sizeof err->message, "%s", child.said + 7);
+        return -1;
+    }
+    if (WIFSIGNALED(child.status))
+        return fcn_fail(err, "%s: graphviz crashed while drawing it (signal %d; out of memory?)", job->path,
+                        WTERMSIG(child.status));
+    return fcn_fail(err, "%s: graphviz stopped without drawing it", job->path);
+}
+
 /*
  * Draws into a temporary file beside the output (with its extension: the
  * format follows it), renamed over the output once complete: a failed or
@@ -131,7 +174,8 @@ static int draw(const fcn_network_figures *figures, const visualise_request *r, 
             return fcn_fail(err, "%s: cannot open for writing: %s", r->output, strerror(errno));
         close(fd);
     }
-    int failed = fcn_visualise_fitted(figures, temp ? temp : r->output, r->detail, note, note_size, err);
+    const drawing_job job = {figures, temp ? temp : r->output, r->detail};
+    int failed = visualise_apart(&job, note, note_size, err);
     const char *named = temp && failed ? strstr(err->message, temp) : NULL;
     if (named) { /* the message is about the user's file, not our temporary one */
         fcn_error said = *err;

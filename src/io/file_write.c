@@ -11,8 +11,7 @@
 #include "error.h"
 #include "file_write.h"
 
-/* write(2) until done: a signal or a short write must not cut the file. */
-static int write_all(int fd, const char *data, size_t length)
+int file_write_all(int fd, const char *data, size_t length)
 {
     while (length > 0) {
         ssize_t wrote = write(fd, data, length);
@@ -64,7 +63,7 @@ int file_write_whole(const char *path, const char *data, size_t length, fcn_erro
     int fd = file_open_output(path, "", &temp);
     if (fd < 0)
         return fcn_fail(err, "%s: cannot open for writing: %s", path, strerror(errno));
-    int failed = write_all(fd, data, length);
+    int failed = file_write_all(fd, data, length);
     int e = errno;
     if (close(fd) != 0 && !failed) {
         failed = 1;

@@ -13,6 +13,9 @@
  */
 int file_write_whole(const char *path, const char *data, size_t length, fcn_error *err);
 
+/* write(2) until done: a signal or a short write must not cut the file. 0, or -1 with errno set. */
+int file_write_all(int fd, const char *data, size_t length);
+
 /*
  * Opens what writes to path: a new file "<path>.tmp-<pid>-<n><suffix>" beside it
  * (suffix "" or, for a writer that picks its format by extension, ".png"),

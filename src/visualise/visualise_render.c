@@ -6,6 +6,7 @@
  * process-wide graphviz state: a capture raises it and puts back whatever it was.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,6 +74,35 @@ static double fit_png(Agraph_t *graph)
     return scale;
 }
 
+/*
+ * Graphviz's png renderer does not survive running out of memory: when cairo cannot allocate the
+ * bitmap it goes on drawing into none and crashes, and when its output buffer cannot grow it exits.
+ * So the memory is asked for first, as one block: the bitmap, 4 bytes a pixel, and a quarter as much
+ * again for the png being written (a diagram compresses well) and pango's caches. Only the allocator knows what the process may
+ * still use (a ulimit, the overcommit policy), and asking it is cheap: the block is never touched.
+ */
+#define PNG_BYTES_PER_PIXEL 4
+#define PNG_MEMORY_MARGIN 1.25
+
+static int png_memory_check(Agraph_t *graph, double scale, fcn_error *err)
+{
+    const boxf bb = GD_bb(graph);
+    const double pad = 2 * 4.0, to_pixels = 96.0 / 72.0; /* graphviz's default pad: 4 points a side */
+    const double width = ceil(((bb.UR.x - bb.LL.x) * scale + pad) * to_pixels) + 1,
+                 height = ceil(((bb.UR.y - bb.LL.y) * scale + pad) * to_pixels) + 1;
+    const double bytes = width * height * PNG_BYTES_PER_PIXEL * PNG_MEMORY_MARGIN;
+    if (!(bytes < (double)SIZE_MAX))
+        return fcn_fail(err, "out of memory for a png of %.0f x %.0f pixels; an .svg needs far less", width, height);
+    /* volatile: a block allocated and freed unused could be left out by the compiler. */
+    void *volatile block = malloc((size_t)bytes);
+    const int available = block != NULL;
+    free(block);
+    if (!available)
+        return fcn_fail(err, "out of memory for a png of %.0f x %.0f pixels (%.0f MB to draw); an .svg needs far less",
+                        width, height, bytes / 1e6);
+    return 0;
+}
+
 int vis_render(Agraph_t *graph, const char *engine, const char *format, char **data, size_t *length, double *scale,
                fcn_error *err)
 {
@@ -86,12 +116,15 @@ int vis_render(Agraph_t *graph, const char *engine, const char *format, char **d
     if (gvLayout(gvc, graph, engine) != 0) {
         status = graphviz_failure(err, "lay out the picture");
     } else {
-        if (strcmp(format, "png") == 0)
+        const int png = strcmp(format, "png") == 0;
+        if (png)
             *scale = fit_png(graph);
         char what[64];
         unsigned int size = 0;
         snprintf(what, sizeof what, "render %s", format);
-        if (gvRenderData(gvc, graph, format, data, &size) != 0 || !*data) {
+        if (png && png_memory_check(graph, *scale, err)) {
+            status = -1;
+        } else if (gvRenderData(gvc, graph, format, data, &size) != 0 || !*data) {
             status = graphviz_failure(err, what);
             vis_render_free(*data);
             *data = NULL;

@@ -74,6 +74,17 @@ expect_error() {
     fi
 }
 
+# expect_search_files NAME DIR MODEL-NAME: the last run (optimise) exited 0, wrote DIR/MODEL-NAME.json,
+# report.json, scheduler.csv and optimiser.csv, and left no DIR.tmp-* behind; the picture is not checked.
+expect_search_files() {
+    local name=$1 dir=$2 model=$3 file
+    if [ "$status" -eq 0 ]; then pass; else fail "$name: exit $status" "$(head -c 500 "$tmp/err")"; fi
+    for file in "$model.json" report.json scheduler.csv optimiser.csv; do
+        if [ -s "$dir/$file" ]; then pass; else fail "$name: $dir/$file is missing or empty"; fi
+    done
+    if compgen -G "$dir.tmp-*" >/dev/null; then fail "$name: $dir.tmp-* left behind"; else pass; fi
+}
+
 # Prints the closing "N passed, M failed" line; the exit status says whether all passed.
 harness_summary() {
     echo "$passed passed, $failed failed"
