@@ -148,7 +148,11 @@ static int visualise_apart(const drawing_job *job, char *note, size_t note_size,
         return 0;
     }
     if (strncmp(child.said, "failed ", 7) == 0) { /* the library's message, fitted and escaped already */
-        snprintf(err->message, sizeof err->message, "%s", child.said + 7);
+        const char *message = child.said + 7;
+        size_t n = strlen(message);
+        n = n < sizeof err->message ? n : sizeof err->message - 1;
+        memcpy(err->message, message, n);
+        err->message[n] = '\0';
         return -1;
     }
     if (WIFSIGNALED(child.status))
