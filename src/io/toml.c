@@ -1,6 +1,6 @@
 /*
  * A small, strict TOML reader (toml.h): one pass over the text, building the
- * tree as it goes. TOML's rule that a table is defined once is kept with
+ * tree as it goes (the cursor, blanks, errors and strings: toml_scan.c). TOML's rule that a table is defined once is kept with
  * three marks on each table, as Python's tomllib keeps it: made by a
  * [header] (by_header), made or extended by dotted keys (by_dotted), and an
  * inline table (sealed). A header may not name a table marked either way,
@@ -13,27 +13,13 @@
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
-#include "text.h"
 #include "toml.h"
-
-typedef struct place {
-    int line, column;
-} place;
-
-typedef struct parser {
-    const unsigned char *text;
-    size_t length, pos;
-    int line, column; /* of text[pos]; columns count characters */
-    toml_value *root, *table; /* the document, and where key = value lines go */
-    const char *source;
-    fcn_error *err;
-} parser;
+#include "toml_scan.h"
 
 /* One part of a dotted key, and a whole key. */
 typedef struct key_part {
@@ -46,309 +32,10 @@ typedef struct key_path {
     int count;
 } key_path;
 
-typedef struct buffer {
-    char *data;
-    size_t length, capacity;
-} buffer;
 
 #define NAME_SIZE 256 /* a table's dotted name in messages; longer ones are cut */
 
 static toml_value *parse_value(parser *p, toml_value *parent);
-
-/* ------------------------------------------------------------ the cursor */
-
-static place here(const parser *p)
-{
-    return (place){p->line, p->column};
-}
-
-static int peek(const parser *p, size_t ahead)
-{
-    return p->pos + ahead < p->length ? p->text[p->pos + ahead] : -1;
-}
-
-/* Moves past one byte; UTF-8 continuation bytes do not move the column. */
-static void step(parser *p)
-{
-    const unsigned char c = p->text[p->pos++];
-    if (c == '\n') {
-        p->line++;
-        p->column = 1;
-    } else if ((c & 0xC0) != 0x80) {
-        p->column++;
-    }
-}
-
-static void steps(parser *p, size_t n)
-{
-    while (n-- > 0)
-        step(p);
-}
-
-static int at_newline(const parser *p)
-{
-    return peek(p, 0) == '\n' || (peek(p, 0) == '\r' && peek(p, 1) == '\n');
-}
-
-/* The UTF-8 character at the cursor: its length in bytes (0 if it is none) and code point. */
-static size_t utf8_here(const parser *p, unsigned long *code_point)
-{
-    unsigned char bytes[5] = {0};
-    for (size_t i = 0; i < 4 && p->pos + i < p->length; i++)
-        bytes[i] = p->text[p->pos + i];
-    return text_utf8_sequence(bytes, code_point);
-}
-
-/* What is at the cursor, for "expected ..., got <it>". */
-static const char *describe(const parser *p, char *out, size_t size)
-{
-    const int c = peek(p, 0);
-    unsigned long code_point = 0;
-    if (c < 0)
-        return "the end of the file";
-    if (at_newline(p))
-        return "the end of the line";
-    if (c == '\r')
-        return "a carriage return without a line feed";
-    if (c > 0x20 && c < 0x7F)
-        snprintf(out, size, "'%c'", c);
-    else if (utf8_here(p, &code_point))
-        snprintf(out, size, "U+%04lX", code_point);
-    else
-        snprintf(out, size, "the byte 0x%02X, not UTF-8", (unsigned)c);
-    return out;
-}
-
-static int fail_at(parser *p, place at, const char *fmt, ...) FCN_PRINTF(3, 4);
-static int fail_at(parser *p, place at, const char *fmt, ...)
-{
-    char what[sizeof((fcn_error *)0)->message];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    return fcn_fail(p->err, "%s:%d:%d: %s", p->source, at.line, at.column, what);
-}
-
-static int fail_got(parser *p, const char *expected)
-{
-    char got[48];
-    return fail_at(p, here(p), "expected %s, got %s", expected, describe(p, got, sizeof got));
-}
-
-/*
- * One character of a string or a comment: UTF-8, and no control character
- * but tab; `hint` ends the message about a control character. Its length; 0 on error.
- */
-static size_t text_character(parser *p, const char *where, const char *hint)
-{
-    unsigned long c = 0;
-    const size_t length = utf8_here(p, &c);
-    if (length == 0)
-        fail_at(p, here(p), "the byte 0x%02X in %s is not UTF-8", (unsigned)peek(p, 0), where);
-    else if (c == '\r')
-        fail_at(p, here(p), "a carriage return without a line feed in %s", where);
-    else if ((c < 0x20 && c != '\t') || c == 0x7F)
-        fail_at(p, here(p), "control character U+%04lX in %s%s", c, where, hint);
-    else
-        return length;
-    return 0;
-}
-
-static void skip_spaces(parser *p)
-{
-    while (peek(p, 0) == ' ' || peek(p, 0) == '\t')
-        step(p);
-}
-
-static int skip_comment(parser *p)
-{
-    if (peek(p, 0) != '#')
-        return 0;
-    step(p);
-    while (peek(p, 0) >= 0 && !at_newline(p)) {
-        size_t length = text_character(p, "a comment", "");
-        if (length == 0)
-            return -1;
-        steps(p, length);
-    }
-    return 0;
-}
-
-static void take_newline(parser *p)
-{
-    if (peek(p, 0) == '\r')
-        step(p);
-    step(p);
-}
-
-/* Spaces, comments and line ends: what may stand between an array's items. */
-static int skip_blank(parser *p)
-{
-    for (;;) {
-        skip_spaces(p);
-        if (skip_comment(p))
-            return -1;
-        if (!at_newline(p))
-            return 0;
-        take_newline(p);
-    }
-}
-
-/* After a header or a key = value: only spaces and a comment before the line ends. */
-static int end_of_line(parser *p)
-{
-    skip_spaces(p);
-    if (skip_comment(p))
-        return -1;
-    if (peek(p, 0) < 0)
-        return 0;
-    if (!at_newline(p))
-        return fail_got(p, "the end of the line");
-    take_newline(p);
-    return 0;
-}
-
-/* ---------------------------------------------------------------- text */
-
-static int buffer_add(buffer *b, const void *bytes, size_t n)
-{
-    if (b->length + n + 1 > b->capacity) {
-        size_t capacity = b->capacity ? b->capacity : 16;
-        while (capacity < b->length + n + 1)
-            capacity *= 2;
-        char *data = realloc(b->data, capacity);
-        if (!data)
-            return -1;
-        b->data = data;
-        b->capacity = capacity;
-    }
-    memcpy(b->data + b->length, bytes, n);
-    b->length += n;
-    b->data[b->length] = '\0';
-    return 0;
-}
-
-static char *copy_text(const void *text, size_t length)
-{
-    char *copy = malloc(length + 1);
-    if (copy) {
-        memcpy(copy, text, length);
-        copy[length] = '\0';
-    }
-    return copy;
-}
-
-static int hex_digit(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-static size_t utf8_encode(unsigned long c, unsigned char out[4])
-{
-    if (c < 0x80) {
-        out[0] = (unsigned char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        out[0] = (unsigned char)(0xC0 | (c >> 6));
-        out[1] = (unsigned char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        out[0] = (unsigned char)(0xE0 | (c >> 12));
-        out[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-        out[2] = (unsigned char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    out[0] = (unsigned char)(0xF0 | (c >> 18));
-    out[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
-    out[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-    out[3] = (unsigned char)(0x80 | (c & 0x3F));
-    return 4;
-}
-
-/* \uXXXX or \UXXXXXXXX, the cursor on the u or U. */
-static int parse_unicode_escape(parser *p, place at, buffer *b)
-{
-    const int letter = peek(p, 0);
-    const int digits = letter == 'u' ? 4 : 8;
-    step(p);
-    unsigned long c = 0;
-    for (int i = 0; i < digits; i++) {
-        const int digit = hex_digit(peek(p, 0));
-        if (digit < 0)
-            return fail_at(p, at, "\\%c needs %d hexadecimal digits", letter, digits);
-        c = c * 16 + (unsigned long)digit;
-        step(p);
-    }
-    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return fail_at(p, at, "\\%c%0*lX is not a Unicode character", letter, digits, c);
-    if (c == 0)
-        return fail_at(p, at, "\\%c%0*lX (U+0000) is not supported in a string", letter, digits, c);
-    unsigned char bytes[4];
-    return buffer_add(b, bytes, utf8_encode(c, bytes)) ? fail_at(p, at, "out of memory") : 0;
-}
-
-/* An escape in a basic string, the cursor on its backslash. */
-static int parse_escape(parser *p, buffer *b)
-{
-    const place at = here(p);
-    step(p);
-    const int c = peek(p, 0);
-    static const char letters[] = "btnfr\"\\", meanings[] = "\b\t\n\f\r\"\\";
-    const char *known = c > 0 ? strchr(letters, c) : NULL;
-    if (c == 'u' || c == 'U')
-        return parse_unicode_escape(p, at, b);
-    if (!known) {
-        char got[48];
-        if (c > 0x20 && c < 0x7F)
-            return fail_at(p, at, "unknown escape \\%c", c);
-        return fail_at(p, at, "unknown escape: a backslash before %s", describe(p, got, sizeof got));
-    }
-    step(p);
-    return buffer_add(b, &meanings[known - letters], 1) ? fail_at(p, at, "out of memory") : 0;
-}
-
-/* A one-line basic ("...") or literal ('...') string, the cursor on its quote; *out is allocated. */
-static int parse_string(parser *p, char **out)
-{
-    const place start = here(p);
-    const int quote = peek(p, 0);
-    if (peek(p, 1) == quote && peek(p, 2) == quote)
-        return fail_at(p, start, "multi-line strings (%c%c%c) are not supported", quote, quote, quote);
-    step(p);
-    buffer b = {NULL, 0, 0};
-    for (;;) {
-        const int c = peek(p, 0);
-        int rc = 0;
-        if (c < 0 || at_newline(p)) {
-            rc = fail_at(p, start, "unterminated string");
-        } else if (c == quote) {
-            step(p);
-            break;
-        } else if (c == '\\' && quote == '"') {
-            rc = parse_escape(p, &b);
-        } else {
-            const size_t length = text_character(p, "a string", " (write it as an escape)");
-            if (length == 0)
-                rc = -1;
-            else if (buffer_add(&b, p->text + p->pos, length))
-                rc = fail_at(p, start, "out of memory");
-            steps(p, length);
-        }
-        if (rc) {
-            free(b.data);
-            return -1;
-        }
-    }
-    *out = b.data ? b.data : copy_text("", 0);
-    return *out ? 0 : fail_at(p, start, "out of memory");
-}
 
 /* ---------------------------------------------------------------- tree */
 
@@ -419,12 +106,12 @@ static toml_value *new_value(parser *p, toml_type type, place at, const toml_val
 {
     const int depth = parent ? parent->depth + 1 : 0;
     if (depth > TOML_MAX_DEPTH) {
-        fail_at(p, at, "nested more than %d deep", TOML_MAX_DEPTH);
+        toml_fail_at(p, at, "nested more than %d deep", TOML_MAX_DEPTH);
         return NULL;
     }
     toml_value *value = calloc(1, sizeof *value);
     if (!value) {
-        fail_at(p, at, "out of memory");
+        toml_fail_at(p, at, "out of memory");
         return NULL;
     }
     value->type = type;
@@ -440,14 +127,14 @@ static int append(parser *p, toml_value *container, toml_value *child)
     if (container->type == TOML_TABLE && container->count >= TOML_MAX_KEYS) {
         char name[NAME_SIZE];
         dotted_name(container, NULL, name, sizeof name);
-        return fail_at(p, (place){child->line, child->column}, "more than %d keys in the table %s%s%s",
+        return toml_fail_at(p, (place){child->line, child->column}, "more than %d keys in the table %s%s%s",
                        TOML_MAX_KEYS, name[0] ? "[" : "", name[0] ? name : "at the top", name[0] ? "]" : "");
     }
     if (container->count == container->capacity) {
         const int capacity = container->capacity ? 2 * container->capacity : 8;
         toml_value **items = realloc(container->items, (size_t)capacity * sizeof *items);
         if (!items)
-            return fail_at(p, (place){child->line, child->column}, "out of memory");
+            return toml_fail_at(p, (place){child->line, child->column}, "out of memory");
         container->items = items;
         container->capacity = capacity;
     }
@@ -477,9 +164,9 @@ static int open_for_path(parser *p, const toml_value *entry, const key_part *par
     char name[NAME_SIZE];
     dotted_name(entry->parent, entry->key, name, sizeof name);
     if (entry->type != TOML_TABLE)
-        return fail_at(p, part->at, "%s (line %d) is %s, not a table", name, entry->line, toml_type_name(entry->type));
+        return toml_fail_at(p, part->at, "%s (line %d) is %s, not a table", name, entry->line, toml_type_name(entry->type));
     if (entry->sealed)
-        return fail_at(p, part->at, "cannot add to %s, an inline table (line %d)", name, entry->line);
+        return toml_fail_at(p, part->at, "cannot add to %s, an inline table (line %d)", name, entry->line);
     return 0;
 }
 
@@ -487,17 +174,17 @@ static int open_for_path(parser *p, const toml_value *entry, const key_part *par
 
 static int parse_key_part(parser *p, key_part *out)
 {
-    out->at = here(p);
+    out->at = toml_here(p);
     out->name = NULL;
-    if (peek(p, 0) == '"' || peek(p, 0) == '\'')
-        return parse_string(p, &out->name);
+    if (toml_peek(p, 0) == '"' || toml_peek(p, 0) == '\'')
+        return toml_parse_string(p, &out->name);
     const size_t start = p->pos;
-    while (is_bare(peek(p, 0)))
-        step(p);
+    while (is_bare(toml_peek(p, 0)))
+        toml_step(p);
     if (p->pos == start)
-        return fail_got(p, "a key");
-    out->name = copy_text(p->text + start, p->pos - start);
-    return out->name ? 0 : fail_at(p, out->at, "out of memory");
+        return toml_fail_got(p, "a key");
+    out->name = toml_copy_text(p->text + start, p->pos - start);
+    return out->name ? 0 : toml_fail_at(p, out->at, "out of memory");
 }
 
 static void key_free(key_path *key)
@@ -513,15 +200,15 @@ static int parse_key(parser *p, key_path *key)
     key->count = 0;
     for (;;) {
         if (key->count == TOML_MAX_DEPTH)
-            return fail_at(p, here(p), "a key of more than %d parts", TOML_MAX_DEPTH);
+            return toml_fail_at(p, toml_here(p), "a key of more than %d parts", TOML_MAX_DEPTH);
         if (parse_key_part(p, &key->parts[key->count]))
             return -1;
         key->count++;
-        skip_spaces(p);
-        if (peek(p, 0) != '.')
+        toml_skip_spaces(p);
+        if (toml_peek(p, 0) != '.')
             return 0;
-        step(p);
-        skip_spaces(p);
+        toml_step(p);
+        toml_skip_spaces(p);
     }
 }
 
@@ -541,7 +228,7 @@ static toml_value *dotted_tables(parser *p, toml_value *table, key_path *key)
             if (open_for_path(p, next, part))
                 return NULL;
             if (next->by_header) {
-                fail_at(p, part->at, "cannot add to the table [%s] with dotted keys: its header is at line %d", name,
+                toml_fail_at(p, part->at, "cannot add to the table [%s] with dotted keys: its header is at line %d", name,
                         next->line);
                 return NULL;
             }
@@ -562,11 +249,11 @@ static int parse_key_value(parser *p, toml_value *table)
     key_path key;
     int rc = parse_key(p, &key);
     toml_value *owner = NULL, *value = NULL;
-    if (rc == 0 && peek(p, 0) != '=')
-        rc = fail_got(p, "'=' after the key");
+    if (rc == 0 && toml_peek(p, 0) != '=')
+        rc = toml_fail_got(p, "'=' after the key");
     if (rc == 0) {
-        step(p);
-        skip_spaces(p);
+        toml_step(p);
+        toml_skip_spaces(p);
         owner = dotted_tables(p, table, &key);
         rc = owner ? 0 : -1;
     }
@@ -575,7 +262,7 @@ static int parse_key_value(parser *p, toml_value *table)
     if (existing) {
         char name[NAME_SIZE];
         dotted_name(owner, last->name, name, sizeof name);
-        rc = fail_at(p, last->at, "duplicate key %s (first at line %d)", name, existing->line);
+        rc = toml_fail_at(p, last->at, "duplicate key %s (first at line %d)", name, existing->line);
     }
     if (rc == 0) {
         value = parse_value(p, owner);
@@ -596,17 +283,17 @@ static int parse_key_value(parser *p, toml_value *table)
 /* [a.b.c], the cursor on the '['. */
 static int parse_header(parser *p)
 {
-    const place at = here(p);
-    step(p);
-    if (peek(p, 0) == '[')
-        return fail_at(p, at, "arrays of tables ([[...]]) are not supported");
-    skip_spaces(p);
+    const place at = toml_here(p);
+    toml_step(p);
+    if (toml_peek(p, 0) == '[')
+        return toml_fail_at(p, at, "arrays of tables ([[...]]) are not supported");
+    toml_skip_spaces(p);
     key_path key;
     int rc = parse_key(p, &key);
-    if (rc == 0 && peek(p, 0) != ']')
-        rc = fail_got(p, "']' after the table's name");
+    if (rc == 0 && toml_peek(p, 0) != ']')
+        rc = toml_fail_got(p, "']' after the table's name");
     if (rc == 0)
-        step(p);
+        toml_step(p);
     toml_value *table = p->root;
     for (int i = 0; rc == 0 && i < key.count; i++) {
         key_part *part = &key.parts[i];
@@ -621,9 +308,9 @@ static int parse_header(parser *p)
         } else if (last) {
             dotted_name(next->parent, next->key, name, sizeof name);
             if (next->by_header)
-                rc = fail_at(p, at, "duplicate table [%s] (first at line %d)", name, next->line);
+                rc = toml_fail_at(p, at, "duplicate table [%s] (first at line %d)", name, next->line);
             else if (next->by_dotted)
-                rc = fail_at(p, at, "table [%s] was already defined by dotted keys at line %d", name, next->line);
+                rc = toml_fail_at(p, at, "table [%s] was already defined by dotted keys at line %d", name, next->line);
             next->line = at.line;
             next->column = at.column;
         }
@@ -641,20 +328,20 @@ static int parse_header(parser *p)
 
 static toml_value *parse_array(parser *p, toml_value *parent)
 {
-    const place at = here(p);
+    const place at = toml_here(p);
     toml_value *array = new_value(p, TOML_ARRAY, at, parent);
     if (!array)
         return NULL;
-    step(p);
+    toml_step(p);
     for (;;) {
-        if (skip_blank(p))
+        if (toml_skip_blank(p))
             break;
-        if (peek(p, 0) < 0) {
-            fail_at(p, at, "unterminated array");
+        if (toml_peek(p, 0) < 0) {
+            toml_fail_at(p, at, "unterminated array");
             break;
         }
-        if (peek(p, 0) == ']') {
-            step(p);
+        if (toml_peek(p, 0) == ']') {
+            toml_step(p);
             return array;
         }
         toml_value *item = parse_value(p, array);
@@ -664,15 +351,15 @@ static toml_value *parse_array(parser *p, toml_value *parent)
             toml_free(item);
             break;
         }
-        if (skip_blank(p))
+        if (toml_skip_blank(p))
             break;
-        if (peek(p, 0) == ',') {
-            step(p);
-        } else if (peek(p, 0) != ']') {
-            if (peek(p, 0) < 0)
-                fail_at(p, at, "unterminated array");
+        if (toml_peek(p, 0) == ',') {
+            toml_step(p);
+        } else if (toml_peek(p, 0) != ']') {
+            if (toml_peek(p, 0) < 0)
+                toml_fail_at(p, at, "unterminated array");
             else
-                fail_got(p, "',' or ']' in the array");
+                toml_fail_got(p, "',' or ']' in the array");
             break;
         }
     }
@@ -683,40 +370,40 @@ static toml_value *parse_array(parser *p, toml_value *parent)
 /* { a = 1, b.c = 2 }: on one line, no trailing comma, sealed once read. */
 static toml_value *parse_inline_table(parser *p, toml_value *parent)
 {
-    const place at = here(p);
+    const place at = toml_here(p);
     toml_value *table = new_value(p, TOML_TABLE, at, parent);
     if (!table)
         return NULL;
-    step(p);
-    skip_spaces(p);
+    toml_step(p);
+    toml_skip_spaces(p);
     int rc = 0;
-    if (peek(p, 0) == '}')
-        step(p);
+    if (toml_peek(p, 0) == '}')
+        toml_step(p);
     else
         for (;;) {
             rc = parse_key_value(p, table);
             if (rc)
                 break;
-            skip_spaces(p);
-            const int c = peek(p, 0);
+            toml_skip_spaces(p);
+            const int c = toml_peek(p, 0);
             if (c == '}') {
-                step(p);
+                toml_step(p);
                 break;
             }
             if (c == ',') {
-                step(p);
-                skip_spaces(p);
+                toml_step(p);
+                toml_skip_spaces(p);
             }
-            if (peek(p, 0) < 0 || at_newline(p)) {
-                rc = fail_at(p, at, "unterminated inline table (an inline table is written on one line)");
+            if (toml_peek(p, 0) < 0 || toml_at_newline(p)) {
+                rc = toml_fail_at(p, at, "unterminated inline table (an inline table is written on one line)");
                 break;
             }
             if (c != ',') {
-                rc = fail_got(p, "',' or '}' in the inline table");
+                rc = toml_fail_got(p, "',' or '}' in the inline table");
                 break;
             }
-            if (peek(p, 0) == '}') {
-                rc = fail_at(p, here(p), "a trailing comma is not allowed in an inline table");
+            if (toml_peek(p, 0) == '}') {
+                rc = toml_fail_at(p, toml_here(p), "a trailing comma is not allowed in an inline table");
                 break;
             }
         }
@@ -782,7 +469,7 @@ static int to_integer(parser *p, place at, const char *clean, int64_t *out)
     for (; *digit; digit++) {
         const unsigned d = (unsigned)(*digit - '0');
         if (value > (limit - d) / 10)
-            return fail_at(p, at, "integer %.40s is out of range (64 bits: -9223372036854775808 to "
+            return toml_fail_at(p, at, "integer %.40s is out of range (64 bits: -9223372036854775808 to "
                            "9223372036854775807)", clean);
         value = value * 10 + d;
     }
@@ -803,9 +490,9 @@ static int to_float(parser *p, place at, char *clean, double *out)
     if (dot)
         *dot = '.';
     if (*end != '\0')
-        return fail_at(p, at, "cannot read the float %.40s", clean);
+        return toml_fail_at(p, at, "cannot read the float %.40s", clean);
     if (!isfinite(value))
-        return fail_at(p, at, "float %.40s is out of range", clean);
+        return toml_fail_at(p, at, "float %.40s is out of range", clean);
     *out = value;
     return 0;
 }
@@ -836,25 +523,25 @@ static int looks_like_date(const char *word, size_t length)
 /* true, false, an integer or a float: a run of the characters these are written with. */
 static toml_value *parse_word(parser *p, toml_value *parent)
 {
-    const place at = here(p);
+    const place at = toml_here(p);
     const size_t start = p->pos;
-    while (is_word_character(peek(p, 0)))
-        step(p);
+    while (is_word_character(toml_peek(p, 0)))
+        toml_step(p);
     const char *word = (const char *)p->text + start;
     const size_t length = p->pos - start;
     const size_t sign = length > 0 && (word[0] == '+' || word[0] == '-');
     const int shown = length > 40 ? 40 : (int)length;
     if (length == 0) {
-        fail_got(p, "a value");
+        toml_fail_got(p, "a value");
         return NULL;
     }
     if (word_is(word + sign, length - sign, "inf") || word_is(word + sign, length - sign, "nan")) {
-        fail_at(p, at, "%.*s is not supported (a figure must be finite)", shown, word);
+        toml_fail_at(p, at, "%.*s is not supported (a figure must be finite)", shown, word);
         return NULL;
     }
     if ((word[0] >= 'a' && word[0] <= 'z') || (word[0] >= 'A' && word[0] <= 'Z')) {
         if (!word_is(word, length, "true") && !word_is(word, length, "false")) {
-            fail_at(p, at, "expected a value, got %.*s (a string is written in quotes)", shown, word);
+            toml_fail_at(p, at, "expected a value, got %.*s (a string is written in quotes)", shown, word);
             return NULL;
         }
         toml_value *value = new_value(p, TOML_BOOLEAN, at, parent);
@@ -863,16 +550,16 @@ static toml_value *parse_word(parser *p, toml_value *parent)
         return value;
     }
     if (looks_like_date(word, length)) {
-        fail_at(p, at, "dates and times are not supported");
+        toml_fail_at(p, at, "dates and times are not supported");
         return NULL;
     }
     if (length - sign > 1 && word[sign] == '0' && strchr("xob", word[sign + 1])) {
-        fail_at(p, at, "%.*s: hexadecimal, octal and binary integers are not supported", shown, word);
+        toml_fail_at(p, at, "%.*s: hexadecimal, octal and binary integers are not supported", shown, word);
         return NULL;
     }
     char *clean = malloc(length + 1);
     if (!clean) {
-        fail_at(p, at, "out of memory");
+        toml_fail_at(p, at, "out of memory");
         return NULL;
     }
     const int kind = number_grammar(word, length, clean);
@@ -880,9 +567,9 @@ static toml_value *parse_word(parser *p, toml_value *parent)
     int64_t integer = 0;
     double real = 0;
     if (kind == 0)
-        fail_at(p, at, "invalid number %.*s", shown, word);
+        toml_fail_at(p, at, "invalid number %.*s", shown, word);
     else if (kind < 0)
-        fail_at(p, at, "%.*s: leading zeros are not allowed", shown, word);
+        toml_fail_at(p, at, "%.*s: leading zeros are not allowed", shown, word);
     else if (kind == 1 ? to_integer(p, at, clean, &integer) == 0 : to_float(p, at, clean, &real) == 0)
         value = new_value(p, kind == 1 ? TOML_INTEGER : TOML_FLOAT, at, parent);
     if (value && kind == 1)
@@ -895,8 +582,8 @@ static toml_value *parse_word(parser *p, toml_value *parent)
 
 static toml_value *parse_value(parser *p, toml_value *parent)
 {
-    const place at = here(p);
-    const int c = peek(p, 0);
+    const place at = toml_here(p);
+    const int c = toml_peek(p, 0);
     if (c == '[')
         return parse_array(p, parent);
     if (c == '{')
@@ -904,7 +591,7 @@ static toml_value *parse_value(parser *p, toml_value *parent)
     if (c != '"' && c != '\'')
         return parse_word(p, parent);
     char *text = NULL;
-    if (parse_string(p, &text))
+    if (toml_parse_string(p, &text))
         return NULL;
     toml_value *value = new_value(p, TOML_STRING, at, parent);
     if (value)
@@ -929,18 +616,18 @@ toml_value *toml_parse(const char *text, size_t length, const char *source, fcn_
     }
     if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         p.pos = 3; /* a byte order mark: no character of the document */
-    p.root = p.table = new_value(&p, TOML_TABLE, here(&p), NULL);
+    p.root = p.table = new_value(&p, TOML_TABLE, toml_here(&p), NULL);
     if (!p.root)
         return NULL;
     p.root->by_header = 1; /* the top level is defined, and no header can name it */
     while (p.pos < p.length) {
-        skip_spaces(&p);
+        toml_skip_spaces(&p);
         int rc = 0;
-        if (peek(&p, 0) == '[')
+        if (toml_peek(&p, 0) == '[')
             rc = parse_header(&p);
-        else if (peek(&p, 0) >= 0 && peek(&p, 0) != '#' && !at_newline(&p))
+        else if (toml_peek(&p, 0) >= 0 && toml_peek(&p, 0) != '#' && !toml_at_newline(&p))
             rc = parse_key_value(&p, p.table);
-        if (rc || end_of_line(&p)) {
+        if (rc || toml_end_of_line(&p)) {
             toml_free(p.root);
             return NULL;
         }
