@@ -4,6 +4,7 @@
 
 #include "error.h"
 #include "partition.h"
+#include "resource.h"
 #include "schedule.h"
 
 static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
@@ -22,11 +23,7 @@ static void network_totals(fcn_network_figures *out)
         const fcn_partition_figures *p = &out->partitions[i];
         out->latency_s += p->latency_s;
         out->operations += p->operations;
-        out->resource.lut = max64(out->resource.lut, p->resource.lut);
-        out->resource.ff = max64(out->resource.ff, p->resource.ff);
-        out->resource.dsp = max64(out->resource.dsp, p->resource.dsp);
-        out->resource.bram = max64(out->resource.bram, p->resource.bram);
-        out->resource.uram = max64(out->resource.uram, p->resource.uram);
+        resource_max(&out->resource, &p->resource);
         words_in = max64(words_in, p->workload_in * p->batch_size);
         words_out = max64(words_out, p->workload_out * p->batch_size * p->wr_factor);
     }

@@ -49,4 +49,14 @@ static inline void resource_add_scaled(fcn_resource *sum, const fcn_resource *r,
     sum->uram += r->uram * times;
 }
 
+/* Each resource the larger of the two: a network's (or a design's) is the most any partition uses. */
+static inline void resource_max(fcn_resource *into, const fcn_resource *r)
+{
+    into->lut = r->lut > into->lut ? r->lut : into->lut;
+    into->ff = r->ff > into->ff ? r->ff : into->ff;
+    into->dsp = r->dsp > into->dsp ? r->dsp : into->dsp;
+    into->bram = r->bram > into->bram ? r->bram : into->bram;
+    into->uram = r->uram > into->uram ? r->uram : into->uram;
+}
+
 #endif

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "optimise.h"
+#include "resource.h"
 
 double opt_now(void)
 {
@@ -59,14 +60,8 @@ int opt_search_should_stop(opt_search *s)
 static fcn_resource max_resource(const opt_design *d)
 {
     fcn_resource r = {0};
-    for (int p = 0; p < d->partition_count; p++) {
-        const fcn_resource *u = &d->summary[p].resource;
-        r.lut = u->lut > r.lut ? u->lut : r.lut;
-        r.ff = u->ff > r.ff ? u->ff : r.ff;
-        r.dsp = u->dsp > r.dsp ? u->dsp : r.dsp;
-        r.bram = u->bram > r.bram ? u->bram : r.bram;
-        r.uram = u->uram > r.uram ? u->uram : r.uram;
-    }
+    for (int p = 0; p < d->partition_count; p++)
+        resource_max(&r, &d->summary[p].resource);
     return r;
 }
 
