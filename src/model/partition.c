@@ -65,11 +65,20 @@ typedef struct walk {
     fcn_layer_figures *figures;
     fcn_edge *edges;
     squeeze_naming *naming;            /* at [i], how to name chain[i] if it is a squeeze */
+    const fcn_layer_figures *current;  /* the figures of the layer being visited */
+    fcn_layer_figures *spare;          /* where they move if they were in a slot a squeeze takes */
     size_t name_bytes;                 /* the squeezes' names need this much, terminators included */
     int count;
 } walk;
 
-static void add_figures(walk *w, const fcn_layer *layer, const fcn_layer_figures *f)
+/* The bytes of a layer's figures that matter: the modules a layer does not have are left unwritten. */
+static size_t figures_bytes(const fcn_layer_figures *f)
+{
+    return offsetof(fcn_layer_figures, modules) + (size_t)f->module_count * sizeof f->modules[0];
+}
+
+/* The partition's totals take a layer's (or squeeze's) figures. */
+static void account_figures(walk *w, const fcn_layer_figures *f)
 {
     fcn_partition_figures *out = w->out;
     if (w->count == 0 || f->latency > out->interval) {
@@ -78,11 +87,16 @@ static void add_figures(walk *w, const fcn_layer *layer, const fcn_layer_figures
     }
     resource_add_scaled(&out->resource, &f->resource, 1);
     out->operations += f->operations;
+}
+
+/* Figures of the built chain's next slot, when the layer's were computed elsewhere (scratch, or a cache). */
+static void add_figures(walk *w, const fcn_layer *layer, const fcn_layer_figures *f)
+{
+    account_figures(w, f);
     if (w->chain) {
         w->chain[w->count] = *layer;
-        /* The modules a layer does not have are left unwritten: most layers have far fewer than the most. */
-        memcpy(&w->figures[w->count], f,
-               offsetof(fcn_layer_figures, modules) + (size_t)f->module_count * sizeof f->modules[0]);
+        if (f != &w->figures[w->count])
+            memcpy(&w->figures[w->count], f, figures_bytes(f));
     }
     w->count++;
 }
@@ -115,28 +129,36 @@ static size_t digits(int port)
     return n;
 }
 
-/* A squeeze of the built chain, named later (squeeze_naming). */
+/* A squeeze of the built chain, named later (squeeze_naming): built in its slot, not copied there. */
 static int64_t add_squeeze(walk *w, int64_t rows, int64_t cols, int64_t channels, int64_t from, int64_t to,
                            const char *a, const char *b, int port)
 {
-    fcn_layer_figures f;
-    squeeze_figures(rows, cols, channels, from, to, 0, PARTITION_DATA_WIDTH, &f);
     if (!w->chain) { /* totals only: the figures, without the layer (the hot path of a search) */
-        add_figures(w, NULL, &f);
+        fcn_layer_figures f;
+        squeeze_figures(rows, cols, channels, from, to, 0, PARTITION_DATA_WIDTH, &f);
+        account_figures(w, &f);
+        w->count++;
         return f.pipeline_depth;
     }
-    fcn_layer squeeze;
-    fcn_layer_init(&squeeze, FCN_SQUEEZE);
-    squeeze.rows = rows;
-    squeeze.cols = cols;
-    squeeze.channels = channels;
-    squeeze.coarse_in = from;
-    squeeze.coarse_out = to;
-    squeeze.data_width = PARTITION_DATA_WIDTH;
+    fcn_layer *squeeze = &w->chain[w->count];
+    fcn_layer_figures *f = &w->figures[w->count];
+    if (w->current == f) { /* the layer being visited was evaluated into this slot: it moves aside */
+        memcpy(w->spare, f, figures_bytes(f));
+        w->current = w->spare;
+    }
+    squeeze_figures(rows, cols, channels, from, to, 0, PARTITION_DATA_WIDTH, f);
+    fcn_layer_init(squeeze, FCN_SQUEEZE);
+    squeeze->rows = rows;
+    squeeze->cols = cols;
+    squeeze->channels = channels;
+    squeeze->coarse_in = from;
+    squeeze->coarse_out = to;
+    squeeze->data_width = PARTITION_DATA_WIDTH;
     w->naming[w->count] = (squeeze_naming){.a = a, .b = b, .port = port};
     w->name_bytes += (a ? strlen(a) : 0) + (b ? strlen(b) : 0) + (port >= 0 ? digits(port) : 0) + 16;
-    add_figures(w, &squeeze, &f);
-    return f.pipeline_depth;
+    account_figures(w, f);
+    w->count++;
+    return f->pipeline_depth;
 }
 
 static char *append(char *at, const char *text)
@@ -209,24 +231,24 @@ static fcn_edge memory_source(const walk *w, int i, int port)
 }
 
 /* A tensor read from off-chip memory into input port `port` of layer i: its streams, squeezed if need be. */
-static int read_memory(walk *w, int i, int port, const fcn_layer_figures *f)
+static int read_memory(walk *w, int i, int port, int64_t streams_in)
 {
     const fcn_layer *l = &w->p->layers[i];
     fcn_partition_figures *out = w->out;
     const int64_t channels = fcn_layer_port_channels(l, port);
     const int64_t rows = layer_port_rows(l, port), cols = layer_port_cols(l, port);
     const int64_t streams =
-        largest_factor_at_most(channels, f->streams_in < w->max_streams ? f->streams_in : w->max_streams);
+        largest_factor_at_most(channels, streams_in < w->max_streams ? streams_in : w->max_streams);
     const int64_t workload = rows * cols * channels;
     out->streams_in += streams;
     out->workload_in += workload;
     out->inputs++;
     const fcn_edge source = memory_source(w, i, port);
-    if (streams == f->streams_in) {
+    if (streams == streams_in) {
         add_memory_edge(w, -2, port, source); /* -2: the layer, once added */
         return -1;
     }
-    add_squeeze(w, rows, cols, channels, streams, f->streams_in, NULL, l->name, l->ports_in > 1 ? port : -1);
+    add_squeeze(w, rows, cols, channels, streams, streams_in, NULL, l->name, l->ports_in > 1 ? port : -1);
     add_memory_edge(w, w->count - 1, 0, source);
     return w->count - 1;
 }
@@ -236,7 +258,7 @@ static int read_memory(walk *w, int i, int port, const fcn_layer_figures *f)
  * squeezed if need be: j's next output port in network order (a CHOP's ports
  * differ in channels).
  */
-static int read_inner(walk *w, int i, int j, const fcn_layer_figures *f, int64_t *depth)
+static int read_inner(walk *w, int i, int j, int64_t streams_in, int64_t *depth)
 {
     node_state *n = &w->nodes[j];
     const fcn_layer *l = &w->p->layers[i];
@@ -244,9 +266,9 @@ static int read_inner(walk *w, int i, int j, const fcn_layer_figures *f, int64_t
     int64_t d = n->depth;
     int from = n->slot;
     const int q = n->read++;
-    if (n->streams_out != f->streams_in) {
+    if (n->streams_out != streams_in) {
         const int64_t channels = fcn_layer_output_channels(producer, q, n->channels_out);
-        d += add_squeeze(w, n->rows_out, n->cols_out, channels, n->streams_out, f->streams_in, producer->name,
+        d += add_squeeze(w, n->rows_out, n->cols_out, channels, n->streams_out, streams_in, producer->name,
                          l->name, -1);
         add_edge(w, from, w->count - 1, 0);
         from = w->count - 1;
@@ -283,21 +305,26 @@ static void write_memory(walk *w, int i, const fcn_layer_figures *f, int64_t dep
     }
 }
 
-static void visit_layer(walk *w, int i, const fcn_layer_figures *f)
+static void visit_layer(walk *w, int i)
 {
+    const fcn_layer_figures *f = w->current;
+    const int64_t streams_in = f->streams_in; /* f may move while its inputs are read */
     const fcn_layer *l = &w->p->layers[i];
     int from[FCN_MAX_PORTS];
     int64_t depth = 0;
     const int first_edge = w->out->edge_count;
     for (int port = 0; port < l->ports_in; port++) {
         const int back = fcn_layer_input(l, port);
-        from[port] = back > 0 && back <= i ? read_inner(w, i, i - back, f, &depth) : read_memory(w, i, port, f);
+        from[port] = back > 0 && back <= i ? read_inner(w, i, i - back, streams_in, &depth)
+                                           : read_memory(w, i, port, streams_in);
     }
+    f = w->current; /* moved aside if a squeeze took its slot */
     const int slot = w->count;
     /* Only layers with weights can contribute any (and comparing names is not free). */
     if (f->weights && w->p->wr_layer && l->name && strcmp(l->name, w->p->wr_layer) == 0)
         w->out->size_wr = f->weights;
     add_figures(w, l, f);
+    w->current = NULL;
     for (int port = 0; port < l->ports_in; port++)
         if (from[port] != -1)
             add_edge(w, from[port], slot, port);
@@ -327,14 +354,18 @@ static void walk_partition(walk *w, const fcn_eval_options *opts)
             if (back > 0 && back <= i)
                 w->nodes[i - back].inner_consumers++;
         }
-    fcn_layer_figures scratch;
+    fcn_layer_figures scratch, spare;
+    w->spare = &spare;
     for (int i = 0; i < p->layer_count; i++) {
-        const fcn_layer_figures *f = &scratch;
-        if (w->cached)
-            f = &w->cached[i];
-        else
-            fcn_layer_evaluate(&p->layers[i], &scratch);
-        visit_layer(w, i, f);
+        if (w->cached) {
+            w->current = &w->cached[i];
+        } else {
+            /* A whole evaluation computes a layer's figures in the slot they will take, saving a copy. */
+            fcn_layer_figures *f = w->chain ? &w->figures[w->count] : &scratch;
+            fcn_layer_evaluate(&p->layers[i], f);
+            w->current = f;
+        }
+        visit_layer(w, i);
     }
     out->layer_count = w->count;
 
