@@ -123,6 +123,7 @@ typedef struct fcn_layer {
     char *name;
     fcn_layer_type type;
     int64_t rows, cols, channels;
+    int64_t depth;             /* the third spatial dimension (video: time), streamed inside cols; 1 for a 2-D layer */
     int64_t filters;           /* CONVOLUTION, INNER_PRODUCT: output channels */
     int64_t kernel[2], stride[2];
     int64_t pad_top, pad_right, pad_bottom, pad_left;
@@ -148,6 +149,9 @@ typedef struct fcn_layer {
                                   held while port 0 streams rows x cols x channels (squeeze-excite) */
     double clip_min, clip_max; /* CLIP: the clamp's bounds, +-infinity when unbounded (ReLU6: 0 and 6) */
     int64_t dilation[2];       /* CONVOLUTION: spacing of the kernel's taps on rows and cols (1: dense) */
+    /* 3-D windows (CONVOLUTION, POOLING; docs/MODEL-3D.md): the kernel, stride, dilation and padding over depth.
+       At depth = kernel_depth = 1 with no depth padding, every figure is the 2-D model's. */
+    int64_t kernel_depth, stride_depth, dilation_depth, pad_front, pad_back;
     fcn_pool_type pool_type;   /* POOLING: max (default) or average over the window */
     int64_t scale[2];          /* RESIZE: output = input x scale on rows and cols */
     fcn_resize_mode resize_mode; /* RESIZE */
@@ -188,6 +192,7 @@ int fcn_layer_copy(fcn_layer *to, const fcn_layer *from);
 typedef struct fcn_module_figures {
     const char *name; /* "sliding_window", "fork", "conv", ... (static) */
     int64_t rows_in, cols_in, channels_in, rows_out, cols_out, channels_out;
+    int64_t depth_in, depth_out; /* 1 in a 2-D layer */
     double rate_in, rate_out;
     int64_t pipeline_depth;
     fcn_resource resource; /* one instance */
@@ -202,6 +207,7 @@ int64_t fcn_module_latency(const fcn_module_figures *module);
 
 typedef struct fcn_layer_figures {
     int64_t rows_out, cols_out, channels_out;
+    int64_t depth_out;
     int64_t streams_in, streams_out;
     double rate_in, rate_out, latency;
     int64_t pipeline_depth, workload_in, workload_out, size_in, size_out;

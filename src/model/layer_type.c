@@ -47,6 +47,7 @@ void fcn_layer_init(fcn_layer *layer, fcn_layer_type type)
     layer->clip_min = -INFINITY;
     layer->clip_max = INFINITY;
     layer->dilation[0] = layer->dilation[1] = 1;
+    layer->depth = layer->kernel_depth = layer->stride_depth = layer->dilation_depth = 1;
     layer->scale[0] = layer->scale[1] = 1;
     layer->alpha = 0.01;
 }
