@@ -13,6 +13,7 @@
 
 #include "check.h"
 #include "fpgaconvnet.h"
+#include "layer_test_util.h"
 
 static fcn_layer make(fcn_layer_type type, int64_t rows, int64_t cols, int64_t channels, int64_t coarse)
 {
@@ -24,27 +25,6 @@ static fcn_layer make(fcn_layer_type type, int64_t rows, int64_t cols, int64_t c
     l.channels = channels;
     l.coarse_in = l.coarse_out = coarse;
     return l;
-}
-
-/* Checks the layer and evaluates it. */
-static fcn_layer_figures evaluate(const fcn_layer *l)
-{
-    fcn_error err = {{0}};
-    fcn_layer_figures f;
-    memset(&f, 0, sizeof f);
-    CHECK(fcn_layer_check(l, &err) == 0);
-    if (err.message[0])
-        fprintf(stderr, "unexpected: %s\n", err.message);
-    else
-        fcn_layer_evaluate(l, &f);
-    return f;
-}
-
-static void expect_invalid(const fcn_layer *l, const char *part)
-{
-    fcn_error err = {{0}};
-    CHECK(fcn_layer_check(l, &err) == -1);
-    CHECK_MESSAGE(err.message, part);
 }
 
 static void check_resources(const fcn_layer_figures *f, int64_t lut, int64_t ff, int64_t dsp, int64_t bram)

@@ -74,9 +74,9 @@ static void check_resource(const fcn_module_figures *m, int64_t lut, int64_t ff,
 static void test_sliding_window(void)
 {
     /* 5x5x2, 3x3 kernel, stride 1, pad 1 all round. */
-    const window_shape w = {.kernel = {3, 3}, .stride = {1, 1}, .dilation = {1, 1}, .pad_top = 1, .pad_right = 1, .pad_bottom = 1, .pad_left = 1};
+    const window_shape w = {.kernel = {3, 3, 1}, .stride = {1, 1, 1}, .dilation = {1, 1, 1}, .pad_top = 1, .pad_right = 1, .pad_bottom = 1, .pad_left = 1};
     fcn_module_figures m;
-    module_sliding_window(&m, 5, 5, 2, &w, 16);
+    module_sliding_window(&m, 5, 5, 1, 2, &w, 16);
     CHECK_INT(m.rows_out, 5);
     CHECK_INT(m.cols_out, 5);
     CHECK_NEAR(m.rate_out, 1.0, 1e-12);
@@ -86,8 +86,8 @@ static void test_sliding_window(void)
     check_resource(&m, 785, 860, 0, 8);
 
     /* 7x6 with stride 2 and asymmetric pads: rows (7-3+0+1)/2+1 = 3, cols (6-3+2+0)/2+1 = 3. */
-    const window_shape s = {.kernel = {3, 3}, .stride = {2, 2}, .dilation = {1, 1}, .pad_bottom = 1, .pad_left = 2};
-    module_sliding_window(&m, 7, 6, 1, &s, 16);
+    const window_shape s = {.kernel = {3, 3, 1}, .stride = {2, 2, 1}, .dilation = {1, 1, 1}, .pad_bottom = 1, .pad_left = 2};
+    module_sliding_window(&m, 7, 6, 1, 1, &s, 16);
     CHECK_INT(m.rows_out, 3);
     CHECK_INT(m.cols_out, 3);
     CHECK_NEAR(m.rate_out, 9.0 / 42.0, 1e-12);
@@ -97,12 +97,12 @@ static void test_sliding_window(void)
 static void test_fork_conv_accum(void)
 {
     fcn_module_figures m;
-    module_fork(&m, 4, 4, 3, 16);
+    module_fork(&m, 4, 4, 1, 3, 16);
     check_resource(&m, 4, 8, 0, 0); /* u = [ceil(log2 48) = 6] */
     CHECK_INT(fcn_module_latency(&m), 48);
 
-    const int64_t k[2] = {3, 3};
-    module_conv(&m, 4, 4, 2, 8, 3, k, 1, 16, 16);
+    const int64_t k[3] = {3, 3, 1};
+    module_conv(&m, 4, 4, 1, 2, 8, 3, k, 1, 16, 16);
     CHECK_INT(m.channels_out, 8);
     CHECK_NEAR(m.rate_in, 1.0 / 24.0, 1e-12);
     CHECK_NEAR(m.rate_out, 1.0 / 3.0, 1e-12);
@@ -110,7 +110,7 @@ static void test_fork_conv_accum(void)
     CHECK_INT(fcn_module_latency(&m), 768);
     check_resource(&m, 1960, 2635, 3, 0); /* u = [3, 4, 1] */
 
-    module_accum(&m, 4, 4, 2, 8, 1, 32);
+    module_accum(&m, 4, 4, 1, 2, 8, 1, 32);
     CHECK_INT(m.channels_in, 16);
     CHECK_INT(m.channels_out, 8);
     CHECK_NEAR(m.rate_out, 0.5, 1e-12);
@@ -122,25 +122,25 @@ static void test_fork_conv_accum(void)
 static void test_glue_bias_pool_relu(void)
 {
     fcn_module_figures m;
-    module_glue(&m, 2, 2, 1, 16, 4, 2, 32, 16);
+    module_glue(&m, 2, 2, 1, 1, 16, 4, 2, 32, 16);
     CHECK_INT(m.channels_in, 16);
     CHECK_INT(fcn_module_latency(&m), 64);
     check_resource(&m, 2935, 2595, 0, 0);
 
-    module_bias(&m, 2, 2, 1, 16, 16, 16);
+    module_bias(&m, 2, 2, 1, 1, 16, 16, 16);
     CHECK_INT(m.channels_out, 16);
     check_resource(&m, 129, 154, 1, 0); /* Accum's coefficients, u = [16, 1, 16, 2, 2, 1] */
 
-    const int64_t k[2] = {2, 2};
-    module_pool(&m, 3, 3, 4, k, FCN_POOL_MAX, 16);
+    const int64_t k[3] = {2, 2, 1};
+    module_pool(&m, 3, 3, 1, 4, k, FCN_POOL_MAX, 16);
     check_resource(&m, 534, 895, 0, 0);
 
-    module_relu(&m, 8, 8, 4, 8);
+    module_relu(&m, 8, 8, 1, 4, 8);
     check_resource(&m, 27, 31, 0, 0); /* u = [8, ceil(log2 256) = 8] */
 
-    module_batch_norm(&m, 8, 8, 4);
+    module_batch_norm(&m, 8, 8, 1, 4);
     check_resource(&m, 0, 0, 1, 0);
-    module_squeeze(&m, 8, 8, 4);
+    module_squeeze(&m, 8, 8, 1, 4);
     check_resource(&m, 0, 0, 0, 0);
     CHECK_INT(fcn_module_latency(&m), 256);
 }

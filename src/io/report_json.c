@@ -83,6 +83,15 @@ static json_t *utilisation_json(builder *b, const fcn_resource *used, const fcn_
     return object;
 }
 
+/* A 3-D tensor's depths (docs/MODEL-3D.md); 2-D reports stay as they were. */
+static void put_depths(builder *b, json_t *object, int64_t depth_in, int64_t depth_out)
+{
+    if (depth_in == 1 && depth_out == 1)
+        return;
+    put(b, object, "depth_in", json_integer(depth_in));
+    put(b, object, "depth_out", json_integer(depth_out));
+}
+
 static json_t *module_json(builder *b, const fcn_module_figures *m)
 {
     json_t *object = json_object();
@@ -93,6 +102,7 @@ static json_t *module_json(builder *b, const fcn_module_figures *m)
     put(b, object, "rows_out", json_integer(m->rows_out));
     put(b, object, "cols_out", json_integer(m->cols_out));
     put(b, object, "channels_out", json_integer(m->channels_out));
+    put_depths(b, object, m->depth_in, m->depth_out);
     put(b, object, "rate_in", real(m->rate_in));
     put(b, object, "rate_out", real(m->rate_out));
     put(b, object, "latency", json_integer(fcn_module_latency(m)));
@@ -113,6 +123,7 @@ static json_t *layer_json(builder *b, const fcn_layer *l, const fcn_layer_figure
     put(b, object, "rows_out", json_integer(f->rows_out));
     put(b, object, "cols_out", json_integer(f->cols_out));
     put(b, object, "channels_out", json_integer(f->channels_out));
+    put_depths(b, object, l->depth, f->depth_out);
     /* The streams a layer has are its coarse factors (MODEL.md §3), also for single-coarse types. */
     put(b, object, "coarse_in", json_integer(f->streams_in));
     put(b, object, "coarse_out", json_integer(f->streams_out));

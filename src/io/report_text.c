@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "layers.h"
 #include "report.h"
 
 #define CELL_SIZE 48
@@ -400,8 +401,9 @@ static void layer_row(table *t, const fcn_partition_figures *p, int i)
     const char *cells[12] = {i == p->bottleneck ? "*" : "", name, type_text(l->type), "", "", "",
                              latency, share, r[0], r[1], r[2], r[3]};
     table_set_row(t, row, cells);
-    table_set(t, row, 3, "%" PRId64 "x%" PRId64 "x%" PRId64, l->rows, l->cols, l->channels);
-    table_set(t, row, 4, "%" PRId64 "x%" PRId64 "x%" PRId64, f->rows_out, f->cols_out, f->channels_out);
+    char dims[DIMS_TEXT];
+    table_set(t, row, 3, "%s", dims_text(dims, l->rows, l->cols, l->depth, l->channels));
+    table_set(t, row, 4, "%s", dims_text(dims, f->rows_out, f->cols_out, f->depth_out, f->channels_out));
     table_set(t, row, 5, "%" PRId64 "/%" PRId64, f->streams_in, f->streams_out);
 }
 

@@ -1,15 +1,17 @@
 /* What every layer shares (MODEL.md §3): the balanced rate chain, latency, pipeline depth, workloads. */
 #include <math.h>
+#include <stdio.h>
 
 #include "layers.h"
 
 window_shape layer_window(const fcn_layer *l)
 {
-    return (window_shape){.kernel = {l->kernel[0], l->kernel[1]},
-                          .stride = {l->stride[0], l->stride[1]},
-                          .dilation = {l->dilation[0], l->dilation[1]},
+    return (window_shape){.kernel = {l->kernel[0], l->kernel[1], l->kernel_depth},
+                          .stride = {l->stride[0], l->stride[1], l->stride_depth},
+                          .dilation = {l->dilation[0], l->dilation[1], l->dilation_depth},
                           .pad_top = l->pad_top, .pad_right = l->pad_right,
-                          .pad_bottom = l->pad_bottom, .pad_left = l->pad_left};
+                          .pad_bottom = l->pad_bottom, .pad_left = l->pad_left,
+                          .pad_front = l->pad_front, .pad_back = l->pad_back};
 }
 
 /*
@@ -18,6 +20,16 @@ window_shape layer_window(const fcn_layer *l)
  * each mismatch forward (slowing successors) or backward (slowing
  * predecessors), keeping every module's own out/in ratio.
  */
+const char *dims_text(char out[DIMS_TEXT], int64_t rows, int64_t cols, int64_t depth, int64_t channels)
+{
+    if (depth == 1)
+        snprintf(out, DIMS_TEXT, "%lldx%lldx%lld", (long long)rows, (long long)cols, (long long)channels);
+    else
+        snprintf(out, DIMS_TEXT, "%lldx%lldx%lldx%lld", (long long)depth, (long long)rows, (long long)cols,
+                 (long long)channels);
+    return out;
+}
+
 static void balance_rates(const fcn_layer_figures *f, double *rate_in, double *rate_out)
 {
     const int n = f->module_count;
@@ -51,10 +63,11 @@ static void layer_derive(const fcn_layer *l, fcn_layer_figures *f)
         f->pipeline_depth += f->modules[i].pipeline_depth;
     balance_rates(f, &f->rate_in, &f->rate_out);
 
-    f->workload_in = l->rows * l->cols * l->channels;
-    f->workload_out = f->rows_out * f->cols_out * f->channels_out;
-    f->size_in = l->rows * l->cols * (l->channels / f->streams_in);
-    f->size_out = f->rows_out * f->cols_out * (f->channels_out / f->streams_out);
+    const int64_t pixels_in = l->rows * l->cols * l->depth, pixels_out = f->rows_out * f->cols_out * f->depth_out;
+    f->workload_in = pixels_in * l->channels;
+    f->workload_out = pixels_out * f->channels_out;
+    f->size_in = pixels_in * (l->channels / f->streams_in);
+    f->size_out = pixels_out * (f->channels_out / f->streams_out);
     double latency_in = (double)f->workload_in / (f->rate_in * (double)f->streams_in);
     double latency_out = (double)f->workload_out / (f->rate_out * (double)f->streams_out);
     f->latency = latency_in > latency_out ? latency_in : latency_out;
@@ -71,7 +84,7 @@ void fcn_layer_evaluate(const fcn_layer *l, fcn_layer_figures *out)
     case FCN_RELU: relu_layer(l, out); break;
     case FCN_BATCH_NORM: batch_norm_layer(l, out); break;
     case FCN_SQUEEZE:
-        squeeze_figures(l->rows, l->cols, l->channels, l->coarse_in, l->coarse_out, l->buffer_depth, l->data_width,
+        squeeze_figures(l->rows, l->cols, l->depth, l->channels, l->coarse_in, l->coarse_out, l->buffer_depth, l->data_width,
                         out);
         return;
     case FCN_SPLIT: split_layer(l, out); break;

@@ -12,6 +12,7 @@ static void per_stream(const fcn_layer *l, fcn_layer_figures *out)
     const fcn_module_figures *m = &out->modules[0];
     out->rows_out = m->rows_out;
     out->cols_out = m->cols_out;
+    out->depth_out = m->depth_out;
     out->channels_out = m->channels_out * l->coarse_in;
     out->streams_in = out->streams_out = l->coarse_in;
     out->module_count = 1;
@@ -20,7 +21,7 @@ static void per_stream(const fcn_layer *l, fcn_layer_figures *out)
 
 void resize_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
-    module_resize(&out->modules[0], l->rows, l->cols, l->channels / l->coarse_in, l->scale, l->resize_mode,
+    module_resize(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->scale, l->resize_mode,
                   l->data_width);
     per_stream(l, out);
 }
@@ -28,7 +29,7 @@ void resize_layer(const fcn_layer *l, fcn_layer_figures *out)
 void pad_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
     const int64_t pads[4] = {l->pad_top, l->pad_right, l->pad_bottom, l->pad_left};
-    module_pad(&out->modules[0], l->rows, l->cols, l->channels / l->coarse_in, pads);
+    module_pad(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, pads);
     per_stream(l, out);
 }
 
@@ -39,19 +40,19 @@ void pad_layer(const fcn_layer *l, fcn_layer_figures *out)
  */
 void chop_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
-    module_chop(&out->modules[0], l->rows, l->cols, l->channels / l->coarse_in, l->port_channels[0] / l->coarse_in);
+    module_chop(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->port_channels[0] / l->coarse_in);
     per_stream(l, out);
 }
 
 void shuffle_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
-    module_shuffle(&out->modules[0], l->rows, l->cols, l->channels / l->coarse_in, l->coarse_in, l->data_width);
+    module_shuffle(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->coarse_in, l->data_width);
     per_stream(l, out);
 }
 
 void layer_norm_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
-    module_layer_norm(&out->modules[0], l->rows, l->cols, l->channels / l->coarse_in, l->data_width);
+    module_layer_norm(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->data_width);
     per_stream(l, out);
     const fcn_resource shared = layer_norm_statistics(l->channels, l->coarse_in, l->data_width);
     resource_add_scaled(&out->resource, &shared, 1);

@@ -30,12 +30,12 @@ static int check_bram_width(const char *field, int width, fcn_error *err)
 static int check_input(const fcn_layer *l, fcn_error *err)
 {
     if (check_positive("rows_in", l->rows, err) || check_positive("cols_in", l->cols, err) ||
-        check_positive("channels_in", l->channels, err) || check_positive("coarse_in", l->coarse_in, err) ||
-        check_positive("coarse_out", l->coarse_out, err))
+        check_positive("depth_in", l->depth, err) || check_positive("channels_in", l->channels, err) ||
+        check_positive("coarse_in", l->coarse_in, err) || check_positive("coarse_out", l->coarse_out, err))
         return -1;
-    if ((double)l->rows * (double)l->cols * (double)l->channels > LARGEST_EXACT)
-        return fcn_fail(err, "input %lldx%lldx%lld is too large to model", (long long)l->rows,
-                        (long long)l->cols, (long long)l->channels);
+    char dims[DIMS_TEXT];
+    if ((double)l->rows * (double)l->cols * (double)l->depth * (double)l->channels > LARGEST_EXACT)
+        return fcn_fail(err, "input %s is too large to model", dims_text(dims, l->rows, l->cols, l->depth, l->channels));
     return check_divides("coarse_in", l->coarse_in, "channels_in", l->channels, err);
 }
 
@@ -63,8 +63,39 @@ static int check_dilation(const fcn_layer *l, int64_t span[2], fcn_error *err)
     return 0;
 }
 
+/*
+ * The window over depth (docs/MODEL-3D.md): only CONVOLUTION and POOLING have
+ * one; every other layer keeps the defaults, which mean "no window".
+ */
+static int check_depth_window(const fcn_layer *l, int has_window, fcn_error *err)
+{
+    if (!has_window) {
+        if (l->kernel_depth != 1 || l->stride_depth != 1 || l->dilation_depth != 1 || l->pad_front || l->pad_back)
+            return fcn_fail(err, "a %s layer has no window over depth (kernel_depth, stride_depth, dilation_depth "
+                            "1, pad_front and pad_back 0)", fcn_layer_type_name(l->type));
+        return 0;
+    }
+    if (check_positive("kernel_depth", l->kernel_depth, err) || check_positive("stride_depth", l->stride_depth, err) ||
+        check_positive("dilation_depth", l->dilation_depth, err))
+        return -1;
+    if (l->pad_front < 0 || l->pad_back < 0)
+        return fcn_fail(err, "%s must not be negative, got %lld", l->pad_front < 0 ? "pad_front" : "pad_back",
+                        (long long)(l->pad_front < 0 ? l->pad_front : l->pad_back));
+    const double padded = (double)l->depth + (double)l->pad_front + (double)l->pad_back;
+    const double span = (double)l->dilation_depth * (double)(l->kernel_depth - 1) + 1;
+    if (padded * (double)l->rows * (double)l->cols * (double)l->channels * span > LARGEST_EXACT)
+        return fcn_fail(err, "a window of depth %lld over the padded depth %.0f is too large to model",
+                        (long long)l->kernel_depth, padded);
+    if (span > padded)
+        return fcn_fail(err, "kernel_depth %lld (dilated: %.0f) is larger than the padded depth %.0f",
+                        (long long)l->kernel_depth, span, padded);
+    return 0;
+}
+
 static int check_window(const fcn_layer *l, fcn_error *err)
 {
+    if (check_depth_window(l, 1, err))
+        return -1;
     if (check_positive("kernel_size[0]", l->kernel[0], err) || check_positive("kernel_size[1]", l->kernel[1], err) ||
         check_positive("stride[0]", l->stride[0], err) || check_positive("stride[1]", l->stride[1], err))
         return -1;
@@ -103,8 +134,8 @@ static int check_weights(const fcn_layer *l, fcn_error *err)
     if (check_positive("filters", l->filters, err) ||
         check_divides("coarse_out", l->coarse_out, "filters", l->filters, err))
         return -1;
-    double size = (double)l->rows * (double)l->cols * (double)l->channels * (double)l->filters *
-                  (double)l->kernel[0] * (double)l->kernel[1];
+    double size = (double)l->rows * (double)l->cols * (double)l->depth * (double)l->channels * (double)l->filters *
+                  (double)l->kernel[0] * (double)l->kernel[1] * (double)l->kernel_depth;
     if (size > LARGEST_EXACT)
         return fcn_fail(err, "layer is too large to model (%.3g operations)", size);
     return 0;
@@ -122,9 +153,14 @@ static int check_convolution(const fcn_layer *l, fcn_error *err)
         check_divides("coarse_in*coarse_group", l->coarse_in * l->coarse_group, "channels_in", l->channels, err) ||
         check_divides("coarse_out*coarse_group", l->coarse_out * l->coarse_group, "filters", l->filters, err))
         return -1;
-    if (!fine_feasible(l->kernel, l->fine))
+    if (!fine_feasible(l, l->fine)) {
+        if (l->kernel_depth > 1)
+            return fcn_fail(err, "fine %lld is not feasible for a %lldx%lldx%lld kernel (1, k0 or k0*k1, each "
+                            "times 1 or kernel_depth)", (long long)l->fine, (long long)l->kernel[0],
+                            (long long)l->kernel[1], (long long)l->kernel_depth);
         return fcn_fail(err, "fine %lld is not feasible for a %lldx%lld kernel (1, k0 or k0*k1)",
                         (long long)l->fine, (long long)l->kernel[0], (long long)l->kernel[1]);
+    }
     return 0;
 }
 
@@ -264,7 +300,8 @@ static int check_ports(const fcn_layer *l, fcn_error *err)
 
 int fcn_layer_check(const fcn_layer *l, fcn_error *err)
 {
-    if (check_input(l, err) || check_ports(l, err))
+    if (check_input(l, err) || check_ports(l, err) ||
+        (l->type != FCN_CONVOLUTION && l->type != FCN_POOLING && check_depth_window(l, 0, err)))
         return -1;
     switch (l->type) {
     case FCN_CONVOLUTION:

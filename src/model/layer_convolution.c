@@ -4,14 +4,23 @@
 
 enum { SLIDING_WINDOW, FORK, CONV, ACCUM, GLUE, BIAS };
 
-int fine_feasible(const int64_t kernel[2], int64_t fine)
+/* The 2-D rule over rows and cols: {1, k0, k0*k1}, or {1, max} for a 1xk or kx1 kernel. */
+static int fine_feasible_2d(int64_t k0, int64_t k1, int64_t fine)
 {
-    const int64_t k0 = kernel[0], k1 = kernel[1];
     if (fine == 1)
         return 1;
     if (k0 == 1 || k1 == 1)
         return fine == (k0 > k1 ? k0 : k1);
     return fine == k0 || fine == k0 * k1;
+}
+
+/* A 3-D kernel's depth taps are all unrolled or none: fine = f or k2*f, f feasible in 2-D (docs/MODEL-3D.md). */
+int fine_feasible(const fcn_layer *l, int64_t fine)
+{
+    const int64_t k0 = l->kernel[0], k1 = l->kernel[1], k2 = l->kernel_depth;
+    if (fine_feasible_2d(k0, k1, fine))
+        return 1;
+    return k2 > 1 && fine % k2 == 0 && fine_feasible_2d(k0, k1, fine / k2);
 }
 
 /* The conv modules' resources, their multipliers packed into DSPs by operand width if asked (MODEL-WIDTHS.md). */
@@ -42,24 +51,27 @@ void convolution_layer(const fcn_layer *l, fcn_layer_figures *out)
     const window_shape window = layer_window(l);
     fcn_module_figures *m = out->modules;
 
-    module_sliding_window(&m[SLIDING_WINDOW], l->rows, l->cols, channels, &window, l->input_width);
+    module_sliding_window(&m[SLIDING_WINDOW], l->rows, l->cols, l->depth, channels, &window, l->input_width);
     const int64_t rows = m[SLIDING_WINDOW].rows_out, cols = m[SLIDING_WINDOW].cols_out;
-    module_fork(&m[FORK], rows, cols, channels, l->input_width);
-    module_conv(&m[CONV], rows, cols, channels, filters, l->fine, l->kernel, groups, l->weight_width,
+    const int64_t depth = m[SLIDING_WINDOW].depth_out;
+    module_fork(&m[FORK], rows, cols, depth, channels, l->input_width);
+    module_conv(&m[CONV], rows, cols, depth, channels, filters, l->fine, window.kernel, groups, l->weight_width,
                 l->input_width);
-    module_accum(&m[ACCUM], rows, cols, channels, filters, groups, l->acc_width);
-    module_glue(&m[GLUE], rows, cols, 1, l->filters / cg, ci, co, l->acc_width, l->output_width);
-    module_bias(&m[BIAS], rows, cols, 1, l->filters, l->biases_width, l->output_width);
+    module_accum(&m[ACCUM], rows, cols, depth, channels, filters, groups, l->acc_width);
+    module_glue(&m[GLUE], rows, cols, depth, 1, l->filters / cg, ci, co, l->acc_width, l->output_width);
+    module_bias(&m[BIAS], rows, cols, depth, 1, l->filters, l->biases_width, l->output_width);
     out->module_count = 6;
 
     out->rows_out = rows;
     out->cols_out = cols;
+    out->depth_out = depth;
     out->channels_out = l->filters;
     out->streams_in = ci;
     out->streams_out = co;
 
     fcn_resource *r = &out->resource;
-    if (l->kernel[0] != 1 || l->kernel[1] != 1)
+    const int64_t taps = l->kernel[0] * l->kernel[1] * l->kernel_depth;
+    if (taps != 1)
         resource_add_scaled(r, &m[SLIDING_WINDOW].resource, ci * cg);
     if (co != 1)
         resource_add_scaled(r, &m[FORK].resource, ci * cg);
@@ -77,26 +89,26 @@ void convolution_layer(const fcn_layer *l, fcn_layer_figures *out)
         r->bram += fcn_bram_memory(l->filters / co, l->biases_width) * co;
     }
     const double weights_depth = (double)l->filters / (double)l->groups * (double)l->channels *
-                                 (double)(l->kernel[0] * l->kernel[1]) / (double)(l->fine * ci * co * cg);
+                                 (double)taps / (double)(l->fine * ci * co * cg);
     add_weights_memory(r, l, weights_depth, ci * co * cg * l->fine);
 
-    out->operations = l->kernel[0] * l->kernel[1] * l->channels * l->filters * rows * cols;
-    out->weights = l->channels * (l->filters / l->groups) * l->kernel[0] * l->kernel[1];
+    out->operations = taps * l->channels * l->filters * rows * cols * depth;
+    out->weights = l->channels * (l->filters / l->groups) * taps;
     out->biases = l->has_bias ? l->filters : 0;
 }
 
 void inner_product_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
     const int64_t ci = l->coarse_in, co = l->coarse_out;
-    const int64_t n = l->rows * l->cols * l->channels;
-    const int64_t unit_kernel[2] = {1, 1};
+    const int64_t n = l->rows * l->cols * l->depth * l->channels;
+    const int64_t unit_kernel[3] = {1, 1, 1};
     fcn_module_figures *m = out->modules;
 
-    module_fork(&m[0], l->rows, l->cols, l->channels / ci, l->input_width);
-    module_conv(&m[1], 1, 1, n / ci, l->filters / co, 1, unit_kernel, 1, l->weight_width, l->input_width);
-    module_accum(&m[2], 1, 1, n / ci, l->filters / co, 1, l->acc_width);
-    module_glue(&m[3], 1, 1, n, l->filters, ci, co, l->acc_width, l->output_width);
-    module_bias(&m[4], 1, 1, n, l->filters, l->biases_width, l->output_width);
+    module_fork(&m[0], l->rows, l->cols, l->depth, l->channels / ci, l->input_width);
+    module_conv(&m[1], 1, 1, 1, n / ci, l->filters / co, 1, unit_kernel, 1, l->weight_width, l->input_width);
+    module_accum(&m[2], 1, 1, 1, n / ci, l->filters / co, 1, l->acc_width);
+    module_glue(&m[3], 1, 1, 1, n, l->filters, ci, co, l->acc_width, l->output_width);
+    module_bias(&m[4], 1, 1, 1, n, l->filters, l->biases_width, l->output_width);
     out->module_count = 5;
 
     out->rows_out = 1;
@@ -118,7 +130,7 @@ void inner_product_layer(const fcn_layer *l, fcn_layer_figures *out)
         resource_add_scaled(r, &m[3].resource, 1);
     if (l->has_bias) {
         resource_add_scaled(r, &m[4].resource, co);
-        const double bias_depth = (double)(l->filters * l->rows * l->cols) / (double)co;
+        const double bias_depth = (double)(l->filters * l->rows * l->cols * l->depth) / (double)co;
         r->bram += fcn_bram_memory((int64_t)bias_depth, l->biases_width) * co;
     }
     const double weights_depth = (double)(l->filters * n) / (double)(ci * co);

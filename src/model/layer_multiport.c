@@ -6,10 +6,12 @@
 #include "layers.h"
 #include "resource.h"
 
-static void one_coarse(const fcn_layer *l, int64_t rows_out, int64_t cols_out, fcn_layer_figures *out)
+static void one_coarse(const fcn_layer *l, int64_t rows_out, int64_t cols_out, int64_t depth_out,
+                       fcn_layer_figures *out)
 {
     out->rows_out = rows_out;
     out->cols_out = cols_out;
+    out->depth_out = depth_out;
     out->channels_out = l->channels;
     out->streams_in = out->streams_out = l->coarse_in;
     out->module_count = 1;
@@ -18,16 +20,16 @@ static void one_coarse(const fcn_layer *l, int64_t rows_out, int64_t cols_out, f
 /* A fork per stream; its figures ignore the fan-out, as upstream's (G4). */
 void split_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
-    one_coarse(l, l->rows, l->cols, out);
-    module_fork(&out->modules[0], l->rows, l->cols, l->channels / l->coarse_in, l->data_width);
+    one_coarse(l, l->rows, l->cols, l->depth, out);
+    module_fork(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->data_width);
     resource_add_scaled(&out->resource, &out->modules[0].resource, l->coarse_in);
 }
 
 void eltwise_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
-    one_coarse(l, l->rows, l->cols, out);
+    one_coarse(l, l->rows, l->cols, l->depth, out);
     const int broadcast_ports = l->eltwise_broadcast ? l->ports_in - 1 : 0;
-    module_eltwise(&out->modules[0], l->rows, l->cols, l->channels / l->coarse_in, l->eltwise_mul, broadcast_ports,
+    module_eltwise(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->eltwise_mul, broadcast_ports,
                    l->data_width);
     resource_add_scaled(&out->resource, &out->modules[0].resource, l->coarse_in);
 }
@@ -39,21 +41,21 @@ void eltwise_layer(const fcn_layer *l, fcn_layer_figures *out)
  */
 void concat_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
-    one_coarse(l, l->rows, l->cols, out);
+    one_coarse(l, l->rows, l->cols, l->depth, out);
     const int64_t channels = l->channels / l->coarse_in;
-    module_concat(&out->modules[0], l->rows, l->cols, channels, channels);
+    module_concat(&out->modules[0], l->rows, l->cols, l->depth, channels, channels);
 }
 
 void average_pooling_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
-    one_coarse(l, 1, 1, out);
-    module_average_pool(&out->modules[0], l->rows, l->cols, l->channels / l->coarse_in);
+    one_coarse(l, 1, 1, 1, out);
+    module_average_pool(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in);
     resource_add_scaled(&out->resource, &out->modules[0].resource, l->coarse_in);
 }
 
 void activation_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
-    one_coarse(l, l->rows, l->cols, out);
-    module_activation(&out->modules[0], l->type, l->rows, l->cols, l->channels / l->coarse_in, l->data_width);
+    one_coarse(l, l->rows, l->cols, l->depth, out);
+    module_activation(&out->modules[0], l->type, l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->data_width);
     resource_add_scaled(&out->resource, &out->modules[0].resource, l->coarse_in);
 }

@@ -7,6 +7,7 @@ static void same_shape(const fcn_layer *l, fcn_layer_figures *out)
 {
     out->rows_out = l->rows;
     out->cols_out = l->cols;
+    out->depth_out = l->depth;
     out->channels_out = l->channels;
     out->streams_in = l->coarse_in;
     out->streams_out = l->coarse_out;
@@ -16,7 +17,7 @@ static void same_shape(const fcn_layer *l, fcn_layer_figures *out)
 void relu_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
     same_shape(l, out);
-    module_relu(&out->modules[0], l->rows, l->cols, l->channels / l->coarse_in, l->data_width);
+    module_relu(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->data_width);
     resource_add_scaled(&out->resource, &out->modules[0].resource, l->coarse_in);
 }
 
@@ -24,7 +25,7 @@ void batch_norm_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
     const int64_t coarse = l->coarse_in;
     same_shape(l, out);
-    module_batch_norm(&out->modules[0], l->rows, l->cols, l->channels / coarse);
+    module_batch_norm(&out->modules[0], l->rows, l->cols, l->depth, l->channels / coarse);
     resource_add_scaled(&out->resource, &out->modules[0].resource, coarse);
     out->resource.bram += fcn_bram_memory(l->channels / coarse, l->data_width) * coarse;
 }
@@ -35,23 +36,25 @@ void batch_norm_layer(const fcn_layer *l, fcn_layer_figures *out)
  * take the tensor in over coarse_in streams and out over coarse_out. Partitions
  * insert many of them, so they stay cheap.
  */
-void squeeze_figures(int64_t rows, int64_t cols, int64_t channels, int64_t coarse_in, int64_t coarse_out,
-                     int64_t buffer_depth, int data_width, fcn_layer_figures *out)
+void squeeze_figures(int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t coarse_in,
+                     int64_t coarse_out, int64_t buffer_depth, int data_width, fcn_layer_figures *out)
 {
     layer_figures_clear(out);
     out->rows_out = rows;
     out->cols_out = cols;
+    out->depth_out = depth;
     out->channels_out = channels;
     out->streams_in = coarse_in;
     out->streams_out = coarse_out;
     out->rate_in = out->rate_out = 1.0;
-    out->workload_in = out->workload_out = rows * cols * channels;
-    out->size_in = rows * cols * (channels / coarse_in);
-    out->size_out = rows * cols * (channels / coarse_out);
+    const int64_t pixels = rows * cols * depth;
+    out->workload_in = out->workload_out = pixels * channels;
+    out->size_in = pixels * (channels / coarse_in);
+    out->size_out = pixels * (channels / coarse_out);
     const double latency_in = (double)out->workload_in / (double)coarse_in;
     const double latency_out = (double)out->workload_out / (double)coarse_out;
     out->latency = latency_in > latency_out ? latency_in : latency_out;
     out->resource.bram = fcn_bram_stream(buffer_depth, data_width) * coarse_in;
     out->module_count = 1;
-    module_squeeze(&out->modules[0], rows, cols, channels);
+    module_squeeze(&out->modules[0], rows, cols, depth, channels);
 }

@@ -35,6 +35,7 @@ void layer_norm_layer(const fcn_layer *l, fcn_layer_figures *out);
 static inline void layer_figures_clear(fcn_layer_figures *f)
 {
     f->rows_out = f->cols_out = f->channels_out = 0;
+    f->depth_out = 1;
     f->streams_in = f->streams_out = 0;
     f->rate_in = f->rate_out = f->latency = 0.0;
     f->pipeline_depth = f->workload_in = f->workload_out = f->size_in = f->size_out = 0;
@@ -44,8 +45,8 @@ static inline void layer_figures_clear(fcn_layer_figures *f)
 }
 
 /* A squeeze's complete figures (it needs no rate chain): fcn_layer_evaluate's answer for a SQUEEZE layer. */
-void squeeze_figures(int64_t rows, int64_t cols, int64_t channels, int64_t coarse_in, int64_t coarse_out,
-                     int64_t buffer_depth, int data_width, fcn_layer_figures *out);
+void squeeze_figures(int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t coarse_in,
+                     int64_t coarse_out, int64_t buffer_depth, int data_width, fcn_layer_figures *out);
 
 /*
  * The dims input port p takes: port 0 and every port of a layer that does not
@@ -59,6 +60,14 @@ static inline int64_t layer_port_cols(const fcn_layer *l, int port)
 {
     return l->type == FCN_ELTWISE && l->eltwise_broadcast && port > 0 ? 1 : l->cols;
 }
+static inline int64_t layer_port_depth(const fcn_layer *l, int port)
+{
+    return l->type == FCN_ELTWISE && l->eltwise_broadcast && port > 0 ? 1 : l->depth;
+}
+
+/* A tensor's dims as messages and reports write them: RxCxCh, or DxRxCxCh when it has depth (docs/MODEL-3D.md). */
+#define DIMS_TEXT 96
+const char *dims_text(char out[DIMS_TEXT], int64_t rows, int64_t cols, int64_t depth, int64_t channels);
 
 /*
  * Whether a layer may lie on the path from a weights reloading layer to its
@@ -76,7 +85,10 @@ static inline int layer_follows_reloading(fcn_layer_type type)
 /* The sliding window of a convolution or pooling layer. */
 window_shape layer_window(const fcn_layer *l);
 
-/* The feasible fine factors of a kernel: {1, k0, k0*k1}, or {1, max} for a 1xk or kx1 kernel. */
-int fine_feasible(const int64_t kernel[2], int64_t fine);
+/*
+ * Whether fine is feasible for a layer's kernel: {1, k0, k0*k1}, or {1, max} for a 1xk or kx1 kernel; a 3-D
+ * kernel also each of those times kernel_depth.
+ */
+int fine_feasible(const fcn_layer *l, int64_t fine);
 
 #endif

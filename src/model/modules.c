@@ -29,8 +29,8 @@ static const double relu_ff[] = {1.9624755127569673, 1.915871335919626};
 /* The larger of the cycles to consume the input and to produce the output, each truncated. */
 int64_t fcn_module_latency(const fcn_module_figures *m)
 {
-    int64_t in = (int64_t)((double)(m->rows_in * m->cols_in * m->channels_in) / m->rate_in);
-    int64_t out = (int64_t)((double)(m->rows_out * m->cols_out * m->channels_out) / m->rate_out);
+    int64_t in = (int64_t)((double)(m->rows_in * m->cols_in * m->depth_in * m->channels_in) / m->rate_in);
+    int64_t out = (int64_t)((double)(m->rows_out * m->cols_out * m->depth_out * m->channels_out) / m->rate_out);
     return in > out ? in : out;
 }
 
@@ -38,50 +38,62 @@ int64_t fcn_module_latency(const fcn_module_figures *m)
  * A dilated window (docs/MODEL-2D.md §dilation) spans d*(k-1)+1 rows and cols:
  * its line buffers hold d rows each and its column delays d words each, while
  * the window itself keeps k0 x k1 taps, so the logic is the dense window's.
- * With dilation 1 every figure is MODEL.md's.
+ * A 3-D window (docs/MODEL-3D.md) streams depth inside cols: its line buffers
+ * hold rows of cols x depth pixels, its column delays a column of depth
+ * pixels, and k0 x k1 depth delays of d2 pixels each (upstream
+ * SlidingWindow3D's tensor buffers). With dilation 1 and depth 1 every
+ * figure is MODEL.md's.
  */
-void module_sliding_window(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels,
+void module_sliding_window(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels,
                            const window_shape *w, int dw)
 {
-    const int64_t k0 = w->kernel[0], k1 = w->kernel[1], d0 = w->dilation[0], d1 = w->dilation[1];
-    const int64_t span0 = d0 * (k0 - 1) + 1, span1 = d1 * (k1 - 1) + 1;
-    module_start(m, "sliding_window", rows, cols, channels);
+    const int64_t k0 = w->kernel[0], k1 = w->kernel[1], k2 = w->kernel[2];
+    const int64_t d0 = w->dilation[0], d1 = w->dilation[1], d2 = w->dilation[2];
+    const int64_t span0 = d0 * (k0 - 1) + 1, span1 = d1 * (k1 - 1) + 1, span2 = d2 * (k2 - 1) + 1;
+    module_start(m, "sliding_window", rows, cols, depth, channels);
     m->rows_out = (rows - span0 + w->pad_top + w->pad_bottom) / w->stride[0] + 1;
     m->cols_out = (cols - span1 + w->pad_left + w->pad_right) / w->stride[1] + 1;
-    m->rate_out = (double)(m->rows_out * m->cols_out) / (double)(rows * cols);
+    m->depth_out = (depth - span2 + w->pad_front + w->pad_back) / w->stride[2] + 1;
+    m->rate_out = (double)(m->rows_out * m->cols_out * m->depth_out) / (double)(rows * cols * depth);
     const int64_t padded_cols = cols + w->pad_left + w->pad_right;
-    m->pipeline_depth = padded_cols * channels * (span0 - 1) + channels * k0 * d1 * (k1 - 1);
+    const int64_t padded_depth = depth + w->pad_front + w->pad_back;
+    const int64_t column = padded_depth * channels; /* the words of one column of pixels */
+    m->pipeline_depth = padded_cols * column * (span0 - 1) + column * k0 * d1 * (k1 - 1);
 
     const double u[] = {
-        (double)(dw * k0 * k1),
+        (double)(dw * k0 * k1 * k2),
         (double)(k0 * (k1 - 1)) * (dw + fcn_floor_log2(channels)),
         (double)(k1 - 1) * (dw + fcn_floor_log2(channels * cols)),
-        (double)(k0 * (k1 - 1)),
-        (double)(k1 - 1),
+        (double)(k0 * (k1 - 1) + k0 * k1 * (k2 - 1)),
+        (double)(k1 - 1 + k2 - 1),
     };
     linear_lut_ff(&m->resource, u, COUNT(u), sliding_window_lut, sliding_window_ff);
-    m->resource.bram = (k0 - 1) * fcn_bram_stream(d0 * padded_cols * channels + 1, dw) +
-                       k0 * (k1 - 1) * fcn_bram_stream(d1 * channels + 1, dw);
+    m->resource.bram = (k0 - 1) * fcn_bram_stream(d0 * padded_cols * column + 1, dw) +
+                       k0 * (k1 - 1) * fcn_bram_stream(d1 * column + 1, dw);
+    if (k2 > 1) {
+        m->pipeline_depth += channels * k0 * k1 * d2 * (k2 - 1);
+        m->resource.bram += k0 * k1 * (k2 - 1) * fcn_bram_stream(d2 * channels + 1, dw);
+    }
 }
 
-void module_fork(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int dw)
+void module_fork(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int dw)
 {
     (void)dw;
-    module_start(m, "fork", rows, cols, channels);
-    const double u[] = {fcn_ceil_log2(channels * rows * cols)};
+    module_start(m, "fork", rows, cols, depth, channels);
+    const double u[] = {fcn_ceil_log2(channels * rows * cols * depth)};
     linear_lut_ff(&m->resource, u, COUNT(u), fork_lut, fork_ff);
 }
 
-void module_conv(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t filters,
-                 int64_t fine, const int64_t kernel[2], int64_t groups, int weight_width, int dw)
+void module_conv(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t filters,
+                 int64_t fine, const int64_t kernel[3], int64_t groups, int weight_width, int dw)
 {
-    const int64_t window = kernel[0] * kernel[1];
-    module_start(m, "conv", rows, cols, channels);
+    const int64_t window = kernel[0] * kernel[1] * kernel[2];
+    module_start(m, "conv", rows, cols, depth, channels);
     m->channels_out = filters / groups;
     m->rate_in = (double)(fine * groups) / (double)(window * filters);
     m->rate_out = (double)fine / (double)window;
     m->pipeline_depth = fine;
-    const double u[] = {fcn_log2_int(filters), fcn_log2_int(cols * rows), fcn_log2_int(channels)};
+    const double u[] = {fcn_log2_int(filters), fcn_log2_int(cols * rows * depth), fcn_log2_int(channels)};
     linear_lut_ff(&m->resource, u, COUNT(u), conv_lut, conv_ff);
     m->resource.dsp = fine * fcn_dsp_mult(weight_width, dw);
 }
@@ -92,35 +104,37 @@ static void accum_like_resources(fcn_module_figures *m, const double u[6])
     linear_lut_ff(&m->resource, u, 6, accum_lut, accum_ff);
 }
 
-void module_accum(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t filters,
+void module_accum(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t filters,
                   int64_t groups, int acc_dw)
 {
-    module_start(m, "accum", rows, cols, channels);
+    module_start(m, "accum", rows, cols, depth, channels);
     m->channels_in = channels * filters / groups;
     m->channels_out = filters;
     m->rate_out = (double)groups / (double)channels;
     m->pipeline_depth = channels * filters / (groups * groups);
-    const double u[] = {(double)filters, (double)groups, acc_dw, (double)cols, (double)rows, (double)channels};
+    /* A 3-D map's column counter runs over cols x depth (docs/MODEL-3D.md). */
+    const double u[] = {(double)filters, (double)groups, acc_dw, (double)(cols * depth), (double)rows,
+                        (double)channels};
     accum_like_resources(m, u);
     m->resource.dsp = linear_model(u, accum_dsp, COUNT(u));
     m->resource.bram = fcn_bram_memory(filters / groups, acc_dw);
 }
 
-void module_glue(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t filters,
+void module_glue(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t filters,
                  int64_t coarse_in, int64_t coarse_out, int acc_width, int dw)
 {
-    module_start(m, "glue", rows, cols, filters);
-    const double u[] = {(double)cols, (double)rows, (double)channels, dw, acc_width,
+    module_start(m, "glue", rows, cols, depth, filters);
+    const double u[] = {(double)(cols * depth), (double)rows, (double)channels, dw, acc_width,
                         (double)filters, (double)coarse_in, (double)coarse_out};
     linear_lut_ff(&m->resource, u, COUNT(u), glue_lut, glue_ff);
 }
 
-void module_bias(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t filters,
+void module_bias(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t filters,
                  int biases_width, int dw)
 {
     (void)channels;
-    module_start(m, "bias", rows, cols, filters);
-    const double u[] = {(double)filters, 1, dw, (double)cols, (double)rows, 1};
+    module_start(m, "bias", rows, cols, depth, filters);
+    const double u[] = {(double)filters, 1, dw, (double)(cols * depth), (double)rows, 1};
     accum_like_resources(m, u);
     m->resource.dsp = fcn_dsp_mult(biases_width, dw);
 }
@@ -130,32 +144,34 @@ void module_bias(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t chan
  * for both; averaging also scales the sum by 1/(k0*k1): a dw x dw multiplier
  * (docs/MODEL-2D.md, average pooling).
  */
-void module_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, const int64_t kernel[2],
-                 fcn_pool_type pool_type, int dw)
+void module_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels,
+                 const int64_t kernel[3], fcn_pool_type pool_type, int dw)
 {
-    module_start(m, pool_type == FCN_POOL_AVG ? "avg_pool" : "pool", rows, cols, channels);
-    const double u[] = {(double)kernel[0], (double)kernel[1], (double)cols, (double)rows, (double)channels, dw};
+    module_start(m, pool_type == FCN_POOL_AVG ? "avg_pool" : "pool", rows, cols, depth, channels);
+    /* A 3-D window's depth taps count as more columns of taps (docs/MODEL-3D.md). */
+    const double u[] = {(double)kernel[0], (double)(kernel[1] * kernel[2]), (double)(cols * depth), (double)rows,
+                        (double)channels, dw};
     linear_lut_ff(&m->resource, u, COUNT(u), pool_lut, pool_ff);
     if (pool_type == FCN_POOL_AVG)
         m->resource.dsp = fcn_dsp_mult(dw, dw);
 }
 
-void module_relu(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int dw)
+void module_relu(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int dw)
 {
-    module_start(m, "relu", rows, cols, channels);
-    const double u[] = {dw, fcn_ceil_log2(channels * rows * cols)};
+    module_start(m, "relu", rows, cols, depth, channels);
+    const double u[] = {dw, fcn_ceil_log2(channels * rows * cols * depth)};
     linear_lut_ff(&m->resource, u, COUNT(u), relu_lut, relu_ff);
 }
 
-void module_batch_norm(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels)
+void module_batch_norm(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels)
 {
-    module_start(m, "batch_norm", rows, cols, channels);
+    module_start(m, "batch_norm", rows, cols, depth, channels);
     m->resource.dsp = 1;
 }
 
-void module_squeeze(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels)
+void module_squeeze(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels)
 {
-    module_start(m, "squeeze", rows, cols, channels);
+    module_start(m, "squeeze", rows, cols, depth, channels);
 }
 
 /*
@@ -170,29 +186,29 @@ void module_squeeze(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t c
  * multiplies. Each broadcast port's channels per stream are held in a RAM
  * while port 0 streams (docs/MODEL-2D.md, broadcasting eltwise).
  */
-void module_eltwise(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int multiply,
+void module_eltwise(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int multiply,
                     int broadcast_ports, int dw)
 {
-    module_start(m, "eltwise", rows, cols, channels);
+    module_start(m, "eltwise", rows, cols, depth, channels);
     m->resource = (fcn_resource){.lut = 49, .ff = 23, .dsp = multiply ? 1 : 0};
     if (broadcast_ports > 0)
         m->resource.bram = broadcast_ports * fcn_bram_memory(channels, dw);
 }
 
 /* Port p's share of the output is its channels over the sum (9a8daeb, per port: G2); no resources (G5). */
-void module_concat(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t port_channels, int64_t channels)
+void module_concat(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t port_channels, int64_t channels)
 {
-    module_start(m, "concat", rows, cols, port_channels);
+    module_start(m, "concat", rows, cols, depth, port_channels);
     m->channels_out = channels;
     m->rate_in = (double)port_channels / (double)channels;
 }
 
 /* One word out per rows*cols words in (G9); 1 LUT and 1 FF as 9a8daeb's placeholder. */
-void module_average_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels)
+void module_average_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels)
 {
-    module_start(m, "average_pool", rows, cols, channels);
-    m->rows_out = m->cols_out = 1;
-    m->rate_out = 1.0 / (double)(rows * cols);
+    module_start(m, "average_pool", rows, cols, depth, channels);
+    m->rows_out = m->cols_out = m->depth_out = 1;
+    m->rate_out = 1.0 / (double)(rows * cols * depth);
     m->resource = (fcn_resource){.lut = 1, .ff = 1};
 }
 
@@ -212,18 +228,18 @@ static int64_t activation_table(int dw)
  * HARD_SIGMOID a multiplier, LEAKY_RELU the multiplier by alpha, PRELU that
  * and its slopes' memory (a word per channel of the stream, as batch norm's).
  */
-void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows, int64_t cols, int64_t channels,
+void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows, int64_t cols, int64_t depth, int64_t channels,
                        int dw)
 {
     if (type == FCN_HARD_SWISH || type == FCN_SILU || type == FCN_GELU) {
         static const char *const names[] = {[FCN_HARD_SWISH] = "hard_swish", [FCN_SILU] = "silu", [FCN_GELU] = "gelu"};
-        module_start(m, names[type], rows, cols, channels);
+        module_start(m, names[type], rows, cols, depth, channels);
         m->resource = (fcn_resource){.lut = 16, .ff = 35, .dsp = type == FCN_HARD_SWISH ? 5 : 4};
         if (type == FCN_GELU)
             m->resource.dsp += fcn_dsp_mult(dw, dw);
         return;
     }
-    module_relu(m, rows, cols, channels, dw);
+    module_relu(m, rows, cols, depth, channels, dw);
     switch (type) {
     case FCN_CLIP: m->name = "clip"; break;
     case FCN_SIGMOID:

@@ -19,26 +19,26 @@ static const fcn_resource word_inserter = {.lut = 16, .ff = 35};
  * scale[0] > 1; bilinear interpolation holds two rows and blends with
  * a + t*(b - a) on both rows and between them: three multipliers.
  */
-void module_resize(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, const int64_t scale[2],
+void module_resize(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, const int64_t scale[2],
                    fcn_resize_mode mode, int dw)
 {
-    module_start(m, mode == FCN_RESIZE_BILINEAR ? "resize_bilinear" : "resize", rows, cols, channels);
+    module_start(m, mode == FCN_RESIZE_BILINEAR ? "resize_bilinear" : "resize", rows, cols, depth, channels);
     m->rows_out = rows * scale[0];
     m->cols_out = cols * scale[1];
     m->rate_in = 1.0 / (double)(scale[0] * scale[1]);
-    m->pipeline_depth = cols * channels * (scale[0] - 1) + channels * (scale[1] - 1);
+    m->pipeline_depth = cols * depth * channels * (scale[0] - 1) + depth * channels * (scale[1] - 1);
     m->resource = word_inserter;
     const int64_t rows_held = mode == FCN_RESIZE_BILINEAR ? 2 : 1;
     if (scale[0] > 1)
-        m->resource.bram = fcn_bram_memory(rows_held * cols * channels, dw);
+        m->resource.bram = fcn_bram_memory(rows_held * cols * depth * channels, dw);
     if (mode == FCN_RESIZE_BILINEAR)
         m->resource.dsp = 3 * fcn_dsp_mult(dw, dw);
 }
 
 /* Zeros inserted around the map (upstream Pad: dims, rate_in, fixed 16 LUT and 35 FF, no pipeline depth). */
-void module_pad(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, const int64_t pads[4])
+void module_pad(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, const int64_t pads[4])
 {
-    module_start(m, "pad", rows, cols, channels);
+    module_start(m, "pad", rows, cols, depth, channels);
     m->rows_out = rows + pads[0] + pads[2];
     m->cols_out = cols + pads[1] + pads[3];
     m->rate_in = (double)(rows * cols) / (double)(m->rows_out * m->cols_out);
@@ -50,9 +50,9 @@ void module_pad(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t chann
  * `channels` go to the port (rate_out = channels_out/channels); no resources
  * (it is wiring and a channel counter).
  */
-void module_chop(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t channels_out)
+void module_chop(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t channels_out)
 {
-    module_start(m, "chop", rows, cols, channels);
+    module_start(m, "chop", rows, cols, depth, channels);
     m->channels_out = channels_out;
     m->rate_out = (double)channels_out / (double)channels;
 }
@@ -65,9 +65,9 @@ void module_chop(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t chan
  * each output stream selects among `coarse` RAMs (dw LUTs per input);
  * two address counters of ceil(log2(2*channels)) bits; an output register.
  */
-void module_shuffle(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t coarse, int dw)
+void module_shuffle(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t coarse, int dw)
 {
-    module_start(m, "shuffle", rows, cols, channels);
+    module_start(m, "shuffle", rows, cols, depth, channels);
     m->pipeline_depth = channels;
     const int64_t counters = 2 * (int64_t)fcn_ceil_log2(2 * channels);
     m->resource = (fcn_resource){.lut = counters + dw * coarse, .ff = counters + dw,
@@ -83,9 +83,9 @@ void module_shuffle(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t c
  * memories (channels words each), two accumulators of 2*dw + ceil(log2(C))
  * bits and a subtractor (LUT and FF alike).
  */
-void module_layer_norm(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int dw)
+void module_layer_norm(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int dw)
 {
-    module_start(m, "layer_norm", rows, cols, channels);
+    module_start(m, "layer_norm", rows, cols, depth, channels);
     m->pipeline_depth = channels;
     const int64_t logic = 2 * (2 * dw + (int64_t)fcn_ceil_log2(channels)) + dw;
     m->resource = (fcn_resource){.lut = logic, .ff = logic, .dsp = 3 * fcn_dsp_mult(dw, dw),

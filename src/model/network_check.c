@@ -17,17 +17,18 @@ static int check_link(const fcn_layer *a, int q, const fcn_layer *b, int port, f
     fcn_layer_evaluate(a, &f);
     const int64_t channels = fcn_layer_port_channels(b, port);
     const int64_t rows = layer_port_rows(b, port), cols = layer_port_cols(b, port);
+    const int64_t depth = layer_port_depth(b, port);
     const int64_t produced = fcn_layer_output_channels(a, q, f.channels_out);
-    if (f.rows_out == rows && f.cols_out == cols && produced == channels)
+    if (f.rows_out == rows && f.cols_out == cols && f.depth_out == depth && produced == channels)
         return 0;
-    char where[32] = "", from[32] = "";
+    char where[32] = "", from[32] = "", in[DIMS_TEXT], out[DIMS_TEXT];
     if (b->ports_in > 1)
         snprintf(where, sizeof where, " of port %d", port);
     if (a->ports_out > 1)
         snprintf(from, sizeof from, " port %d", q);
-    return fcn_fail(err, "input%s %lldx%lldx%lld does not match the output%s %lldx%lldx%lld of '%s'", where,
-                    (long long)rows, (long long)cols, (long long)channels, from, (long long)f.rows_out,
-                    (long long)f.cols_out, (long long)produced, a->name);
+    return fcn_fail(err, "input%s %s does not match the output%s %s of '%s'", where,
+                    dims_text(in, rows, cols, depth, channels), from,
+                    dims_text(out, f.rows_out, f.cols_out, f.depth_out, produced), a->name);
 }
 
 /* The network order: every layer, partition after partition. */

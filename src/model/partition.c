@@ -33,7 +33,7 @@ static int64_t largest_factor_at_most(int64_t n, int64_t limit)
 
 /* What the walk keeps of a layer once it has passed it: what its consumers need. */
 typedef struct node_state {
-    int64_t rows_out, cols_out, channels_out, streams_out;
+    int64_t rows_out, cols_out, depth_out, channels_out, streams_out;
     int64_t depth;        /* the longest path's pipeline depth up to and including this layer */
     int inner_consumers;  /* input ports of later layers of this partition reading it */
     int read;             /* of those, how many the walk has passed: the next reader takes output port `read` */
@@ -130,12 +130,12 @@ static size_t digits(int port)
 }
 
 /* A squeeze of the built chain, named later (squeeze_naming): built in its slot, not copied there. */
-static int64_t add_squeeze(walk *w, int64_t rows, int64_t cols, int64_t channels, int64_t from, int64_t to,
+static int64_t add_squeeze(walk *w, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t from, int64_t to,
                            const char *a, const char *b, int port)
 {
     if (!w->chain) { /* totals only: the figures, without the layer (the hot path of a search) */
         fcn_layer_figures f;
-        squeeze_figures(rows, cols, channels, from, to, 0, PARTITION_DATA_WIDTH, &f);
+        squeeze_figures(rows, cols, depth, channels, from, to, 0, PARTITION_DATA_WIDTH, &f);
         account_figures(w, &f);
         w->count++;
         return f.pipeline_depth;
@@ -146,10 +146,11 @@ static int64_t add_squeeze(walk *w, int64_t rows, int64_t cols, int64_t channels
         memcpy(w->spare, f, figures_bytes(f));
         w->current = w->spare;
     }
-    squeeze_figures(rows, cols, channels, from, to, 0, PARTITION_DATA_WIDTH, f);
+    squeeze_figures(rows, cols, depth, channels, from, to, 0, PARTITION_DATA_WIDTH, f);
     fcn_layer_init(squeeze, FCN_SQUEEZE);
     squeeze->rows = rows;
     squeeze->cols = cols;
+    squeeze->depth = depth;
     squeeze->channels = channels;
     squeeze->coarse_in = from;
     squeeze->coarse_out = to;
@@ -237,9 +238,10 @@ static int read_memory(walk *w, int i, int port, int64_t streams_in)
     fcn_partition_figures *out = w->out;
     const int64_t channels = fcn_layer_port_channels(l, port);
     const int64_t rows = layer_port_rows(l, port), cols = layer_port_cols(l, port);
+    const int64_t depth = layer_port_depth(l, port);
     const int64_t streams =
         largest_factor_at_most(channels, streams_in < w->max_streams ? streams_in : w->max_streams);
-    const int64_t workload = rows * cols * channels;
+    const int64_t workload = rows * cols * depth * channels;
     out->streams_in += streams;
     out->workload_in += workload;
     out->inputs++;
@@ -248,7 +250,7 @@ static int read_memory(walk *w, int i, int port, int64_t streams_in)
         add_memory_edge(w, -2, port, source); /* -2: the layer, once added */
         return -1;
     }
-    add_squeeze(w, rows, cols, channels, streams, streams_in, NULL, l->name, l->ports_in > 1 ? port : -1);
+    add_squeeze(w, rows, cols, depth, channels, streams, streams_in, NULL, l->name, l->ports_in > 1 ? port : -1);
     add_memory_edge(w, w->count - 1, 0, source);
     return w->count - 1;
 }
@@ -268,7 +270,7 @@ static int read_inner(walk *w, int i, int j, int64_t streams_in, int64_t *depth)
     const int q = n->read++;
     if (n->streams_out != streams_in) {
         const int64_t channels = fcn_layer_output_channels(producer, q, n->channels_out);
-        d += add_squeeze(w, n->rows_out, n->cols_out, channels, n->streams_out, streams_in, producer->name,
+        d += add_squeeze(w, n->rows_out, n->cols_out, n->depth_out, channels, n->streams_out, streams_in, producer->name,
                          l->name, -1);
         add_edge(w, from, w->count - 1, 0);
         from = w->count - 1;
@@ -289,12 +291,12 @@ static void write_memory(walk *w, int i, const fcn_layer_figures *f, int64_t dep
         const int64_t streams =
             largest_factor_at_most(channels, f->streams_out < w->max_streams ? f->streams_out : w->max_streams);
         out->streams_out += streams;
-        out->workload_out += f->rows_out * f->cols_out * channels;
+        out->workload_out += f->rows_out * f->cols_out * f->depth_out * channels;
         out->outputs++;
         int from = slot;
         int64_t d = depth;
         if (streams != f->streams_out) {
-            d += add_squeeze(w, f->rows_out, f->cols_out, channels, f->streams_out, streams, l->name, NULL,
+            d += add_squeeze(w, f->rows_out, f->cols_out, f->depth_out, channels, f->streams_out, streams, l->name, NULL,
                              l->ports_out > 1 ? q : -1);
             add_edge(w, from, w->count - 1, 0);
             from = w->count - 1;
@@ -334,6 +336,7 @@ static void visit_layer(walk *w, int i)
     node_state *n = &w->nodes[i];
     n->rows_out = f->rows_out;
     n->cols_out = f->cols_out;
+    n->depth_out = f->depth_out;
     n->channels_out = f->channels_out;
     n->streams_out = f->streams_out;
     n->depth = depth + f->pipeline_depth;

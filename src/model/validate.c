@@ -223,12 +223,13 @@ static int check_input(const fcn_network_figures *figures, int i, int edge, fcn_
                               : written_channels(a, at.layer);
     const int64_t taken = fcn_layer_port_channels(in, e->port);
     const int64_t rows = layer_port_rows(in, e->port), cols = layer_port_cols(in, e->port);
-    if ((out->rows_out != rows || out->cols_out != cols || given != taken) &&
-        violation_add(v, "partition %lld: its input %lldx%lldx%lld is not the output %lldx%lldx%lld of partition %lld "
-                      "('%s' reads '%s')",
-                      (long long)b->id, (long long)rows, (long long)cols, (long long)taken,
-                      (long long)out->rows_out, (long long)out->cols_out, (long long)given, (long long)a->id, reader,
-                      e->source))
+    const int64_t depth = layer_port_depth(in, e->port);
+    char taken_dims[DIMS_TEXT], given_dims[DIMS_TEXT];
+    if ((out->rows_out != rows || out->cols_out != cols || out->depth_out != depth || given != taken) &&
+        violation_add(v, "partition %lld: its input %s is not the output %s of partition %lld ('%s' reads '%s')",
+                      (long long)b->id, dims_text(taken_dims, rows, cols, depth, taken),
+                      dims_text(given_dims, out->rows_out, out->cols_out, out->depth_out, given), (long long)a->id,
+                      reader, e->source))
         return -1;
     if (a->ports != b->ports && !seen_partition(b, edge, at.partition) &&
         violation_add(v, "partition %lld: reads through %lld ports what partition %lld wrote through %lld",

@@ -3,7 +3,8 @@
  * (MODEL.md §3, MODEL-DAG §1-§6): coarse factors divide the channels they
  * split, given the layer's dims in its partition (a CONCAT's, every input
  * port's channels); fine is 1, k0 or k0*k1 (1 or the longer
- * side for a 1xk kernel); coarse_group divides groups.
+ * side for a 1xk kernel), each also times kernel_depth for a 3-D kernel
+ * (docs/MODEL-3D.md); coarse_group divides groups.
  */
 #include <stdlib.h>
 
@@ -89,15 +90,20 @@ static const int64_t *divisors_of(opt_divisor_cache *cache, int64_t n, int *coun
     return set->value;
 }
 
+/* The feasible fine factors in ascending order: the 2-D ones, and for a 3-D kernel each times kernel_depth. */
 static void fine_values(const fcn_layer *l, value_set *set)
 {
-    const int64_t candidates[3] = {1, l->kernel[0], l->kernel[0] * l->kernel[1]};
     const int64_t longer = l->kernel[0] > l->kernel[1] ? l->kernel[0] : l->kernel[1];
+    const int64_t planar[4] = {1, l->kernel[0], l->kernel[0] * l->kernel[1], longer};
     set->count = 0;
-    for (int k = 0; k < 3; k++) {
-        int64_t v = l->kernel[0] == 1 || l->kernel[1] == 1 ? (k == 0 ? 1 : longer) : candidates[k];
-        if (fine_feasible(l->kernel, v) && (set->count == 0 || v > set->value[set->count - 1]))
-            set->value[set->count++] = v;
+    for (int64_t v = 1, next; v > 0; v = next) {
+        set->value[set->count++] = v;
+        next = 0; /* the smallest feasible candidate above v */
+        for (int k = 0; k < 8; k++) {
+            const int64_t c = planar[k % 4] * (k < 4 ? 1 : l->kernel_depth);
+            if (c > v && (next == 0 || c < next) && fine_feasible(l, c))
+                next = c;
+        }
     }
 }
 

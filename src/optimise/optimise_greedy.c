@@ -65,12 +65,12 @@ static int64_t memory_streams(const opt_design *d, int64_t channels, int64_t str
     return opt_divisor_at_most(channels, streams < limit ? streams : limit);
 }
 
-static double squeeze_latency(int64_t rows, int64_t cols, int64_t channels, int64_t from, int64_t to)
+static double squeeze_latency(int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t from, int64_t to)
 {
     if (from == to)
         return 0;
     fcn_layer_figures f;
-    squeeze_figures(rows, cols, channels, from, to, 0, SQUEEZE_DATA_WIDTH, &f);
+    squeeze_figures(rows, cols, depth, channels, from, to, 0, SQUEEZE_DATA_WIDTH, &f);
     return f.latency;
 }
 
@@ -97,7 +97,8 @@ static double element_latency(const opt_design *d, const element *e)
     if (e->a < 0) {
         const fcn_layer *l = &d->layer[e->b];
         const int64_t channels = fcn_layer_port_channels(l, e->port), to = d->figures[e->b].streams_in;
-        return squeeze_latency(layer_port_rows(l, e->port), layer_port_cols(l, e->port), channels,
+        return squeeze_latency(layer_port_rows(l, e->port), layer_port_cols(l, e->port),
+                               layer_port_depth(l, e->port), channels,
                                memory_streams(d, channels, to), to);
     }
     const fcn_layer_figures *f = &d->figures[e->a];
@@ -105,7 +106,7 @@ static double element_latency(const opt_design *d, const element *e)
     const int q = e->b < 0 ? e->port : d->layer[e->a].type == FCN_CHOP ? producer_port(d, e->a, e->b, e->port) : 0;
     const int64_t channels = output_channels(d, e->a, q);
     const int64_t to = e->b >= 0 ? d->figures[e->b].streams_in : memory_streams(d, channels, f->streams_out);
-    return squeeze_latency(f->rows_out, f->cols_out, channels, f->streams_out, to);
+    return squeeze_latency(f->rows_out, f->cols_out, f->depth_out, channels, f->streams_out, to);
 }
 
 /* Counts the elements of partition p in the order partition.c adds them, until the target'th. */

@@ -100,11 +100,13 @@ static int check_links(const opt_problem *pb, int *reads, fcn_error *err)
             fcn_layer_evaluate(a, &f);
             const int64_t channels = fcn_layer_port_channels(b, port);
             const int64_t rows = layer_port_rows(b, port), cols = layer_port_cols(b, port);
+            const int64_t depth = layer_port_depth(b, port);
             const int64_t given = q < a->ports_out ? fcn_layer_output_channels(a, q, f.channels_out) : f.channels_out;
-            if (f.rows_out != rows || f.cols_out != cols || given != channels)
-                return fcn_fail(err, "model: layer '%s' takes %lldx%lldx%lld but '%s' gives %lldx%lldx%lld",
-                                b->name, (long long)rows, (long long)cols, (long long)channels, a->name,
-                                (long long)f.rows_out, (long long)f.cols_out, (long long)given);
+            char taken_dims[DIMS_TEXT], given_dims[DIMS_TEXT];
+            if (f.rows_out != rows || f.cols_out != cols || f.depth_out != depth || given != channels)
+                return fcn_fail(err, "model: layer '%s' takes %s but '%s' gives %s", b->name,
+                                dims_text(taken_dims, rows, cols, depth, channels), a->name,
+                                dims_text(given_dims, f.rows_out, f.cols_out, f.depth_out, given));
         }
     return 0;
 }
