@@ -40,8 +40,21 @@ int64_t fcn_module_latency(const fcn_module_figures *m)
  * the window itself keeps k0 x k1 taps, so the logic is the dense window's.
  * With dilation 1 every figure is MODEL.md's.
  */
+/*
+ * `rows` FIFOs of `depth` words, each holding `taps` words of dw bits side by side: MODEL.md's BRAM
+ * (a FIFO per tap, one word deeper), or with `lutram` and shallow by upstream's FIFO rule, LUTRAM
+ * (newest upstream's SlidingWindow.buffer_estimate: docs/MODEL-WIDTHS.md).
+ */
+static void window_fifos(fcn_resource *r, int64_t rows, int64_t taps, int64_t depth, int dw, int lutram)
+{
+    if (lutram && fifo_shallow(depth, taps * dw))
+        r->lut += rows * fcn_lutram_queue(depth, taps * dw);
+    else
+        r->bram += rows * taps * fcn_bram_stream(depth + 1, dw);
+}
+
 void module_sliding_window(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels,
-                           const window_shape *w, int dw)
+                           const window_shape *w, int dw, int lutram)
 {
     const int64_t k0 = w->kernel[0], k1 = w->kernel[1], d0 = w->dilation[0], d1 = w->dilation[1];
     const int64_t span0 = d0 * (k0 - 1) + 1, span1 = d1 * (k1 - 1) + 1;
@@ -60,8 +73,8 @@ void module_sliding_window(fcn_module_figures *m, int64_t rows, int64_t cols, in
         (double)(k1 - 1),
     };
     linear_lut_ff(&m->resource, u, COUNT(u), sliding_window_lut, sliding_window_ff);
-    m->resource.bram = (k0 - 1) * fcn_bram_stream(d0 * padded_cols * channels + 1, dw) +
-                       k0 * (k1 - 1) * fcn_bram_stream(d1 * channels + 1, dw);
+    window_fifos(&m->resource, 1, k0 - 1, d0 * padded_cols * channels, dw, lutram); /* the line buffers */
+    window_fifos(&m->resource, k0, k1 - 1, d1 * channels, dw, lutram);              /* each row's columns */
 }
 
 void module_fork(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int dw)
@@ -93,7 +106,7 @@ static void accum_like_resources(fcn_module_figures *m, const double u[6])
 }
 
 void module_accum(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t filters,
-                  int64_t groups, int acc_dw)
+                  int64_t groups, int acc_dw, int lutram)
 {
     module_start(m, "accum", rows, cols, channels);
     m->channels_in = channels * filters / groups;
@@ -103,7 +116,7 @@ void module_accum(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t cha
     const double u[] = {(double)filters, (double)groups, acc_dw, (double)cols, (double)rows, (double)channels};
     accum_like_resources(m, u);
     m->resource.dsp = linear_model(u, accum_dsp, COUNT(u));
-    m->resource.bram = fcn_bram_memory(filters / groups, acc_dw);
+    add_ram(&m->resource, filters / groups, acc_dw, 1, lutram);
 }
 
 void module_glue(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int64_t filters,
@@ -171,12 +184,13 @@ void module_squeeze(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t c
  * while port 0 streams (docs/MODEL-2D.md, broadcasting eltwise).
  */
 void module_eltwise(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t channels, int multiply,
-                    int broadcast_ports, int dw)
+                    int broadcast_ports, int dw, int lutram)
 {
     module_start(m, "eltwise", rows, cols, channels);
     m->resource = (fcn_resource){.lut = 49, .ff = 23, .dsp = multiply ? 1 : 0};
+    /* Upstream's EltWise holds them in a FIFO ("channel buffer"): its FIFO rule decides LUTRAM. */
     if (broadcast_ports > 0)
-        m->resource.bram = broadcast_ports * fcn_bram_memory(channels, dw);
+        add_memory(&m->resource, channels, dw, broadcast_ports, lutram && fifo_shallow(channels, dw));
 }
 
 /* Port p's share of the output is its channels over the sum (9a8daeb, per port: G2); no resources (G5). */
@@ -197,9 +211,9 @@ void module_average_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int6
 }
 
 /* A table of 2^min(dw,14) words: the sigmoid's (this project's estimate, docs/MODEL-DAG.md). */
-static int64_t activation_table(int dw)
+static void add_activation_table(fcn_resource *r, int dw, int lutram)
 {
-    return fcn_bram_memory((int64_t)1 << (dw < 14 ? dw : 14), dw);
+    add_ram(r, (int64_t)1 << (dw < 14 ? dw : 14), dw, 1, lutram);
 }
 
 /*
@@ -213,7 +227,7 @@ static int64_t activation_table(int dw)
  * and its slopes' memory (a word per channel of the stream, as batch norm's).
  */
 void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows, int64_t cols, int64_t channels,
-                       int dw)
+                       int dw, int lutram)
 {
     if (type == FCN_HARD_SWISH || type == FCN_SILU || type == FCN_GELU) {
         static const char *const names[] = {[FCN_HARD_SWISH] = "hard_swish", [FCN_SILU] = "silu", [FCN_GELU] = "gelu"};
@@ -228,7 +242,7 @@ void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows,
     case FCN_CLIP: m->name = "clip"; break;
     case FCN_SIGMOID:
         m->name = "sigmoid";
-        m->resource.bram = activation_table(dw);
+        add_activation_table(&m->resource, dw, lutram);
         break;
     case FCN_HARD_SIGMOID:
         m->name = "hard_sigmoid";
@@ -241,7 +255,7 @@ void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows,
     case FCN_PRELU:
         m->name = "prelu";
         m->resource.dsp = fcn_dsp_mult(dw, dw);
-        m->resource.bram = fcn_bram_memory(channels, dw);
+        add_ram(&m->resource, channels, dw, 1, lutram);
         break;
     default: break;
     }
