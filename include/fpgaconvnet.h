@@ -55,6 +55,12 @@ int64_t fcn_uram_memory(int64_t depth, int width);
  * share a DSP when both operands have at most 8 bits, four at most 4 (newest upstream's packing).
  */
 int64_t fcn_dsp_packed(int64_t multipliers, int64_t dsp_each, int a, int b);
+/*
+ * LUTs for a buffer of `depth` words of `width` bits in LUTRAM (docs/MODEL-WIDTHS.md: newest upstream's
+ * queue model, ceil((width+1)/w) * ceil(depth/D) with (D, w) = (32, 16) up to 32 words, (64, 8) beyond);
+ * 0 for an empty buffer. `width` may exceed 36: several words side by side.
+ */
+int64_t fcn_lutram_queue(int64_t depth, int64_t width);
 
 /* ---------------------------------------------------------------- layers */
 
@@ -135,6 +141,8 @@ typedef struct fcn_layer {
     int use_uram;              /* CONVOLUTION, INNER_PRODUCT: weights held in URAM instead of BRAM */
     int dsp_packing;           /* CONVOLUTION, INNER_PRODUCT: multipliers share DSPs by operand width (2 at <= 8
                                   bits, 4 at <= 4: newest upstream); 0: one each, as 0.1.1 (MODEL-WIDTHS.md) */
+    int use_lutram;            /* shallow RAMs and FIFOs in LUTRAM instead of BRAM, by newest upstream's
+                                  thresholds; 0: every one in BRAM, as 0.1.1 (MODEL-WIDTHS.md) */
     int has_bias;
     int64_t buffer_depth;      /* SQUEEZE */
     int ports_in, ports_out;   /* 1, except ELTWISE/CONCAT inputs and SPLIT outputs (2..FCN_MAX_PORTS) */

@@ -49,6 +49,8 @@ expect_all "acc widths stay" "$tmp/w.json" acc_width 16
 expect_all "biases widths stay" "$tmp/w.json" biases_width 16
 # 11 layers of 8 bits; the squeezes the writer derives keep their 16
 expect_count "data widths of the layers" "$tmp/w.json" data_width 8 11
+# ... and newest upstream's buffers: the same 11 layers carry use_lutram (docs/MODEL-WIDTHS.md)
+expect_count "use_lutram on the layers" "$tmp/w.json" use_lutram true 11
 expect_ok "report on it" report "$tmp/w.json" --format json
 cp "$tmp/out" "$tmp/w.report.json"
 expect_ok "report --model with the widths" report --model "$lenet" --data-width 8 --weight-width 4 --format json
@@ -57,6 +59,8 @@ expect_ok "report --model, default widths" report --model "$lenet" --format json
 if cmp -s "$tmp/out" "$tmp/w.report.json"; then fail "the widths change no figure"; else pass; fi
 expect_ok "--data-width=N" parse "$lenet" --data-width=8 --weight-width=4
 if cmp -s "$tmp/out" "$tmp/w.json"; then pass; else fail "--data-width=8 differs from --data-width 8"; fi
+expect_ok "parse, default widths" parse "$lenet" -o "$tmp/w16.json"
+expect_count "parse, default widths: no use_lutram" "$tmp/w16.json" use_lutram true 0
 expect_ok "--weight-width alone" parse "$lenet" --weight-width 36 -o "$tmp/w36.json"
 expect_all "--weight-width alone: weights" "$tmp/w36.json" weight_width 36
 expect_all "--weight-width alone: inputs stay" "$tmp/w36.json" input_width 16
@@ -73,6 +77,7 @@ expect_ok "optimise with widths" optimise "$lenet" --platform "$zedboard" -o "$t
     --weight-width 4 --iterations 2000 --quiet
 expect_all "optimise: the result keeps the weight widths" "$tmp/opt/lenet.json" weight_width 4
 expect_all "optimise: the result keeps the input widths" "$tmp/opt/lenet.json" input_width 8
+expect_count "optimise: the result keeps use_lutram" "$tmp/opt/lenet.json" use_lutram true 11
 
 # ------------------------------------------------------------ usage errors
 for value in 0 37 -1 abc 8.5 ''; do

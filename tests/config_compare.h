@@ -40,7 +40,8 @@ static inline int same_layer(const char *where, const fcn_layer *a, const fcn_la
     SAME_INT(data_width) SAME_INT(input_width) SAME_INT(output_width) SAME_INT(weight_width)
     SAME_INT(acc_width) SAME_INT(biases_width) SAME_INT(has_bias) SAME_INT(buffer_depth)
     SAME_INT(data_binary_point) SAME_INT(input_binary_point) SAME_INT(output_binary_point)
-    SAME_INT(weight_binary_point) SAME_INT(acc_binary_point) SAME_INT(use_uram)
+    SAME_INT(weight_binary_point) SAME_INT(acc_binary_point) SAME_INT(use_uram) SAME_INT(dsp_packing)
+    SAME_INT(use_lutram)
     SAME_INT(ports_in) SAME_INT(ports_out) SAME_INT(eltwise_mul) SAME_INT(pool_type)
     for (int port = 0; port < a->ports_in; port++) /* the links: each port's producer */
         if (fcn_layer_input(a, port) != fcn_layer_input(b, port)) {

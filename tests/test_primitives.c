@@ -76,7 +76,7 @@ static void test_sliding_window(void)
     /* 5x5x2, 3x3 kernel, stride 1, pad 1 all round. */
     const window_shape w = {.kernel = {3, 3, 1}, .stride = {1, 1, 1}, .dilation = {1, 1, 1}, .pad_top = 1, .pad_right = 1, .pad_bottom = 1, .pad_left = 1};
     fcn_module_figures m;
-    module_sliding_window(&m, 5, 5, 1, 2, &w, 16);
+    module_sliding_window(&m, 5, 5, 1, 2, &w, 16, 0);
     CHECK_INT(m.rows_out, 5);
     CHECK_INT(m.cols_out, 5);
     CHECK_NEAR(m.rate_out, 1.0, 1e-12);
@@ -87,7 +87,7 @@ static void test_sliding_window(void)
 
     /* 7x6 with stride 2 and asymmetric pads: rows (7-3+0+1)/2+1 = 3, cols (6-3+2+0)/2+1 = 3. */
     const window_shape s = {.kernel = {3, 3, 1}, .stride = {2, 2, 1}, .dilation = {1, 1, 1}, .pad_bottom = 1, .pad_left = 2};
-    module_sliding_window(&m, 7, 6, 1, 1, &s, 16);
+    module_sliding_window(&m, 7, 6, 1, 1, &s, 16, 0);
     CHECK_INT(m.rows_out, 3);
     CHECK_INT(m.cols_out, 3);
     CHECK_NEAR(m.rate_out, 9.0 / 42.0, 1e-12);
@@ -110,7 +110,7 @@ static void test_fork_conv_accum(void)
     CHECK_INT(fcn_module_latency(&m), 768);
     check_resource(&m, 1960, 2635, 3, 0); /* u = [3, 4, 1] */
 
-    module_accum(&m, 4, 4, 1, 2, 8, 1, 32);
+    module_accum(&m, 4, 4, 1, 2, 8, 1, 32, 0);
     CHECK_INT(m.channels_in, 16);
     CHECK_INT(m.channels_out, 8);
     CHECK_NEAR(m.rate_out, 0.5, 1e-12);

@@ -82,7 +82,7 @@ static const int_field int_fields[] = {
     NARROW_FIELD(acc_width, 0), NARROW_FIELD(biases_width, 0), NARROW_FIELD(has_bias, 0),
     NARROW_FIELD(data_binary_point, 0), NARROW_FIELD(input_binary_point, 0), NARROW_FIELD(output_binary_point, 0),
     NARROW_FIELD(weight_binary_point, 0), NARROW_FIELD(acc_binary_point, 0), NARROW_FIELD(use_uram, 0),
-    NARROW_FIELD(dsp_packing, 0),
+    NARROW_FIELD(dsp_packing, 0), NARROW_FIELD(use_lutram, 0),
 };
 #define INT_FIELDS ((int)(sizeof int_fields / sizeof int_fields[0]))
 /* Pseudo-fields past the table: `coarse` (a one-coarse layer's factor) and the pairs. */
@@ -432,6 +432,7 @@ static PyGetSetDef layer_getset[] = {
     FIELD("acc_binary_point", "Fraction bits of an accumulator.", 25),
     FIELD("use_uram", "1 if the weights are held in URAM instead of BRAM.", 26),
     FIELD("dsp_packing", "1 if multipliers share DSPs by operand width (2 at <= 8 bits, 4 at <= 4).", 27),
+    FIELD("use_lutram", "1 if shallow RAMs and FIFOs are held in LUTRAM instead of BRAM (upstream's thresholds).", 28),
     FIELD("coarse", "A one-coarse layer's folding factor (coarse_in == coarse_out).", F_COARSE),
     FIELD("kernel_size", "[rows, cols] of the window.", F_KERNEL),
     FIELD("stride", "[rows, cols] of the stride.", F_STRIDE),

@@ -130,6 +130,8 @@ void config_read_2d(field_reader *r, fcn_layer *l, int has_ports_out)
     if (l->type == FCN_CONVOLUTION || l->type == FCN_INNER_PRODUCT)
         read_memory_and_packing(r, l);
     int choice;
+    if (field_choice(r, "use_lutram", "false", "true", &choice)) /* any layer's buffers: MODEL-WIDTHS.md */
+        l->use_lutram = choice;
     switch (l->type) {
     case FCN_CONVOLUTION:
     case FCN_POOLING:

@@ -91,6 +91,8 @@ static void put_2d(builder *b, json_t *params, const fcn_layer *l, int pool_type
         put(b, params, "use_uram", json_true());
     if (l->dsp_packing)
         put(b, params, "dsp_packing", json_true());
+    if (l->use_lutram)
+        put(b, params, "use_lutram", json_true());
     if ((l->type == FCN_CONVOLUTION || l->type == FCN_POOLING) && (l->dilation[0] != 1 || l->dilation[1] != 1)) {
         put_int(b, params, "dilation_rows", l->dilation[0]);
         put_int(b, params, "dilation_cols", l->dilation[1]);

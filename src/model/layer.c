@@ -84,8 +84,7 @@ void fcn_layer_evaluate(const fcn_layer *l, fcn_layer_figures *out)
     case FCN_RELU: relu_layer(l, out); break;
     case FCN_BATCH_NORM: batch_norm_layer(l, out); break;
     case FCN_SQUEEZE:
-        squeeze_figures(l->rows, l->cols, l->depth, l->channels, l->coarse_in, l->coarse_out, l->buffer_depth, l->data_width,
-                        out);
+        squeeze_layer(l, out);
         return;
     case FCN_SPLIT: split_layer(l, out); break;
     case FCN_ELTWISE: eltwise_layer(l, out); break;

@@ -22,7 +22,7 @@ static void per_stream(const fcn_layer *l, fcn_layer_figures *out)
 void resize_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
     module_resize(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->scale, l->resize_mode,
-                  l->data_width);
+                  l->data_width, l->use_lutram);
     per_stream(l, out);
 }
 
@@ -46,14 +46,16 @@ void chop_layer(const fcn_layer *l, fcn_layer_figures *out)
 
 void shuffle_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
-    module_shuffle(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->coarse_in, l->data_width);
+    module_shuffle(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->coarse_in, l->data_width,
+                   l->use_lutram);
     per_stream(l, out);
 }
 
 void layer_norm_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
-    module_layer_norm(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->data_width);
+    module_layer_norm(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->data_width,
+                      l->use_lutram);
     per_stream(l, out);
-    const fcn_resource shared = layer_norm_statistics(l->channels, l->coarse_in, l->data_width);
+    const fcn_resource shared = layer_norm_statistics(l->channels, l->coarse_in, l->data_width, l->use_lutram);
     resource_add_scaled(&out->resource, &shared, 1);
 }

@@ -33,13 +33,16 @@ static void add_multipliers(fcn_resource *r, const fcn_module_figures *conv, int
                              : instances * conv->resource.dsp;
 }
 
-/* The weights' memory: `banks` RAMs of `depth` words, in BRAM or, with use_uram, in URAM (MODEL-WIDTHS.md). */
+/*
+ * The weights' memory: `banks` RAMs of `depth` words, in BRAM, with use_uram in URAM (whatever their
+ * size, as newest upstream's stream_rsc), or with use_lutram and shallow in LUTRAM (MODEL-WIDTHS.md).
+ */
 static void add_weights_memory(fcn_resource *r, const fcn_layer *l, double depth, int64_t banks)
 {
     if (l->use_uram)
         r->uram += fcn_uram_memory((int64_t)depth, l->weight_width) * banks;
     else
-        r->bram += fcn_bram_memory((int64_t)depth, l->weight_width) * banks;
+        add_ram(r, (int64_t)depth, l->weight_width, banks, l->use_lutram);
 }
 
 void convolution_layer(const fcn_layer *l, fcn_layer_figures *out)
@@ -51,13 +54,14 @@ void convolution_layer(const fcn_layer *l, fcn_layer_figures *out)
     const window_shape window = layer_window(l);
     fcn_module_figures *m = out->modules;
 
-    module_sliding_window(&m[SLIDING_WINDOW], l->rows, l->cols, l->depth, channels, &window, l->input_width);
+    module_sliding_window(&m[SLIDING_WINDOW], l->rows, l->cols, l->depth, channels, &window, l->input_width,
+                          l->use_lutram);
     const int64_t rows = m[SLIDING_WINDOW].rows_out, cols = m[SLIDING_WINDOW].cols_out;
     const int64_t depth = m[SLIDING_WINDOW].depth_out;
     module_fork(&m[FORK], rows, cols, depth, channels, l->input_width);
     module_conv(&m[CONV], rows, cols, depth, channels, filters, l->fine, window.kernel, groups, l->weight_width,
                 l->input_width);
-    module_accum(&m[ACCUM], rows, cols, depth, channels, filters, groups, l->acc_width);
+    module_accum(&m[ACCUM], rows, cols, depth, channels, filters, groups, l->acc_width, l->use_lutram);
     module_glue(&m[GLUE], rows, cols, depth, 1, l->filters / cg, ci, co, l->acc_width, l->output_width);
     module_bias(&m[BIAS], rows, cols, depth, 1, l->filters, l->biases_width, l->output_width);
     out->module_count = 6;
@@ -86,7 +90,7 @@ void convolution_layer(const fcn_layer *l, fcn_layer_figures *out)
         resource_add_scaled(r, &m[GLUE].resource, cg);
     if (l->has_bias) {
         resource_add_scaled(r, &m[BIAS].resource, co);
-        r->bram += fcn_bram_memory(l->filters / co, l->biases_width) * co;
+        add_ram(r, l->filters / co, l->biases_width, co, l->use_lutram);
     }
     const double weights_depth = (double)l->filters / (double)l->groups * (double)l->channels *
                                  (double)taps / (double)(l->fine * ci * co * cg);
@@ -106,7 +110,7 @@ void inner_product_layer(const fcn_layer *l, fcn_layer_figures *out)
 
     module_fork(&m[0], l->rows, l->cols, l->depth, l->channels / ci, l->input_width);
     module_conv(&m[1], 1, 1, 1, n / ci, l->filters / co, 1, unit_kernel, 1, l->weight_width, l->input_width);
-    module_accum(&m[2], 1, 1, 1, n / ci, l->filters / co, 1, l->acc_width);
+    module_accum(&m[2], 1, 1, 1, n / ci, l->filters / co, 1, l->acc_width, l->use_lutram);
     module_glue(&m[3], 1, 1, 1, n, l->filters, ci, co, l->acc_width, l->output_width);
     module_bias(&m[4], 1, 1, 1, n, l->filters, l->biases_width, l->output_width);
     out->module_count = 5;
@@ -131,7 +135,7 @@ void inner_product_layer(const fcn_layer *l, fcn_layer_figures *out)
     if (l->has_bias) {
         resource_add_scaled(r, &m[4].resource, co);
         const double bias_depth = (double)(l->filters * l->rows * l->cols * l->depth) / (double)co;
-        r->bram += fcn_bram_memory((int64_t)bias_depth, l->biases_width) * co;
+        add_ram(r, (int64_t)bias_depth, l->biases_width, co, l->use_lutram);
     }
     const double weights_depth = (double)(l->filters * n) / (double)(ci * co);
     add_weights_memory(r, l, weights_depth, ci * co);

@@ -30,7 +30,7 @@ void eltwise_layer(const fcn_layer *l, fcn_layer_figures *out)
     one_coarse(l, l->rows, l->cols, l->depth, out);
     const int broadcast_ports = l->eltwise_broadcast ? l->ports_in - 1 : 0;
     module_eltwise(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->eltwise_mul, broadcast_ports,
-                   l->data_width);
+                   l->data_width, l->use_lutram);
     resource_add_scaled(&out->resource, &out->modules[0].resource, l->coarse_in);
 }
 
@@ -56,6 +56,7 @@ void average_pooling_layer(const fcn_layer *l, fcn_layer_figures *out)
 void activation_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
     one_coarse(l, l->rows, l->cols, l->depth, out);
-    module_activation(&out->modules[0], l->type, l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->data_width);
+    module_activation(&out->modules[0], l->type, l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->data_width,
+                      l->use_lutram);
     resource_add_scaled(&out->resource, &out->modules[0].resource, l->coarse_in);
 }

@@ -27,7 +27,7 @@ void batch_norm_layer(const fcn_layer *l, fcn_layer_figures *out)
     same_shape(l, out);
     module_batch_norm(&out->modules[0], l->rows, l->cols, l->depth, l->channels / coarse);
     resource_add_scaled(&out->resource, &out->modules[0].resource, coarse);
-    out->resource.bram += fcn_bram_memory(l->channels / coarse, l->data_width) * coarse;
+    add_ram(&out->resource, l->channels / coarse, l->data_width, coarse, l->use_lutram);
 }
 
 /*
@@ -57,4 +57,15 @@ void squeeze_figures(int64_t rows, int64_t cols, int64_t depth, int64_t channels
     out->resource.bram = fcn_bram_stream(buffer_depth, data_width) * coarse_in;
     out->module_count = 1;
     module_squeeze(&out->modules[0], rows, cols, depth, channels);
+}
+
+/* A configuration's SQUEEZE: with use_lutram, a buffer shallow by upstream's FIFO rule is in LUTRAM. */
+void squeeze_layer(const fcn_layer *l, fcn_layer_figures *out)
+{
+    squeeze_figures(l->rows, l->cols, l->depth, l->channels, l->coarse_in, l->coarse_out, l->buffer_depth,
+                    l->data_width, out);
+    if (l->use_lutram && fifo_shallow(l->buffer_depth, l->data_width)) {
+        out->resource.bram = 0; /* the buffer was its only resource */
+        out->resource.lut = fcn_lutram_queue(l->buffer_depth, l->data_width) * l->coarse_in;
+    }
 }

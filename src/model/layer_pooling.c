@@ -9,7 +9,7 @@ void pooling_layer(const fcn_layer *l, fcn_layer_figures *out)
     const window_shape window = layer_window(l);
     fcn_module_figures *m = out->modules;
 
-    module_sliding_window(&m[0], l->rows, l->cols, l->depth, channels, &window, l->data_width);
+    module_sliding_window(&m[0], l->rows, l->cols, l->depth, channels, &window, l->data_width, l->use_lutram);
     module_pool(&m[1], m[0].rows_out, m[0].cols_out, m[0].depth_out, channels, window.kernel, l->pool_type,
                 l->data_width);
     out->module_count = 2;

@@ -44,6 +44,8 @@ static inline void layer_figures_clear(fcn_layer_figures *f)
     f->module_count = 0;
 }
 
+/* A SQUEEZE layer's complete figures: squeeze_figures', with use_lutram's buffer (docs/MODEL-WIDTHS.md). */
+void squeeze_layer(const fcn_layer *l, fcn_layer_figures *out);
 /* A squeeze's complete figures (it needs no rate chain): fcn_layer_evaluate's answer for a SQUEEZE layer. */
 void squeeze_figures(int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t coarse_in,
                      int64_t coarse_out, int64_t buffer_depth, int data_width, fcn_layer_figures *out);

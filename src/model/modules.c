@@ -44,8 +44,21 @@ int64_t fcn_module_latency(const fcn_module_figures *m)
  * SlidingWindow3D's tensor buffers). With dilation 1 and depth 1 every
  * figure is MODEL.md's.
  */
+/*
+ * `rows` FIFOs of `depth` words, each holding `taps` words of dw bits side by side: MODEL.md's BRAM
+ * (a FIFO per tap, one word deeper), or with `lutram` and shallow by upstream's FIFO rule, LUTRAM
+ * (newest upstream's SlidingWindow.buffer_estimate: docs/MODEL-WIDTHS.md).
+ */
+static void window_fifos(fcn_resource *r, int64_t rows, int64_t taps, int64_t depth, int dw, int lutram)
+{
+    if (lutram && fifo_shallow(depth, taps * dw))
+        r->lut += rows * fcn_lutram_queue(depth, taps * dw);
+    else
+        r->bram += rows * taps * fcn_bram_stream(depth + 1, dw);
+}
+
 void module_sliding_window(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels,
-                           const window_shape *w, int dw)
+                           const window_shape *w, int dw, int lutram)
 {
     const int64_t k0 = w->kernel[0], k1 = w->kernel[1], k2 = w->kernel[2];
     const int64_t d0 = w->dilation[0], d1 = w->dilation[1], d2 = w->dilation[2];
@@ -68,11 +81,11 @@ void module_sliding_window(fcn_module_figures *m, int64_t rows, int64_t cols, in
         (double)(k1 - 1 + k2 - 1),
     };
     linear_lut_ff(&m->resource, u, COUNT(u), sliding_window_lut, sliding_window_ff);
-    m->resource.bram = (k0 - 1) * fcn_bram_stream(d0 * padded_cols * column + 1, dw) +
-                       k0 * (k1 - 1) * fcn_bram_stream(d1 * column + 1, dw);
+    window_fifos(&m->resource, 1, k0 - 1, d0 * padded_cols * column, dw, lutram); /* the line buffers */
+    window_fifos(&m->resource, k0, k1 - 1, d1 * column, dw, lutram);              /* each row's columns */
     if (k2 > 1) {
         m->pipeline_depth += channels * k0 * k1 * d2 * (k2 - 1);
-        m->resource.bram += k0 * k1 * (k2 - 1) * fcn_bram_stream(d2 * channels + 1, dw);
+        window_fifos(&m->resource, k0 * k1, k2 - 1, d2 * channels, dw, lutram); /* each column's depth taps */
     }
 }
 
@@ -105,7 +118,7 @@ static void accum_like_resources(fcn_module_figures *m, const double u[6])
 }
 
 void module_accum(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t filters,
-                  int64_t groups, int acc_dw)
+                  int64_t groups, int acc_dw, int lutram)
 {
     module_start(m, "accum", rows, cols, depth, channels);
     m->channels_in = channels * filters / groups;
@@ -117,7 +130,7 @@ void module_accum(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t dep
                         (double)channels};
     accum_like_resources(m, u);
     m->resource.dsp = linear_model(u, accum_dsp, COUNT(u));
-    m->resource.bram = fcn_bram_memory(filters / groups, acc_dw);
+    add_ram(&m->resource, filters / groups, acc_dw, 1, lutram);
 }
 
 void module_glue(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t filters,
@@ -187,12 +200,13 @@ void module_squeeze(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t d
  * while port 0 streams (docs/MODEL-2D.md, broadcasting eltwise).
  */
 void module_eltwise(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int multiply,
-                    int broadcast_ports, int dw)
+                    int broadcast_ports, int dw, int lutram)
 {
     module_start(m, "eltwise", rows, cols, depth, channels);
     m->resource = (fcn_resource){.lut = 49, .ff = 23, .dsp = multiply ? 1 : 0};
+    /* Upstream's EltWise holds them in a FIFO ("channel buffer"): its FIFO rule decides LUTRAM. */
     if (broadcast_ports > 0)
-        m->resource.bram = broadcast_ports * fcn_bram_memory(channels, dw);
+        add_memory(&m->resource, channels, dw, broadcast_ports, lutram && fifo_shallow(channels, dw));
 }
 
 /* Port p's share of the output is its channels over the sum (9a8daeb, per port: G2); no resources (G5). */
@@ -213,9 +227,9 @@ void module_average_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int6
 }
 
 /* A table of 2^min(dw,14) words: the sigmoid's (this project's estimate, docs/MODEL-DAG.md). */
-static int64_t activation_table(int dw)
+static void add_activation_table(fcn_resource *r, int dw, int lutram)
 {
-    return fcn_bram_memory((int64_t)1 << (dw < 14 ? dw : 14), dw);
+    add_ram(r, (int64_t)1 << (dw < 14 ? dw : 14), dw, 1, lutram);
 }
 
 /*
@@ -228,8 +242,8 @@ static int64_t activation_table(int dw)
  * HARD_SIGMOID a multiplier, LEAKY_RELU the multiplier by alpha, PRELU that
  * and its slopes' memory (a word per channel of the stream, as batch norm's).
  */
-void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows, int64_t cols, int64_t depth, int64_t channels,
-                       int dw)
+void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows, int64_t cols, int64_t depth,
+                       int64_t channels, int dw, int lutram)
 {
     if (type == FCN_HARD_SWISH || type == FCN_SILU || type == FCN_GELU) {
         static const char *const names[] = {[FCN_HARD_SWISH] = "hard_swish", [FCN_SILU] = "silu", [FCN_GELU] = "gelu"};
@@ -244,7 +258,7 @@ void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows,
     case FCN_CLIP: m->name = "clip"; break;
     case FCN_SIGMOID:
         m->name = "sigmoid";
-        m->resource.bram = activation_table(dw);
+        add_activation_table(&m->resource, dw, lutram);
         break;
     case FCN_HARD_SIGMOID:
         m->name = "hard_sigmoid";
@@ -257,7 +271,7 @@ void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows,
     case FCN_PRELU:
         m->name = "prelu";
         m->resource.dsp = fcn_dsp_mult(dw, dw);
-        m->resource.bram = fcn_bram_memory(channels, dw);
+        add_ram(&m->resource, channels, dw, 1, lutram);
         break;
     default: break;
     }

@@ -1,7 +1,8 @@
 /*
  * Internal: the hardware modules of MODEL.md §2. Each function fills one
  * module instance's figures (dims, rates, latency, pipeline depth,
- * resources) from its constructor arguments.
+ * resources) from its constructor arguments; `lutram` is the layer's
+ * use_lutram (shallow buffers in LUTRAM: docs/MODEL-WIDTHS.md).
  */
 #ifndef FCN_MODULES_H
 #define FCN_MODULES_H
@@ -32,12 +33,12 @@ static inline void module_start(fcn_module_figures *m, const char *name, int64_t
 }
 
 void module_sliding_window(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels,
-                           const window_shape *w, int dw);
+                           const window_shape *w, int dw, int lutram);
 void module_fork(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int dw);
 void module_conv(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t filters,
                  int64_t fine, const int64_t kernel[3], int64_t groups, int weight_width, int dw);
 void module_accum(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t filters,
-                  int64_t groups, int acc_dw);
+                  int64_t groups, int acc_dw, int lutram);
 void module_glue(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t filters,
                  int64_t coarse_in, int64_t coarse_out, int acc_width, int dw);
 void module_bias(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t filters,
@@ -48,20 +49,22 @@ void module_relu(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t dept
 void module_batch_norm(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels);
 void module_squeeze(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels);
 void module_eltwise(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int multiply,
-                    int broadcast_ports, int dw);
+                    int broadcast_ports, int dw, int lutram);
 void module_concat(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t port_channels, int64_t channels);
 void module_average_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels);
-void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows, int64_t cols, int64_t depth, int64_t channels,
-                       int dw);
+void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows, int64_t cols, int64_t depth,
+                       int64_t channels, int dw, int lutram);
 
 /* Today's 2-D layers (docs/MODEL-2D.md): src/model/modules_2d.c. */
-void module_resize(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, const int64_t scale[2],
-                   fcn_resize_mode mode, int dw);
+void module_resize(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels,
+                   const int64_t scale[2], fcn_resize_mode mode, int dw, int lutram);
 void module_pad(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, const int64_t pads[4]);
 void module_chop(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t channels_out);
-void module_shuffle(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t coarse, int dw);
-void module_layer_norm(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int dw);
+void module_shuffle(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t coarse,
+                    int dw, int lutram);
+void module_layer_norm(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int dw,
+                       int lutram);
 /* What a LAYER_NORM shares across its streams: combining their sums, the inverse square root. */
-fcn_resource layer_norm_statistics(int64_t channels, int64_t coarse, int dw);
+fcn_resource layer_norm_statistics(int64_t channels, int64_t coarse, int dw, int lutram);
 
 #endif

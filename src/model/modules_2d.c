@@ -19,8 +19,8 @@ static const fcn_resource word_inserter = {.lut = 16, .ff = 35};
  * scale[0] > 1; bilinear interpolation holds two rows and blends with
  * a + t*(b - a) on both rows and between them: three multipliers.
  */
-void module_resize(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, const int64_t scale[2],
-                   fcn_resize_mode mode, int dw)
+void module_resize(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels,
+                   const int64_t scale[2], fcn_resize_mode mode, int dw, int lutram)
 {
     module_start(m, mode == FCN_RESIZE_BILINEAR ? "resize_bilinear" : "resize", rows, cols, depth, channels);
     m->rows_out = rows * scale[0];
@@ -30,7 +30,7 @@ void module_resize(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t de
     m->resource = word_inserter;
     const int64_t rows_held = mode == FCN_RESIZE_BILINEAR ? 2 : 1;
     if (scale[0] > 1)
-        m->resource.bram = fcn_bram_memory(rows_held * cols * depth * channels, dw);
+        add_ram(&m->resource, rows_held * cols * depth * channels, dw, 1, lutram);
     if (mode == FCN_RESIZE_BILINEAR)
         m->resource.dsp = 3 * fcn_dsp_mult(dw, dw);
 }
@@ -65,13 +65,14 @@ void module_chop(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t dept
  * each output stream selects among `coarse` RAMs (dw LUTs per input);
  * two address counters of ceil(log2(2*channels)) bits; an output register.
  */
-void module_shuffle(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t coarse, int dw)
+void module_shuffle(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t coarse,
+                    int dw, int lutram)
 {
     module_start(m, "shuffle", rows, cols, depth, channels);
     m->pipeline_depth = channels;
     const int64_t counters = 2 * (int64_t)fcn_ceil_log2(2 * channels);
-    m->resource = (fcn_resource){.lut = counters + dw * coarse, .ff = counters + dw,
-                                 .bram = fcn_bram_memory(2 * channels, dw)};
+    m->resource = (fcn_resource){.lut = counters + dw * coarse, .ff = counters + dw};
+    add_ram(&m->resource, 2 * channels, dw, 1, lutram);
 }
 
 /*
@@ -83,13 +84,15 @@ void module_shuffle(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t d
  * memories (channels words each), two accumulators of 2*dw + ceil(log2(C))
  * bits and a subtractor (LUT and FF alike).
  */
-void module_layer_norm(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int dw)
+void module_layer_norm(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int dw,
+                       int lutram)
 {
     module_start(m, "layer_norm", rows, cols, depth, channels);
     m->pipeline_depth = channels;
     const int64_t logic = 2 * (2 * dw + (int64_t)fcn_ceil_log2(channels)) + dw;
-    m->resource = (fcn_resource){.lut = logic, .ff = logic, .dsp = 3 * fcn_dsp_mult(dw, dw),
-                                 .bram = fcn_bram_memory(2 * channels, dw) + 2 * fcn_bram_memory(channels, dw)};
+    m->resource = (fcn_resource){.lut = logic, .ff = logic, .dsp = 3 * fcn_dsp_mult(dw, dw)};
+    add_ram(&m->resource, 2 * channels, dw, 1, lutram); /* the pixels held */
+    add_ram(&m->resource, channels, dw, 2, lutram);     /* gamma and beta */
 }
 
 /*
@@ -98,9 +101,10 @@ void module_layer_norm(fcn_module_figures *m, int64_t rows, int64_t cols, int64_
  * them (two dw x dw multipliers: by 1/C and mean^2) and the inverse square
  * root as a table of 2^min(dw,14) words, as the sigmoid's.
  */
-fcn_resource layer_norm_statistics(int64_t channels, int64_t coarse, int dw)
+fcn_resource layer_norm_statistics(int64_t channels, int64_t coarse, int dw, int lutram)
 {
     const int64_t adders = 2 * (coarse - 1) * (2 * dw + (int64_t)fcn_ceil_log2(channels));
-    return (fcn_resource){.lut = adders, .ff = adders, .dsp = 2 * fcn_dsp_mult(dw, dw),
-                          .bram = fcn_bram_memory((int64_t)1 << (dw < 14 ? dw : 14), dw)};
+    fcn_resource r = {.lut = adders, .ff = adders, .dsp = 2 * fcn_dsp_mult(dw, dw)};
+    add_ram(&r, (int64_t)1 << (dw < 14 ? dw : 14), dw, 1, lutram);
+    return r;
 }

@@ -1,4 +1,7 @@
-/* Resource primitives of MODEL.md §1: BRAM as RAM and as FIFO, DSP multipliers, linear models. */
+/*
+ * Resource primitives of MODEL.md §1: BRAM as RAM and as FIFO, DSP multipliers, linear models; URAM,
+ * packed DSPs and LUTRAM (docs/MODEL-WIDTHS.md).
+ */
 #include "resource.h"
 
 #include <math.h>
@@ -68,6 +71,19 @@ int64_t fcn_dsp_packed(int64_t multipliers, int64_t dsp_each, int a, int b)
 {
     const int64_t per_dsp = a <= 4 && b <= 4 ? 4 : a <= 8 && b <= 8 ? 2 : 1;
     return ceil_div(multipliers * dsp_each, per_dsp);
+}
+
+/*
+ * Newest upstream's queue_lutram_resource_model (LUTRAM_CONF_DEPTH: 32 words of 16 bits, 64 of 8): the
+ * shallowest of the two shapes at least as deep as the buffer, 64-word units beyond; one bit more than
+ * the word (upstream's width+1: the valid flag).
+ */
+int64_t fcn_lutram_queue(int64_t depth, int64_t width)
+{
+    if (depth <= 0 || width <= 0)
+        return 0;
+    const int64_t unit_depth = depth <= 32 ? 32 : 64, unit_width = depth <= 32 ? 16 : 8;
+    return ceil_div(width + 1, unit_width) * ceil_div(depth, unit_depth);
 }
 
 static int64_t floor_log2_exact(int64_t x)

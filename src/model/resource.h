@@ -49,6 +49,29 @@ static inline void resource_add_scaled(fcn_resource *sum, const fcn_resource *r,
     sum->uram += r->uram * times;
 }
 
+/*
+ * Newest upstream's rules (edfbeb6, tools/resource_analytical_model.bram_array_resource_model) under
+ * which a buffer takes no BRAM, and so LUTRAM with use_lutram (docs/MODEL-WIDTHS.md): a FIFO of at
+ * most 32 words or at most 1,024 bits, a RAM of fewer than 1,024 bits.
+ */
+static inline int fifo_shallow(int64_t depth, int64_t width) { return depth <= 32 || depth * width <= 1024; }
+static inline int ram_shallow(int64_t depth, int64_t width) { return depth * width < 1024; }
+
+/* `count` memories of `depth` words of `width` bits: in LUTRAM if `in_lutram`, else BRAM as MODEL.md's RAM. */
+static inline void add_memory(fcn_resource *r, int64_t depth, int width, int64_t count, int in_lutram)
+{
+    if (in_lutram)
+        r->lut += fcn_lutram_queue(depth, width) * count;
+    else
+        r->bram += fcn_bram_memory(depth, width) * count;
+}
+
+/* `count` RAMs: in LUTRAM where `lutram` is set and they are shallow, else BRAM. */
+static inline void add_ram(fcn_resource *r, int64_t depth, int width, int64_t count, int lutram)
+{
+    add_memory(r, depth, width, count, lutram && ram_shallow(depth, width));
+}
+
 /* Each resource the larger of the two: a network's (or a design's) is the most any partition uses. */
 static inline void resource_max(fcn_resource *into, const fcn_resource *r)
 {

@@ -95,6 +95,9 @@ static int has_weights(const fcn_layer *l)
 
 static void apply_options(const onnx_widths *opts, fcn_layer *l)
 {
+    /* Widths chosen for today's hardware: its shallow buffers in LUTRAM as newest upstream's (MODEL-WIDTHS.md). */
+    if (opts->data_width || opts->weight_width)
+        l->use_lutram = 1;
     if (opts->data_width) {
         l->data_width = opts->data_width;
         l->data_binary_point = opts->data_width / 2;
@@ -155,6 +158,7 @@ void onnx_quant_widths(const onnx_graph *g, int node, const onnx_widths *opts, f
     if (in.bits) {
         l->data_width = in.bits;
         l->data_binary_point = binary_point(&in);
+        l->use_lutram = 1; /* a quantised layer's shallow buffers are in LUTRAM (MODEL-WIDTHS.md) */
     }
     if (!has_weights(l))
         return;
@@ -176,6 +180,7 @@ void onnx_quant_widths(const onnx_graph *g, int node, const onnx_widths *opts, f
     if (in.bits || weight.bits) {
         set_accumulator(l);
         l->dsp_packing = 1; /* a quantised layer's multipliers share DSPs (MODEL-WIDTHS.md) */
+        l->use_lutram = 1;
     }
 }
 
@@ -187,5 +192,6 @@ void onnx_quant_split_width(const onnx_graph *g, int tensor, const onnx_widths *
     if (q.bits) {
         l->data_width = q.bits;
         l->data_binary_point = binary_point(&q);
+        l->use_lutram = 1;
     }
 }

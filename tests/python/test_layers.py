@@ -146,3 +146,14 @@ def test_widths_packing_and_uram_from_python(vgg16):
     assert conv.weight_binary_point == 6
     with pytest.raises(fc.Error, match="weight_width 40 is outside 1..36"):
         conv.weight_width = 40
+
+
+def test_lutram_from_python(vgg16):
+    conv = first(vgg16, "CONVOLUTION")  # 3 channels: its window's column FIFOs are 3 words deep
+    before = conv.resource()
+    assert conv.use_lutram == 0
+    conv.use_lutram = 1
+    assert conv.use_lutram == 1
+    after = conv.resource()
+    assert after["BRAM"] < before["BRAM"] and after["LUT"] > before["LUT"]
+    assert (after["FF"], after["DSP"]) == (before["FF"], before["DSP"])
