@@ -82,7 +82,8 @@ static const int_field int_fields[] = {
     NARROW_FIELD(acc_width, 0), NARROW_FIELD(biases_width, 0), NARROW_FIELD(has_bias, 0),
     NARROW_FIELD(data_binary_point, 0), NARROW_FIELD(input_binary_point, 0), NARROW_FIELD(output_binary_point, 0),
     NARROW_FIELD(weight_binary_point, 0), NARROW_FIELD(acc_binary_point, 0), NARROW_FIELD(use_uram, 0),
-    NARROW_FIELD(dsp_packing, 0), NARROW_FIELD(use_lutram, 0),
+    NARROW_FIELD(dsp_packing, 0), NARROW_FIELD(use_lutram, 0), WIDE_FIELD(depth, 1), WIDE_FIELD(kernel_depth, 1),
+    WIDE_FIELD(stride_depth, 1), WIDE_FIELD(dilation_depth, 1), WIDE_FIELD(pad_front, 1), WIDE_FIELD(pad_back, 1),
 };
 #define INT_FIELDS ((int)(sizeof int_fields / sizeof int_fields[0]))
 /* Pseudo-fields past the table: `coarse` (a one-coarse layer's factor) and the pairs. */
@@ -262,7 +263,7 @@ static PyObject *layer_get_ports(LayerObject *self, void *closure)
 enum {
     M_ROWS_IN, M_COLS_IN, M_CHANNELS_IN, M_ROWS_OUT, M_COLS_OUT, M_CHANNELS_OUT, M_STREAMS_IN, M_STREAMS_OUT,
     M_WORKLOAD_IN, M_WORKLOAD_OUT, M_SIZE_IN, M_SIZE_OUT, M_PIPELINE_DEPTH, M_OPERATIONS, M_WEIGHTS,
-    M_RATE_IN, M_RATE_OUT, M_LATENCY
+    M_RATE_IN, M_RATE_OUT, M_LATENCY, M_DEPTH_IN, M_DEPTH_OUT
 };
 
 static PyObject *figure(LayerObject *self, int which)
@@ -279,6 +280,8 @@ static PyObject *figure(LayerObject *self, int which)
     case M_ROWS_OUT: v = f.rows_out; break;
     case M_COLS_OUT: v = f.cols_out; break;
     case M_CHANNELS_OUT: v = f.channels_out; break;
+    case M_DEPTH_IN: v = l->depth; break;
+    case M_DEPTH_OUT: v = f.depth_out; break;
     case M_STREAMS_IN: v = f.streams_in; break;
     case M_STREAMS_OUT: v = f.streams_out; break;
     case M_WORKLOAD_IN: v = f.workload_in; break;
@@ -307,6 +310,8 @@ FIGURE_METHOD(layer_channels_in, M_CHANNELS_IN)
 FIGURE_METHOD(layer_rows_out, M_ROWS_OUT)
 FIGURE_METHOD(layer_cols_out, M_COLS_OUT)
 FIGURE_METHOD(layer_channels_out, M_CHANNELS_OUT)
+FIGURE_METHOD(layer_depth_in, M_DEPTH_IN)
+FIGURE_METHOD(layer_depth_out, M_DEPTH_OUT)
 FIGURE_METHOD(layer_streams_in, M_STREAMS_IN)
 FIGURE_METHOD(layer_streams_out, M_STREAMS_OUT)
 FIGURE_METHOD(layer_workload_in, M_WORKLOAD_IN)
@@ -381,6 +386,8 @@ static PyMethodDef layer_methods[] = {
     METHOD("rows_out", layer_rows_out, "Rows of the output."),
     METHOD("cols_out", layer_cols_out, "Columns of the output."),
     METHOD("channels_out", layer_channels_out, "Channels of the output."),
+    METHOD("depth_in", layer_depth_in, "Depth (frames) of the input: 1 for a 2-D layer."),
+    METHOD("depth_out", layer_depth_out, "Depth (frames) of the output."),
     METHOD("streams_in", layer_streams_in, "Parallel input streams."),
     METHOD("streams_out", layer_streams_out, "Parallel output streams."),
     METHOD("workload_in", layer_workload_in, "Words in: rows x cols x channels."),
@@ -433,6 +440,12 @@ static PyGetSetDef layer_getset[] = {
     FIELD("use_uram", "1 if the weights are held in URAM instead of BRAM.", 26),
     FIELD("dsp_packing", "1 if multipliers share DSPs by operand width (2 at <= 8 bits, 4 at <= 4).", 27),
     FIELD("use_lutram", "1 if shallow RAMs and FIFOs are held in LUTRAM instead of BRAM (upstream's thresholds).", 28),
+    FIELD("depth", "Depth (frames) of the input: 1 for a 2-D layer.", 29),
+    FIELD("kernel_depth", "A 3-D window's depth.", 30),
+    FIELD("stride_depth", "A 3-D window's stride over depth.", 31),
+    FIELD("dilation_depth", "A 3-D window's dilation over depth.", 32),
+    FIELD("pad_front", "Padding before the first frame.", 33),
+    FIELD("pad_back", "Padding after the last frame.", 34),
     FIELD("coarse", "A one-coarse layer's folding factor (coarse_in == coarse_out).", F_COARSE),
     FIELD("kernel_size", "[rows, cols] of the window.", F_KERNEL),
     FIELD("stride", "[rows, cols] of the stride.", F_STRIDE),

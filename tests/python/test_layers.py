@@ -157,3 +157,18 @@ def test_lutram_from_python(vgg16):
     after = conv.resource()
     assert after["BRAM"] < before["BRAM"] and after["LUT"] > before["LUT"]
     assert (after["FF"], after["DSP"]) == (before["FF"], before["DSP"])
+
+
+def test_depth_from_python(vgg16):
+    """A 2-D layer has depth 1; a window over depth is checked at once (docs/MODEL-3D.md)."""
+    conv = first(vgg16, "CONVOLUTION")
+    assert (conv.depth, conv.kernel_depth, conv.stride_depth, conv.dilation_depth) == (1, 1, 1, 1)
+    assert (conv.pad_front, conv.pad_back, conv.depth_in(), conv.depth_out()) == (0, 0, 1, 1)
+    before = conv.latency()
+    with pytest.raises(fc.Error, match="kernel_depth 3 \\(dilated: 3\\) is larger than the padded depth 1"):
+        conv.kernel_depth = 3
+    assert conv.kernel_depth == 1 and conv.latency() == before
+    relu = first(vgg16, "RELU")
+    with pytest.raises(fc.Error, match="a RELU layer has no window over depth"):
+        relu.pad_front = 1
+    assert relu.pad_front == 0
