@@ -1,5 +1,7 @@
 /* A partition and a network worked by hand (MODEL.md §4, §5), built through the C API. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "fpgaconvnet.h"
@@ -135,8 +137,50 @@ static void test_partition_by_hand(void)
     fcn_network_figures_free(&f);
 }
 
+/*
+ * The summary (no chain built: the optimiser's path) gives every headline figure of the whole
+ * evaluation, squeezes and all, on every bundled configuration: chains, DAGs, many partitions.
+ */
+static void test_summary_is_the_whole_evaluation(void)
+{
+    static const char *const files[] = {"../examples/lenet.json", "../examples/tinyvgg.json",
+                                        "../examples/alexnet.json", "../examples/vgg11.json",
+                                        "../examples/resnet18_zc706.json",
+                                        "../examples/mobilenet_v3_small_zc706.json"};
+    const fcn_eval_options opts = {.freq_mhz = 125};
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+        fcn_error err = {{0}};
+        fcn_network *net = fcn_network_read(files[k], &err);
+        CHECK(net != NULL);
+        fcn_network_figures whole;
+        if (!net || fcn_network_evaluate(net, &opts, &whole, &err) != 0) {
+            fprintf(stderr, "%s: %s\n", files[k], err.message);
+            fcn_network_free(net);
+            continue;
+        }
+        for (int i = 0; i < net->partition_count; i++) {
+            const fcn_partition_figures *w = &whole.partitions[i];
+            fcn_partition_figures s;
+            fcn_partition_summary(&net->partitions[i], &opts, &s);
+            CHECK(s.interval == w->interval && s.latency_s == w->latency_s);
+            CHECK_INT(s.bottleneck, w->bottleneck);
+            CHECK_INT(s.layer_count, w->layer_count);
+            CHECK_INT(s.pipeline_depth, w->pipeline_depth);
+            CHECK(memcmp(&s.resource, &w->resource, sizeof s.resource) == 0);
+            CHECK_INT(s.operations, w->operations);
+            CHECK_INT(s.workload_in + s.workload_out + s.streams_in + s.streams_out,
+                      w->workload_in + w->workload_out + w->streams_in + w->streams_out);
+            CHECK(s.bandwidth_in == w->bandwidth_in && s.bandwidth_out == w->bandwidth_out);
+            CHECK_INT(s.size_wr, w->size_wr);
+        }
+        fcn_network_figures_free(&whole);
+        fcn_network_free(net);
+    }
+}
+
 int main(void)
 {
     test_partition_by_hand();
+    test_summary_is_the_whole_evaluation();
     return check_summary("test_partition");
 }

@@ -51,9 +51,7 @@ void squeeze_figures(int64_t rows, int64_t cols, int64_t depth, int64_t channels
     out->workload_in = out->workload_out = pixels * channels;
     out->size_in = pixels * (channels / coarse_in);
     out->size_out = pixels * (channels / coarse_out);
-    const double latency_in = (double)out->workload_in / (double)coarse_in;
-    const double latency_out = (double)out->workload_out / (double)coarse_out;
-    out->latency = latency_in > latency_out ? latency_in : latency_out;
+    out->latency = squeeze_latency(out->workload_in, coarse_in, coarse_out);
     out->resource.bram = fcn_bram_stream(buffer_depth, data_width) * coarse_in;
     out->module_count = 1;
     module_squeeze(&out->modules[0], rows, cols, depth, channels);

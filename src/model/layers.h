@@ -44,6 +44,16 @@ static inline void layer_figures_clear(fcn_layer_figures *f)
     f->module_count = 0;
 }
 
+/*
+ * A squeeze's latency: the larger of the cycles to take its tensor in over coarse_in streams and
+ * out over coarse_out (its one module runs at rate 1).
+ */
+static inline double squeeze_latency(int64_t workload, int64_t coarse_in, int64_t coarse_out)
+{
+    const double in = (double)workload / (double)coarse_in, out = (double)workload / (double)coarse_out;
+    return in > out ? in : out;
+}
+
 /* A SQUEEZE layer's complete figures: squeeze_figures', with use_lutram's buffer (docs/MODEL-WIDTHS.md). */
 void squeeze_layer(const fcn_layer *l, fcn_layer_figures *out);
 /* A squeeze's complete figures (it needs no rate chain): fcn_layer_evaluate's answer for a SQUEEZE layer. */

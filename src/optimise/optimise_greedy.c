@@ -13,8 +13,6 @@
 /* Fractional resource growth that counts as free, so a step that costs nothing is not divided by zero. */
 #define FREE_GROWTH 1e-4
 #define MAX_FOLD_STEPS 100000
-/* The squeezes a partition inserts carry 16-bit words (MODEL.md §4). */
-#define SQUEEZE_DATA_WIDTH 16
 
 /* What trying a folding on one layer changes, to put it back. */
 typedef struct layer_undo {
@@ -65,13 +63,10 @@ static int64_t memory_streams(const opt_design *d, int64_t channels, int64_t str
     return opt_divisor_at_most(channels, streams < limit ? streams : limit);
 }
 
-static double squeeze_latency(int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t from, int64_t to)
+/* A squeeze's latency where the streams differ; none where they do not. */
+static double squeeze_between(int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t from, int64_t to)
 {
-    if (from == to)
-        return 0;
-    fcn_layer_figures f;
-    squeeze_figures(rows, cols, depth, channels, from, to, 0, SQUEEZE_DATA_WIDTH, &f);
-    return f.latency;
+    return from == to ? 0 : squeeze_latency(rows * cols * depth * channels, from, to);
 }
 
 /* Which output port of layer a feeds input port `port` of layer b: a's readers come in network order. */
@@ -97,7 +92,7 @@ static double element_latency(const opt_design *d, const element *e)
     if (e->a < 0) {
         const fcn_layer *l = &d->layer[e->b];
         const int64_t channels = fcn_layer_port_channels(l, e->port), to = d->figures[e->b].streams_in;
-        return squeeze_latency(layer_port_rows(l, e->port), layer_port_cols(l, e->port),
+        return squeeze_between(layer_port_rows(l, e->port), layer_port_cols(l, e->port),
                                layer_port_depth(l, e->port), channels,
                                memory_streams(d, channels, to), to);
     }
@@ -106,7 +101,7 @@ static double element_latency(const opt_design *d, const element *e)
     const int q = e->b < 0 ? e->port : d->layer[e->a].type == FCN_CHOP ? producer_port(d, e->a, e->b, e->port) : 0;
     const int64_t channels = output_channels(d, e->a, q);
     const int64_t to = e->b >= 0 ? d->figures[e->b].streams_in : memory_streams(d, channels, f->streams_out);
-    return squeeze_latency(f->rows_out, f->cols_out, f->depth_out, channels, f->streams_out, to);
+    return squeeze_between(f->rows_out, f->cols_out, f->depth_out, channels, f->streams_out, to);
 }
 
 /* Counts the elements of partition p in the order partition.c adds them, until the target'th. */
