@@ -182,6 +182,7 @@ typedef struct opt_search {
     double start_time, deadline;
     int64_t iterations;
     int stopped, stopped_by_time;
+    int partition_by_dp; /* the greedy pass also tries opt_partition_dp's cuts (a second strategy) */
 } opt_search;
 
 int opt_search_init(opt_search *s, opt_problem *pb, const fcn_optimise_options *opts);
@@ -200,6 +201,13 @@ void opt_search_report(opt_search *s, const char *phase, double temperature);
 double opt_objective(const opt_search *s, double latency_s);
 
 void opt_greedy(opt_search *s);
+/* Raises partition p's foldings, its bottleneck first, while it fits (the greedy pass's step). */
+void opt_fold_up(opt_search *s, opt_design *d, int p);
+/*
+ * Cuts the network at block boundaries by dynamic programming over the partitions' latencies
+ * (optimise_partition.c); takes the design into cur if it is faster. 1 if taken.
+ */
+int opt_partition_dp(opt_search *s);
 /*
  * After a move: widens `t` to whole partitions and raises their foldings again, bottleneck
  * first, as the greedy pass does (from 1, unless keep_folding).

@@ -236,7 +236,7 @@ static int raise_bottleneck(opt_search *s, opt_design *d, int p)
     return 1;
 }
 
-static void fold_up(opt_search *s, opt_design *d, int p)
+void opt_fold_up(opt_search *s, opt_design *d, int p)
 {
     for (int k = 0; k < MAX_FOLD_STEPS && raise_bottleneck(s, d, p); k++)
         if (k % 64 == 63 && opt_search_should_stop(s))
@@ -251,7 +251,7 @@ void opt_refold(opt_search *s, opt_design *d, opt_touch *t, int keep_folding)
         opt_fold_reset(d, t->part_lo, t->part_hi);
     opt_design_refresh(d, s->pb, t);
     for (int q = t->part_lo; q < t->part_hi && d->misfits == 0; q++)
-        fold_up(s, d, q);
+        opt_fold_up(s, d, q);
 }
 
 typedef enum composite { MERGE, WR_DOWN, WR_UP, SHIFT_BACK, SHIFT_ON, SPLIT, PORTS_UP, PORTS_DOWN } composite;
@@ -337,9 +337,11 @@ void opt_greedy(opt_search *s)
     opt_design_copy(&s->cand, &s->cur, s->pb);
     pack(s);
     for (int p = 0; p < s->cur.partition_count && !s->stopped; p++)
-        fold_up(s, &s->cur, p);
+        opt_fold_up(s, &s->cur, p);
     opt_design_copy(&s->cand, &s->cur, s->pb);
     opt_search_note(s);
+    if (!s->stopped && s->partition_by_dp)
+        opt_partition_dp(s);
     opt_search_report(s, "greedy", 0);
     while (!s->stopped && improve(s))
         opt_search_report(s, "greedy", 0);
