@@ -407,6 +407,15 @@ static void layer_row(table *t, const fcn_partition_figures *p, int i)
     table_set(t, row, 5, "%" PRId64 "/%" PRId64, f->streams_in, f->streams_out);
 }
 
+/* Whether any tensor of the partition has a depth. */
+static int has_depth(const fcn_partition_figures *p)
+{
+    for (int i = 0; i < chain_length(p); i++)
+        if (p->layers[i].depth != 1 || p->figures[i].depth_out != 1)
+            return 1;
+    return 0;
+}
+
 static int print_layer_table(FILE *out, const fcn_partition_figures *p)
 {
     table t;
@@ -417,6 +426,10 @@ static int print_layer_table(FILE *out, const fcn_partition_figures *p)
     static const char *const header[12] = {"", "layer", "type", "in RxCxC", "out RxCxC", "coarse",
                                            "cycles", "%interval", "LUT", "FF", "DSP", "BRAM"};
     table_set_row(&t, table_row(&t, 0), header);
+    if (has_depth(p)) { /* a video network's tensors: depth first (docs/MODEL-3D.md) */
+        table_set(&t, 0, 3, "in DxRxCxC");
+        table_set(&t, 0, 4, "out DxRxCxC");
+    }
     for (int i = 0; i < chain_length(p); i++)
         layer_row(&t, p, i);
     char r[4][CELL_SIZE];
