@@ -234,7 +234,7 @@ static void model_errors(void)
         {-1, {0}, "bad.onnx: input 'x': missing input shape"},
         {4, {1, 3, 0, 8}, "input 'x': missing input shape (dimension 2 is unknown or not positive)"},
         {4, {1, -1, 8, 8}, "input 'x': missing input shape (dimension 1 is symbolic)"},
-        {3, {1, 3, 8}, "input 'x' has 3 dimensions; the hardware model takes NCHW (4) or NK (2)"},
+        {3, {1, 3, 8}, "input 'x' has 3 dimensions; the hardware model takes NCHW (4), NCDHW (5, a clip) or NK (2)"},
     };
     for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
         base(&b, 11);

@@ -176,6 +176,7 @@ static int add_outputs(onnx_graph *g, const Onnx__GraphProto *p, size_t *used, f
         n->op = proto->op_type ? proto->op_type : "";
         n->data_input = n->partner = -1;
         n->params.weight = n->params.bias = -1;
+        n->params.kernel_depth = n->params.stride_depth = n->params.dilation_depth = 1;
         if (!*n->op)
             return fcn_fail(err, "%s: node %d has no op_type", g->source, i);
         n->outputs = g->indices + *used;

@@ -72,6 +72,7 @@ typedef struct onnx_tensor {
     int has_shape;
     onnx_shape shape;    /* batch dimension set to 1 */
     int64_t rows, cols, channels; /* the dims the hardware streams, for data tensors */
+    int64_t depth;       /* the third spatial dim streamed (a clip's frames, inside cols); 1 for a 2-D map */
     int on_path;         /* derived from the network input */
     int blocked;         /* downstream of a node that failed: not inferred, not reported again */
     int channels_last;   /* 4-D data as [1,H,W,C] (between ConvNeXt's permutes): streams rows=H, cols=W,
@@ -104,6 +105,8 @@ typedef struct onnx_layer_params {
     int weight, bias;    /* tensor indices, -1 if none */
     double clip_min, clip_max; /* CLIP */
     int64_t dilation[2];       /* CONVOLUTION */
+    /* CONVOLUTION, POOLING over an NCDHW map: the window over depth (D); 1, 1, 1, 0, 0 for a 2-D one */
+    int64_t kernel_depth, stride_depth, dilation_depth, pad_front, pad_back;
     fcn_pool_type pool_type;   /* POOLING */
     int eltwise_broadcast;     /* ELTWISE: the ports after the first carry 1x1xC */
     int64_t scale[2];          /* RESIZE */
@@ -146,6 +149,7 @@ typedef struct onnx_graph {
     int *order;          /* the nodes in topological order, after onnx_graph_sort */
     int input;           /* the network input tensor (the last one if there are several), or -1 */
     int input_count;     /* graph inputs that are not initializers */
+    int video;           /* the network input is NCDHW (a clip): 5-D tensors are maps with a depth */
     int keep_batch_norm; /* as onnx_classify was told */
     void **owned;        /* computed constants' values and dims (src/onnx/onnx_fold.c), freed on release */
     int owned_count, owned_capacity;

@@ -51,6 +51,7 @@ static void fill_layer(const onnx_graph *g, int node, fcn_layer *l)
     fcn_layer_init(l, n->layer_type);
     l->rows = in->rows;
     l->cols = in->cols;
+    l->depth = in->depth;
     l->channels = in->channels;
     if (n->layer_type == FCN_CONVOLUTION || n->layer_type == FCN_POOLING || n->layer_type == FCN_PAD) {
         memcpy(l->kernel, p->kernel, sizeof l->kernel);
@@ -59,6 +60,13 @@ static void fill_layer(const onnx_graph *g, int node, fcn_layer *l)
         l->pad_left = p->pad_left;
         l->pad_bottom = p->pad_bottom;
         l->pad_right = p->pad_right;
+    }
+    if (n->layer_type == FCN_CONVOLUTION || n->layer_type == FCN_POOLING) { /* over depth: 1s and 0s in 2-D */
+        l->kernel_depth = p->kernel_depth;
+        l->stride_depth = p->stride_depth;
+        l->dilation_depth = p->dilation_depth;
+        l->pad_front = p->pad_front;
+        l->pad_back = p->pad_back;
     }
     if (n->layer_type == FCN_CONVOLUTION || n->layer_type == FCN_INNER_PRODUCT) {
         l->filters = p->filters;
@@ -181,10 +189,10 @@ static void trace_sources(builder *b)
     }
 }
 
-/* Whether two tensors stream the same dims (rows, cols, channels). */
+/* Whether two tensors stream the same dims (rows, cols, depth, channels). */
 static int same_streamed_dims(const onnx_tensor *a, const onnx_tensor *b)
 {
-    return a->rows == b->rows && a->cols == b->cols && a->channels == b->channels;
+    return a->rows == b->rows && a->cols == b->cols && a->depth == b->depth && a->channels == b->channels;
 }
 
 /*
@@ -341,6 +349,7 @@ static int add_split(builder *b, int s, fcn_error *err)
     onnx_quant_split_width(g, b->first_read[s], b->widths, l);
     l->rows = t->rows;
     l->cols = t->cols;
+    l->depth = t->depth;
     l->channels = t->channels;
     l->ports_out = b->readers[s];
     if (base)

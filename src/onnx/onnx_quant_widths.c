@@ -17,8 +17,8 @@
  *  - acc_width, when the input or the weight is quantised: the bits a dot
  *    product of N terms of weight_width x input_width bits needs without
  *    overflow, weight_width + input_width + ceil(log2 N), where N is
- *    channels / groups x kernel rows x kernel cols for a CONVOLUTION and
- *    rows x cols x channels for an INNER_PRODUCT; at most ONNX_ACC_WIDTH (32),
+ *    channels / groups x kernel rows x kernel cols (x kernel depth) for a CONVOLUTION and
+ *    rows x cols (x depth) x channels for an INNER_PRODUCT; at most ONNX_ACC_WIDTH (32),
  *    the accumulator ONNX's integer operators (ConvInteger, QLinearConv) and
  *    onnxruntime use, which a QDQ model is defined against.
  *  - binary points: the type's (from a power-of-two scale), else width / 2
@@ -134,8 +134,8 @@ static onnx_qtype input_type(const onnx_graph *g, int node)
 static int64_t dot_terms(const fcn_layer *l)
 {
     if (l->type == FCN_INNER_PRODUCT)
-        return l->rows * l->cols * l->channels;
-    return l->channels / (l->groups > 0 ? l->groups : 1) * l->kernel[0] * l->kernel[1];
+        return l->rows * l->cols * l->depth * l->channels;
+    return l->channels / (l->groups > 0 ? l->groups : 1) * l->kernel[0] * l->kernel[1] * l->kernel_depth;
 }
 
 static void set_accumulator(fcn_layer *l)

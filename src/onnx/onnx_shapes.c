@@ -114,6 +114,24 @@ int64_t onnx_shape_elements(const onnx_shape *s)
     return n;
 }
 
+int onnx_is_map(const onnx_graph *g, const onnx_shape *s)
+{
+    return s->rank == 4 || (s->rank == 5 && g->video);
+}
+
+void onnx_stream_map(const onnx_graph *g, const onnx_shape *s, onnx_tensor *t)
+{
+    if (!onnx_is_map(g, s)) {
+        t->rows = t->cols = t->depth = 1;
+        t->channels = onnx_shape_elements(s);
+        return;
+    }
+    t->rows = s->dims[s->rank - 2];
+    t->cols = s->dims[s->rank - 1];
+    t->depth = s->rank == 5 ? s->dims[2] : 1;
+    t->channels = s->dims[1];
+}
+
 const onnx_shape *onnx_shape_of(const onnx_graph *g, int tensor)
 {
     return tensor >= 0 && g->tensors[tensor].has_shape ? &g->tensors[tensor].shape : NULL;
@@ -230,7 +248,7 @@ static int init_constants(onnx_graph *g, fcn_error *err)
     return 0;
 }
 
-/* The network input: NCHW or NK, the batch (symbolic or not) taken as 1, every other dim known. */
+/* The network input: NCHW, NCDHW or NK, the batch (symbolic or not) taken as 1, every other dim known. */
 static int init_input(onnx_graph *g, fcn_error *err)
 {
     onnx_tensor *in = &g->tensors[g->input];
@@ -239,9 +257,9 @@ static int init_input(onnx_graph *g, fcn_error *err)
         !type->tensor_type->shape)
         return fcn_fail(err, "%s: input '%.200s': missing input shape", g->source, in->name);
     const Onnx__TensorShapeProto *shape = type->tensor_type->shape;
-    if (shape->n_dim != 4 && shape->n_dim != 2)
-        return fcn_fail(err, "%s: input '%.200s' has %zu dimensions; the hardware model takes NCHW (4) or NK (2)",
-                        g->source, in->name, shape->n_dim);
+    if (shape->n_dim != 4 && shape->n_dim != 5 && shape->n_dim != 2)
+        return fcn_fail(err, "%s: input '%.200s' has %zu dimensions; the hardware model takes NCHW (4), NCDHW (5, "
+                        "a clip) or NK (2)", g->source, in->name, shape->n_dim);
     in->shape.rank = (int)shape->n_dim;
     in->shape.dims[0] = 1;
     for (int i = 1; i < in->shape.rank; i++) {
@@ -260,9 +278,8 @@ static int init_input(onnx_graph *g, fcn_error *err)
         return fcn_fail(err, "%s: input '%.200s' is too large to model", g->source, in->name);
     in->has_shape = 1;
     in->on_path = 1;
-    in->rows = in->shape.rank == 4 ? in->shape.dims[2] : 1;
-    in->cols = in->shape.rank == 4 ? in->shape.dims[3] : 1;
-    in->channels = in->shape.dims[1];
+    g->video = in->shape.rank == 5;
+    onnx_stream_map(g, &in->shape, in);
     return 0;
 }
 
@@ -376,6 +393,37 @@ static int walk_quantiser(onnx_graph *g, int node, fcn_error *err)
     return 0;
 }
 
+/*
+ * The layers the parser gives a depth (a clip's frames, docs/ONNX-OPERATORS.md "Video"): the newest
+ * upstream's 3-D layers this project has. Any other layer over a map with depth is a node's error.
+ */
+static int takes_depth(fcn_layer_type type)
+{
+    switch (type) {
+    case FCN_CONVOLUTION:
+    case FCN_POOLING:
+    case FCN_AVERAGE_POOLING:
+    case FCN_INNER_PRODUCT:
+    case FCN_BATCH_NORM:
+    case FCN_RELU:
+    case FCN_SIGMOID:
+    case FCN_SILU:
+    case FCN_HARD_SWISH:
+    case FCN_ELTWISE: return 1;
+    default: return 0;
+    }
+}
+
+static int check_depth(const onnx_graph *g, int node, fcn_error *err)
+{
+    const onnx_node *n = &g->nodes[node];
+    const onnx_tensor *in = &g->tensors[n->data_input];
+    if (n->role != ONNX_ROLE_LAYER || in->depth <= 1 || takes_depth(n->layer_type))
+        return 0;
+    return onnx_node_fail(g, node, err, "a %s layer over a clip's %lld frames (depth) is not supported yet",
+                          fcn_layer_type_name(n->layer_type), (long long)in->depth);
+}
+
 /* Sizes computed from constants become constants; anything else is classified again and inferred if on the path. */
 static int walk_node(onnx_graph *g, int node, int *stamp, int *queue, fcn_error *err)
 {
@@ -427,7 +475,7 @@ static int walk_node(onnx_graph *g, int node, int *stamp, int *queue, fcn_error 
         onnx_node_fail(g, node, &failure, "the parser cannot infer its shape");
         return record_failure(g, node, &failure, BLOCKED_DATA, err);
     }
-    if (infer(g, node, &failure))
+    if (infer(g, node, &failure) || check_depth(g, node, &failure))
         return record_failure(g, node, &failure, BLOCKED_DATA, err);
     g->tensors[n->outputs[0]].on_path = 1;
     return 0;

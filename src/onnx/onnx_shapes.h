@@ -46,6 +46,10 @@ int onnx_set_stream(onnx_graph *g, int node, fcn_error *err);
  */
 int onnx_read_axes(const onnx_graph *g, int node, int64_t input_from, int64_t axes[ONNX_MAX_RANK], size_t *count,
                    fcn_error *err);
+/* Whether S is a feature map: NCHW, or NCDHW in a network whose input is a clip (g->video). */
+int onnx_is_map(const onnx_graph *g, const onnx_shape *s);
+/* T streams S: a map as rows=H, cols=W, depth=D (1 for NCHW), channels=C; anything else as a vector. */
+void onnx_stream_map(const onnx_graph *g, const onnx_shape *s, onnx_tensor *t);
 /* "1x64x55x55" into buf. */
 const char *onnx_shape_text(const onnx_shape *s, char *buf, size_t size);
 int64_t onnx_shape_elements(const onnx_shape *s);

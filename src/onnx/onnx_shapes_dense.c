@@ -134,10 +134,10 @@ int onnx_infer_batch_norm(onnx_graph *g, int node, fcn_error *err)
     onnx_node *n = &g->nodes[node];
     onnx_shape x, s;
     char text[96];
-    if (onnx_data_shape(g, node, 2, 4, &x, err))
+    if (onnx_data_shape(g, node, 2, g->video ? 5 : 4, &x, err))
         return -1;
     const onnx_tensor *in = &g->tensors[n->data_input];
-    if (x.rank != 4 && in->rows * in->cols != 1)
+    if (!onnx_is_map(g, &x) && in->rows * in->cols * in->depth != 1)
         return onnx_node_fail(g, node, err, "normalises a flattened %lldx%lldx%lld map per feature, which the "
                               "hardware's per-channel BATCH_NORM cannot do", (long long)in->rows,
                               (long long)in->cols, (long long)in->channels);

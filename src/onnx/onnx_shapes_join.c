@@ -53,7 +53,8 @@ static int same_dims(const onnx_shape *a, const onnx_shape *b, int skip)
 static int same_stream(const onnx_graph *g, int node, int k, int channels_too, fcn_error *err)
 {
     const onnx_tensor *a = &g->tensors[g->nodes[node].inputs[0]], *b = &g->tensors[g->nodes[node].inputs[k]];
-    if (a->rows == b->rows && a->cols == b->cols && (!channels_too || a->channels == b->channels))
+    if (a->rows == b->rows && a->cols == b->cols && a->depth == b->depth &&
+        (!channels_too || a->channels == b->channels))
         return 0;
     return onnx_node_fail(g, node, err, "its inputs '%.150s' and '%.150s' stream %lldx%lldx%lld and %lldx%lldx%lld "
                           "(rows x cols x channels), which one layer's ports cannot take", a->name, b->name,
@@ -144,6 +145,9 @@ static int concat_axis(const onnx_graph *g, int node, const onnx_shape *x, fcn_e
                               x->rank - 1);
     if (axis < 0)
         axis += x->rank;
+    if (axis == 1 && x->rank == 5 && g->video)
+        return onnx_node_fail(g, node, err, "concatenates the channels of %s, a clip (NCDHW): a CONCAT over a "
+                              "clip's frames is not supported yet", onnx_shape_text(x, text, sizeof text));
     if (axis != 1 || (x->rank != 4 && x->rank != 2))
         return onnx_node_fail(g, node, err, "concatenates %s along axis %lld; the hardware concatenates only "
                               "channels (axis 1 of an NCHW map or of a vector)", onnx_shape_text(x, text, sizeof text),

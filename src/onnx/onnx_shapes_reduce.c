@@ -1,8 +1,9 @@
 /*
  * ReduceMean and ReduceMax over the rows and columns of an NCHW map (MnasNet's
- * and ShuffleNet's "x.mean([2, 3])"): a global pool, AVERAGE_POOLING for the
- * mean and POOLING with the map as its kernel for the maximum (as
- * GlobalMaxPool). keepdims 1 gives 1xCx1x1, 0 gives 1xC. Any other axes are
+ * and ShuffleNet's "x.mean([2, 3])"), or over the depth, rows and columns of
+ * a clip's NCDHW map ("x.mean([2, 3, 4])"): a global pool, AVERAGE_POOLING
+ * for the mean and POOLING with the map as its kernel for the maximum (as
+ * GlobalMaxPool). keepdims 1 gives 1xCx1x1 (1xCx1x1x1), 0 gives 1xC. Any other axes are
  * an error (a mean over the channels is part of a LayerNorm, elsewhere).
  * Axes are an attribute, or from opset 18 an input, which must be constant.
  */
@@ -34,18 +35,30 @@ int onnx_infer_reduce(onnx_graph *g, int node, fcn_error *err)
             return onnx_node_fail(g, node, err, "axis %lld is out of range (rank %d)", (long long)axes[i], x.rank);
         marked[axis] = 1;
     }
-    int spatial = x.rank == 4 && count > 0 && !marked[0] && !marked[1] && marked[2] && marked[3];
+    /* Every spatial axis, none of N and C: H and W of NCHW, D, H and W of a clip's NCDHW. */
+    int spatial = onnx_is_map(g, &x) && count > 0 && !marked[0] && !marked[1];
+    for (int axis = 2; spatial && axis < x.rank; axis++)
+        spatial = marked[axis];
     if (!spatial) {
         char text[96];
+        if (x.rank == 5 && g->video)
+            return onnx_node_fail(g, node, err, "reduces %s over other axes than the depth, rows and columns (2, 3 "
+                                  "and 4 of NCDHW), which is not supported", onnx_shape_text(&x, text, sizeof text));
         return onnx_node_fail(g, node, err, "reduces %s over other axes than the rows and columns (2 and 3 of "
                               "NCHW), which is not supported", onnx_shape_text(&x, text, sizeof text));
     }
     n->params.type = n->layer_type;
-    n->params.kernel[0] = x.dims[2];
-    n->params.kernel[1] = x.dims[3];
+    n->params.kernel[0] = x.dims[x.rank - 2];
+    n->params.kernel[1] = x.dims[x.rank - 1];
+    n->params.kernel_depth = x.rank == 5 ? x.dims[2] : 1;
     n->params.stride[0] = n->params.stride[1] = 1;
     n->params.dilation[0] = n->params.dilation[1] = 1;
     n->params.pool_type = FCN_POOL_MAX;
-    onnx_shape y = keep ? (onnx_shape){4, {1, x.dims[1], 1, 1}} : (onnx_shape){2, {1, x.dims[1]}};
+    onnx_shape y = {2, {1, x.dims[1]}};
+    if (keep) { /* the input's rank, every spatial dim 1 */
+        y = x;
+        for (int axis = 2; axis < x.rank; axis++)
+            y.dims[axis] = 1;
+    }
     return onnx_set_output(g, node, &y, err);
 }

@@ -17,15 +17,16 @@
 #include "onnx_patterns.h"
 #include "onnx_shapes.h"
 
-/* Streamed (HWC) data keeps its order under an NCHW reshape only if both are vectors in effect, or the
- * channels stay and the pixels are only regrouped. */
-static int same_stream_order(int64_t rows, int64_t cols, int64_t channels, const onnx_shape *s)
+/* Streamed (HWC, or HWDC in a clip) data keeps its order under a reshape to the map S only if both are vectors
+ * in effect, or the channels stay and the pixels are only regrouped. */
+static int same_stream_order(const onnx_tensor *t, const onnx_shape *s)
 {
-    int64_t c = s->dims[1], pixels = s->dims[2] * s->dims[3];
-    if (rows * cols * channels != c * pixels)
+    int64_t c = s->dims[1], elements = onnx_shape_elements(s), pixels = elements / c;
+    int64_t streamed_pixels = t->rows * t->cols * t->depth;
+    if (streamed_pixels * t->channels != elements)
         return 0;
-    int from_plain = rows * cols == 1 || channels == 1, to_plain = pixels == 1 || c == 1;
-    return (from_plain && to_plain) || (channels == c && rows * cols == pixels);
+    int from_plain = streamed_pixels == 1 || t->channels == 1, to_plain = pixels == 1 || c == 1;
+    return (from_plain && to_plain) || (t->channels == c && streamed_pixels == pixels);
 }
 
 /* next_layer's answer when the output, past the dropped operators, feeds several nodes. */
@@ -89,7 +90,7 @@ static int check_reshape(const onnx_graph *g, int node, const onnx_tensor *out, 
                          fcn_error *err)
 {
     const onnx_shape *s = &out->shape;
-    int next = next_layer(g, node), same_order = same_stream_order(out->rows, out->cols, out->channels, s);
+    int next = next_layer(g, node), same_order = same_stream_order(out, s);
     const onnx_node *consumer = next >= 0 ? &g->nodes[next] : NULL;
     char text[96], label[32];
     *verdict = STREAM_AS_NCHW;
@@ -109,12 +110,14 @@ static int check_reshape(const onnx_graph *g, int node, const onnx_tensor *out, 
         return onnx_node_fail(g, node, err, "reshaping the streamed %lldx%lldx%lld (rows x cols x channels) to %s "
                               "reorders the data, which the hardware cannot do", (long long)out->rows,
                               (long long)out->cols, (long long)out->channels, onnx_shape_text(s, text, sizeof text));
+    onnx_tensor as = {0};
+    onnx_stream_map(g, s, &as);
     return onnx_node_fail(g, node, err, "reshaping the streamed %lldx%lldx%lld (rows x cols x channels) to %s "
                           "regroups it as %lldx%lldx%lld, which the layer chain cannot represent: the next layer, "
                           "'%.100s' (%.64s), must take the %lldx%lldx%lld the layer before gives (only an inner "
                           "product takes any shape)", (long long)out->rows, (long long)out->cols, (long long)out->channels,
-                          onnx_shape_text(s, text, sizeof text), (long long)s->dims[2], (long long)s->dims[3],
-                          (long long)s->dims[1], onnx_node_label(g, next, label, sizeof label), consumer->op,
+                          onnx_shape_text(s, text, sizeof text), (long long)as.rows, (long long)as.cols,
+                          (long long)as.channels, onnx_node_label(g, next, label, sizeof label), consumer->op,
                           (long long)out->rows, (long long)out->cols, (long long)out->channels);
 }
 
@@ -138,6 +141,16 @@ static int streams_through(fcn_layer_type type)
     }
 }
 
+/* Whether T streams what S holds (a channels-last [1,H,W,C] read as such). */
+static int streams_shape(const onnx_graph *g, const onnx_tensor *t, const onnx_shape *s)
+{
+    if (t->channels_last)
+        return t->rows == s->dims[1] && t->cols == s->dims[2] && t->channels == s->dims[3] && t->depth == 1;
+    onnx_tensor as = {0};
+    onnx_stream_map(g, s, &as);
+    return t->rows == as.rows && t->cols == as.cols && t->depth == as.depth && t->channels == as.channels;
+}
+
 int onnx_set_stream(onnx_graph *g, int node, fcn_error *err)
 {
     const onnx_node *n = &g->nodes[node];
@@ -147,12 +160,12 @@ int onnx_set_stream(onnx_graph *g, int node, fcn_error *err)
     const onnx_tensor *in = n->data_input >= 0 ? &g->tensors[n->data_input] : NULL;
     /* [1,H,W,C] streams as rows=H, cols=W, channels=C (src/onnx/onnx_shapes_channels.c) */
     out->channels_last = onnx_output_channels_last(g, node);
-    int ch = out->channels_last ? 3 : 1, r = out->channels_last ? 1 : 2, c = out->channels_last ? 2 : 3;
     if (!makes_layer && in && in->rows > 0) {
         out->rows = in->rows;
         out->cols = in->cols;
+        out->depth = in->depth;
         out->channels = in->channels;
-        if (s->rank != 4 || (out->rows == s->dims[r] && out->cols == s->dims[c] && out->channels == s->dims[ch]))
+        if (!onnx_is_map(g, s) || streams_shape(g, out, s))
             return 0;
         stream_verdict verdict = STREAM_AS_NCHW;
         if (n->role != ONNX_ROLE_UNSUPPORTED && check_reshape(g, node, out, &verdict, err))
@@ -160,10 +173,15 @@ int onnx_set_stream(onnx_graph *g, int node, fcn_error *err)
         if (verdict == STREAM_KEPT)
             return 0;
     }
-    /* A layer's output (or a 4-D map): NCHW dims; an inner product's, or anything else, streams as a vector. */
-    int map = s->rank == 4 && !(makes_layer && n->layer_type == FCN_INNER_PRODUCT);
-    out->rows = map ? s->dims[r] : 1;
-    out->cols = map ? s->dims[c] : 1;
-    out->channels = map ? s->dims[ch] : onnx_shape_elements(s);
+    /* A layer's output (or a map): NCHW (NCDHW) dims; an inner product's, or anything else, streams as a vector. */
+    onnx_stream_map(g, s, out);
+    if (makes_layer && n->layer_type == FCN_INNER_PRODUCT) {
+        out->channels = onnx_shape_elements(s);
+        out->rows = out->cols = out->depth = 1;
+    } else if (out->channels_last) {
+        out->rows = s->dims[1];
+        out->cols = s->dims[2];
+        out->channels = s->dims[3];
+    }
     return 0;
 }

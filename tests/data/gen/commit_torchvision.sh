@@ -11,11 +11,15 @@
 # HardSigmoid and Mul before), ConvNeXt's LayerNorm (LayerNormalization at 17, its decomposition before;
 # twice the Transposes when folding is off). Where folding changes nothing the two files are the same
 # but for the opset. One vision transformer, for the error test.
+# The video networks (issue 15) go to tests/data/models/video, beside make_video.py's graphs: their
+# six forms differ only in the opset number (the BatchNormalizations fold into the Convs whether
+# constant folding is on or not), so two of each.
 set -eu
 src=${1:?usage: commit_torchvision.sh EXPORTDIR}
 here=$(cd "$(dirname "$0")" && pwd)
 dst=$here/../models/torchvision
-mkdir -p "$dst"
+video=$here/../models/video
+mkdir -p "$dst" "$video"
 
 forms() {
     local network=$1
@@ -43,14 +47,24 @@ chosen() {
     forms resnext50_32x4d opset11 opset13_nofold
 }
 
-for name in $(chosen); do
-    if [ -f "$src/$name.onnx" ]; then
-        cp "$src/$name.onnx" "$dst/$name.onnx"
-        /usr/bin/python3 "$here/shapes_json.py" "$dst/$name.onnx"
+chosen_video() {
+    forms r3d_18 opset11 opset17_nofold
+    forms mc3_18 opset13 opset11_nofold
+    forms r2plus1d_18 opset17 opset13_nofold
+}
+
+# commit NAME DIR: the export and its shapes into DIR.
+commit() {
+    if [ -f "$src/$1.onnx" ]; then
+        cp "$src/$1.onnx" "$2/$1.onnx"
+        /usr/bin/python3 "$here/shapes_json.py" "$2/$1.onnx"
     else
-        echo "missing: $src/$name.onnx" >&2
+        echo "missing: $src/$1.onnx" >&2
     fi
-done
+}
+
+for name in $(chosen); do commit "$name" "$dst"; done
+for name in $(chosen_video); do commit "$name" "$video"; done
 # The transformer: no shapes (nothing of it parses), one form.
 for vit in vit_b_16_opset17 vit_b_16_opset13; do
     if [ -f "$src/$vit.onnx" ]; then cp "$src/$vit.onnx" "$dst/"; break; fi

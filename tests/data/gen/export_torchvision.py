@@ -5,6 +5,8 @@ Not run by the tests (they must not need torch): run by hand, commit the output.
 
     python3 tests/data/gen/export_torchvision.py OUTDIR [NAME ...]
 
+The video networks (r3d_18, mc3_18, r2plus1d_18) take a clip, [1, 3, 16, 112, 112].
+
 Each network is written in the forms users' files come in: opset 11, 13 and 17, with
 constant folding on (NAME_opsetN.onnx) and off (NAME_opsetN_nofold.onnx). Float tensors
 of 64 elements or more become external data in a file that is not shipped (the parser reads
@@ -18,6 +20,10 @@ import onnx
 import torch
 import torchvision.models as tvm
 import torchvision.models.segmentation as tvs
+import torchvision.models.video as tvv
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from strip_weights import strip  # noqa: E402
 
 warnings.filterwarnings("ignore")
 
@@ -41,6 +47,10 @@ NETWORKS = {
     "vit_b_16": (lambda: tvm.vit_b_16(weights=None), 224),
     "squeezenet1_1": (lambda: tvm.squeezenet1_1(weights=None), 224),
     "resnext50_32x4d": (lambda: tvm.resnext50_32x4d(weights=None), 224),
+    # Video (issue 15): a clip of 16 frames of 112 x 112, input [N, C, D, H, W].
+    "r3d_18": (lambda: tvv.r3d_18(weights=None), (16, 112, 112)),
+    "mc3_18": (lambda: tvv.mc3_18(weights=None), (16, 112, 112)),
+    "r2plus1d_18": (lambda: tvv.r2plus1d_18(weights=None), (16, 112, 112)),
 }
 
 FORMS = [(11, True), (13, True), (17, True), (11, False), (13, False), (17, False)]
@@ -57,31 +67,13 @@ class OutOnly(torch.nn.Module):
         return self.net(x)["out"]
 
 
-def strip(model):
-    for t in model.graph.initializer:
-        count = 1
-        for d in t.dims:
-            count *= d
-        if t.data_type in (onnx.TensorProto.FLOAT, onnx.TensorProto.DOUBLE, onnx.TensorProto.FLOAT16) and count >= 64:
-            t.ClearField("raw_data")
-            t.ClearField("float_data")
-            t.ClearField("double_data")
-            t.ClearField("int32_data")
-            t.data_location = onnx.TensorProto.EXTERNAL
-            del t.external_data[:]
-            for key, value in (("location", "weights.bin"), ("offset", "0"), ("length", str(count * 4))):
-                entry = t.external_data.add()
-                entry.key, entry.value = key, value
-    return model
-
-
 def export(name, outdir):
     make, size = NETWORKS[name]
     torch.manual_seed(0)
     net = make().eval()
     if name.startswith(("fcn_", "deeplab", "lraspp")):
         net = OutOnly(net).eval()
-    x = torch.randn(1, 3, size, size)
+    x = torch.randn(1, 3, *size) if isinstance(size, tuple) else torch.randn(1, 3, size, size)
     for opset, fold in FORMS:
         path = os.path.join(outdir, f"{name}_opset{opset}{'' if fold else '_nofold'}.onnx")
         tmp = path + ".full"

@@ -29,12 +29,17 @@ import shapes_json  # noqa: E402
 PATTERNS = {}
 
 
-def pattern(opset):
-    """Registers a builder: fn(g) fills the graph g; the model gets OPSET."""
+def register_in(table, opset):
+    """A decorator that registers a builder in TABLE under its name: fn(g) fills the graph g; the model
+    gets OPSET (make_video.py registers its own)."""
     def register(fn):
-        PATTERNS[fn.__name__] = (fn, opset)
+        table[fn.__name__] = (fn, opset)
         return fn
     return register
+
+
+def pattern(opset):
+    return register_in(PATTERNS, opset)
 
 
 class Graph:
@@ -619,18 +624,23 @@ def bad_attention(g):
     return g.node("Add", [y, x])
 
 
-def main():
-    here = os.path.dirname(os.path.abspath(__file__))
-    outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "models", "patterns")
+def write_all(table, outdir, new_graph=Graph, finish=lambda model: model):
+    """Builds every graph of TABLE (its name: (builder, opset)) and writes NAME.onnx (FINISH applied to the
+    model) and NAME.shapes.json into OUTDIR."""
     os.makedirs(outdir, exist_ok=True)
-    for name, (build, opset) in PATTERNS.items():
-        g = Graph(name)
-        model = g.model(build(g), opset)
+    for name, (build, opset) in table.items():
+        g = new_graph(name)
+        model = finish(g.model(build(g), opset))
         path = os.path.join(outdir, name + ".onnx")
         onnx.save(model, path)
         missing = shapes_json.write(model, path)
         print(f"{name}: opset {opset}, input {'x'.join(map(str, g.input_shape))}, {len(g.nodes)} nodes",
               f"UNKNOWN SHAPES {missing}" if missing else "", flush=True)
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    write_all(PATTERNS, sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "models", "patterns"))
 
 
 if __name__ == "__main__":
