@@ -33,7 +33,8 @@ static inline int same_layer(const char *where, const fcn_layer *a, const fcn_la
     }
     SAME_STRING(name)
     SAME_INT(type)
-    SAME_INT(rows) SAME_INT(cols) SAME_INT(channels) SAME_INT(filters)
+    SAME_INT(rows) SAME_INT(cols) SAME_INT(depth) SAME_INT(channels) SAME_INT(filters)
+    SAME_INT(kernel_depth) SAME_INT(stride_depth) SAME_INT(dilation_depth) SAME_INT(pad_front) SAME_INT(pad_back)
     SAME_INT(kernel[0]) SAME_INT(kernel[1]) SAME_INT(stride[0]) SAME_INT(stride[1])
     SAME_INT(pad_top) SAME_INT(pad_right) SAME_INT(pad_bottom) SAME_INT(pad_left)
     SAME_INT(groups) SAME_INT(coarse_in) SAME_INT(coarse_out) SAME_INT(coarse_group) SAME_INT(fine)

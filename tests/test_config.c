@@ -356,7 +356,7 @@ static void test_integer_spellings(void)
     expect_error(with_param("conv1", "rows_in", json_integer(INT64_C(2147483648))),
                  "field 'rows_in': must be at most 2147483647, got 2147483648");
     expect_error(with_param("conv1", "kernel_size", json_integer(3)),
-                 "field 'kernel_size': expected an array of 2 integers, got 3");
+                 "field 'kernel_size': expected an array of 2 or 3 integers ([rows, cols] or [rows, cols, depth]), got 3");
     expect_error(with_param("conv1", "kernel_size", json_pack("[s,i]", "x", 3)),
                  "field 'kernel_size[0]': expected an integer, got \"x\"");
     expect_error(with_param("conv1", "has_bias", json_integer(2)), "field 'has_bias': must be at most 1, got 2");

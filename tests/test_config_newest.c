@@ -402,10 +402,6 @@ static void test_fixed_point_errors(void)
 
 static void test_unmodelled(void)
 {
-    expect(edit("c", "parameters", "depth_in", json_integer(4)),
-           "t.json: partition 0, layer 'c', field 'depth_in': 3-D layers are not modelled by this project (got 4)");
-    expect(edit("p", "parameters", "pad_back", json_integer(1)),
-           "t.json: partition 0, layer 'p', field 'pad_back': 3-D layers are not modelled by this project (got 1)");
     expect(edit("c", "parameters", "stream_weights", json_integer(512)),
            "t.json: partition 0, layer 'c', field 'stream_weights': weights streamed from off-chip memory are not "
            "modelled by this project (got 512)");

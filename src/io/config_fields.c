@@ -190,8 +190,8 @@ void field_optional_int64(field_reader *r, const char *key, int64_t min, int64_t
     field_int64(r, key, min, out);
 }
 
-/* A pair such as kernel_size [k0, k1]; 1 if present and read. */
-int field_pair(field_reader *r, const char *key, int64_t min, int64_t out[2])
+/* kernel_size or stride: [rows, cols], or [rows, cols, depth] (the newest form's 3-D layers); how many, 0 if absent. */
+int field_window_dims(field_reader *r, const char *key, int64_t min, int64_t out[3])
 {
     if (r->failed)
         return 0;
@@ -199,12 +199,18 @@ int field_pair(field_reader *r, const char *key, int64_t min, int64_t out[2])
     if (!value)
         return 0;
     char found[64];
-    if (!json_is_array(value) || json_array_size(value) != 2) {
-        config_fail_at(r->err, r->at, key, "expected an array of 2 integers, got %s", json_describe(value, found, sizeof found));
+    const size_t count = json_is_array(value) ? json_array_size(value) : 0;
+    if (count != 2 && count != 3) {
+        if (json_is_array(value))
+            snprintf(found, sizeof found, "%zu of them", count);
+        else
+            json_describe(value, found, sizeof found);
+        config_fail_at(r->err, r->at, key, "expected an array of 2 or 3 integers ([rows, cols] or [rows, cols, depth]), "
+                       "got %s", found);
         r->failed = 1;
         return 0;
     }
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < count; i++) {
         char field[64];
         snprintf(field, sizeof field, "%s[%zu]", key, i);
         if (config_read_integer(json_array_get(value, i), r->at, field, min, FIELD_MAX, &out[i], r->err)) {
@@ -212,7 +218,7 @@ int field_pair(field_reader *r, const char *key, int64_t min, int64_t out[2])
             return 0;
         }
     }
-    return 1;
+    return (int)count;
 }
 
 /* A string field; NULL if absent (or JSON null), and r->failed if it is something else. */

@@ -45,7 +45,8 @@ int field_int64(field_reader *r, const char *key, int64_t min, int64_t *out);
 int field_int(field_reader *r, const char *key, int64_t min, int *out);
 void field_require_int64(field_reader *r, const char *key, int64_t min, int64_t *out);
 void field_optional_int64(field_reader *r, const char *key, int64_t min, int64_t *out);
-int field_pair(field_reader *r, const char *key, int64_t min, int64_t out[2]);
+/* kernel_size or stride: [rows, cols] or [rows, cols, depth]; how many (2 or 3), 0 when absent or after a failure. */
+int field_window_dims(field_reader *r, const char *key, int64_t min, int64_t out[3]);
 const char *field_string(field_reader *r, const char *key);
 /* One of two words (or its number 0/1, or false/true): *out 0 or 1; 1 if present and read. */
 int field_choice(field_reader *r, const char *key, const char *zero, const char *one, int *out);
@@ -55,5 +56,13 @@ int field_nodes(field_reader *r, const char *key, const char **names, int capaci
 /* The fields of today's 2-D layers and fields (src/io/config_read_2d.c); has_ports_out: the file gives ports_out. */
 struct fcn_layer;
 void config_read_2d(field_reader *r, struct fcn_layer *l, int has_ports_out);
+
+/*
+ * The 3-D fields (src/io/config_3d.c), in either form: a window's kernel_depth, stride_depth,
+ * dilation_depth, pad_front and pad_back; kernel[2] and stride[2] the depth entries of kernel_size and
+ * stride when they have 3 (kernel_count, stride_count), which the single fields must agree with.
+ */
+void config_read_window_3d(field_reader *r, struct fcn_layer *l, const int64_t kernel[3], int kernel_count,
+                           const int64_t stride[3], int stride_count);
 
 #endif

@@ -30,7 +30,7 @@ int config_newest_links(const json_t *layer, const place *at, parsed_layer *out,
 /*
  * What the newest form adds to a layer's parameters (read after read_parameters): the fixed-point
  * messages, use_uram, kernel_rows/stride_rows and their kin, the layer's op_type, and what this
- * project does not model (3-D, streamed weights, block floating point, sparse convolutions).
+ * project does not model (streamed weights, block floating point, sparse convolutions).
  */
 void config_newest_parameters(field_reader *params, const json_t *layer, fcn_layer *l);
 

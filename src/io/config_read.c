@@ -27,11 +27,12 @@
 
 /* Output dimensions a file declares (rows_out, cols_out, channels_out), checked once the network is valid. */
 typedef struct declared_outputs {
-    int64_t value[3];
-    int given[3];
+    int64_t value[4];
+    int given[4];
 } declared_outputs;
 
-static const char *const output_fields[3] = {"rows_out", "cols_out", "channels_out"};
+/* channels_out at [2], where read_filters looks; depth_out (3-D layers) last. */
+static const char *const output_fields[4] = {"rows_out", "cols_out", "channels_out", "depth_out"};
 
 static int read_layer_type(const json_t *value, const place *at, fcn_layer_type *type, fcn_error *err)
 {
@@ -99,14 +100,24 @@ static void read_filters(field_reader *r, fcn_layer *l, const declared_outputs *
     }
 }
 
-/* CONVOLUTION, POOLING: the sliding window. Pads are read by name (0.1.1 swapped left and right, D8). */
+/*
+ * CONVOLUTION, POOLING: the sliding window. Pads are read by name (0.1.1 swapped left and right, D8).
+ * kernel_size and stride may carry a third entry, the depth (the newest form's 3-D layers).
+ */
 static void read_window(field_reader *r, fcn_layer *l)
 {
-    if (!field_pair(r, "kernel_size", 1, l->kernel) && !r->failed) {
+    int64_t kernel[3] = {1, 1, 1}, stride[3] = {1, 1, 1};
+    const int kernels = field_window_dims(r, "kernel_size", 1, kernel);
+    if (!kernels && !r->failed) {
         config_fail_at(r->err, r->at, NULL, "missing required parameter \"kernel_size\"");
         r->failed = 1;
     }
-    field_pair(r, "stride", 1, l->stride);
+    const int strides = field_window_dims(r, "stride", 1, stride);
+    if (kernels)
+        memcpy(l->kernel, kernel, sizeof l->kernel);
+    if (strides)
+        memcpy(l->stride, stride, sizeof l->stride);
+    config_read_window_3d(r, l, kernel, kernels, stride, strides);
     field_int64(r, "pad_top", 0, &l->pad_top);
     field_int64(r, "pad_right", 0, &l->pad_right);
     field_int64(r, "pad_bottom", 0, &l->pad_bottom);
@@ -216,12 +227,13 @@ static void read_parameters(field_reader *r, fcn_layer *l, declared_outputs *d)
         l->type == FCN_SQUEEZE ? field_optional_int64 : field_require_int64;
     input_field(r, "rows_in", 1, &l->rows);
     input_field(r, "cols_in", 1, &l->cols);
+    field_int64(r, "depth_in", 1, &l->depth); /* 3-D layers: absent is 1 */
     if (l->type == FCN_CONCAT)
         read_port_channels(r, l, field_int64(r, "channels_in", 1, &l->channels), has_ports);
     else
         input_field(r, "channels_in", 1, &l->channels);
     read_extras(r, l);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         d->given[i] = field_int64(r, output_fields[i], 1, &d->value[i]);
     int has_in = field_int64(r, "coarse_in", 1, &l->coarse_in);
     int has_out = field_int64(r, "coarse_out", 1, &l->coarse_out);
@@ -542,12 +554,12 @@ static int check_declared_outputs(const fcn_network *net, declared_outputs *cons
         const fcn_partition *part = &net->partitions[p];
         for (int i = 0; i < part->layer_count; i++) {
             const declared_outputs *d = &declared[p][i];
-            if (!d->given[0] && !d->given[1] && !d->given[2])
+            if (!d->given[0] && !d->given[1] && !d->given[2] && !d->given[3])
                 continue;
             fcn_layer_figures f;
             fcn_layer_evaluate(&part->layers[i], &f);
-            const int64_t computed[3] = {f.rows_out, f.cols_out, f.channels_out};
-            for (int k = 0; k < 3; k++)
+            const int64_t computed[4] = {f.rows_out, f.cols_out, f.channels_out, f.depth_out};
+            for (int k = 0; k < 4; k++)
                 if (d->given[k] && d->value[k] != computed[k]) {
                     place at = {source, part->id, part->layers[i].name, -1};
                     return config_fail_at(err, &at, output_fields[k], "declared %lld, but the layer computes %lld",

@@ -240,8 +240,6 @@ static const struct {
     int64_t modelled; /* the one value this project models */
     const char *what;
 } unmodelled[] = {
-    {"depth_in", 1, "3-D layers"},     {"depth_out", 1, "3-D layers"},  {"kernel_depth", 1, "3-D layers"},
-    {"stride_depth", 1, "3-D layers"}, {"pad_front", 0, "3-D layers"},  {"pad_back", 0, "3-D layers"},
     {"stream_weights", 0, "weights streamed from off-chip memory"},
 };
 

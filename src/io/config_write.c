@@ -179,6 +179,7 @@ static void put_window(builder *b, json_t *params, const fcn_layer *l)
     put_int(b, params, "pad_bottom", l->pad_bottom);
     put(b, params, "kernel_size", pair(l->kernel[0], l->kernel[1]));
     put(b, params, "stride", pair(l->stride[0], l->stride[1]));
+    config_put_window_3d(b, params, l);
 }
 
 static void put_weight_widths(builder *b, json_t *params, const fcn_layer *l)
@@ -199,11 +200,16 @@ json_t *config_parameters_start(builder *b, const chain_entry *e, int64_t batch_
     json_t *params = json_object();
     put_int(b, params, "buffer_depth", l->buffer_depth);
     put_int(b, params, "batch_size", batch_size);
+    const int depth = config_writes_depth(b, e); /* in the proto's order: rows, cols, depth, channels */
     put_int(b, params, "rows_in", l->rows);
     put_int(b, params, "cols_in", l->cols);
+    if (depth)
+        put_int(b, params, "depth_in", l->depth);
     put_int(b, params, "channels_in", l->channels);
     put_int(b, params, "rows_out", f->rows_out);
     put_int(b, params, "cols_out", f->cols_out);
+    if (depth)
+        put_int(b, params, "depth_out", f->depth_out);
     put_int(b, params, "channels_out", f->channels_out);
     put_int(b, params, "coarse_in", l->coarse_in);
     put_int(b, params, "coarse_out", l->coarse_out);
@@ -501,7 +507,7 @@ static json_t *network_json(const fcn_network *net, fcn_config_format format, fc
     fcn_network_figures figures;
     if (fcn_network_evaluate(net, &opts, &figures, err))
         return NULL;
-    builder b = {.format = format};
+    builder b = {.format = format, .three_d = config_network_is_3d(net)};
     size_t layers = 0;
     for (int p = 0; p < net->partition_count; p++)
         layers += (size_t)net->partitions[p].layer_count;

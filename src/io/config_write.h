@@ -24,6 +24,7 @@ typedef struct builder {
     const fcn_partition *part;
     json_t *input_nodes, *output_nodes;
     int inputs;
+    int three_d; /* some layer has a depth or a window over it: the newest form writes every layer's 3-D fields */
 } builder;
 
 /*
@@ -76,6 +77,18 @@ json_t *config_parameters_start(builder *b, const chain_entry *e, int64_t batch_
 void config_put_extras(builder *b, json_t *params, const fcn_layer *l, int pool_type_field);
 /* The partition's layers, squeezes derived and included, each written in b->format. */
 json_t *config_layers_json(builder *b, const fcn_partition *part, const fcn_partition_figures *figures);
+
+/* The 3-D fields (config_3d.c). */
+int config_layer_is_3d(const fcn_layer *l);
+int config_network_is_3d(const fcn_network *net);
+/* Whether the layer's parameters carry depth_in and depth_out: every layer of a 3-D network in the newest
+   form; in 0.1.1's, a layer whose depth in or out is not 1. */
+int config_writes_depth(const builder *b, const chain_entry *e);
+/* kernel_depth, stride_depth, pad_front, pad_back (all in a 3-D network's newest form, else those not their
+   defaults) and dilation_depth (when not 1). */
+void config_put_window_3d(builder *b, json_t *params, const fcn_layer *l);
+/* kernel_size or stride: [rows, cols, depth] in a 3-D network's newest form, else [rows, cols]. */
+json_t *config_window_list(const builder *b, int64_t rows, int64_t cols, int64_t depth);
 
 /* The newest form (config_write_newest.c). */
 json_t *config_newest_partition(builder *b, const fcn_partition *part, const fcn_partition_figures *figures);

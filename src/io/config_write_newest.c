@@ -57,7 +57,8 @@ static void put_fixed_points(builder *b, json_t *params, const fcn_layer *l)
     }
 }
 
-/* A sliding window: each dimension both as a single field and in the list, as upstream writes them. */
+/* A sliding window: each dimension both as a single field and in the list, as upstream writes them (with the
+ * depth in a 3-D network, src/io/config_3d.c). */
 static void put_window(builder *b, json_t *params, const fcn_layer *l)
 {
     put_int(b, params, "pad_top", l->pad_top);
@@ -66,10 +67,11 @@ static void put_window(builder *b, json_t *params, const fcn_layer *l)
     put_int(b, params, "pad_left", l->pad_left);
     put_int(b, params, "kernel_rows", l->kernel[0]);
     put_int(b, params, "kernel_cols", l->kernel[1]);
-    put(b, params, "kernel_size", pair(l->kernel[0], l->kernel[1]));
+    put(b, params, "kernel_size", config_window_list(b, l->kernel[0], l->kernel[1], l->kernel_depth));
     put_int(b, params, "stride_rows", l->stride[0]);
     put_int(b, params, "stride_cols", l->stride[1]);
-    put(b, params, "stride", pair(l->stride[0], l->stride[1]));
+    put(b, params, "stride", config_window_list(b, l->stride[0], l->stride[1], l->stride_depth));
+    config_put_window_3d(b, params, l);
 }
 
 static int multi_port(fcn_layer_type type)
