@@ -1,15 +1,22 @@
 /*
  * The parser on every committed export of a torchvision network
- * (data/models/torchvision, tests/data/gen/export_torchvision.py) and every
- * pattern graph (data/models/patterns, tests/data/gen/make_patterns.py),
- * against ONNX's own shape inference (MODEL.shapes.json next to each model,
+ * (data/models/torchvision, tests/data/gen/export_torchvision.py), every
+ * pattern graph (data/models/patterns, tests/data/gen/make_patterns.py) and
+ * every video network and 3-D graph (data/models/video, the video networks
+ * of export_torchvision.py and tests/data/gen/make_video.py), against ONNX's
+ * own shape inference (MODEL.shapes.json next to each model,
  * tests/data/gen/shapes_json.py):
  *  - each model parses;
  *  - every layer named after an ONNX node gives that node's output shape
- *    (rows, cols, channels; NHWC tensors between ConvNeXt's Transposes read
- *    as such, a [N, K] tensor as 1x1xK, ShuffleNet's [N, G, C/G, H, W] as
- *    H x W x C); layers the parser adds (SPLIT, ...) are not ONNX's and are
- *    only counted;
+ *    (rows, cols, depth, channels; NHWC tensors between ConvNeXt's
+ *    Transposes read as such, a [N, K] tensor as 1x1x1xK, ShuffleNet's
+ *    [N, G, C/G, H, W] as H x W x 1 x C, a clip's [N, C, D, H, W] as
+ *    H x W x D x C); layers the parser adds (SPLIT, ...) are not ONNX's and
+ *    are only counted;
+ *  - in a video network, every such layer also takes its node's input shape
+ *    (the fields the parser sets: rows, cols, depth, channels; an inner
+ *    product the same number of elements, as it keeps the dims streamed
+ *    before a Flatten);
  *  - every port that reads the network input takes the input's shape, and
  *    the last layer gives the graph output's shape;
  * and the models that are not streaming CNNs (patterns/bad_*.onnx,
@@ -33,7 +40,7 @@
 #define VIT_MODEL "vit_b_16_opset17.onnx"
 
 typedef struct dims {
-    int64_t rows, cols, channels;
+    int64_t rows, cols, depth, channels;
 } dims;
 
 /* One model's tally, printed on one line. */
@@ -65,20 +72,25 @@ static int64_t dim_at(const json_t *shape, size_t i)
     return (int64_t)json_integer_value(json_array_get(shape, i));
 }
 
-/* A shapes.json entry {"shape": [...], "layout"?} as streamed rows x cols x channels; 0 if it has no such reading. */
-static int entry_dims(const json_t *entry, dims *d)
+/*
+ * A shapes.json entry {"shape": [...], "layout"?} as streamed rows x cols x depth x channels; 0 if it has no
+ * such reading. In a video network (its input a clip) a 5-D tensor is NCDHW.
+ */
+static int entry_dims(const json_t *entry, int video, dims *d)
 {
     const json_t *shape = json_object_get(entry, "shape");
     const char *layout = json_string_value(json_object_get(entry, "layout"));
     size_t rank = json_array_size(shape);
     if (rank == 4 && layout && strcmp(layout, "NHWC") == 0)
-        *d = (dims){dim_at(shape, 1), dim_at(shape, 2), dim_at(shape, 3)};
+        *d = (dims){dim_at(shape, 1), dim_at(shape, 2), 1, dim_at(shape, 3)};
     else if (rank == 4)
-        *d = (dims){dim_at(shape, 2), dim_at(shape, 3), dim_at(shape, 1)};
+        *d = (dims){dim_at(shape, 2), dim_at(shape, 3), 1, dim_at(shape, 1)};
     else if (rank == 2)
-        *d = (dims){1, 1, dim_at(shape, 1)};
+        *d = (dims){1, 1, 1, dim_at(shape, 1)};
+    else if (rank == 5 && video)
+        *d = (dims){dim_at(shape, 3), dim_at(shape, 4), dim_at(shape, 2), dim_at(shape, 1)};
     else if (rank == 5) /* a channel shuffle's groups: [N, G, C/G, H, W] or its transpose */
-        *d = (dims){dim_at(shape, 3), dim_at(shape, 4), dim_at(shape, 1) * dim_at(shape, 2)};
+        *d = (dims){dim_at(shape, 3), dim_at(shape, 4), 1, dim_at(shape, 1) * dim_at(shape, 2)};
     else
         return 0;
     return 1;
@@ -86,12 +98,22 @@ static int entry_dims(const json_t *entry, dims *d)
 
 static int same_dims(dims a, dims b)
 {
-    return a.rows == b.rows && a.cols == b.cols && a.channels == b.channels;
+    return a.rows == b.rows && a.cols == b.cols && a.depth == b.depth && a.channels == b.channels;
 }
 
+static int64_t elements(dims d)
+{
+    return d.rows * d.cols * d.depth * d.channels;
+}
+
+/* "RxCxC", or "RxCxDxC" (rows x cols x depth x channels) when there is a depth. */
 static const char *dims_text(dims d, char *out, size_t size)
 {
-    snprintf(out, size, "%lldx%lldx%lld", (long long)d.rows, (long long)d.cols, (long long)d.channels);
+    if (d.depth == 1)
+        snprintf(out, size, "%lldx%lldx%lld", (long long)d.rows, (long long)d.cols, (long long)d.channels);
+    else
+        snprintf(out, size, "%lldx%lldx%lldx%lld", (long long)d.rows, (long long)d.cols, (long long)d.depth,
+                 (long long)d.channels);
     return out;
 }
 
@@ -126,17 +148,17 @@ static const json_t *tensor_entry(const json_t *nodes, const char *tensor)
 }
 
 /* A layer named after NODE gives NODE's (first) output; a CHOP's ports each take a part of its channels. */
-static void compare_layer(const char *model, const fcn_layer *l, const json_t *node, tally *t)
+static void compare_layer(const char *model, const fcn_layer *l, const json_t *node, int video, tally *t)
 {
     const json_t *entry = json_array_get(json_object_get(node, "outputs"), 0);
     dims want, got;
     fcn_layer_figures f;
     fcn_layer_evaluate(l, &f);
-    got = (dims){f.rows_out, f.cols_out, f.channels_out};
+    got = (dims){f.rows_out, f.cols_out, f.depth_out, f.channels_out};
     char a[64], b[64], where[600];
     snprintf(where, sizeof where, "layer '%s' (%s)", l->name, fcn_layer_type_name(l->type));
     t->compared++;
-    if (!entry_dims(entry, &want)) {
+    if (!entry_dims(entry, video, &want)) {
         t->mismatches++;
         fail(model, "%s: ONNX's output of its node has no rows x cols x channels reading%s", where, "");
         return;
@@ -157,12 +179,44 @@ static void compare_layer(const char *model, const fcn_layer *l, const json_t *n
     }
 }
 
+/* The shape entry of TENSOR: a node's output or the graph input; NULL if neither. */
+static const json_t *any_tensor_entry(const json_t *shapes, const char *tensor)
+{
+    const json_t *input = json_array_get(json_object_get(shapes, "graph_inputs"), 0);
+    const char *name = json_string_value(json_object_get(input, "name"));
+    if (name && strcmp(name, tensor) == 0)
+        return input;
+    return tensor_entry(json_object_get(shapes, "nodes"), tensor);
+}
+
+/* A video network's layer named after NODE takes NODE's data input (the fields the parser sets). */
+static void compare_layer_input(const char *model, const fcn_layer *l, const json_t *node, const json_t *shapes,
+                                tally *t)
+{
+    const char *tensor = json_string_value(json_array_get(json_object_get(node, "inputs"), 0));
+    const json_t *entry = tensor ? any_tensor_entry(shapes, tensor) : NULL;
+    dims want, got = {l->rows, l->cols, l->depth, l->channels};
+    char a[64], b[64], where[600];
+    snprintf(where, sizeof where, "layer '%s' (%s) takes %s", l->name, fcn_layer_type_name(l->type),
+             dims_text(got, a, sizeof a));
+    t->compared++;
+    if (!entry || !entry_dims(entry, 1, &want)) {
+        t->mismatches++;
+        fail(model, "%s: ONNX's input of its node has no rows x cols x depth x channels reading%s", where, "");
+        return;
+    }
+    if (l->type == FCN_INNER_PRODUCT ? elements(got) != elements(want) : !same_dims(got, want)) {
+        t->mismatches++;
+        fail(model, "%s, ONNX's input is %s", where, dims_text(want, b, sizeof b));
+    }
+}
+
 /* Every port reading the network input takes its shape. */
-static void compare_inputs(const char *model, const fcn_partition *part, const json_t *shapes, tally *t)
+static void compare_inputs(const char *model, const fcn_partition *part, const json_t *shapes, int video, tally *t)
 {
     dims want, got;
     char a[64], b[64];
-    if (!entry_dims(json_array_get(json_object_get(shapes, "graph_inputs"), 0), &want)) {
+    if (!entry_dims(json_array_get(json_object_get(shapes, "graph_inputs"), 0), video, &want)) {
         fail(model, "shapes.json has no NCHW graph input%s%s", "", "");
         return;
     }
@@ -171,7 +225,7 @@ static void compare_inputs(const char *model, const fcn_partition *part, const j
         for (int p = 0; p < l->ports_in; p++) {
             if (!(i == 0 && !l->inputs) && !(l->inputs && l->inputs[p] == 0))
                 continue;
-            got = (dims){l->rows, l->cols, fcn_layer_port_channels(l, p)};
+            got = (dims){l->rows, l->cols, l->depth, fcn_layer_port_channels(l, p)};
             t->compared++;
             if (!same_dims(got, want)) {
                 t->mismatches++;
@@ -185,19 +239,19 @@ static void compare_inputs(const char *model, const fcn_partition *part, const j
 }
 
 /* The last layer gives the graph output (Softmax and shape-only nodes after it change nothing). */
-static void compare_output(const char *model, const fcn_partition *part, const json_t *shapes, tally *t)
+static void compare_output(const char *model, const fcn_partition *part, const json_t *shapes, int video, tally *t)
 {
     const char *name = json_string_value(json_array_get(json_object_get(shapes, "graph_outputs"), 0));
     const json_t *entry = name ? tensor_entry(json_object_get(shapes, "nodes"), name) : NULL;
     dims want, got;
     char a[64], b[64];
-    if (!entry || !entry_dims(entry, &want)) {
+    if (!entry || !entry_dims(entry, video, &want)) {
         fail(model, "shapes.json has no rows x cols x channels for the graph output%s%s", "", "");
         return;
     }
     fcn_layer_figures f;
     fcn_layer_evaluate(&part->layers[part->layer_count - 1], &f);
-    got = (dims){f.rows_out, f.cols_out, f.channels_out};
+    got = (dims){f.rows_out, f.cols_out, f.depth_out, f.channels_out};
     t->compared++;
     if (!same_dims(got, want)) {
         t->mismatches++;
@@ -230,19 +284,24 @@ static void corpus_model(const char *dir, const char *name)
     }
     tally t = {0, 0, 0};
     const json_t *nodes = json_object_get(shapes, "nodes");
+    const json_t *input = json_array_get(json_object_get(shapes, "graph_inputs"), 0);
+    const int video = json_array_size(json_object_get(input, "shape")) == 5; /* a clip: 5-D tensors are NCDHW */
     for (int pi = 0; pi < net->partition_count; pi++) {
         const fcn_partition *part = &net->partitions[pi];
         for (int i = 0; i < part->layer_count; i++) {
             const json_t *node = node_named(nodes, part->layers[i].name);
-            if (node && part->layers[i].type != FCN_SPLIT)
-                compare_layer(model, &part->layers[i], node, &t);
-            else
+            if (node && part->layers[i].type != FCN_SPLIT) {
+                compare_layer(model, &part->layers[i], node, video, &t);
+                if (video)
+                    compare_layer_input(model, &part->layers[i], node, shapes, &t);
+            } else {
                 t.added++;
+            }
         }
     }
     CHECK(t.compared > 0);
-    compare_inputs(model, &net->partitions[0], shapes, &t);
-    compare_output(model, &net->partitions[net->partition_count - 1], shapes, &t);
+    compare_inputs(model, &net->partitions[0], shapes, video, &t);
+    compare_output(model, &net->partitions[net->partition_count - 1], shapes, video, &t);
     printf("test_onnx_corpus: %s: %d layers, %d shapes compared with ONNX's, %d layers of the parser's own, "
            "%d mismatches\n", model, net->partitions[0].layer_count, t.compared, t.added, t.mismatches);
     fcn_network_free(net);
@@ -309,10 +368,25 @@ static int corpus_dir(const char *dir)
 
 int main(void)
 {
-    int torchvision = corpus_dir("torchvision"), patterns = corpus_dir("patterns");
-    printf("test_onnx_corpus: %d torchvision exports, %d pattern graphs\n", torchvision, patterns);
+    int torchvision = corpus_dir("torchvision"), patterns = corpus_dir("patterns"), video = corpus_dir("video");
+    printf("test_onnx_corpus: %d torchvision exports, %d pattern graphs, %d video networks and 3-D graphs\n",
+           torchvision, patterns, video);
     CHECK(torchvision >= 30);
     CHECK(patterns >= 40);
+    CHECK(video >= 28); /* R3D-18, MC3-18, R(2+1)D-18 in two forms each, C3D, 21 graphs of 3-D patterns */
+
+    /* What the parser cannot model in 3-D yet: one line naming the node and why. */
+    const char *const pad3d[] = {"node 'pad1' (Pad): pads a clip (NCDHW)"};
+    rejected_model("video/bad_pad3d.onnx", pad3d, 1);
+    const char *const concat3d[] = {"node 'concat1' (Concat): concatenates the channels of 1x4x4x16x15, a clip "
+                                    "(NCDHW): a CONCAT over a clip's frames is not supported yet"};
+    rejected_model("video/bad_concat3d.onnx", concat3d, 1);
+    const char *const leaky3d[] = {"node 'leakyrelu1' (LeakyRelu): a LEAKY_RELU layer over a clip's 5 frames "
+                                   "(depth) is not supported yet"};
+    rejected_model("video/bad_leakyrelu3d.onnx", leaky3d, 1);
+    const char *const time3d[] = {"node 'reducemean1' (ReduceMean): reduces 1x4x4x11x10 over other axes than the "
+                                  "depth, rows and columns (2, 3 and 4 of NCDHW)"};
+    rejected_model("video/bad_reducemean3d_time.onnx", time3d, 1);
 
     /* q.k^T and attention.v multiply two data tensors; the Softmax is inside the network. */
     const char *const attention[] = {"unsupported nodes: ", "matmul4 (MatMul", "matmul5 (MatMul",

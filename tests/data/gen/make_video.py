@@ -206,6 +206,14 @@ def residual3d_downsample(g):
     return g.node("Relu", [g.node("Add", [y, s])])
 
 
+@graph(17)
+def activations3d(g):
+    """The activations upstream has 3-D forms of, over the clip: Sigmoid, HardSwish, SiLU (x * Sigmoid(x))."""
+    x = g.node("Sigmoid", [g.conv3d("input", g.c, 6)])
+    x = g.node("HardSwish", [g.conv3d(x, 6, 6)])
+    return g.node("Mul", [x, g.node("Sigmoid", [x])])
+
+
 # --- what the parser cannot model in 3-D yet
 
 

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Video networks end to end with the tool (issue 15), on the committed models in data/models/video:
+# torchvision's R3D-18, MC3-18 and R(2+1)D-18 (tests/data/gen/export_torchvision.py, two export forms
+# each), a small C3D-style network and the 3-D pattern graphs (tests/data/gen/make_video.py):
+#  - each parses to a configuration in both forms (0.1.1 and newest), which reports; the two reports
+#    and `report --model` are the same, byte for byte;
+#  - the configuration carries the 3-D fields (depth_in, the kernel's depth), and the report gives the
+#    convolutions' dims as D x R x C x C;
+#  - what the parser cannot model in 3-D yet (bad_*.onnx) fails with one line naming the node.
+# Usage: cli_video.sh PATH/TO/fpgaconvnet   (run from tests/)
+set -u
+cli=${1:?usage: cli_video.sh PATH/TO/fpgaconvnet}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fcn_cli_video.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+. lib/cli_harness.sh
+
+dir=data/models/video
+
+# same_file NAME A B: A and B are the same bytes.
+same_file() {
+    if cmp -s "$2" "$3"; then pass; else fail "$1: $2 and $3 differ" "$(diff "$2" "$3" | head -5)"; fi
+}
+
+count=0
+for model in "$dir"/*.onnx; do
+    name=$(basename "$model" .onnx)
+    [[ $name == bad_* ]] && continue
+    count=$((count + 1))
+    expect_ok "parse $name" parse "$model" -o "$tmp/$name.json"
+    expect_ok "parse $name, newest form" parse "$model" --config-format newest -o "$tmp/$name.newest.json"
+    if grep -q '"depth_in"' "$tmp/$name.json"; then pass; else fail "parse $name: no depth_in written"; fi
+    if grep -q '"depth_out"' "$tmp/$name.newest.json"; then pass; else fail "parse $name, newest form: no depth_out"; fi
+    expect_ok "report $name" report "$tmp/$name.json"
+    cp "$tmp/out" "$tmp/$name.report"
+    expect_ok "report $name, newest form" report "$tmp/$name.newest.json"
+    cp "$tmp/out" "$tmp/$name.newest.report"
+    same_file "report $name in both forms" "$tmp/$name.report" "$tmp/$name.newest.report"
+    expect_ok "report --model $name" report --model "$model"
+    same_file "report --model $name" "$tmp/$name.report" "$tmp/out"
+done
+if [ "$count" -ge 28 ]; then pass; else fail "only $count video models in $dir"; fi
+
+# The convolutions' dims: depth x rows x cols x channels, in and out.
+run report "$tmp/r2plus1d_18_opset17.json"
+expect_output_re "report r2plus1d_18: a 3-D convolution's dims" '^ +[^ ]+ +conv +16x112x112x3 +16x56x56x45 '
+run report "$tmp/c3d_tiny.json"
+expect_output_re "report c3d_tiny: the 2x2x2 pool" '^ +maxpool2 +pool +8x16x16x16 +4x8x8x16 '
+# R(2+1)D's factorised convolutions: 1x3x3 over frames, then 3x1x1 over time.
+if grep -q '"kernel_depth": 3' "$tmp/r2plus1d_18_opset17.json"; then pass
+else fail "parse r2plus1d_18: no kernel_depth 3 written"; fi
+
+expect_error "parse bad_pad3d" 1 "node 'pad1' (Pad): pads a clip (NCDHW)" parse "$dir/bad_pad3d.onnx"
+expect_error "parse bad_concat3d" 1 "a CONCAT over a clip's frames is not supported yet" parse "$dir/bad_concat3d.onnx"
+expect_error "parse bad_leakyrelu3d" 1 "a LEAKY_RELU layer over a clip's 5 frames (depth) is not supported yet" \
+    parse "$dir/bad_leakyrelu3d.onnx"
+expect_error "parse bad_reducemean3d_time" 1 "over other axes than the depth, rows and columns" \
+    parse "$dir/bad_reducemean3d_time.onnx"
+
+harness_summary
