@@ -38,7 +38,7 @@ for model in "$dir"/*.onnx; do
     expect_ok "report --model $name" report --model "$model"
     same_file "report --model $name" "$tmp/$name.report" "$tmp/out"
 done
-if [ "$count" -ge 28 ]; then pass; else fail "only $count video models in $dir"; fi
+if [ "$count" -ge 31 ]; then pass; else fail "only $count video models in $dir"; fi
 
 # The convolutions' dims: depth x rows x cols x channels, in and out.
 run report "$tmp/r2plus1d_18_opset17.json"
@@ -53,6 +53,15 @@ expect_error "parse bad_pad3d" 1 "node 'pad1' (Pad): pads a clip (NCDHW)" parse 
 expect_error "parse bad_concat3d" 1 "a CONCAT over a clip's frames is not supported yet" parse "$dir/bad_concat3d.onnx"
 expect_error "parse bad_leakyrelu3d" 1 "a LEAKY_RELU layer over a clip's 5 frames (depth) is not supported yet" \
     parse "$dir/bad_leakyrelu3d.onnx"
+expect_error "parse bad_squeeze_excite3d" 1 "a broadcast over a clip" parse "$dir/bad_squeeze_excite3d.onnx"
+expect_error "parse bad_resize3d" 1 "a RESIZE over a clip's frames is not supported yet" parse "$dir/bad_resize3d.onnx"
+expect_error "parse bad_reshape3d" 1 "(rows x cols x depth x channels)" parse "$dir/bad_reshape3d.onnx"
+# --list-ops runs the parse's checks: no error graph is "all supported".
+for bad in "$dir"/bad_*.onnx; do
+    run parse "$bad" --list-ops
+    if [ "$status" -ne 0 ] || ! grep -q 'all supported' "$tmp/out"; then pass
+    else fail "parse --list-ops $(basename "$bad"): says all supported"; fi
+done
 expect_error "parse bad_reducemean3d_time" 1 "over other axes than the depth, rows and columns" \
     parse "$dir/bad_reducemean3d_time.onnx"
 

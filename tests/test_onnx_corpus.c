@@ -373,20 +373,30 @@ int main(void)
            torchvision, patterns, video);
     CHECK(torchvision >= 30);
     CHECK(patterns >= 40);
-    CHECK(video >= 28); /* R3D-18, MC3-18, R(2+1)D-18 in two forms each, C3D, 21 graphs of 3-D patterns */
+    CHECK(video >= 31); /* R3D-18, MC3-18, R(2+1)D-18 in two forms each, C3D, 24 graphs of 3-D patterns */
 
     /* What the parser cannot model in 3-D yet: one line naming the node and why. */
-    const char *const pad3d[] = {"node 'pad1' (Pad): pads a clip (NCDHW)"};
-    rejected_model("video/bad_pad3d.onnx", pad3d, 1);
-    const char *const concat3d[] = {"node 'concat1' (Concat): concatenates the channels of 1x4x4x16x15, a clip "
-                                    "(NCDHW): a CONCAT over a clip's frames is not supported yet"};
-    rejected_model("video/bad_concat3d.onnx", concat3d, 1);
-    const char *const leaky3d[] = {"node 'leakyrelu1' (LeakyRelu): a LEAKY_RELU layer over a clip's 5 frames "
-                                   "(depth) is not supported yet"};
-    rejected_model("video/bad_leakyrelu3d.onnx", leaky3d, 1);
-    const char *const time3d[] = {"node 'reducemean1' (ReduceMean): reduces 1x4x4x11x10 over other axes than the "
-                                  "depth, rows and columns (2, 3 and 4 of NCDHW)"};
-    rejected_model("video/bad_reducemean3d_time.onnx", time3d, 1);
+    static const struct {
+        const char *file, *message;
+    } video_errors[] = {
+        {"video/bad_pad3d.onnx", "node 'pad1' (Pad): pads a clip (NCDHW)"},
+        {"video/bad_concat3d.onnx", "node 'concat1' (Concat): concatenates the channels of 1x4x4x16x15, a clip "
+                                    "(NCDHW): a CONCAT over a clip's frames is not supported yet"},
+        {"video/bad_leakyrelu3d.onnx", "node 'leakyrelu1' (LeakyRelu): a LEAKY_RELU layer over a clip's 5 frames "
+                                       "(depth) is not supported yet"},
+        {"video/bad_reducemean3d_time.onnx", "node 'reducemean1' (ReduceMean): reduces 1x4x4x11x10 over other axes "
+                                             "than the depth, rows and columns (2, 3 and 4 of NCDHW)"},
+        {"video/bad_squeeze_excite3d.onnx", "node 'mul1' (Mul): its inputs 'relu1' (1x6x7x13x20) and 'sigmoid1' "
+                                            "(1x6x1x1x1) differ in shape; the hardware joins clips of one shape (a "
+                                            "broadcast over a clip, as a 3-D squeeze-excite's 1xCx1x1x1, is not "
+                                            "supported yet)"},
+        {"video/bad_resize3d.onnx", "node 'resize1' (Resize): resizes a clip (NCDHW): a RESIZE over a clip's frames "
+                                    "is not supported yet"},
+        {"video/bad_reshape3d.onnx", "node 'reshape1' (Reshape): reshaping the streamed 12x13x6x4 (rows x cols x "
+                                     "depth x channels) to 1x24x12x13 reorders the data"},
+    };
+    for (size_t i = 0; i < sizeof video_errors / sizeof video_errors[0]; i++)
+        rejected_model(video_errors[i].file, &video_errors[i].message, 1);
 
     /* q.k^T and attention.v multiply two data tensors; the Softmax is inside the network. */
     const char *const attention[] = {"unsupported nodes: ", "matmul4 (MatMul", "matmul5 (MatMul",

@@ -119,6 +119,12 @@ int onnx_is_map(const onnx_graph *g, const onnx_shape *s)
     return s->rank == 4 || (s->rank == 5 && g->video);
 }
 
+int onnx_is_clip(const onnx_graph *g, int tensor)
+{
+    const onnx_shape *s = onnx_shape_of(g, tensor);
+    return g->video && s && s->rank == 5;
+}
+
 void onnx_stream_map(const onnx_graph *g, const onnx_shape *s, onnx_tensor *t)
 {
     if (!onnx_is_map(g, s)) {

@@ -48,6 +48,8 @@ int onnx_read_axes(const onnx_graph *g, int node, int64_t input_from, int64_t ax
                    fcn_error *err);
 /* Whether S is a feature map: NCHW, or NCDHW in a network whose input is a clip (g->video). */
 int onnx_is_map(const onnx_graph *g, const onnx_shape *s);
+/* Whether the tensor is a clip: a 5-D map in a network whose input is one. */
+int onnx_is_clip(const onnx_graph *g, int tensor);
 /* T streams S: a map as rows=H, cols=W, depth=D (1 for NCHW), channels=C; anything else as a vector. */
 void onnx_stream_map(const onnx_graph *g, const onnx_shape *s, onnx_tensor *t);
 /* "1x64x55x55" into buf. */

@@ -118,6 +118,12 @@ int onnx_infer_eltwise(onnx_graph *g, int node, fcn_error *err)
         return onnx_set_output(g, node, onnx_shape_of(g, g->nodes[node].inputs[0]), err);
     }
     for (int k = 1; k < g->nodes[node].input_count; k++) {
+        const int clips = onnx_is_clip(g, g->nodes[node].inputs[0]) || onnx_is_clip(g, g->nodes[node].inputs[k]);
+        if (!same_dims(&x, onnx_shape_of(g, g->nodes[node].inputs[k]), -1) && clips)
+            return onnx_node_fail(g, node, err, "its inputs %s and %s differ in shape; the hardware joins clips of one "
+                                  "shape (a broadcast over a clip, as a 3-D squeeze-excite's 1xCx1x1x1, is not "
+                                  "supported yet)", input_text(g, node, 0, a, sizeof a),
+                                  input_text(g, node, k, b, sizeof b));
         if (!same_dims(&x, onnx_shape_of(g, g->nodes[node].inputs[k]), -1))
             return onnx_node_fail(g, node, err, "its inputs %s and %s differ in shape; the hardware joins tensors "
                                   "of one shape, without broadcasting (but for one value per channel, 1xCx1x1, beside "

@@ -112,8 +112,7 @@ int onnx_infer_pad(onnx_graph *g, int node, fcn_error *err)
     onnx_node *n = &g->nodes[node];
     onnx_shape x;
     int64_t begin[ONNX_MAX_RANK], end[ONNX_MAX_RANK];
-    const onnx_shape *clip = onnx_shape_of(g, n->data_input);
-    if (clip && clip->rank == 5 && g->video)
+    if (onnx_is_clip(g, n->data_input))
         return onnx_node_fail(g, node, err, "pads a clip (NCDHW): a Pad of the frames, or one folded into a 3-D "
                               "window, is not supported yet (a 3-D Conv's or pool's own pads are)");
     if (onnx_data_shape(g, node, 4, 4, &x, err) || check_zero_constant(g, node, err) ||

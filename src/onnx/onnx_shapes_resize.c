@@ -90,6 +90,9 @@ int onnx_infer_resize(onnx_graph *g, int node, fcn_error *err)
     onnx_node *n = &g->nodes[node];
     onnx_shape x, y;
     char a[96], b[96];
+    if (onnx_is_clip(g, n->data_input))
+        return onnx_node_fail(g, node, err, "resizes a clip (NCDHW): a RESIZE over a clip's frames is not supported "
+                              "yet");
     if (onnx_data_shape(g, node, 4, 4, &x, err) || resize_mode(g, node, &n->params.resize_mode, err) ||
         resize_output(g, node, &x, &y, err))
         return -1;

@@ -80,11 +80,34 @@ static int after_layer(const onnx_graph *g, int node)
 
 typedef enum { STREAM_AS_NCHW, STREAM_KEPT } stream_verdict;
 
+/* "15x18x6 (rows x cols x channels)", or with the depth between, "15x18x7x6 (rows x cols x depth x channels)". */
+static const char *streamed_text(const onnx_tensor *t, char *buf, size_t size)
+{
+    if (t->depth > 1)
+        snprintf(buf, size, "%lldx%lldx%lldx%lld (rows x cols x depth x channels)", (long long)t->rows,
+                 (long long)t->cols, (long long)t->depth, (long long)t->channels);
+    else
+        snprintf(buf, size, "%lldx%lldx%lld (rows x cols x channels)", (long long)t->rows, (long long)t->cols,
+                 (long long)t->channels);
+    return buf;
+}
+
+/* "15x18x6", or "15x18x7x6" with a depth. */
+static const char *dims_text(const onnx_tensor *t, char *buf, size_t size)
+{
+    if (t->depth > 1)
+        snprintf(buf, size, "%lldx%lldx%lldx%lld", (long long)t->rows, (long long)t->cols, (long long)t->depth,
+                 (long long)t->channels);
+    else
+        snprintf(buf, size, "%lldx%lldx%lld", (long long)t->rows, (long long)t->cols, (long long)t->channels);
+    return buf;
+}
+
 /*
  * A dropped operator's output whose NCHW dims differ from the streamed ones
- * (out's rows, cols and channels, for now). Its order kept, the next layer
- * takes the new dims when no layer streams into it; an inner product keeps
- * the streamed dims; anything else cannot follow it.
+ * (out's rows, cols, depth and channels, for now). Its order kept, the next
+ * layer takes the new dims when no layer streams into it; an inner product
+ * keeps the streamed dims; anything else cannot follow it.
  */
 static int check_reshape(const onnx_graph *g, int node, const onnx_tensor *out, stream_verdict *verdict,
                          fcn_error *err)
@@ -92,33 +115,30 @@ static int check_reshape(const onnx_graph *g, int node, const onnx_tensor *out, 
     const onnx_shape *s = &out->shape;
     int next = next_layer(g, node), same_order = same_stream_order(out, s);
     const onnx_node *consumer = next >= 0 ? &g->nodes[next] : NULL;
-    char text[96], label[32];
+    char text[96], label[32], streamed[128], dims[96], as_dims[96];
     *verdict = STREAM_AS_NCHW;
     if (same_order && ((!consumer && next != BRANCHES) || !after_layer(g, node)))
         return 0;
+    streamed_text(out, streamed, sizeof streamed);
+    dims_text(out, dims, sizeof dims);
     if (next == BRANCHES)
-        return onnx_node_fail(g, node, err, "reshaping the streamed %lldx%lldx%lld (rows x cols x channels) to %s "
-                              "feeds several nodes, which must all take the %lldx%lldx%lld the layer before gives",
-                              (long long)out->rows, (long long)out->cols, (long long)out->channels,
-                              onnx_shape_text(s, text, sizeof text), (long long)out->rows, (long long)out->cols,
-                              (long long)out->channels);
+        return onnx_node_fail(g, node, err, "reshaping the streamed %s to %s feeds several nodes, which must all "
+                              "take the %s the layer before gives", streamed, onnx_shape_text(s, text, sizeof text),
+                              dims);
     if (consumer && consumer->role == ONNX_ROLE_LAYER && consumer->layer_type == FCN_INNER_PRODUCT) {
         *verdict = STREAM_KEPT;
         return 0;
     }
     if (!same_order)
-        return onnx_node_fail(g, node, err, "reshaping the streamed %lldx%lldx%lld (rows x cols x channels) to %s "
-                              "reorders the data, which the hardware cannot do", (long long)out->rows,
-                              (long long)out->cols, (long long)out->channels, onnx_shape_text(s, text, sizeof text));
+        return onnx_node_fail(g, node, err, "reshaping the streamed %s to %s reorders the data, which the hardware "
+                              "cannot do", streamed, onnx_shape_text(s, text, sizeof text));
     onnx_tensor as = {0};
     onnx_stream_map(g, s, &as);
-    return onnx_node_fail(g, node, err, "reshaping the streamed %lldx%lldx%lld (rows x cols x channels) to %s "
-                          "regroups it as %lldx%lldx%lld, which the layer chain cannot represent: the next layer, "
-                          "'%.100s' (%.64s), must take the %lldx%lldx%lld the layer before gives (only an inner "
-                          "product takes any shape)", (long long)out->rows, (long long)out->cols, (long long)out->channels,
-                          onnx_shape_text(s, text, sizeof text), (long long)as.rows, (long long)as.cols,
-                          (long long)as.channels, onnx_node_label(g, next, label, sizeof label), consumer->op,
-                          (long long)out->rows, (long long)out->cols, (long long)out->channels);
+    return onnx_node_fail(g, node, err, "reshaping the streamed %s to %s regroups it as %s, which the layer chain "
+                          "cannot represent: the next layer, '%.100s' (%.64s), must take the %s the layer before "
+                          "gives (only an inner product takes any shape)", streamed,
+                          onnx_shape_text(s, text, sizeof text), dims_text(&as, as_dims, sizeof as_dims),
+                          onnx_node_label(g, next, label, sizeof label), consumer->op, dims);
 }
 
 /* Layers whose output is their input, element for element, stream what they take (a Relu after a kept Flatten). */

@@ -214,6 +214,27 @@ def activations3d(g):
     return g.node("Mul", [x, g.node("Sigmoid", [x])])
 
 
+@graph(13)
+def channel_affine3d_after_relu(g):
+    """A per-channel scale and shift ([1, C, 1, 1, 1] constants) after a Relu: a BATCH_NORM over the clip."""
+    x = g.node("Relu", [g.conv3d("input", g.c, 6)])
+    x = g.node("Mul", [x, g.init(np.full((1, 6, 1, 1, 1), 0.5, np.float32))])
+    return g.node("Add", [x, g.init(np.full((1, 6, 1, 1, 1), 0.1, np.float32))])
+
+
+@graph(13)
+def conv3d_to_2d(g):
+    """A temporal convolution over every frame (kernel D x 1 x 1) leaves one; a Squeeze of it, and the rest
+    is a 2-D network (NCHW, depth 1)."""
+    x = g.node("Relu", [g.conv3d("input", g.c, 6, k=(g.d, 1, 1), pads=[0] * 6)])
+    return g.conv(g.node("Squeeze", [x, g.ints(2)]), 6, 4)
+
+
+@graph(13)
+def softmax3d_end(g):
+    return g.node("Softmax", [head(g, g.node("Relu", [g.conv3d("input", g.c, 6)]), 6)], axis=1)
+
+
 # --- what the parser cannot model in 3-D yet
 
 
@@ -233,6 +254,27 @@ def bad_concat3d(g):
 @graph(13)
 def bad_leakyrelu3d(g):
     return g.node("LeakyRelu", [g.conv3d("input", g.c, 4)], alpha=0.1)
+
+
+@graph(13)
+def bad_squeeze_excite3d(g):
+    """A 3-D squeeze-excite: the clip times one value per channel (1xCx1x1x1), a broadcast not joined yet."""
+    x = g.node("Relu", [g.conv3d("input", g.c, 6)])
+    s = g.node("Sigmoid", [g.conv3d(g.node("GlobalAveragePool", [x]), 6, 6, k=(1, 1, 1))])
+    return g.node("Mul", [x, s])
+
+
+@graph(13)
+def bad_resize3d(g):
+    scales = g.init(np.array([1, 1, 1, 2, 2], np.float32))
+    return g.node("Resize", [g.conv3d("input", g.c, 4), "", scales], mode="nearest")
+
+
+@graph(13)
+def bad_reshape3d(g):
+    """The frames merged into the channels ([1, C*D, H, W]): the clip streamed in another order."""
+    x = g.conv3d("input", g.c, 4)
+    return g.node("Relu", [g.node("Reshape", [x, g.ints(1, 4 * g.d, g.h, g.w)])])
 
 
 @graph(13)
