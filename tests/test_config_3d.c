@@ -77,7 +77,7 @@ static fcn_network *read_text(const char *text, const char *where)
 }
 
 /* The chain's 3-D fields as the header comment gives them. */
-static void check_clip(const char *where, const fcn_network *net)
+static void check_clip(const fcn_network *net)
 {
     const fcn_layer *l = net->partitions[0].layers;
     CHECK_INT(net->partitions[0].layer_count, 4);
@@ -100,7 +100,6 @@ static void check_clip(const char *where, const fcn_network *net)
     fcn_layer_evaluate(&l[2], &f);
     CHECK_INT(f.depth_out, 2);
     CHECK_INT(f.rows_out, 5);
-    (void)where;
 }
 
 static void test_both_forms_read(void)
@@ -109,7 +108,7 @@ static void test_both_forms_read(void)
     for (int i = 0; i < 2; i++) {
         net[i] = read_text(forms[i], form_names[i]);
         if (net[i])
-            check_clip(form_names[i], net[i]);
+            check_clip(net[i]);
     }
     if (net[0] && net[1])
         CHECK(same_network("the 0.1.1 and newest clips", net[0], net[1]));
