@@ -6,7 +6,8 @@
 #    and `report --model` are the same, byte for byte;
 #  - the configuration carries the 3-D fields (depth_in, the kernel's depth), and the report gives the
 #    convolutions' dims as D x R x C x C;
-#  - what the parser cannot model in 3-D yet (bad_*.onnx) fails with one line naming the node.
+#  - what the parser cannot model in 3-D yet (bad_*.onnx) fails with one line naming the node;
+#  - the C3D-style network and R(2+1)D-18 through optimise, validate, report, schedule, visualise, bench.
 # Usage: cli_video.sh PATH/TO/fpgaconvnet   (run from tests/)
 set -u
 cli=${1:?usage: cli_video.sh PATH/TO/fpgaconvnet}
@@ -64,5 +65,25 @@ for bad in "$dir"/bad_*.onnx; do
 done
 expect_error "parse bad_reducemean3d_time" 1 "over other axes than the depth, rows and columns" \
     parse "$dir/bad_reducemean3d_time.onnx"
+
+# Every other command on a video network: optimise (a quick search), validate against the model, the
+# report of the design, schedule, a picture, bench.
+zc706=../examples/platforms/zc706.json
+for name in c3d_tiny r2plus1d_18_opset17; do
+    model=$dir/$name.onnx
+    expect_ok "optimise $name" optimise "$model" --platform "$zc706" -o "$tmp/opt_$name" --iterations 20000 \
+        --time-limit 120
+    expect_ok "validate $name" validate "$tmp/opt_$name/$name.json" --platform "$zc706" --resource-allocation 0.8 \
+        --model "$model"
+    expect_ok "report the optimised $name" report "$tmp/opt_$name/$name.json" --platform "$zc706"
+    expect_output_re "report the optimised $name: 3-D dims" '^ +[^ ]+ +conv +[0-9]+x[0-9]+x[0-9]+x[0-9]+ '
+    expect_ok "schedule $name" schedule "$tmp/opt_$name/$name.json" --header
+    if cmp -s <("$cli" schedule "$tmp/opt_$name/$name.json") "$tmp/opt_$name/scheduler.csv"; then pass
+    else fail "optimise $name: scheduler.csv differs from 'schedule'"; fi
+    expect_ok "visualise $name" visualise "$tmp/opt_$name/$name.json" -o "$tmp/$name.svg" --detail layers
+    if grep -q '16×112×112×3\|8×16×16×16\|16×32×32×3' "$tmp/$name.svg"; then pass
+    else fail "visualise $name: no DxRxCxC dims drawn" "$(grep -o '[0-9]*×[0-9]*×[0-9]*[^<]*' "$tmp/$name.svg" | head -3)"; fi
+    expect_ok "bench $name" bench --model "$model" --seconds 0.2
+done
 
 harness_summary
