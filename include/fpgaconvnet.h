@@ -628,6 +628,47 @@ typedef struct fcn_optimise_stats {
 fcn_network *fcn_optimise(const fcn_network *model, const fcn_platform *platform, const fcn_optimise_options *opts,
                           fcn_optimise_stats *stats, fcn_error *err);
 
+/*
+ * What limits a design's cycles per input in the bound (docs/OPTIMISER-BOUND.md): a resource, or one
+ * pixel a cycle. BRAM counts the board's BRAM and URAM blocks together (a design puts each layer's
+ * weights in either).
+ */
+typedef enum fcn_bound_limit {
+    FCN_BOUND_LUT, FCN_BOUND_FF, FCN_BOUND_DSP, FCN_BOUND_BRAM, /* fcn_resource's order */
+    FCN_BOUND_PIXELS,
+    FCN_BOUND_LIMITS
+} fcn_bound_limit;
+
+/* "LUT", "FF", "DSP", "BRAM", "pixel rate"; NULL for an unknown value. */
+const char *fcn_bound_limit_name(fcn_bound_limit limit);
+
+/*
+ * The model's upper bound on what any design of a network can reach on a board
+ * (docs/OPTIMISER-BOUND.md): no configuration that fcn_optimise could return (each
+ * partition within the allocation) has a higher throughput or a shorter latency.
+ */
+typedef struct fcn_bound {
+    int64_t batch_size;
+    double throughput;      /* inputs/s at batch_size: the most any design reaches */
+    double latency_s;       /* the batch's latency: the least any design takes */
+    double compute_s;       /* batch_size x cycles_per_input / clock */
+    double forced_s;        /* the reconfigurations and weights reloading that the weights force */
+    int forced_partitions;  /* partitions of the cheapest cut that forced_s is (1 when the weights fit) */
+    int forced_reloads;     /* how many of those partitions reload weights */
+    double cycles_per_input;               /* the largest of limit_cycles */
+    double limit_cycles[FCN_BOUND_LIMITS]; /* cycles per input each limit alone forces */
+    fcn_bound_limit binds;                 /* the limit that gives cycles_per_input */
+} fcn_bound;
+
+/*
+ * The bound for `model` (as fcn_optimise takes it) on `platform` with the options' objective, batch
+ * size, allocation, clock, reconfiguration time and no_reconfiguration (the search's options are
+ * ignored). -1 with the message for a bad model or options, or when the bound proves that nothing
+ * fits (naming the resource).
+ */
+int fcn_optimise_bound(const fcn_network *model, const fcn_platform *platform, const fcn_optimise_options *opts,
+                       fcn_bound *out, fcn_error *err);
+
 /* ----------------------------------------------------------------- report */
 
 typedef enum fcn_report_format { FCN_REPORT_TEXT, FCN_REPORT_JSON } fcn_report_format;
