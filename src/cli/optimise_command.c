@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bound_output.h"
 #include "optimise_output.h"
 #include "text.h"
 
@@ -166,8 +167,9 @@ static int parse_request(int argc, char **argv, optimise_request *r)
 typedef struct progress_sink {
     FILE *csv;
     const char *unit;
-    int terminal, printed;
+    int terminal, printed, latency;
     double last_printed;
+    const fcn_bound *bound; /* NULL when there is none */
 } progress_sink;
 
 /*
@@ -203,10 +205,13 @@ static int on_progress(const fcn_optimise_progress *p, void *user)
             (long long)r->bram, p->best_partitions, (long long)p->iterations, p->phase);
     const int done = strcmp(p->phase, "done") == 0;
     if (sink->terminal && (done || p->elapsed_s - sink->last_printed >= PROGRESS_EVERY_S)) {
-        char best[64];
+        char best[64], ratio[32] = "";
         snprintf(best, sizeof best, "%.5g %s", p->best_objective, sink->unit);
-        fprintf(stderr, "\r%7.1f s  %-9s  T %-9.3g  best %-20s  %d partition%s   ", p->elapsed_s, p->phase,
-                p->temperature, best, p->best_partitions, p->best_partitions == 1 ? "" : "s");
+        if (sink->bound)
+            snprintf(ratio, sizeof ratio, "  %.3f of bound", bound_ratio(sink->bound, sink->latency, p->best_objective));
+        fprintf(stderr, "\r%7.1f s  %-9s  T %-9.3g  best %-20s%s  %.3g designs/s  %d partition%s   ", p->elapsed_s,
+                p->phase, p->temperature, best, ratio, p->elapsed_s > 0 ? (double)p->iterations / p->elapsed_s : 0.0,
+                p->best_partitions, p->best_partitions == 1 ? "" : "s");
         fflush(stderr);
         sink->last_printed = p->elapsed_s;
         sink->printed = 1;
@@ -233,7 +238,7 @@ static int ends_with(const char *s, const char *suffix)
 }
 
 static void print_summary(const optimise_request *r, const fcn_network *net, const fcn_optimise_stats *stats,
-                          const char *name, const fcn_platform *platform)
+                          const char *name, const fcn_platform *platform, const fcn_bound *bound)
 {
     const int latency = r->options.objective == FCN_OBJECTIVE_LATENCY;
     /* Names come from files: a newline or an escape sequence in one must not break or colour the line. */
@@ -245,6 +250,11 @@ static void print_summary(const optimise_request *r, const fcn_network *net, con
            stats->objective, latency ? "s" : "inputs/s", net->partition_count, net->partition_count == 1 ? "" : "s",
            stats->elapsed_s,
            stop_requested ? " (stopped by a signal)" : stats->stopped_by_time ? " (time limit)" : "");
+    if (bound) {
+        char summary[128];
+        bound_summary(summary, sizeof summary, bound, latency);
+        printf("bound %s: the design reaches %.3f of it\n", summary, bound_ratio(bound, latency, stats->objective));
+    }
     printf("searched %lld designs, %lld layer evaluations (%.3g per second); wrote %s/\n",
            (long long)stats->iterations, (long long)stats->layer_evaluations,
            stats->elapsed_s > 0 ? (double)stats->layer_evaluations / stats->elapsed_s : 0.0, outdir);
@@ -252,11 +262,12 @@ static void print_summary(const optimise_request *r, const fcn_network *net, con
 
 /* The search, with its log in the stage; the result or NULL after printing the error. */
 static fcn_network *search(const optimise_request *r, stage *st, const fcn_network *model,
-                           const fcn_platform *platform, fcn_optimise_stats *stats)
+                           const fcn_platform *platform, const fcn_bound *bound, fcn_optimise_stats *stats)
 {
     char path[sizeof st->path + 32];
-    progress_sink sink = {.terminal = !r->quiet && isatty(fileno(stderr)),
-                          .unit = r->options.objective == FCN_OBJECTIVE_LATENCY ? "s" : "inputs/s"};
+    const int latency = r->options.objective == FCN_OBJECTIVE_LATENCY;
+    progress_sink sink = {.terminal = !r->quiet && isatty(fileno(stderr)), .unit = latency ? "s" : "inputs/s",
+                          .latency = latency, .bound = bound};
     if (!(sink.csv = fopen(stage_file(st, "optimiser.csv", path, sizeof path), "w"))) {
         cli_error(CLI_FAILURE, "cannot write '%s'", path);
         return NULL;
@@ -306,7 +317,10 @@ static int search_and_write(const optimise_request *r, double started)
     fcn_optimise_stats stats;
     char name[200];
     model_name(r->model, name, sizeof name);
-    if (!status && !(net = search(r, &st, model, &platform, &stats)))
+    /* Without a bound (it proves nothing fits: the search says why) the outputs leave it out. */
+    fcn_bound bound;
+    const fcn_bound *known = fcn_optimise_bound(model, &platform, &r->options, &bound, &err) ? NULL : &bound;
+    if (!status && !(net = search(r, &st, model, &platform, known, &stats)))
         status = CLI_FAILURE;
     if (!status) {
         /* The files are evaluated as the search evaluated the design. */
@@ -314,13 +328,16 @@ static int search_and_write(const optimise_request *r, double started)
         const double picture_deadline =
             r->time_limit_given ? started + r->options.time_limit_s + OUTPUTS_AFTER_LIMIT_S : 0;
         status = write_outputs(&st, name, net, r->format, &platform, &opts, picture_deadline);
+        if (!status && known)
+            status = write_bound(&st, known, r->options.resource_allocation,
+                                 bound_ratio(known, r->options.objective == FCN_OBJECTIVE_LATENCY, stats.objective));
     }
     if (!status)
         status = stage_commit(&st);
     if (status)
         stage_abandon(&st);
     else
-        print_summary(r, net, &stats, name, &platform);
+        print_summary(r, net, &stats, name, &platform, known);
     fcn_network_free(net);
     fcn_network_free(model);
     return status;
