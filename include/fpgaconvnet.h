@@ -597,9 +597,19 @@ typedef struct fcn_optimise_options {
     /* Simulated annealing's schedule (energy: the log of the network latency). */
     double temperature_start, temperature_end, cooling_rate;
     int64_t iterations_per_temperature;
-    fcn_optimise_callback progress; /* may be NULL */
+    fcn_optimise_callback progress; /* may be NULL; with threads, called by one search at a time */
     void *user;                     /* handed to progress */
+    /*
+     * Independent searches run in parallel (POSIX threads), the k-th (from 0) seeded seed + k; the
+     * result is the best design of any, ties to the lowest k, so a search that ends by itself gives
+     * the same design for the same seed and threads on any machine. 0 or 1: one search, in the
+     * caller's thread. The iteration budget and time limit apply to each.
+     */
+    int threads;
 } fcn_optimise_options;
+
+/* The most searches fcn_optimise runs in parallel. */
+#define FCN_MAX_THREADS 256
 
 /* The defaults: throughput, auto, allocation 0.8, seed 1, 30 s, and the annealing schedule in README.md. */
 void fcn_optimise_options_init(fcn_optimise_options *opts);

@@ -29,7 +29,7 @@ static const char USAGE[] =
     "                            [--objective throughput|latency] [--optimiser auto|greedy|annealing]\n"
     "                            [--batch-size N] [--resource-allocation F] [--seed S]\n"
     "                            [--time-limit S] [--iterations N] [--no-reconfiguration]\n"
-    "                            [--freq MHZ] [--reconf-time S] [--no-fuse-bn] [--quiet]\n"
+    "                            [--freq MHZ] [--reconf-time S] [--threads N] [--no-fuse-bn] [--quiet]\n"
     "                            [--data-width N] [--weight-width N] [--config-format 0.1.1|newest]\n"
     "\n"
     "Searches the foldings, weights reloading, partitions and ports of MODEL's configurations\n"
@@ -54,6 +54,9 @@ static const char USAGE[] =
     "  --iterations N             stop after N designs proposed, greedy trials included\n"
     "                             (default: when the annealing schedules end by themselves)\n"
     "  --no-reconfiguration       one partition: the whole network on the board at once\n"
+    "  --threads N                independent searches in parallel, seeded S, S+1, ..., the best\n"
+    "                             of them kept (default: one a processor); the same seed and N\n"
+    "                             give the same design\n"
     "  --freq MHZ                 clock (default: the platform's, else 125)\n"
     "  --reconf-time S            seconds per reconfiguration (default: the platform's, else 0)\n"
     "  --no-fuse-bn               keep a BatchNormalization after a Conv as a layer\n"
@@ -68,7 +71,7 @@ static const char USAGE[] =
 enum {
     OPT_PLATFORM, OPT_OUTPUT, OPT_OBJECTIVE, OPT_OPTIMISER, OPT_BATCH, OPT_ALLOCATION, OPT_SEED, OPT_TIME,
     OPT_ITERATIONS, OPT_NO_RECONF, OPT_FREQ, OPT_RECONF, OPT_NO_FUSE_BN, OPT_QUIET, OPT_FORMAT, OPT_DATA_WIDTH,
-    OPT_WEIGHT_WIDTH, OPT_HELP
+    OPT_WEIGHT_WIDTH, OPT_THREADS, OPT_HELP
 };
 static const cli_option OPTIONS[] = {
     [OPT_PLATFORM] = {"platform", 0, 1},      [OPT_OUTPUT] = {"output", 'o', 1},
@@ -79,7 +82,8 @@ static const cli_option OPTIONS[] = {
     [OPT_FREQ] = {"freq", 0, 1},              [OPT_RECONF] = {"reconf-time", 0, 1},
     [OPT_NO_FUSE_BN] = {"no-fuse-bn", 0, 0},  [OPT_QUIET] = {"quiet", 0, 0},
     [OPT_FORMAT] = {"config-format", 0, 1},   [OPT_DATA_WIDTH] = {"data-width", 0, 1},
-    [OPT_WEIGHT_WIDTH] = {"weight-width", 0, 1}, [OPT_HELP] = {"help", 'h', 0},
+    [OPT_WEIGHT_WIDTH] = {"weight-width", 0, 1}, [OPT_THREADS] = {"threads", 0, 1},
+    [OPT_HELP] = {"help", 'h', 0},
 };
 
 typedef struct optimise_request {
@@ -139,10 +143,24 @@ static int apply_option(void *request, int option, const char *value)
     case OPT_DATA_WIDTH: return cli_width("optimise", "--data-width", value, &r->parse.data_width);
     case OPT_WEIGHT_WIDTH: return cli_width("optimise", "--weight-width", value, &r->parse.weight_width);
     case OPT_QUIET: r->quiet = 1; return 0;
+    case OPT_THREADS: {
+        int64_t n;
+        if (cli_positive_count("optimise", "--threads", value, FCN_MAX_THREADS, &n))
+            return -1;
+        o->threads = (int)n;
+        return 0;
+    }
     case OPT_FORMAT: return cli_config_format("optimise", value, &r->format);
     case OPT_HELP: r->help = 1; return 0;
     }
     return -1;
+}
+
+/* One search a processor that is online, at least one. */
+static int processors(void)
+{
+    const long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > FCN_MAX_THREADS ? FCN_MAX_THREADS : (int)n;
 }
 
 /* 0, or the exit status after printing the error. */
@@ -150,6 +168,7 @@ static int parse_request(int argc, char **argv, optimise_request *r)
 {
     *r = (optimise_request){0};
     fcn_optimise_options_init(&r->options);
+    r->options.threads = processors();
     int status = cli_parse_arguments("optimise", argc, argv, OPTIONS, CLI_OPTION_COUNT(OPTIONS), &r->model,
                                      apply_option, r);
     if (status || r->help)
@@ -255,8 +274,11 @@ static void print_summary(const optimise_request *r, const fcn_network *net, con
         bound_summary(summary, sizeof summary, bound, latency);
         printf("bound %s: the design reaches %.3f of it\n", summary, bound_ratio(bound, latency, stats->objective));
     }
-    printf("searched %lld designs, %lld layer evaluations (%.3g per second); wrote %s/\n",
-           (long long)stats->iterations, (long long)stats->layer_evaluations,
+    char searches[48] = "";
+    if (r->options.threads > 1)
+        snprintf(searches, sizeof searches, " in %d searches", r->options.threads);
+    printf("searched %lld designs%s, %lld layer evaluations (%.3g per second); wrote %s/\n",
+           (long long)stats->iterations, searches, (long long)stats->layer_evaluations,
            stats->elapsed_s > 0 ? (double)stats->layer_evaluations / stats->elapsed_s : 0.0, outdir);
 }
 
