@@ -12,8 +12,8 @@
 #include "error.h"
 #include "optimise_bound.h"
 
-/* Past this many steps the forced term is left out (0 is always a lower bound): a second at most. */
-#define STEP_BUDGET 100000000LL
+/* Past this many steps the forced term is left out (0 is always a lower bound): a tenth of a second or so. */
+#define STEP_BUDGET 30000000LL
 /* Memories are compared with this much slack in favour of fitting, so rounding never raises the bound. */
 #define SLACK (1 + 1e-12)
 
