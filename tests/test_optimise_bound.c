@@ -99,14 +99,23 @@ static void test_dsp_binds(void)
     CHECK_NEAR(b.throughput, 10 / 184.32e-6, 1e-12);
 }
 
+/* The bound at batch 10, on the whole of a board, of a network of one layer. */
+static fcn_bound layer_bound(fcn_layer layer, const fcn_platform *board)
+{
+    chain c;
+    c.layers[0] = layer;
+    chain_build(&c, 1);
+    const fcn_optimise_options o = whole_board(10);
+    return bound_of(&c.net, board, &o);
+}
+
 /* The bound of one_conv at batch 10 on a board of `lut` LUT, `dsp` DSP and `bram` BRAM (FF ample). */
 static fcn_bound one_conv_bound(int64_t lut, int64_t dsp, int64_t bram)
 {
     chain c;
     one_conv(&c);
     const fcn_platform board = tiny_board(lut, 10000000, dsp, bram, 0);
-    const fcn_optimise_options o = whole_board(10);
-    return bound_of(&c.net, &board, &o);
+    return layer_bound(c.layers[0], &board);
 }
 
 /* LUT 500: 857 x 2,048 / 500 = 3,510.272 cycles, above the DSP's 1,843.2. */
@@ -131,19 +140,17 @@ static void test_pixels_bind(void)
 /* 8-bit operands with dsp_packing share a DSP two by two: 18,432 x 1/2 / 10 = 921.6; 4-bit ones four by four. */
 static void test_dsp_packing(void)
 {
-    chain c;
-    one_conv(&c);
-    c.layers[0].dsp_packing = 1;
-    c.layers[0].weight_width = c.layers[0].input_width = 8;
+    fcn_layer l = residual_layer(FCN_CONVOLUTION, "c", 4, 8);
+    l.dsp_packing = 1;
+    l.weight_width = l.input_width = 8;
     const fcn_platform board = tiny_board(10000000, 10000000, 10, 10000, 0);
-    const fcn_optimise_options o = whole_board(10);
-    fcn_bound b = bound_of(&c.net, &board, &o);
+    fcn_bound b = layer_bound(l, &board);
     CHECK_NEAR(b.limit_cycles[FCN_BOUND_DSP], 921.6, 1e-12);
-    c.layers[0].weight_width = c.layers[0].input_width = 4;
-    b = bound_of(&c.net, &board, &o);
+    l.weight_width = l.input_width = 4;
+    b = layer_bound(l, &board);
     CHECK_NEAR(b.limit_cycles[FCN_BOUND_DSP], 460.8, 1e-12);
-    c.layers[0].dsp_packing = 0; /* without packing a narrow multiplier still takes a DSP */
-    b = bound_of(&c.net, &board, &o);
+    l.dsp_packing = 0; /* without packing a narrow multiplier still takes a DSP */
+    b = layer_bound(l, &board);
     CHECK_NEAR(b.limit_cycles[FCN_BOUND_DSP], 1843.2, 1e-12);
 }
 
@@ -223,6 +230,30 @@ static void test_grouped(void)
     CHECK_NEAR(b.limit_cycles[FCN_BOUND_DSP], 72 * 64 / 10.0, 1e-12); /* 8 x 9 weights, 64 pixels */
 }
 
+/*
+ * A 3-D convolution (docs/MODEL-3D.md): 8x8 over 4 frames, 4 channels to 8 filters, 3x3x3, padded: 864
+ * weights, 256 outputs, 221,184 MACs; DSP 10: 22,118.4 cycles. The smallest conv module of 256
+ * outputs takes int(142.83476 x 8) = 1,142 LUTs and serves 27 taps: 1,142 x 8,192 / 2,000 = 4,677.632.
+ * With use_lutram its memories may be LUTs: BRAM counts nothing.
+ */
+static void test_3d_and_lutram(void)
+{
+    fcn_layer l = residual_layer(FCN_CONVOLUTION, "c", 4, 8);
+    l.depth = 4;
+    l.kernel_depth = 3;
+    l.pad_front = l.pad_back = 1;
+    const fcn_platform board = tiny_board(2000, 1000000, 10, 20, 0);
+    fcn_bound b = layer_bound(l, &board);
+    CHECK_NEAR(b.limit_cycles[FCN_BOUND_DSP], 22118.4, 1e-12);
+    CHECK_NEAR(b.limit_cycles[FCN_BOUND_BRAM], 221184 / 20.0, 1e-12);
+    CHECK_NEAR(b.limit_cycles[FCN_BOUND_LUT], 4677.632, 1e-12);
+    CHECK_NEAR(b.limit_cycles[FCN_BOUND_PIXELS], 256, 1e-12);
+    l.use_lutram = 1;
+    b = layer_bound(l, &board);
+    CHECK(b.limit_cycles[FCN_BOUND_BRAM] == 0);
+    CHECK_NEAR(b.limit_cycles[FCN_BOUND_DSP], 22118.4, 1e-12);
+}
+
 static void expect_error(const fcn_network *net, const fcn_platform *board, const fcn_optimise_options *o,
                          const char *part)
 {
@@ -278,6 +309,7 @@ int main(void)
     test_weights_force();
     test_uram();
     test_grouped();
+    test_3d_and_lutram();
     test_errors();
     return check_summary("test_optimise_bound");
 }

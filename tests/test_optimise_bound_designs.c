@@ -14,7 +14,7 @@
 #define U250 "../examples/platforms/u250.json"
 #define BUDGET 20000
 
-static int premise_failures;
+static int premise_failures, premise_foldings;
 
 #define PREMISE(cond)                                                                               \
     do {                                                                                            \
@@ -38,22 +38,25 @@ static void check_folding(const fcn_layer *l)
         return;
     fcn_layer_figures f;
     fcn_layer_evaluate(l, &f);
-    PREMISE(f.latency >= (double)(l->rows * l->cols) * (1 - 1e-12));
+    premise_foldings++;
+    PREMISE(f.latency >= (double)(l->rows * l->cols * l->depth) * (1 - 1e-12));
     if (l->type != FCN_CONVOLUTION && l->type != FCN_INNER_PRODUCT)
         return;
     const int conv = l->type == FCN_CONVOLUTION;
     const int64_t instances = l->coarse_in * l->coarse_out * l->coarse_group;
     const double multipliers = (double)(instances * l->fine);
-    const double macs = (double)f.weights * (double)(f.rows_out * f.cols_out);
-    PREMISE(f.latency >= (double)(f.rows_out * f.cols_out) * (1 - 1e-12));
-    PREMISE(f.latency * multipliers >= macs * (1 - 1e-12));
+    const int64_t outputs = f.rows_out * f.cols_out * f.depth_out;
+    PREMISE(f.latency >= (double)outputs * (1 - 1e-12));
+    PREMISE(f.latency * multipliers >= (double)f.weights * (double)outputs * (1 - 1e-12));
     PREMISE((double)f.resource.dsp >= multipliers * (double)fcn_dsp_mult(l->weight_width, l->input_width));
-    const int64_t unit[2] = {1, 1};
+    const int64_t kernel[3] = {l->kernel[0], l->kernel[1], l->kernel_depth}, unit[3] = {1, 1, 1};
     fcn_module_figures m;
-    module_conv(&m, f.rows_out, f.cols_out, 1, 1, 1, conv ? l->kernel : unit, 1, l->weight_width, l->input_width);
+    module_conv(&m, f.rows_out, f.cols_out, f.depth_out, 1, 1, 1, conv ? kernel : unit, 1, l->weight_width,
+                l->input_width);
     PREMISE(f.resource.lut >= instances * m.resource.lut);
     PREMISE(f.resource.ff >= instances * m.resource.ff);
-    if (conv && l->groups > 1)
+    PREMISE(!conv || l->fine <= kernel[0] * kernel[1] * kernel[2]);
+    if ((conv && l->groups > 1) || l->use_lutram)
         return;
     PREMISE((double)f.resource.bram >= multipliers);
     PREMISE((double)f.resource.bram >= (double)f.weights / bram_words(l->weight_width) * (1 - 1e-12));
@@ -82,28 +85,61 @@ static void check_every_folding(fcn_layer l)
     }
     divisors(l.filters, co, &nco);
     divisors(l.type == FCN_CONVOLUTION ? l.groups : 1, cg, &ncg);
-    const int64_t fines[3] = {1, l.kernel[0], l.kernel[0] * l.kernel[1]};
+    const int64_t taps = l.type == FCN_CONVOLUTION ? l.kernel[0] * l.kernel[1] * l.kernel_depth : 1;
     for (int g = 0; g < ncg; g++)
         for (int a = 0; a < nci; a++)
             for (int b = 0; b < nco; b++)
-                for (int k = 0; k < (l.type == FCN_CONVOLUTION ? 3 : 1); k++) {
+                for (int64_t fine = 1; fine <= taps; fine++) {
                     l.coarse_group = cg[g];
                     l.coarse_in = ci[a];
                     l.coarse_out = co[b];
-                    l.fine = fines[k];
+                    l.fine = fine;
                     check_folding(&l);
                 }
 }
 
-static void test_premises(const char *name)
+/* Every layer of a bundled network, as parsed and (lutram) with its shallow memories in LUTRAM. */
+static void test_premises(const char *name, int lutram)
 {
     fcn_network *model = load_model(name);
     CHECK(model != NULL);
     for (int p = 0; model && p < model->partition_count; p++)
-        for (int i = 0; i < model->partitions[p].layer_count; i++)
-            check_every_folding(model->partitions[p].layers[i]);
+        for (int i = 0; i < model->partitions[p].layer_count; i++) {
+            fcn_layer l = model->partitions[p].layers[i];
+            l.use_lutram = lutram;
+            check_every_folding(l);
+        }
     CHECK_INT(premise_failures, 0);
     fcn_network_free(model);
+}
+
+/* 3-D layers (docs/MODEL-3D.md): a 3x3x3 convolution over 4 frames, padded, one strided, and a 3-D pool. */
+static void test_premises_3d(void)
+{
+    const int before = premise_foldings;
+    fcn_layer l;
+    fcn_layer_init(&l, FCN_CONVOLUTION);
+    l.name = (char *)"conv3d";
+    l.rows = l.cols = 8;
+    l.depth = 4;
+    l.channels = 8;
+    l.filters = 12;
+    l.kernel[0] = l.kernel[1] = l.kernel_depth = 3;
+    l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = l.pad_front = l.pad_back = 1;
+    check_every_folding(l);
+    l.stride[0] = l.stride[1] = l.stride_depth = 2;
+    l.use_lutram = 1;
+    check_every_folding(l);
+    fcn_layer_init(&l, FCN_POOLING);
+    l.name = (char *)"pool3d";
+    l.rows = l.cols = 8;
+    l.depth = 4;
+    l.channels = 8;
+    l.kernel[0] = l.kernel[1] = l.kernel_depth = 2;
+    l.stride[0] = l.stride[1] = l.stride_depth = 2;
+    check_every_folding(l);
+    CHECK(premise_foldings - before > 100); /* coarse 4 x 4 x fine 6, twice, and the pool's */
+    CHECK_INT(premise_failures, 0);
 }
 
 /* An optimised design never beats the bound: throughput below it, latency above. */
@@ -177,7 +213,10 @@ int main(void)
 {
     const char *models[] = {"lenet", "tinyvgg", "alexnet", "vgg16", "resnet18", "mobilenet_v2"};
     for (int k = 0; k < 6; k++)
-        test_premises(models[k]);
+        test_premises(models[k], 0);
+    test_premises("lenet", 1);
+    test_premises("mobilenet_v2", 1);
+    test_premises_3d();
     test_designs_below();
     test_examples_below();
     return check_summary("test_optimise_bound_designs");

@@ -70,23 +70,29 @@ static bound_memory memory_of(const opt_problem *pb)
 /*
  * A convolution or inner product: its MACs per input and, per multiplier (a conv module instance
  * times fine), a DSP (packed), a weights memory of one block at least, and the LUT and FF of the
- * smallest conv module (one filter; the instance serves k0 x k1 multipliers at most).
+ * smallest conv module (one filter; the instance serves its kernel's taps, k0 x k1 x kernel_depth,
+ * as multipliers at most).
  */
 static void weighted_layer(const fcn_layer *l, const fcn_layer_figures *f, const bound_memory *memory, bound_layer *b)
 {
     const int conv = l->type == FCN_CONVOLUTION;
-    const int64_t unit[2] = {1, 1};
+    const int64_t kernel[3] = {l->kernel[0], l->kernel[1], l->kernel_depth}, unit[3] = {1, 1, 1};
+    const int64_t outputs = f->rows_out * f->cols_out * f->depth_out;
     fcn_module_figures m;
-    module_conv(&m, f->rows_out, f->cols_out, 1, 1, 1, conv ? l->kernel : unit, 1, l->weight_width, l->input_width);
-    const double fine_max = conv ? (double)(l->kernel[0] * l->kernel[1]) : 1;
+    module_conv(&m, f->rows_out, f->cols_out, f->depth_out, 1, 1, 1, conv ? kernel : unit, 1, l->weight_width,
+                l->input_width);
+    const double taps = conv ? (double)(kernel[0] * kernel[1] * kernel[2]) : 1;
     b->weights = f->weights;
-    b->macs = (double)f->weights * (double)(f->rows_out * f->cols_out);
+    b->macs = (double)f->weights * (double)outputs;
     b->max_wr = conv ? l->filters / l->groups : l->filters;
-    b->cost[FCN_BOUND_LUT] = (double)m.resource.lut / fine_max;
-    b->cost[FCN_BOUND_FF] = (double)m.resource.ff / fine_max;
+    b->cost[FCN_BOUND_LUT] = (double)m.resource.lut / taps;
+    b->cost[FCN_BOUND_FF] = (double)m.resource.ff / taps;
     b->cost[FCN_BOUND_DSP] = (double)fcn_dsp_mult(l->weight_width, l->input_width) / packed_per_dsp(l);
-    /* A grouped convolution may have more multipliers than weights, whose memories are then empty. */
-    if (conv && l->groups > 1)
+    /*
+     * A grouped convolution may have more multipliers than weights, whose memories are then empty; with
+     * use_lutram, memories shallow enough take LUTs instead of BRAM. Neither counts here.
+     */
+    if ((conv && l->groups > 1) || l->use_lutram)
         return;
     b->cost[FCN_BOUND_BRAM] = 1;
     b->memory = memory->in_bits ? (double)f->weights * l->weight_width
@@ -97,11 +103,11 @@ static void bound_layer_of(const fcn_layer *l, const bound_memory *memory, bound
 {
     fcn_layer_figures f;
     fcn_layer_evaluate(l, &f);
-    *b = (bound_layer){.pixels = (double)(l->rows * l->cols), .max_wr = 1};
+    *b = (bound_layer){.pixels = (double)(l->rows * l->cols * l->depth), .max_wr = 1};
     if (l->type != FCN_CONVOLUTION && l->type != FCN_INNER_PRODUCT)
         return;
     weighted_layer(l, &f, memory, b);
-    b->pixels = fmax(b->pixels, (double)(f.rows_out * f.cols_out));
+    b->pixels = fmax(b->pixels, (double)(f.rows_out * f.cols_out * f.depth_out));
 }
 
 /* What a design may spend of limit r: the allocation's whole units; BRAM and URAM blocks together. */
