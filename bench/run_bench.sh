@@ -92,25 +92,31 @@ optimise_row() {
         --model "$models/$model.onnx" "${freq_args[@]}" >/dev/null || valid="**NO**"
     local report=$dir/report.json time designs evaluations
     time=$(sed -n 's/.*, \([0-9.]*\) s\( (time limit)\)\{0,1\}$/\1/p' <<<"$summary" | head -n 1)
-    designs=$(sed -n 's/^searched \([0-9]*\) designs, \([0-9]*\) layer.*/\1/p' <<<"$summary")
-    evaluations=$(sed -n 's/^searched \([0-9]*\) designs, \([0-9]*\) layer.*/\2/p' <<<"$summary")
+    designs=$(sed -n 's/^searched \([0-9]*\) designs\( in [0-9]* searches\)\{0,1\}, \([0-9]*\) layer.*/\1/p' <<<"$summary")
+    evaluations=$(sed -n 's/^searched \([0-9]*\) designs\( in [0-9]* searches\)\{0,1\}, \([0-9]*\) layer.*/\3/p' <<<"$summary")
+    # The model's bound for the network on the board (docs/OPTIMISER-BOUND.md) and the design's share of it.
+    local bound=$dir/bound.json bound_value
+    if [ "$objective" = latency ]; then bound_value=$(json_number "$bound" latency_s); else
+        bound_value=$(json_number "$bound" throughput); fi
     awk -v label="$label" -v tp="$(json_number "$report" throughput)" -v lat="$(json_number "$report" latency_s)" \
         -v parts="$(json_number "$report" partitions)" -v lut="$(json_number "$report" LUT)" \
         -v ff="$(json_number "$report" FF)" -v dsp="$(json_number "$report" DSP)" \
         -v bram="$(json_number "$report" BRAM)" -v t="$time" -v d="$designs" -v e="$evaluations" -v ok="$valid" \
-        -v limit="$(grep -c 'time limit' <<<"$summary" || true)" '
+        -v limit="$(grep -c 'time limit' <<<"$summary" || true)" -v bound="$bound_value" \
+        -v ratio="$(json_number "$bound" ratio)" -v objective="$objective" '
         function rate(x) { return x >= 100 ? sprintf("%.0f", x) : x >= 1 ? sprintf("%.2f", x) : sprintf("%.3g", x) }
         function span(x) { return x >= 1 ? sprintf("%.3g s", x) : x >= 1e-3 ? sprintf("%.3g ms", x * 1e3) \
                                                               : sprintf("%.3g µs", x * 1e6) }
         BEGIN {
-            printf "| %s | %s | %s | %d | %d / %d / %d / %d | %.2f s%s | %.1f M / %.1f M | %s |\n",
-                   label, rate(tp), span(lat), parts, lut, ff, dsp, bram, t, (limit > 0 ? " (limit)" : ""),
+            printf "| %s | %s | %s | %s (%.2f) | %d | %d / %d / %d / %d | %.2f s%s | %.1f M / %.1f M | %s |\n",
+                   label, rate(tp), span(lat), (objective == "latency" ? span(bound) : rate(bound)), ratio, parts,
+                   lut, ff, dsp, bram, t, (limit > 0 ? " (limit)" : ""),
                    (t > 0 ? d / t / 1e6 : 0), (t > 0 ? e / t / 1e6 : 0), ok }'
 }
 
 optimise_tables() {
-    echo "| problem | throughput (inputs/s) | latency | partitions | LUT / FF / DSP / BRAM | time | designs / layer evaluations a second | validates |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---|"
+    echo "| problem | throughput (inputs/s) | latency | bound (ratio) | partitions | LUT / FF / DSP / BRAM | time | designs / layer evaluations a second | validates |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
     local platform model objective
     for platform in zc706 zedboard; do
         for model in lenet tinyvgg alexnet vgg16; do
@@ -123,8 +129,8 @@ optimise_tables() {
         optimise_row "$model, zc706, throughput" "$model" zc706 throughput
     done
     echo
-    echo "| problem (ZC706, throughput, batch 256), --time-limit | Python tool's throughput | throughput (inputs/s) | latency | partitions | LUT / FF / DSP / BRAM | time | designs / layer evaluations a second | validates |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+    echo "| problem (ZC706, throughput, batch 256), --time-limit | Python tool's throughput | throughput (inputs/s) | latency | bound (ratio) | partitions | LUT / FF / DSP / BRAM | time | designs / layer evaluations a second | validates |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     comparison "tinyvgg: SAMO rule-based (100 MHz, 1.0, 37 s), 0.37 s" 3906 tinyvgg --freq 100 --resource-allocation 1.0 --time-limit 0.37
     comparison "tinyvgg: fpgaconvnet-optimiser annealing (125 MHz, 0.75, 91 s), 0.91 s" 1906 tinyvgg --freq 125 --resource-allocation 0.75 --time-limit 0.91
     comparison "lenet: SAMO rule-based (100 MHz, 1.0, 12 s), 0.12 s" 127551 lenet --freq 100 --resource-allocation 1.0 --time-limit 0.12

@@ -597,9 +597,19 @@ typedef struct fcn_optimise_options {
     /* Simulated annealing's schedule (energy: the log of the network latency). */
     double temperature_start, temperature_end, cooling_rate;
     int64_t iterations_per_temperature;
-    fcn_optimise_callback progress; /* may be NULL */
+    fcn_optimise_callback progress; /* may be NULL; with threads, called by one search at a time */
     void *user;                     /* handed to progress */
+    /*
+     * Independent searches run in parallel (POSIX threads), the k-th (from 0) seeded seed + k; the
+     * result is the best design of any, ties to the lowest k, so a search that ends by itself gives
+     * the same design for the same seed and threads on any machine. 0 or 1: one search, in the
+     * caller's thread. The iteration budget and time limit apply to each.
+     */
+    int threads;
 } fcn_optimise_options;
+
+/* The most searches fcn_optimise runs in parallel. */
+#define FCN_MAX_THREADS 256
 
 /* The defaults: throughput, auto, allocation 0.8, seed 1, 30 s, and the annealing schedule in README.md. */
 void fcn_optimise_options_init(fcn_optimise_options *opts);
@@ -627,6 +637,47 @@ typedef struct fcn_optimise_stats {
  */
 fcn_network *fcn_optimise(const fcn_network *model, const fcn_platform *platform, const fcn_optimise_options *opts,
                           fcn_optimise_stats *stats, fcn_error *err);
+
+/*
+ * What limits a design's cycles per input in the bound (docs/OPTIMISER-BOUND.md): a resource, or one
+ * pixel a cycle. BRAM counts the board's BRAM and URAM blocks together (a design puts each layer's
+ * weights in either).
+ */
+typedef enum fcn_bound_limit {
+    FCN_BOUND_LUT, FCN_BOUND_FF, FCN_BOUND_DSP, FCN_BOUND_BRAM, /* fcn_resource's order */
+    FCN_BOUND_PIXELS,
+    FCN_BOUND_LIMITS
+} fcn_bound_limit;
+
+/* "LUT", "FF", "DSP", "BRAM", "pixel rate"; NULL for an unknown value. */
+const char *fcn_bound_limit_name(fcn_bound_limit limit);
+
+/*
+ * The model's upper bound on what any design of a network can reach on a board
+ * (docs/OPTIMISER-BOUND.md): no configuration that fcn_optimise could return (each
+ * partition within the allocation) has a higher throughput or a shorter latency.
+ */
+typedef struct fcn_bound {
+    int64_t batch_size;
+    double throughput;      /* inputs/s at batch_size: the most any design reaches */
+    double latency_s;       /* the batch's latency: the least any design takes */
+    double compute_s;       /* batch_size x cycles_per_input / clock */
+    double forced_s;        /* the reconfigurations and weights reloading that the weights force */
+    int forced_partitions;  /* partitions of the cheapest cut that forced_s is (1 when the weights fit) */
+    int forced_reloads;     /* how many of those partitions reload weights */
+    double cycles_per_input;               /* the largest of limit_cycles */
+    double limit_cycles[FCN_BOUND_LIMITS]; /* cycles per input each limit alone forces */
+    fcn_bound_limit binds;                 /* the limit that gives cycles_per_input */
+} fcn_bound;
+
+/*
+ * The bound for `model` (as fcn_optimise takes it) on `platform` with the options' objective, batch
+ * size, allocation, clock, reconfiguration time and no_reconfiguration (the search's options are
+ * ignored). -1 with the message for a bad model or options, or when the bound proves that nothing
+ * fits (naming the resource).
+ */
+int fcn_optimise_bound(const fcn_network *model, const fcn_platform *platform, const fcn_optimise_options *opts,
+                       fcn_bound *out, fcn_error *err);
 
 /* ----------------------------------------------------------------- report */
 

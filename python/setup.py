@@ -36,7 +36,7 @@ core = Extension(
     sources=sorted(os.path.join("src", name) for name in os.listdir(os.path.join(HERE, "src")) if name.endswith(".c")),
     include_dirs=[os.path.join(ROOT, "include")],
     extra_compile_args=["-std=c11", "-Wno-cast-function-type"],
-    extra_link_args=pkg_config("--libs") + ["-lm"],
+    extra_link_args=pkg_config("--libs") + ["-lm", "-pthread"],
 )
 
 setup(

@@ -64,11 +64,11 @@ grep -qF " ... " "$tmp/err" && pass || fail "a 1,000-character file name: no ' .
 # Control characters and bytes that are not UTF-8 in a name are shown, not echoed raw.
 expect_error "a name with control bytes" 1 'x\x1B[31my\xFF.onnx: cannot open' parse "$tmp/x"$'\e'"[31my"$'\xff'".onnx"
 
-# A model whose file name holds a newline: optimise's summary stays two lines.
+# A model whose file name holds a newline: optimise's summary stays three lines (the design, the bound, the search).
 cp "$lenet" "$tmp/le"$'\n'"net.onnx"
 "$cli" optimise "$tmp/le"$'\n'"net.onnx" --platform ../examples/platforms/zedboard.json -o "$tmp/opt" \
     --iterations 2000 >"$tmp/out" 2>/dev/null
-if [ "$(wc -l <"$tmp/out")" -eq 2 ] && grep -qF 'le\x0Anet on zedboard' "$tmp/out"; then pass; else
+if [ "$(wc -l <"$tmp/out")" -eq 3 ] && grep -qF 'le\x0Anet on zedboard' "$tmp/out"; then pass; else
     fail "optimise summary of a name with a newline" "$(cat "$tmp/out")"; fi
 
 # ------------------------------------------------------------ -o: whole or not at all

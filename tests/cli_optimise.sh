@@ -36,7 +36,9 @@ expect_no_output() {
 expect_ok "throughput" optimise "$lenet" --platform "$zedboard" -o "$tmp/a" "${quick[@]}" --seed 3
 expect_output_re "throughput" "^lenet on zedboard: throughput [0-9.e+]+ inputs/s, [0-9]+ partitions?, "
 expect_output "throughput" "wrote $tmp/a/"
-expect_files "throughput" "$tmp/a" lenet.json report.json scheduler.csv topology.png optimiser.csv
+expect_output_re "throughput: the bound" "^bound [0-9.e+]+ inputs/s \((DSP|BRAM|LUT|FF|pixel rate) binds\): the design reaches (0\.[0-9]+|1\.000) of it$"
+expect_files "throughput" "$tmp/a" lenet.json report.json scheduler.csv topology.png optimiser.csv bound.json
+if grep -qE '"ratio": (0\.[0-9]+|1\.0)' "$tmp/a/bound.json"; then pass; else fail "bound.json: the ratio"; fi
 if head -n 1 "$tmp/a/optimiser.csv" | grep -qx "elapsed_s,temperature,current_throughput,best_throughput,best_lut,best_ff,best_dsp,best_bram,partitions,iterations,phase"; then
     pass
 else
@@ -83,6 +85,19 @@ expect_ok "newest form validates" validate "$tmp/n/lenet.json" --platform "$zedb
     --model "$lenet"
 expect_error "config format" 2 "optimise: --config-format: unknown format '0.2' (expected 0.1.1 or newest)" \
     optimise "$lenet" --platform "$zedboard" -o "$tmp/res" --config-format 0.2
+
+# --threads N: N searches seeded S, S+1, ...; the same seed and N give the same design; one search is the
+# search alone (the same as the library's default).
+expect_ok "threads 3" optimise "$lenet" --platform "$zedboard" -o "$tmp/t3a" "${quick[@]}" --seed 3 --threads 3
+expect_output "threads 3: summary" "designs in 3 searches,"
+expect_ok "threads 3 again" optimise "$lenet" --platform "$zedboard" -o "$tmp/t3b" "${quick[@]}" --seed 3 --threads 3
+if cmp -s "$tmp/t3a/lenet.json" "$tmp/t3b/lenet.json"; then pass; else fail "threads 3: configurations differ"; fi
+expect_ok "threads 1" optimise "$lenet" --platform "$zedboard" -o "$tmp/t1" "${quick[@]}" --seed 3 --threads 1
+if grep -q "searches" "$tmp/out"; then fail "threads 1: the summary counts searches"; else pass; fi
+for value in 0 -2 abc 1.5 257 ''; do
+    expect_error "--threads '$value'" 2 "optimise: --threads: '$value' is not an integer from 1 to 256" \
+        optimise "$lenet" --platform "$zedboard" -o "$tmp/res" --threads "$value"
+done
 
 # A configuration of the network is a model too.
 expect_ok "configuration as model" optimise ../examples/lenet.json --platform "$zedboard" -o "$tmp/d" \

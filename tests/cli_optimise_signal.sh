@@ -14,10 +14,14 @@ trap 'rm -rf "$tmp"' EXIT
 
 . lib/cli_harness.sh
 
+# SIGINT stops one search, SIGTERM three in parallel (--threads): each writes the best design of all.
 for signal in INT TERM; do
     out=$tmp/out-$signal
+    threads=1
+    [ "$signal" = TERM ] && threads=3
     # A search that would run for a minute, stopped after a second and a half.
-    "$cli" optimise "$model" --platform "$platform" -o "$out" --time-limit 60 >"$tmp/out" 2>"$tmp/err" &
+    "$cli" optimise "$model" --platform "$platform" -o "$out" --time-limit 60 --threads "$threads" \
+        >"$tmp/out" 2>"$tmp/err" &
     pid=$!
     sleep 1.5
     kill -"$signal" "$pid"

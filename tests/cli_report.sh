@@ -144,4 +144,28 @@ expect_error "no partitions" 1 "$tmp/none.json" report "$tmp/none.json"
 head -c 3000 "$lenet" >"$tmp/cut.json"
 expect_error "a cut file" 1 "$tmp/cut.json:" report "$tmp/cut.json"
 
+# ------------------------------------------------------------------ the bound (docs/OPTIMISER-BOUND.md)
+resnet18=$examples/resnet18_zc706.json
+expect_ok "--bound" report "$resnet18" --platform "$zc706" --bound
+expect_output "--bound: section" "Bound (docs/OPTIMISER-BOUND.md, allocation 0.8)"
+expect_output_re "--bound: throughput and ratio" '^throughput +at most [0-9.]+ inputs/s at batch [0-9]+ \(this configuration: 0\.[0-9]+ of it\)$'
+expect_output_re "--bound: binds" '^binds +(DSP|BRAM|LUT|FF|pixel rate)$'
+expect_output "--bound: the report first" "fits              "
+expect_ok "--bound json" report "$resnet18" --platform "$zc706" --bound --format json --resource-allocation 0.9
+expect_output '--bound json: member' '"bound": {'
+expect_output '--bound json: allocation' '"resource_allocation": 0.9'
+expect_output_re '--bound json: ratio' '"ratio": 0\.[0-9]+'
+expect_output '--bound json: the report kept' '"partitions": ['
+expect_error "--bound without a platform" 2 "report: --bound needs --platform" report "$alexnet" --bound
+expect_error "--resource-allocation without --bound" 2 "report: --resource-allocation needs --bound" \
+    report "$alexnet" --platform "$zc706" --resource-allocation 0.5
+expect_error "--resource-allocation 2" 2 "report: --resource-allocation: 2 is outside (0, 1]" \
+    report "$alexnet" --platform "$zc706" --bound --resource-allocation 2
+expect_ok "--bound: a configuration that does not fit" report "$alexnet" --platform "$zc706" --bound
+expect_output_re "--bound: above the bound" "\(this configuration: [1-9][0-9.]* of it, which only a configuration beyond the allocation reaches\)"
+sed 's/"DSP": 900/"DSP": 1/' "$zc706" >"$tmp/one_dsp.json"
+expect_error "--bound: nothing fits" 1 \
+    "$alexnet: nothing fits on zc706: layer '_features_features_0_Conv_output' needs DSP for its multipliers and 0.5 of the platform's 1 allows none" \
+    report "$alexnet" --platform "$tmp/one_dsp.json" --bound --resource-allocation 0.5
+
 harness_summary

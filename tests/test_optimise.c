@@ -9,32 +9,10 @@
 
 #include "check.h"
 #include "fpgaconvnet.h"
+#include "optimise_util.h"
 #include "residual_block.h"
 
-#define ZEDBOARD "../examples/platforms/zedboard.json"
-#define ZC706 "../examples/platforms/zc706.json"
 #define BUDGET 20000
-
-static fcn_platform load_platform(const char *path)
-{
-    fcn_platform p;
-    fcn_error err;
-    memset(&p, 0, sizeof p);
-    if (fcn_platform_read(path, &p, &err))
-        fprintf(stderr, "%s\n", err.message);
-    return p;
-}
-
-static fcn_network *load_model(const char *name)
-{
-    char path[256];
-    snprintf(path, sizeof path, "data/models/%s.onnx", name);
-    fcn_error err;
-    fcn_network *net = fcn_onnx_parse(path, NULL, &err);
-    if (!net)
-        fprintf(stderr, "%s\n", err.message);
-    return net;
-}
 
 static fcn_optimise_options small_search(void)
 {

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bound_output.h"
 #include "optimise_output.h"
 #include "text.h"
 
@@ -28,7 +29,7 @@ static const char USAGE[] =
     "                            [--objective throughput|latency] [--optimiser auto|greedy|annealing]\n"
     "                            [--batch-size N] [--resource-allocation F] [--seed S]\n"
     "                            [--time-limit S] [--iterations N] [--no-reconfiguration]\n"
-    "                            [--freq MHZ] [--reconf-time S] [--no-fuse-bn] [--quiet]\n"
+    "                            [--freq MHZ] [--reconf-time S] [--threads N] [--no-fuse-bn] [--quiet]\n"
     "                            [--data-width N] [--weight-width N] [--config-format 0.1.1|newest]\n"
     "\n"
     "Searches the foldings, weights reloading, partitions and ports of MODEL's configurations\n"
@@ -53,6 +54,9 @@ static const char USAGE[] =
     "  --iterations N             stop after N designs proposed, greedy trials included\n"
     "                             (default: when the annealing schedules end by themselves)\n"
     "  --no-reconfiguration       one partition: the whole network on the board at once\n"
+    "  --threads N                independent searches in parallel, seeded S, S+1, ..., the best\n"
+    "                             of them kept (default: one a processor); the same seed and N\n"
+    "                             give the same design\n"
     "  --freq MHZ                 clock (default: the platform's, else 125)\n"
     "  --reconf-time S            seconds per reconfiguration (default: the platform's, else 0)\n"
     "  --no-fuse-bn               keep a BatchNormalization after a Conv as a layer\n"
@@ -67,7 +71,7 @@ static const char USAGE[] =
 enum {
     OPT_PLATFORM, OPT_OUTPUT, OPT_OBJECTIVE, OPT_OPTIMISER, OPT_BATCH, OPT_ALLOCATION, OPT_SEED, OPT_TIME,
     OPT_ITERATIONS, OPT_NO_RECONF, OPT_FREQ, OPT_RECONF, OPT_NO_FUSE_BN, OPT_QUIET, OPT_FORMAT, OPT_DATA_WIDTH,
-    OPT_WEIGHT_WIDTH, OPT_HELP
+    OPT_WEIGHT_WIDTH, OPT_THREADS, OPT_HELP
 };
 static const cli_option OPTIONS[] = {
     [OPT_PLATFORM] = {"platform", 0, 1},      [OPT_OUTPUT] = {"output", 'o', 1},
@@ -78,7 +82,8 @@ static const cli_option OPTIONS[] = {
     [OPT_FREQ] = {"freq", 0, 1},              [OPT_RECONF] = {"reconf-time", 0, 1},
     [OPT_NO_FUSE_BN] = {"no-fuse-bn", 0, 0},  [OPT_QUIET] = {"quiet", 0, 0},
     [OPT_FORMAT] = {"config-format", 0, 1},   [OPT_DATA_WIDTH] = {"data-width", 0, 1},
-    [OPT_WEIGHT_WIDTH] = {"weight-width", 0, 1}, [OPT_HELP] = {"help", 'h', 0},
+    [OPT_WEIGHT_WIDTH] = {"weight-width", 0, 1}, [OPT_THREADS] = {"threads", 0, 1},
+    [OPT_HELP] = {"help", 'h', 0},
 };
 
 typedef struct optimise_request {
@@ -138,10 +143,24 @@ static int apply_option(void *request, int option, const char *value)
     case OPT_DATA_WIDTH: return cli_width("optimise", "--data-width", value, &r->parse.data_width);
     case OPT_WEIGHT_WIDTH: return cli_width("optimise", "--weight-width", value, &r->parse.weight_width);
     case OPT_QUIET: r->quiet = 1; return 0;
+    case OPT_THREADS: {
+        int64_t n;
+        if (cli_positive_count("optimise", "--threads", value, FCN_MAX_THREADS, &n))
+            return -1;
+        o->threads = (int)n;
+        return 0;
+    }
     case OPT_FORMAT: return cli_config_format("optimise", value, &r->format);
     case OPT_HELP: r->help = 1; return 0;
     }
     return -1;
+}
+
+/* One search a processor that is online, at least one. */
+static int processors(void)
+{
+    const long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > FCN_MAX_THREADS ? FCN_MAX_THREADS : (int)n;
 }
 
 /* 0, or the exit status after printing the error. */
@@ -149,6 +168,7 @@ static int parse_request(int argc, char **argv, optimise_request *r)
 {
     *r = (optimise_request){0};
     fcn_optimise_options_init(&r->options);
+    r->options.threads = processors();
     int status = cli_parse_arguments("optimise", argc, argv, OPTIONS, CLI_OPTION_COUNT(OPTIONS), &r->model,
                                      apply_option, r);
     if (status || r->help)
@@ -166,8 +186,9 @@ static int parse_request(int argc, char **argv, optimise_request *r)
 typedef struct progress_sink {
     FILE *csv;
     const char *unit;
-    int terminal, printed;
+    int terminal, printed, latency;
     double last_printed;
+    const fcn_bound *bound; /* NULL when there is none */
 } progress_sink;
 
 /*
@@ -203,10 +224,13 @@ static int on_progress(const fcn_optimise_progress *p, void *user)
             (long long)r->bram, p->best_partitions, (long long)p->iterations, p->phase);
     const int done = strcmp(p->phase, "done") == 0;
     if (sink->terminal && (done || p->elapsed_s - sink->last_printed >= PROGRESS_EVERY_S)) {
-        char best[64];
+        char best[64], ratio[32] = "";
         snprintf(best, sizeof best, "%.5g %s", p->best_objective, sink->unit);
-        fprintf(stderr, "\r%7.1f s  %-9s  T %-9.3g  best %-20s  %d partition%s   ", p->elapsed_s, p->phase,
-                p->temperature, best, p->best_partitions, p->best_partitions == 1 ? "" : "s");
+        if (sink->bound)
+            snprintf(ratio, sizeof ratio, "  %.3f of bound", bound_ratio(sink->bound, sink->latency, p->best_objective));
+        fprintf(stderr, "\r%7.1f s  %-9s  T %-9.3g  best %-20s%s  %.3g designs/s  %d partition%s   ", p->elapsed_s,
+                p->phase, p->temperature, best, ratio, p->elapsed_s > 0 ? (double)p->iterations / p->elapsed_s : 0.0,
+                p->best_partitions, p->best_partitions == 1 ? "" : "s");
         fflush(stderr);
         sink->last_printed = p->elapsed_s;
         sink->printed = 1;
@@ -233,7 +257,7 @@ static int ends_with(const char *s, const char *suffix)
 }
 
 static void print_summary(const optimise_request *r, const fcn_network *net, const fcn_optimise_stats *stats,
-                          const char *name, const fcn_platform *platform)
+                          const char *name, const fcn_platform *platform, const fcn_bound *bound)
 {
     const int latency = r->options.objective == FCN_OBJECTIVE_LATENCY;
     /* Names come from files: a newline or an escape sequence in one must not break or colour the line. */
@@ -245,18 +269,27 @@ static void print_summary(const optimise_request *r, const fcn_network *net, con
            stats->objective, latency ? "s" : "inputs/s", net->partition_count, net->partition_count == 1 ? "" : "s",
            stats->elapsed_s,
            stop_requested ? " (stopped by a signal)" : stats->stopped_by_time ? " (time limit)" : "");
-    printf("searched %lld designs, %lld layer evaluations (%.3g per second); wrote %s/\n",
-           (long long)stats->iterations, (long long)stats->layer_evaluations,
+    if (bound) {
+        char summary[128];
+        bound_summary(summary, sizeof summary, bound, latency);
+        printf("bound %s: the design reaches %.3f of it\n", summary, bound_ratio(bound, latency, stats->objective));
+    }
+    char searches[48] = "";
+    if (r->options.threads > 1)
+        snprintf(searches, sizeof searches, " in %d searches", r->options.threads);
+    printf("searched %lld designs%s, %lld layer evaluations (%.3g per second); wrote %s/\n",
+           (long long)stats->iterations, searches, (long long)stats->layer_evaluations,
            stats->elapsed_s > 0 ? (double)stats->layer_evaluations / stats->elapsed_s : 0.0, outdir);
 }
 
 /* The search, with its log in the stage; the result or NULL after printing the error. */
 static fcn_network *search(const optimise_request *r, stage *st, const fcn_network *model,
-                           const fcn_platform *platform, fcn_optimise_stats *stats)
+                           const fcn_platform *platform, const fcn_bound *bound, fcn_optimise_stats *stats)
 {
     char path[sizeof st->path + 32];
-    progress_sink sink = {.terminal = !r->quiet && isatty(fileno(stderr)),
-                          .unit = r->options.objective == FCN_OBJECTIVE_LATENCY ? "s" : "inputs/s"};
+    const int latency = r->options.objective == FCN_OBJECTIVE_LATENCY;
+    progress_sink sink = {.terminal = !r->quiet && isatty(fileno(stderr)), .unit = latency ? "s" : "inputs/s",
+                          .latency = latency, .bound = bound};
     if (!(sink.csv = fopen(stage_file(st, "optimiser.csv", path, sizeof path), "w"))) {
         cli_error(CLI_FAILURE, "cannot write '%s'", path);
         return NULL;
@@ -306,7 +339,10 @@ static int search_and_write(const optimise_request *r, double started)
     fcn_optimise_stats stats;
     char name[200];
     model_name(r->model, name, sizeof name);
-    if (!status && !(net = search(r, &st, model, &platform, &stats)))
+    /* Without a bound (it proves nothing fits: the search says why) the outputs leave it out. */
+    fcn_bound bound;
+    const fcn_bound *known = fcn_optimise_bound(model, &platform, &r->options, &bound, &err) ? NULL : &bound;
+    if (!status && !(net = search(r, &st, model, &platform, known, &stats)))
         status = CLI_FAILURE;
     if (!status) {
         /* The files are evaluated as the search evaluated the design. */
@@ -314,13 +350,16 @@ static int search_and_write(const optimise_request *r, double started)
         const double picture_deadline =
             r->time_limit_given ? started + r->options.time_limit_s + OUTPUTS_AFTER_LIMIT_S : 0;
         status = write_outputs(&st, name, net, r->format, &platform, &opts, picture_deadline);
+        if (!status && known)
+            status = write_bound(&st, known, r->options.resource_allocation,
+                                 bound_ratio(known, r->options.objective == FCN_OBJECTIVE_LATENCY, stats.objective));
     }
     if (!status)
         status = stage_commit(&st);
     if (status)
         stage_abandon(&st);
     else
-        print_summary(r, net, &stats, name, &platform);
+        print_summary(r, net, &stats, name, &platform, known);
     fcn_network_free(net);
     fcn_network_free(model);
     return status;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bound_output.h"
 #include "optimise_output.h"
 
 static int is_empty_directory(const char *path)
@@ -141,4 +142,16 @@ int write_outputs(stage *st, const char *name, const fcn_network *net, fcn_confi
         write_picture(st, &figures, picture_deadline); /* never fails the command: it says when the picture is missing */
     fcn_network_figures_free(&figures);
     return status;
+}
+
+int write_bound(stage *st, const fcn_bound *bound, double allocation, double ratio)
+{
+    char path[sizeof st->path + 32];
+    json_t *o = bound_to_json(bound, allocation, ratio);
+    if (!o)
+        return cli_error(CLI_FAILURE, "out of memory");
+    const int failed = json_dump_file(o, stage_file(st, "bound.json", path, sizeof path),
+                                      JSON_INDENT(2) | JSON_REAL_PRECISION(17)) != 0;
+    json_decref(o);
+    return failed ? cli_error(CLI_FAILURE, "cannot write '%s'", path) : 0;
 }

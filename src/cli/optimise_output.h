@@ -40,4 +40,7 @@ void write_picture(stage *st, const fcn_network_figures *figures, double deadlin
 int write_outputs(stage *st, const char *name, const fcn_network *net, fcn_config_format format,
                   const fcn_platform *platform, const fcn_eval_options *opts, double picture_deadline);
 
+/* bound.json: the bound of the network on the board (docs/OPTIMISER-BOUND.md) and the design's ratio to it. */
+int write_bound(stage *st, const fcn_bound *bound, double allocation, double ratio);
+
 #endif

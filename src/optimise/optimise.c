@@ -68,15 +68,20 @@ static void run_search(opt_search *s)
     opt_search_report(s, "done", 0);
 }
 
-/* Searches from the smallest design, and writes the best design found into a new network. */
-static fcn_network *search(opt_search *s, const fcn_platform *platform, fcn_optimise_stats *stats, fcn_error *err)
+int opt_search_run(opt_search *s, const fcn_platform *platform, fcn_error *err)
+{
+    opt_smallest_design(&s->cur, s->pb);
+    if (opt_check_smallest(&s->cur, s->pb, platform->name[0] ? platform->name : "the platform", err))
+        return -1;
+    s->start_objective = opt_objective(s, s->cur.latency_s);
+    run_search(s);
+    return 0;
+}
+
+fcn_network *opt_search_result(opt_search *s, const fcn_platform *platform, fcn_optimise_stats *stats,
+                               fcn_error *err)
 {
     opt_problem *pb = s->pb;
-    opt_smallest_design(&s->cur, pb);
-    if (opt_check_smallest(&s->cur, pb, platform->name[0] ? platform->name : "the platform", err))
-        return NULL;
-    stats->start_objective = opt_objective(s, s->cur.latency_s);
-    run_search(s);
     opt_search_restore_best(s, &s->cur);
     fcn_network *net = opt_design_network(&s->cur, pb);
     if (!net) {
@@ -91,6 +96,15 @@ static fcn_network *search(opt_search *s, const fcn_platform *platform, fcn_opti
     return net;
 }
 
+/* Searches from the smallest design, and writes the best design found into a new network. */
+static fcn_network *search(opt_search *s, const fcn_platform *platform, fcn_optimise_stats *stats, fcn_error *err)
+{
+    if (opt_search_run(s, platform, err))
+        return NULL;
+    stats->start_objective = s->start_objective;
+    return opt_search_result(s, platform, stats, err);
+}
+
 fcn_network *fcn_optimise(const fcn_network *model, const fcn_platform *platform, const fcn_optimise_options *opts,
                           fcn_optimise_stats *stats, fcn_error *err)
 {
@@ -102,6 +116,12 @@ fcn_network *fcn_optimise(const fcn_network *model, const fcn_platform *platform
         fcn_fail(err, "fcn_optimise needs a model, a platform and options");
         return NULL;
     }
+    if (opts->threads < 0 || opts->threads > FCN_MAX_THREADS) {
+        fcn_fail(err, "threads %d is outside 0..%d", opts->threads, FCN_MAX_THREADS);
+        return NULL;
+    }
+    if (opts->threads > 1)
+        return opt_optimise_threads(model, platform, opts, stats, err);
     opt_problem pb;
     if (opt_problem_init(&pb, model, platform, opts, err))
         return NULL;

@@ -173,13 +173,20 @@ typedef struct opt_snapshot {
     fcn_resource resource; /* max over partitions */
 } opt_snapshot;
 
+/* What parallel searches share (optimise_threads.c): the stop flag, the best so far, the progress. */
+typedef struct opt_shared opt_shared;
+/* Whether some search or the callback asked every search to stop. */
+int opt_shared_stopped(opt_shared *shared);
+
 typedef struct opt_search {
     opt_problem *pb;
     const fcn_optimise_options *opts;
+    opt_shared *shared; /* NULL for a search alone */
     opt_design cur, cand; /* the accepted design, and the one a move is tried on */
     opt_snapshot best;
     opt_rng rng;
     double start_time, deadline;
+    double start_objective; /* the smallest design's */
     int64_t iterations;
     int stopped, stopped_by_time;
     int partition_by_dp; /* the greedy pass also tries opt_partition_dp's cuts (a second strategy) */
@@ -214,6 +221,18 @@ int opt_partition_dp(opt_search *s);
  */
 void opt_refold(opt_search *s, opt_design *d, opt_touch *t, int keep_folding);
 void opt_anneal(opt_search *s);
+
+/*
+ * One search: from the smallest design (which must fit: else the message), greedy and/or annealing as
+ * the options say, ending with the progress report "done" (optimise.c).
+ */
+int opt_search_run(opt_search *s, const fcn_platform *platform, fcn_error *err);
+/* The best design of a search as a verified configuration, its objective in stats (optimise.c). */
+fcn_network *opt_search_result(opt_search *s, const fcn_platform *platform, fcn_optimise_stats *stats,
+                               fcn_error *err);
+/* fcn_optimise with opts->threads > 1 searches, seeds seed, seed + 1, ... (optimise_threads.c). */
+fcn_network *opt_optimise_threads(const fcn_network *model, const fcn_platform *platform,
+                                  const fcn_optimise_options *opts, fcn_optimise_stats *stats, fcn_error *err);
 
 /* ---- the result (optimise_result.c) */
 /* The design as a configuration that owns its strings. NULL when out of memory. */

@@ -52,6 +52,8 @@ void opt_search_free(opt_search *s)
 
 int opt_search_should_stop(opt_search *s)
 {
+    if (!s->stopped && s->shared && opt_shared_stopped(s->shared))
+        s->stopped = 1;
     if (!s->stopped && opt_now() >= s->deadline)
         s->stopped = s->stopped_by_time = 1;
     return s->stopped;
