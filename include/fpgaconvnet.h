@@ -600,12 +600,19 @@ typedef struct fcn_optimise_options {
     fcn_optimise_callback progress; /* may be NULL; with threads, called by one search at a time */
     void *user;                     /* handed to progress */
     /*
-     * Independent searches run in parallel (POSIX threads), the k-th (from 0) seeded seed + k; the
-     * result is the best design of any, ties to the lowest k, so a search that ends by itself gives
-     * the same design for the same seed and threads on any machine. 0 or 1: one search, in the
-     * caller's thread. The iteration budget and time limit apply to each.
+     * Independent searches run in parallel (POSIX threads), the k-th (from 0) seeded seed + k, and
+     * every odd one with the other strategy (partition_by_dp flipped); the result is the best design
+     * of any, ties to the lowest k, so a search that ends by itself gives the same design for the
+     * same seed and threads on any machine. 0 or 1: one search, in the caller's thread. The
+     * iteration budget and time limit apply to each.
      */
     int threads;
+    /*
+     * 1: the greedy pass also tries cutting the network by dynamic programming over cut points (each
+     * run of layers priced as a partition of its own) and starts from that design if it is faster.
+     * Default 0.
+     */
+    int partition_by_dp;
 } fcn_optimise_options;
 
 /* The most searches fcn_optimise runs in parallel. */

@@ -34,6 +34,7 @@ int opt_search_init(opt_search *s, opt_problem *pb, const fcn_optimise_options *
     opt_rng_seed(&s->rng, opts->seed);
     s->start_time = opt_now();
     s->deadline = s->start_time + opts->time_limit_s;
+    s->partition_by_dp = opts->partition_by_dp != 0;
     int failed = opt_design_alloc(&s->cur, pb);
     failed |= opt_design_alloc(&s->cand, pb);
     failed |= snapshot_alloc(&s->best, pb->layer_count);

@@ -114,6 +114,8 @@ static int prepare(worker *w, opt_shared *sh, int index, const fcn_network *mode
     if (opt_search_init(&w->s, &w->pb, &w->opts))
         return fcn_fail(err, "out of memory setting up the optimiser");
     w->s.shared = sh;
+    /* Every other search takes the other strategy (optimise_partition.c's cuts): not only a second seed. */
+    w->s.partition_by_dp = sh->opts->partition_by_dp ^ (index % 2);
     w->s.start_time = sh->start_time; /* one clock and one deadline for all */
     w->s.deadline = sh->start_time + sh->opts->time_limit_s;
     return 0;
