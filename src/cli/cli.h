@@ -105,6 +105,9 @@ int cli_output_finish(cli_output *o, int failed);
 /* Closes a file opened with fopen (or flushes standard output); 0, or the exit status after the error. */
 int cli_close_output(FILE *out, const char *path);
 
+/* A model's file name without its directory and extension: it names configurations and plots. */
+void cli_model_name(const char *path, char *out, size_t size);
+
 /* Seconds on a clock that only moves forward (CLOCK_MONOTONIC): for durations and deadlines. */
 double cli_now(void);
 

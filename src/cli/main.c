@@ -15,6 +15,7 @@
     X(validate, "check that a configuration fits and runs on a board, listing every violation") \
     X(schedule, "write the partitions' schedule for the hardware flow (CSV)") \
     X(optimise, "search for the configuration that best meets an objective on a board") \
+    X(sweep, "the designs that trade throughput against latency and resources (Pareto front)") \
     X(bench, "time loading, parsing and evaluating (JSON)")
 
 #define DECLARE_COMMAND(name, summary) int name##_command(int argc, char **argv);

@@ -240,16 +240,6 @@ static int on_progress(const fcn_optimise_progress *p, void *user)
     return stop_requested != 0;
 }
 
-/* The model's file name without its directory and extension: it names the configuration. */
-static void model_name(const char *path, char *out, size_t size)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    const char *dot = strrchr(base, '.');
-    int length = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
-    snprintf(out, size, "%.*s", length, base);
-}
-
 static int ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
@@ -338,7 +328,7 @@ static int search_and_write(const optimise_request *r, double started)
     fcn_network *net = NULL;
     fcn_optimise_stats stats;
     char name[200];
-    model_name(r->model, name, sizeof name);
+    cli_model_name(r->model, name, sizeof name);
     /* Without a bound (it proves nothing fits: the search says why) the outputs leave it out. */
     fcn_bound bound;
     const fcn_bound *known = fcn_optimise_bound(model, &platform, &r->options, &bound, &err) ? NULL : &bound;

@@ -6,7 +6,7 @@
 
 #include "cli.h"
 
-#define STAGE_MAX_FILES 8
+#define STAGE_MAX_FILES 40
 
 /* A directory beside OUTDIR that receives every output, then becomes OUTDIR. */
 typedef struct stage {
