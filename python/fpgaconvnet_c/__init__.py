@@ -9,6 +9,6 @@ The seed's usage (fpgaconvnet-model 0.1.1) works with the import line changed::
 
 Every figure is computed by the C library (the extension module ``_core``); this file only names it.
 """
-from ._core import Error, Layer, Network, Partition, Platform, __version__, optimise, parse_ops
+from ._core import Error, Layer, Network, Partition, Platform, __version__, bound, optimise, parse_ops
 
-__all__ = ["Error", "Layer", "Network", "Partition", "Platform", "optimise", "parse_ops", "__version__"]
+__all__ = ["Error", "Layer", "Network", "Partition", "Platform", "bound", "optimise", "parse_ops", "__version__"]

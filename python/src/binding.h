@@ -87,5 +87,6 @@ int platform_dict_update(PyObject *dict, const fcn_platform *board);
 /* Module functions (tools.c). */
 PyObject *py_optimise(PyObject *self, PyObject *args, PyObject *kwargs);
 PyObject *py_parse_ops(PyObject *self, PyObject *args, PyObject *kwargs);
+PyObject *py_bound(PyObject *self, PyObject *args, PyObject *kwargs);
 
 #endif

@@ -54,13 +54,22 @@ PyObject *resource_dict(const fcn_resource *r)
 static PyMethodDef module_methods[] = {
     {"optimise", (PyCFunction)(void (*)(void))py_optimise, METH_VARARGS | METH_KEYWORDS,
      "optimise(model, platform, objective='throughput', time_limit=30.0, seed=1, callback=None, batch_size=0,\n"
-     "         resource_allocation=0.8, iterations=0, optimiser='auto', name=None, freq=None, reconf_time=None)\n"
+     "         resource_allocation=0.8, iterations=0, optimiser='auto', name=None, freq=None, reconf_time=None,\n"
+     "         threads=1, partition_by_dp=False)\n"
      "--\n\n"
      "Searches the folding, partitioning and weights reloading of `model` (an ONNX path or a Network) for the\n"
      "design that best meets `objective` ('throughput' or 'latency') on `platform` (a Platform or a platform\n"
      "file), and returns it as a Network. `callback(progress)`, if given, is called with a dict after each\n"
      "step of the search; a true return value stops the search, which then returns its best design so far.\n"
-     "The search runs without the GIL."},
+     "The search runs without the GIL; `threads` independent searches run in parallel (seeds seed, seed+1, ...,\n"
+     "every odd one with the other strategy: partition_by_dp) and the best design is kept."},
+    {"bound", (PyCFunction)(void (*)(void))py_bound, METH_VARARGS | METH_KEYWORDS,
+     "bound(model, platform, objective='throughput', batch_size=0, resource_allocation=0.8, freq=None,\n"
+     "      reconf_time=None)\n"
+     "--\n\n"
+     "The model's upper bound on throughput (and lower bound on latency) for `model` on `platform`\n"
+     "(docs/OPTIMISER-BOUND.md): a dict of batch_size, throughput, latency_s, compute_s, forced_s,\n"
+     "forced_partitions, forced_reloads, cycles_per_input and binds (the limit that binds: DSP, BRAM, ...)."},
     {"parse_ops", (PyCFunction)(void (*)(void))py_parse_ops, METH_VARARGS | METH_KEYWORDS,
      "parse_ops(onnx_path)\n--\n\n"
      "The operator types of an ONNX model, in order of first appearance: a list of dicts with op_type, count,\n"

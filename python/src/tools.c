@@ -91,7 +91,7 @@ PyObject *py_optimise(PyObject *self, PyObject *args, PyObject *kwargs)
     (void)self;
     static char *keywords[] = {"model", "platform", "objective", "time_limit", "seed", "callback", "batch_size",
                                "resource_allocation", "iterations", "optimiser", "name", "freq", "reconf_time",
-                               NULL};
+                               "threads", "partition_by_dp", NULL};
     PyObject *model_arg, *platform_arg, *callback = Py_None, *name_arg = NULL;
     const char *objective = "throughput", *optimiser = "auto";
     fcn_optimise_options opts;
@@ -99,10 +99,16 @@ PyObject *py_optimise(PyObject *self, PyObject *args, PyObject *kwargs)
     unsigned long long seed = opts.seed;
     long long batch_size = 0, iterations = 0;
     double freq = -1, reconf_time = -1;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|sdKOLdLsUdd:optimise", keywords, &model_arg, &platform_arg,
+    int threads = 1, partition_by_dp = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|sdKOLdLsUddip:optimise", keywords, &model_arg, &platform_arg,
                                      &objective, &opts.time_limit_s, &seed, &callback, &batch_size,
-                                     &opts.resource_allocation, &iterations, &optimiser, &name_arg, &freq, &reconf_time))
+                                     &opts.resource_allocation, &iterations, &optimiser, &name_arg, &freq, &reconf_time,
+                                     &threads, &partition_by_dp))
         return NULL;
+    if (threads < 1 || threads > FCN_MAX_THREADS)
+        return PyErr_Format(fcn_py_error, "threads %d is outside 1..%d", threads, FCN_MAX_THREADS);
+    opts.threads = threads;
+    opts.partition_by_dp = partition_by_dp;
     if (callback != Py_None && !PyCallable_Check(callback))
         return PyErr_Format(PyExc_TypeError, "callback must be callable or None");
     if (fcn_objective_from_name(objective, &opts.objective))
@@ -159,6 +165,46 @@ PyObject *py_optimise(PyObject *self, PyObject *args, PyObject *kwargs)
     n->board = board;
     n->has_platform = 1;
     return (PyObject *)n;
+}
+
+/* The model's bound on a board (docs/OPTIMISER-BOUND.md) as a dict. */
+PyObject *py_bound(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    (void)self;
+    static char *keywords[] = {"model", "platform", "objective", "batch_size", "resource_allocation", "freq",
+                               "reconf_time", NULL};
+    PyObject *model_arg, *platform_arg;
+    const char *objective = "throughput";
+    fcn_optimise_options opts;
+    fcn_optimise_options_init(&opts);
+    long long batch_size = 0;
+    double freq = -1, reconf_time = -1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|sLddd:bound", keywords, &model_arg, &platform_arg, &objective,
+                                     &batch_size, &opts.resource_allocation, &freq, &reconf_time))
+        return NULL;
+    if (fcn_objective_from_name(objective, &opts.objective))
+        return PyErr_Format(fcn_py_error, "objective '%s' is neither 'throughput' nor 'latency'", objective);
+    opts.batch_size = batch_size;
+    opts.freq_mhz = freq;
+    opts.reconf_time_s = reconf_time;
+    fcn_platform board;
+    if (platform_argument(platform_arg, &board))
+        return NULL;
+    fcn_network *model = NULL;
+    PyObject *name = NULL;
+    if (optimise_model(model_arg, &model, &name))
+        return NULL;
+    Py_DECREF(name);
+    fcn_bound b;
+    fcn_error err;
+    const int failed = fcn_optimise_bound(model, &board, &opts, &b, &err);
+    fcn_network_free(model);
+    if (failed)
+        return raise_error(&err);
+    return Py_BuildValue("{s:L,s:d,s:d,s:d,s:d,s:i,s:i,s:d,s:s}", "batch_size", (long long)b.batch_size,
+                         "throughput", b.throughput, "latency_s", b.latency_s, "compute_s", b.compute_s, "forced_s",
+                         b.forced_s, "forced_partitions", b.forced_partitions, "forced_reloads", b.forced_reloads,
+                         "cycles_per_input", b.cycles_per_input, "binds", fcn_bound_limit_name(b.binds));
 }
 
 PyObject *py_parse_ops(PyObject *self, PyObject *args, PyObject *kwargs)

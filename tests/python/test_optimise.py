@@ -81,3 +81,29 @@ def test_the_search_runs_without_the_gil():
     assert isinstance(result["net"], fc.Network)
     # Holding the GIL, the search would leave this loop a handful of turns at best.
     assert turns > 10000
+
+
+def test_parallel_searches_keep_the_best_of_their_seeds():
+    """Two threads: seed 5 alone and seed 6 with the other strategy, the better of the two, every time."""
+    alone = [fc.optimise(MODELS / "lenet.onnx", ZEDBOARD, seed=5 + k, iterations=2000, partition_by_dp=bool(k))
+             for k in range(2)]
+    together = fc.optimise(MODELS / "lenet.onnx", ZEDBOARD, seed=5, iterations=2000, threads=2)
+    assert together.get_throughput() == max(n.get_throughput() for n in alone)
+    again = fc.optimise(MODELS / "lenet.onnx", ZEDBOARD, seed=5, iterations=2000, threads=2)
+    assert again.get_latency() == together.get_latency()
+    with pytest.raises(fc.Error, match="threads 0 is outside 1..256"):
+        fc.optimise(MODELS / "lenet.onnx", ZEDBOARD, threads=0)
+
+
+def test_bound_is_above_every_design():
+    b = fc.bound(MODELS / "lenet.onnx", ZEDBOARD)
+    assert set(b) == {"batch_size", "throughput", "latency_s", "compute_s", "forced_s", "forced_partitions",
+                      "forced_reloads", "cycles_per_input", "binds"}
+    assert b["batch_size"] == 256 and b["binds"] in {"LUT", "FF", "DSP", "BRAM", "pixel rate"}
+    net = fc.optimise(MODELS / "lenet.onnx", ZEDBOARD, seed=1, iterations=3000)
+    assert 0 < net.get_throughput() <= b["throughput"]
+    assert b["latency_s"] == pytest.approx(256 / b["throughput"])
+    latency = fc.bound(fc.Network("lenet", MODELS / "lenet.onnx"), ZEDBOARD, objective="latency")
+    assert latency["batch_size"] == 1
+    with pytest.raises(fc.Error, match="objective 'fast' is neither"):
+        fc.bound(MODELS / "lenet.onnx", ZEDBOARD, objective="fast")
