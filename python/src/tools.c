@@ -86,6 +86,23 @@ static int optimise_model(PyObject *arg, fcn_network **model, PyObject **name)
     return 0;
 }
 
+/* What optimise() and bound() share: the objective, batch, clock and board into `opts`, the board, the model. */
+static int search_inputs(PyObject *model_arg, PyObject *platform_arg, const char *objective, long long batch_size,
+                         double freq, double reconf_time, fcn_optimise_options *opts, fcn_platform *board,
+                         fcn_network **model, PyObject **name)
+{
+    if (fcn_objective_from_name(objective, &opts->objective)) {
+        PyErr_Format(fcn_py_error, "objective '%s' is neither 'throughput' nor 'latency'", objective);
+        return -1;
+    }
+    opts->batch_size = batch_size;
+    opts->freq_mhz = freq;
+    opts->reconf_time_s = reconf_time;
+    if (platform_argument(platform_arg, board))
+        return -1;
+    return optimise_model(model_arg, model, name);
+}
+
 PyObject *py_optimise(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     (void)self;
@@ -111,21 +128,14 @@ PyObject *py_optimise(PyObject *self, PyObject *args, PyObject *kwargs)
     opts.partition_by_dp = partition_by_dp;
     if (callback != Py_None && !PyCallable_Check(callback))
         return PyErr_Format(PyExc_TypeError, "callback must be callable or None");
-    if (fcn_objective_from_name(objective, &opts.objective))
-        return PyErr_Format(fcn_py_error, "objective '%s' is neither 'throughput' nor 'latency'", objective);
     if (fcn_optimiser_from_name(optimiser, &opts.optimiser))
         return PyErr_Format(fcn_py_error, "optimiser '%s' is none of auto, greedy, annealing", optimiser);
     opts.seed = seed;
-    opts.batch_size = batch_size;
     opts.iterations = iterations;
-    opts.freq_mhz = freq;
-    opts.reconf_time_s = reconf_time;
     fcn_platform board;
-    if (platform_argument(platform_arg, &board))
-        return NULL;
     fcn_network *model = NULL;
     PyObject *name = NULL;
-    if (optimise_model(model_arg, &model, &name))
+    if (search_inputs(model_arg, platform_arg, objective, batch_size, freq, reconf_time, &opts, &board, &model, &name))
         return NULL;
     callback_state state = {.callback = callback == Py_None ? NULL : callback};
     opts.progress = on_progress;
@@ -182,17 +192,10 @@ PyObject *py_bound(PyObject *self, PyObject *args, PyObject *kwargs)
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|sLddd:bound", keywords, &model_arg, &platform_arg, &objective,
                                      &batch_size, &opts.resource_allocation, &freq, &reconf_time))
         return NULL;
-    if (fcn_objective_from_name(objective, &opts.objective))
-        return PyErr_Format(fcn_py_error, "objective '%s' is neither 'throughput' nor 'latency'", objective);
-    opts.batch_size = batch_size;
-    opts.freq_mhz = freq;
-    opts.reconf_time_s = reconf_time;
     fcn_platform board;
-    if (platform_argument(platform_arg, &board))
-        return NULL;
     fcn_network *model = NULL;
     PyObject *name = NULL;
-    if (optimise_model(model_arg, &model, &name))
+    if (search_inputs(model_arg, platform_arg, objective, batch_size, freq, reconf_time, &opts, &board, &model, &name))
         return NULL;
     Py_DECREF(name);
     fcn_bound b;
