@@ -56,6 +56,9 @@ expect_output "sweep with an allocation nothing fits" "2 searches, 1 design fit,
 if [ ! -e "$tmp/t/design_1.json" ] && [ -s "$tmp/t/design_2.json" ]; then pass
 else fail "sweep: a design written for the allocation nothing fits"; fi
 
+expect_error "sweep where nothing fits" 1 "no design fits at any of the allocations: " sweep "$model" \
+    --platform "$board" -o "$tmp/none" --batch-sizes 1,64 --allocations 0.001 --time-limit 2 --threads 1
+if [ ! -e "$tmp/none" ]; then pass; else fail "sweep where nothing fits: left $tmp/none behind"; fi
 expect_error "sweep without a platform" 2 "sweep: missing --platform PLATFORM.json" sweep "$model" -o "$tmp/u"
 expect_error "sweep without an output" 2 "sweep: missing -o OUTDIR" sweep "$model" --platform "$board"
 expect_error "sweep without a model" 2 "sweep: missing MODEL.onnx" sweep --platform "$board" -o "$tmp/u"

@@ -141,7 +141,7 @@ static double resource_share(const fcn_resource *r, const fcn_platform *platform
 
 /* One search: its design written into the stage as design_K.json and its figures into *p. 0 or the exit status. */
 static int search_point(const sweep_request *r, const fcn_network *model, const fcn_platform *platform, stage *st,
-                        int k, sweep_point *p)
+                        int k, sweep_point *p, fcn_error *why)
 {
     fcn_optimise_options o;
     fcn_optimise_options_init(&o);
@@ -153,8 +153,11 @@ static int search_point(const sweep_request *r, const fcn_network *model, const 
     o.threads = (int)r->threads;
     fcn_error err;
     fcn_network *net = fcn_optimise(model, platform, &o, NULL, &err);
-    if (!net)
-        return 0; /* nothing fits at this allocation: the point is left out */
+    if (!net) { /* nothing fits at this allocation: the point is left out, and the first reason kept */
+        if (!why->message[0])
+            *why = err;
+        return 0;
+    }
     char file[64], path[sizeof st->path + 80];
     snprintf(file, sizeof file, "design_%d.json", k + 1);
     fcn_network_figures f;
@@ -244,9 +247,14 @@ static int sweep(const sweep_request *r)
         for (int a = 0; a < r->allocation_count; a++)
             points[count++] = (sweep_point){.batch_size = r->batches[b], .allocation = r->allocations[a]};
     stage st;
-    int status = stage_open(&st, r->outdir);
-    for (int k = 0; k < count && !status; k++)
-        status = search_point(r, model, &platform, &st, k, &points[k]);
+    int status = stage_open(&st, r->outdir), found = 0;
+    fcn_error why = {{0}};
+    for (int k = 0; k < count && !status; k++) {
+        status = search_point(r, model, &platform, &st, k, &points[k], &why);
+        found += points[k].found;
+    }
+    if (!status && found == 0)
+        status = cli_error(CLI_FAILURE, "%s: no design fits at any of the allocations: %s", r->model, why.message);
     const char *board = platform.name[0] ? platform.name : r->platform;
     if (!status) {
         sweep_mark_front(points, count);
