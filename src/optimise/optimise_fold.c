@@ -7,6 +7,7 @@
  * (docs/MODEL-3D.md); coarse_group divides groups.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "layers.h"
 #include "optimise.h"
@@ -93,17 +94,21 @@ static const int64_t *divisors_of(opt_divisor_cache *cache, int64_t n, int *coun
 /* The feasible fine factors in ascending order: the 2-D ones, and for a 3-D kernel each times kernel_depth. */
 static void fine_values(const fcn_layer *l, value_set *set)
 {
-    const int64_t longer = l->kernel[0] > l->kernel[1] ? l->kernel[0] : l->kernel[1];
-    const int64_t planar[4] = {1, l->kernel[0], l->kernel[0] * l->kernel[1], longer};
+    const int64_t k0 = l->kernel[0], k1 = l->kernel[1];
+    const int64_t planar[4] = {1, k0, k0 * k1, k0 > k1 ? k0 : k1};
     set->count = 0;
-    for (int64_t v = 1, next; v > 0; v = next) {
-        set->value[set->count++] = v;
-        next = 0; /* the smallest feasible candidate above v */
-        for (int k = 0; k < 8; k++) {
-            const int64_t c = planar[k % 4] * (k < 4 ? 1 : l->kernel_depth);
-            if (c > v && (next == 0 || c < next) && fine_feasible(l, c))
-                next = c;
-        }
+    for (int k = 0; k < 8; k++) {
+        const int64_t c = planar[k % 4] * (k < 4 ? 1 : l->kernel_depth);
+        if (!fine_feasible(l, c))
+            continue;
+        int at = set->count; /* where c goes, keeping the values ascending and distinct */
+        while (at > 0 && set->value[at - 1] > c)
+            at--;
+        if (at > 0 && set->value[at - 1] == c)
+            continue;
+        memmove(&set->value[at + 1], &set->value[at], (size_t)(set->count - at) * sizeof set->value[0]);
+        set->value[at] = c;
+        set->count++;
     }
 }
 

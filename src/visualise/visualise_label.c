@@ -190,11 +190,12 @@ void vis_layer_label(vis_text *t, const fcn_layer *l, const fcn_layer_figures *f
 {
     vis_text_name(t, l->name);
     vis_text_printf(t, " (%s)" LINE, type_word(l->type));
-    if (l->depth != 1 || f->depth_out != 1) /* a 3-D layer: depth first, as DxRxCxC */
+    const int has_depth = l->depth != 1 || f->depth_out != 1; /* a 3-D layer: depth first, as DxRxCxC */
+    if (has_depth)
         vis_text_printf(t, "%lld" TIMES, (long long)l->depth);
     vis_text_printf(t, "%lld" TIMES "%lld" TIMES "%lld " ARROW " ", (long long)l->rows, (long long)l->cols,
                     (long long)l->channels);
-    if (l->depth != 1 || f->depth_out != 1)
+    if (has_depth)
         vis_text_printf(t, "%lld" TIMES, (long long)f->depth_out);
     vis_text_printf(t, "%lld" TIMES "%lld" TIMES "%lld" LINE, (long long)f->rows_out, (long long)f->cols_out,
                     (long long)f->channels_out);
