@@ -32,4 +32,15 @@ static inline fcn_network *load_model(const char *name)
     return net;
 }
 
+/* A layer of `type` with square rows x rows inputs of `channels` channels; `name` is borrowed. */
+static inline fcn_layer make_layer(const char *name, fcn_layer_type type, int64_t rows, int64_t channels)
+{
+    fcn_layer l;
+    fcn_layer_init(&l, type);
+    l.name = (char *)name;
+    l.rows = l.cols = rows;
+    l.channels = channels;
+    return l;
+}
+
 #endif

@@ -252,16 +252,6 @@ static void test_time_limit(void)
     fcn_network_free(model);
 }
 
-static fcn_layer make_layer(const char *name, fcn_layer_type type, int64_t rows, int64_t channels)
-{
-    fcn_layer l;
-    fcn_layer_init(&l, type);
-    l.name = (char *)name;
-    l.rows = l.cols = rows;
-    l.channels = channels;
-    return l;
-}
-
 /* Grouped convolutions (coarse_group) and batch norm layers are in the design space too. */
 static void test_grouped_network(void)
 {

@@ -48,6 +48,7 @@ typedef struct opt_problem {
     int64_t max_ports, port_width, words_per_port;
     int one_partition;
     int64_t layer_evaluations; /* counted as the search goes */
+    int64_t layers_summed;    /* the work of summing partitions: layers walked, chain leaves set (tests) */
     opt_divisor_cache *divisors;
     opt_narrowed narrowed;
 } opt_problem;
@@ -82,6 +83,9 @@ typedef struct opt_touch {
     int structure;
 } opt_touch;
 
+/* A chain partition's summary kept as its layers change (optimise_chain.c, below). */
+typedef struct opt_chain opt_chain;
+
 /* ---- problem (optimise_problem.c) */
 int opt_problem_init(opt_problem *pb, const fcn_network *model, const fcn_platform *platform,
                      const fcn_optimise_options *opts, fcn_error *err);
@@ -113,6 +117,13 @@ void opt_design_copy(opt_design *to, const opt_design *from, const opt_problem *
 void opt_design_sync(opt_design *to, const opt_design *from, const opt_touch *touch);
 /* Re-derives the touched layers (re-evaluating those whose parameters changed) and partitions, and the totals. */
 void opt_design_refresh(opt_design *d, opt_problem *pb, const opt_touch *touch);
+/* Re-derives layers lo..hi-1 of partition p, whose wr layer is w (re-evaluating those whose parameters changed). */
+void opt_design_materialise(opt_design *d, opt_problem *pb, int p, int w, int lo, int hi);
+/*
+ * Sums partition p again (from c when it holds p as a chain, else by fcn_partition_summary_cached's
+ * walk), and the totals.
+ */
+void opt_design_settle(opt_design *d, opt_problem *pb, int p, const opt_chain *c);
 /* Everything, from fold, start, wr and ports. */
 void opt_design_refresh_all(opt_design *d, opt_problem *pb);
 /* The partition holding layer i. */
@@ -121,6 +132,63 @@ int opt_partition_of(const opt_design *d, int i);
 opt_touch opt_touch_all(const opt_design *d, const opt_problem *pb);
 /* The largest divisor of n that is at most limit (at least 1). */
 int64_t opt_divisor_at_most(int64_t n, int64_t limit);
+
+/* ---- what sets a partition's interval (optimise_elements.c) */
+/*
+ * A layer, or the squeeze the model inserts between layers a and b whose streams differ (a = -1: at
+ * input port `port` of b, from memory; b = -1: at output port `port` of a, to memory).
+ */
+typedef enum { OPT_LAYER, OPT_SQUEEZE } opt_element_kind;
+typedef struct opt_element {
+    opt_element_kind kind;
+    int a, b, port;
+} opt_element;
+typedef void opt_element_visit(void *user, const opt_element *e);
+/*
+ * Layer i's elements as partition s..e-1 holds it, in the order fcn_partition_summary counts them
+ * (its input squeezes, the layer, its output squeezes to memory): the summary's bottleneck indexes them.
+ */
+void opt_layer_elements(const opt_design *d, const opt_problem *pb, int s, int e, int i, opt_element_visit *visit,
+                        void *user);
+double opt_element_latency(const opt_design *d, const opt_element *e);
+/* The streams a tensor of `channels` takes through memory, from a layer side with `streams` streams. */
+int64_t opt_memory_streams(const opt_design *d, int64_t channels, int64_t streams);
+/* The channels on output port q of layer a (only a CHOP's ports differ). */
+int64_t opt_output_channels(const opt_design *d, int a, int q);
+/* A visitor that keeps the target'th element it is shown (counting in `seen`). */
+typedef struct opt_element_find {
+    int target, seen;
+    opt_element hit;
+} opt_element_find;
+void opt_element_count(void *user, const opt_element *e);
+
+/* ---- a chain partition's summary, kept as its layers change (optimise_chain.c) */
+typedef struct opt_chain_node {
+    double slowest;          /* the slowest element's latency */
+    int count, slowest_at;   /* elements; the first slowest one's index among them */
+    int breaks;              /* layers that do not keep the partition a chain */
+    fcn_resource resource;
+    int64_t operations, depth;
+    int64_t size_wr;         /* the weights-reloading layer's weights, 0 if it is not here */
+} opt_chain_node;
+struct opt_chain {
+    int leaves;              /* a power of two, at least the layers */
+    opt_chain_node *node;    /* [2 * leaves]: 1 the root, leaves + i layer i's (empty outside the partition) */
+    int p, s, e, w;          /* the partition held (-1: none), its layers s..e-1, its wr layer */
+};
+int opt_chain_alloc(opt_chain *c, int layers);
+void opt_chain_free(opt_chain *c);
+/* Holds partition p of d; 1 if it is a chain (else its summary is the walk's to make). */
+int opt_chain_load(opt_chain *c, const opt_design *d, opt_problem *pb, int p);
+int opt_chain_valid(const opt_chain *c);
+/* After layer i's figures changed. */
+void opt_chain_update(opt_chain *c, const opt_design *d, opt_problem *pb, int i);
+/* The partition held now ends before layer e (d->start need not say so yet); 1 if still a chain. */
+int opt_chain_resize(opt_chain *c, const opt_design *d, opt_problem *pb, int e);
+/* fcn_partition_summary_cached's figures of the partition held, valid only if it is a chain. */
+void opt_chain_summary(const opt_chain *c, const opt_design *d, const opt_problem *pb, fcn_partition_figures *out);
+/* The index'th element of the partition held, the summary's bottleneck's numbering. */
+opt_element opt_chain_element(const opt_chain *c, const opt_design *d, const opt_problem *pb, int index);
 
 /* ---- constraints (optimise_constraints.c) */
 /* Whether partition p's figures satisfy every limit. */
@@ -190,6 +258,8 @@ typedef struct opt_search {
     int64_t iterations;
     int stopped, stopped_by_time;
     int partition_by_dp; /* the greedy pass also tries opt_partition_dp's cuts (a second strategy) */
+    opt_chain chain;     /* the partition the greedy pass refolds or packs, when it is a chain */
+    int walk_only;       /* tests: every summary by the walk, to compare with the chain's */
 } opt_search;
 
 int opt_search_init(opt_search *s, opt_problem *pb, const fcn_optimise_options *opts);

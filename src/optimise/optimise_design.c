@@ -180,9 +180,10 @@ static void materialise(opt_design *d, opt_problem *pb, int i, int w, int64_t wr
     d->layer[i] = l;
 }
 
-static void summarise(opt_design *d, const opt_problem *pb, int p)
+static void summarise(opt_design *d, opt_problem *pb, int p)
 {
     const int s = d->start[p], e = d->start[p + 1], w = opt_wr_layer(pb, s, e);
+    pb->layers_summed += e - s;
     fcn_partition view = {.id = p, .ports = d->ports, .batch_size = pb->eval.batch_size, .wr_factor = d->wr[p],
                           .wr_layer = w >= 0 ? pb->model[w].name : NULL, .layer_count = e - s,
                           .layers = &d->layer[s]};
@@ -202,14 +203,30 @@ static void totals(opt_design *d, const opt_problem *pb)
     d->misfits = misfits;
 }
 
+void opt_design_materialise(opt_design *d, opt_problem *pb, int p, int w, int lo, int hi)
+{
+    for (int i = lo; i < hi; i++)
+        materialise(d, pb, i, w, d->wr[p]);
+}
+
+void opt_design_settle(opt_design *d, opt_problem *pb, int p, const opt_chain *c)
+{
+    if (c && c->p == p && opt_chain_valid(c)) {
+        opt_chain_summary(c, d, pb, &d->summary[p]);
+        d->fits[p] = (unsigned char)opt_partition_fits(pb, &d->summary[p]);
+    } else {
+        summarise(d, pb, p);
+    }
+    totals(d, pb);
+}
+
 void opt_design_refresh(opt_design *d, opt_problem *pb, const opt_touch *t)
 {
     if (t->layer_hi > t->layer_lo) {
         for (int p = opt_partition_of(d, t->layer_lo); p < d->partition_count && d->start[p] < t->layer_hi; p++) {
-            const int s = d->start[p], e = d->start[p + 1], w = opt_wr_layer(pb, s, e);
+            const int s = d->start[p], e = d->start[p + 1];
             const int lo = s > t->layer_lo ? s : t->layer_lo, hi = e < t->layer_hi ? e : t->layer_hi;
-            for (int i = lo; i < hi; i++)
-                materialise(d, pb, i, w, d->wr[p]);
+            opt_design_materialise(d, pb, p, opt_wr_layer(pb, s, e), lo, hi);
         }
     }
     for (int p = t->part_lo; p < t->part_hi; p++)

@@ -7,12 +7,13 @@
  * weights-reloading step, boundary shift, split and port count, each with its
  * partitions' foldings raised again from 1, keeping what shortens the latency.
  */
-#include "layers.h"
 #include "optimise.h"
 
 /* Fractional resource growth that counts as free, so a step that costs nothing is not divided by zero. */
 #define FREE_GROWTH 1e-4
 #define MAX_FOLD_STEPS 100000
+/* Split points tried in one partition at most (the greedy pass's cost grows with their number). */
+#define MAX_SPLIT_EDGES 64
 
 /* What trying a folding on one layer changes, to put it back. */
 typedef struct layer_undo {
@@ -44,119 +45,18 @@ static void undo(opt_design *d, const layer_undo *u)
 }
 
 /*
- * What sets a partition's interval: layer a, or the squeeze the model inserts between layers a and b
- * whose streams differ (a = -1: at input port `port` of b, from memory; b = -1: at a's output to memory).
- */
-typedef enum { LAYER, SQUEEZE } element_kind;
-typedef struct element {
-    element_kind kind;
-    int a, b, port;
-} element;
-
-/* The streams a memory port carries per tensor: partition.c's ports x 64-bit ports / 16-bit words. */
-#define STREAMS_PER_PORT 4
-
-/* The streams of a tensor of `channels` through memory, for a layer side with `streams` streams. */
-static int64_t memory_streams(const opt_design *d, int64_t channels, int64_t streams)
-{
-    const int64_t limit = d->ports * STREAMS_PER_PORT;
-    return opt_divisor_at_most(channels, streams < limit ? streams : limit);
-}
-
-/* A squeeze's latency where the streams differ; none where they do not. */
-static double squeeze_between(int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t from, int64_t to)
-{
-    return from == to ? 0 : squeeze_latency(rows * cols * depth * channels, from, to);
-}
-
-/* Which output port of layer a feeds input port `port` of layer b: a's readers come in network order. */
-static int producer_port(const opt_design *d, int a, int b, int port)
-{
-    int q = 0;
-    for (int j = a + 1; j <= b; j++)
-        for (int p = 0; p < (j == b ? port : d->layer[j].ports_in); p++)
-            q += j - fcn_layer_input(&d->layer[j], p) == a;
-    return q;
-}
-
-/* The channels on output port q of layer a (only a CHOP's ports differ). */
-static int64_t output_channels(const opt_design *d, int a, int q)
-{
-    return fcn_layer_output_channels(&d->layer[a], q, d->figures[a].channels_out);
-}
-
-static double element_latency(const opt_design *d, const element *e)
-{
-    if (e->kind == LAYER)
-        return d->figures[e->a].latency;
-    if (e->a < 0) {
-        const fcn_layer *l = &d->layer[e->b];
-        const int64_t channels = fcn_layer_port_channels(l, e->port), to = d->figures[e->b].streams_in;
-        return squeeze_between(layer_port_rows(l, e->port), layer_port_cols(l, e->port),
-                               layer_port_depth(l, e->port), channels,
-                               memory_streams(d, channels, to), to);
-    }
-    const fcn_layer_figures *f = &d->figures[e->a];
-    /* An inner squeeze carries port `port` of its consumer; an output squeeze output port `port` of its producer. */
-    const int q = e->b < 0 ? e->port : d->layer[e->a].type == FCN_CHOP ? producer_port(d, e->a, e->b, e->port) : 0;
-    const int64_t channels = output_channels(d, e->a, q);
-    const int64_t to = e->b >= 0 ? d->figures[e->b].streams_in : memory_streams(d, channels, f->streams_out);
-    return squeeze_between(f->rows_out, f->cols_out, f->depth_out, channels, f->streams_out, to);
-}
-
-/* Counts the elements of partition p in the order partition.c adds them, until the target'th. */
-typedef struct element_walk {
-    int k, target, found;
-    element hit;
-} element_walk;
-
-static void count_element(element_walk *w, element e)
-{
-    if (!w->found && w->k++ == w->target) {
-        w->hit = e;
-        w->found = 1;
-    }
-}
-
-/* Layer i's input squeezes (per port, from a layer of the partition or from memory), then the layer. */
-static void count_inputs(const opt_design *d, int s, int i, element_walk *w)
-{
-    const fcn_layer *l = &d->layer[i];
-    const int64_t streams = d->figures[i].streams_in;
-    for (int port = 0; port < l->ports_in; port++) {
-        const int back = fcn_layer_input(l, port);
-        if (back > 0 && back <= i - s) {
-            if (d->figures[i - back].streams_out != streams)
-                count_element(w, (element){SQUEEZE, i - back, i, port});
-        } else if (memory_streams(d, fcn_layer_port_channels(l, port), streams) != streams) {
-            count_element(w, (element){SQUEEZE, -1, i, port});
-        }
-    }
-    count_element(w, (element){LAYER, i, -1, 0});
-}
-
-/* Layer i's output ports that no later layer of the partition reads, squeezed on their way to memory. */
-static void count_outputs(const opt_design *d, const opt_problem *pb, int e, int i, element_walk *w)
-{
-    const fcn_layer_figures *f = &d->figures[i];
-    for (int q = opt_inner_consumers(pb, i, e); q < d->layer[i].ports_out; q++)
-        if (memory_streams(d, output_channels(d, i, q), f->streams_out) != f->streams_out)
-            count_element(w, (element){SQUEEZE, i, -1, q});
-}
-
-/*
  * The slowest layer or squeeze of partition p: the summary's bottleneck counts the squeezes the
- * model inserts, found here as fcn_partition_summary_cached inserts them.
+ * model inserts, found here as fcn_partition_summary_cached inserts them (through c, if it holds p).
  */
-static element bottleneck(const opt_design *d, const opt_problem *pb, int p)
+static opt_element bottleneck(const opt_design *d, const opt_problem *pb, int p, const opt_chain *c)
 {
+    if (c)
+        return opt_chain_element(c, d, pb, d->summary[p].bottleneck);
     const int s = d->start[p], e = d->start[p + 1];
-    element_walk w = {0, d->summary[p].bottleneck, 0, {LAYER, e - 1, -1, 0}};
-    for (int i = s; i < e && !w.found; i++) {
-        count_inputs(d, s, i, &w);
-        count_outputs(d, pb, e, i, &w);
-    }
-    return w.hit;
+    opt_element_find find = {d->summary[p].bottleneck, 0, {OPT_LAYER, e - 1, -1, 0}};
+    for (int i = s; i < e && find.seen <= find.target; i++)
+        opt_layer_elements(d, pb, s, e, i, opt_element_count, &find);
+    return find.hit;
 }
 
 /* The growth of the partition's resources, as fractions of what it may use, summed. */
@@ -191,26 +91,41 @@ typedef struct choice {
     double score;
 } choice;
 
-/* Tries every combination of steps up of layer i against the bottleneck's latency; keeps the best in `best`. */
-static void try_layer(opt_search *s, opt_design *d, int p, const element *e, int i, choice *best)
+/* Re-derives layer i of partition p after its folding changed, and the partition (through c if it holds p). */
+static void refresh_layer(opt_search *s, opt_design *d, int p, int i, opt_chain *c)
 {
-    const double latency = element_latency(d, e);
+    if (!c) {
+        const opt_touch touch = {i, i + 1, p, p + 1, 0};
+        opt_design_refresh(d, s->pb, &touch);
+        return;
+    }
+    opt_design_materialise(d, s->pb, p, c->w, i, i + 1);
+    opt_chain_update(c, d, s->pb, i);
+    opt_design_settle(d, s->pb, p, c);
+}
+
+/* Tries every combination of steps up of layer i against the bottleneck's latency; keeps the best in `best`. */
+static void try_layer(opt_search *s, opt_design *d, int p, const opt_element *e, int i, opt_chain *c, choice *best)
+{
+    const double latency = opt_element_latency(d, e);
     const fcn_resource before = d->summary[p].resource;
-    const opt_touch touch = {i, i + 1, p, p + 1, 0};
     int params[4];
     const int count = opt_fold_parameters(d, i, params);
     for (int mask = 1; mask < 1 << count; mask++) {
         layer_undo u;
         save(d, i, p, &u);
-        if (apply_steps(d, s->pb, i, params, count, mask) == 0) {
+        const int applied = apply_steps(d, s->pb, i, params, count, mask) == 0;
+        if (applied) {
             s->iterations++;
-            opt_design_refresh(d, s->pb, &touch);
-            double gain = (latency - element_latency(d, e)) / latency;
+            refresh_layer(s, d, p, i, c);
+            double gain = (latency - opt_element_latency(d, e)) / latency;
             double score = gain / (growth(s->pb, &before, &d->summary[p].resource) + FREE_GROWTH);
             if (d->fits[p] && gain > 0 && score > best->score)
                 *best = (choice){i, mask, score};
         }
         undo(d, &u);
+        if (applied && c)
+            opt_chain_update(c, d, s->pb, i);
     }
 }
 
@@ -218,27 +133,33 @@ static void try_layer(opt_search *s, opt_design *d, int p, const element *e, int
  * Raises the folding of the bottleneck layer (or of a neighbour of a bottleneck squeeze) by the
  * steps that gain the most latency per resource spent; 0 if nothing helps.
  */
-static int raise_bottleneck(opt_search *s, opt_design *d, int p)
+static int raise_bottleneck(opt_search *s, opt_design *d, int p, opt_chain *c)
 {
-    const element e = bottleneck(d, s->pb, p);
+    const opt_element e = bottleneck(d, s->pb, p, c);
     choice best = {-1, 0, 0};
     if (e.a >= 0)
-        try_layer(s, d, p, &e, e.a, &best);
-    if (e.kind == SQUEEZE && e.b >= 0)
-        try_layer(s, d, p, &e, e.b, &best);
+        try_layer(s, d, p, &e, e.a, c, &best);
+    if (e.kind == OPT_SQUEEZE && e.b >= 0)
+        try_layer(s, d, p, &e, e.b, c, &best);
     if (best.layer < 0)
         return 0;
     int params[4];
     const int count = opt_fold_parameters(d, best.layer, params);
     apply_steps(d, s->pb, best.layer, params, count, best.mask);
-    const opt_touch touch = {best.layer, best.layer + 1, p, p + 1, 0};
-    opt_design_refresh(d, s->pb, &touch);
+    refresh_layer(s, d, p, best.layer, c);
     return 1;
+}
+
+/* The chain tree holding partition p of d, or NULL where the walk must sum it. */
+static opt_chain *chain_of(opt_search *s, const opt_design *d, int p)
+{
+    return !s->walk_only && opt_chain_load(&s->chain, d, s->pb, p) ? &s->chain : NULL;
 }
 
 void opt_fold_up(opt_search *s, opt_design *d, int p)
 {
-    for (int k = 0; k < MAX_FOLD_STEPS && raise_bottleneck(s, d, p); k++)
+    opt_chain *c = chain_of(s, d, p);
+    for (int k = 0; k < MAX_FOLD_STEPS && raise_bottleneck(s, d, p, c); k++)
         if (k % 64 == 63 && opt_search_should_stop(s))
             return;
 }
@@ -294,22 +215,79 @@ static int try_composite(opt_search *s, composite kind, int p, int arg, int keep
     return 0;
 }
 
-/* Merges neighbours, left to right, while the merged partition fits at folding 1 and is no slower. */
+/* Whether weights reloading (layer w, factor wr) divides any of layers s..e-1. */
+static int divides(int w, int64_t wr, int e)
+{
+    return w >= 0 && w < e && wr > 1;
+}
+
+/*
+ * Re-derives partition p, just merged with its neighbour, whose layers s..e-1 had wr layer w_before and
+ * factor wr_before: the neighbour's layers, and p's own only where their weights reloading changed
+ * (the rest are as they were), then the sums through c when it holds p.
+ */
+static void refresh_merge(opt_search *s, opt_design *d, int p, int e, int w_before, int64_t wr_before, opt_chain *c)
+{
+    opt_problem *pb = s->pb;
+    const int from = d->start[p], to = d->start[p + 1], w = opt_wr_layer(pb, from, to);
+    const int keep = (w == w_before && d->wr[p] == wr_before) ||
+                     (!divides(w_before, wr_before, e) && !divides(w, d->wr[p], e));
+    opt_design_materialise(d, pb, p, w, keep ? e : from, to);
+    opt_chain_resize(c, d, pb, to);
+    for (int i = from; i < e && !keep; i++)
+        opt_chain_update(c, d, pb, i);
+    opt_design_settle(d, pb, p, c);
+}
+
+/*
+ * Merges neighbours, left to right, while the merged partition fits at folding 1 and is no slower.
+ * The partition growing is held in the chain tree, so that a merge costs its new layers, not its length.
+ */
 static void pack(opt_search *s)
 {
     opt_design *d = &s->cand;
+    opt_chain *c = NULL;
     for (int p = 0; p + 1 < d->partition_count && !opt_search_should_stop(s);) {
+        if (!c && !s->walk_only) {
+            opt_chain_load(&s->chain, d, s->pb, p);
+            c = &s->chain;
+        }
+        const int e = d->start[p + 1];
+        const int64_t wr = d->wr[p];
         opt_touch t;
         opt_move_merge(d, s->pb, p, &t);
         s->iterations++;
-        opt_design_refresh(d, s->pb, &t);
+        if (c)
+            refresh_merge(s, d, p, e, c->w, wr, c);
+        else
+            opt_design_refresh(d, s->pb, &t);
         if (d->misfits == 0 && d->latency_s <= s->cur.latency_s) {
             opt_design_sync(&s->cur, d, &t);
         } else {
             opt_design_sync(d, &s->cur, &t);
             p++;
+            c = NULL; /* the tree holds the merge undone: load the next partition afresh */
         }
     }
+}
+
+/*
+ * Splits partition p at each of its edges (or, past MAX_SPLIT_EDGES, at that many spread evenly), until
+ * one shortens the latency; 1 if one did. None can when a reconfiguration alone takes as long as the
+ * partition: the two halves add it to their own latencies.
+ */
+static int try_splits(opt_search *s, int p)
+{
+    const int first = s->cur.start[p] + 1, edges = s->cur.start[p + 1] - first;
+    if (s->pb->eval.reconf_time_s >= s->cur.summary[p].latency_s)
+        return 0;
+    const int count = edges < MAX_SPLIT_EDGES ? edges : MAX_SPLIT_EDGES;
+    for (int k = 0; k < count && !s->stopped; k++) {
+        const int edge = first + (int)((int64_t)k * edges / count);
+        if (try_composite(s, SPLIT, p, edge, 0))
+            return 1;
+    }
+    return 0;
 }
 
 /* Every move once; 1 if any shortened the latency. */
@@ -323,9 +301,7 @@ static int improve(opt_search *s)
     for (int p = 0; p + 1 < s->cur.partition_count && !s->stopped; p++)
         improved |= try_composite(s, SHIFT_BACK, p, 0, 0) || try_composite(s, SHIFT_ON, p, 0, 0);
     for (int p = 0; p < s->cur.partition_count && !s->stopped; p++)
-        for (int edge = s->cur.start[p] + 1; edge < s->cur.start[p + 1] && !s->stopped; edge++)
-            if (try_composite(s, SPLIT, p, edge, 0))
-                improved = 1;
+        improved |= try_splits(s, p);
     if (!s->stopped)
         improved |= try_composite(s, PORTS_UP, 0, 0, 1) || try_composite(s, PORTS_DOWN, 0, 0, 1);
     opt_search_should_stop(s);

@@ -38,6 +38,7 @@ int opt_search_init(opt_search *s, opt_problem *pb, const fcn_optimise_options *
     int failed = opt_design_alloc(&s->cur, pb);
     failed |= opt_design_alloc(&s->cand, pb);
     failed |= snapshot_alloc(&s->best, pb->layer_count);
+    failed |= opt_chain_alloc(&s->chain, pb->layer_count);
     s->best.latency_s = -1; /* none yet */
     return failed ? -1 : 0;
 }
@@ -46,6 +47,7 @@ void opt_search_free(opt_search *s)
 {
     opt_design_free(&s->cur);
     opt_design_free(&s->cand);
+    opt_chain_free(&s->chain);
     free(s->best.start);
     free(s->best.wr);
     free(s->best.fold);
