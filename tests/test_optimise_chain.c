@@ -129,7 +129,7 @@ static int compare_on(const fcn_network *model, const char *board, int64_t batch
     opt_rng rng;
     opt_rng_seed(&rng, 7);
     int chains = 0;
-    for (int round = 0; round < 6; round++) {
+    for (int round = 0; round < 4; round++) {
         random_design(&d, &pb, &rng);
         for (int p = 0; p < d.partition_count; p++) {
             if (!opt_chain_load(&c, &d, &pb, p))
@@ -253,6 +253,81 @@ static void test_same_designs(void)
     free_chain(chain);
 }
 
+/* The reference: merge p and p + 1 of cand, sum the design again by the walk, keep it in cur or undo it. */
+static void pack_one_at_a_time(opt_search *s)
+{
+    opt_design *d = &s->cand;
+    for (int p = 0; p + 1 < d->partition_count;) {
+        opt_touch t;
+        opt_move_merge(d, s->pb, p, &t);
+        s->iterations++;
+        opt_design_refresh(d, s->pb, &t);
+        if (d->misfits == 0 && d->latency_s <= s->cur.latency_s) {
+            opt_design_sync(&s->cur, d, &t);
+        } else {
+            opt_design_sync(d, &s->cur, &t);
+            p++;
+        }
+    }
+}
+
+/* opt_pack's design (through the tree) is the one-at-a-time merges', bit for bit. */
+static void compare_pack(const fcn_network *model, const char *board, int64_t batch, const char *what)
+{
+    fcn_platform platform = load_platform(board);
+    fcn_optimise_options o;
+    fcn_optimise_options_init(&o);
+    o.batch_size = batch;
+    o.time_limit_s = 1e6;
+    opt_problem pb[2];
+    opt_search s[2];
+    fcn_error err;
+    for (int k = 0; k < 2; k++) {
+        CHECK(opt_problem_init(&pb[k], model, &platform, &o, &err) == 0);
+        CHECK(opt_search_init(&s[k], &pb[k], &o) == 0);
+        opt_smallest_design(&s[k].cur, &pb[k]);
+        opt_design_copy(&s[k].cand, &s[k].cur, &pb[k]);
+    }
+    opt_pack(&s[0]);
+    pack_one_at_a_time(&s[1]);
+    const opt_design *x = &s[0].cur, *y = &s[1].cur;
+    int same = x->partition_count == y->partition_count && x->latency_s == y->latency_s &&
+               x->misfits == y->misfits && s[0].iterations == s[1].iterations &&
+               memcmp(x->start, y->start, (size_t)(x->partition_count + 1) * sizeof *x->start) == 0 &&
+               memcmp(x->wr, y->wr, (size_t)x->partition_count * sizeof *x->wr) == 0;
+    for (int p = 0; same && p < x->partition_count; p++)
+        same = x->summary[p].latency_s == y->summary[p].latency_s && x->fits[p] == y->fits[p];
+    for (int i = 0; same && i < pb[0].layer_count; i++)
+        same = x->figures[i].latency == y->figures[i].latency && x->layer[i].channels == y->layer[i].channels &&
+               x->layer[i].filters == y->layer[i].filters;
+    CHECK(same);
+    if (!same)
+        fprintf(stderr, "%s on %s, batch %lld: packed into %d partitions (%.17g s), one at a time %d (%.17g s)\n",
+                what, board, (long long)batch, x->partition_count, x->latency_s, y->partition_count, y->latency_s);
+    for (int k = 0; k < 2; k++) {
+        opt_search_free(&s[k]);
+        opt_problem_free(&pb[k]);
+    }
+}
+
+static void test_pack(void)
+{
+    const char *models[] = {"lenet", "tinyvgg", "alexnet", "vgg16", "resnet18", "resnet50", "mobilenet_v2"};
+    const char *boards[] = {ZEDBOARD, ZC706, ZCU102, U250};
+    for (size_t m = 0; m < sizeof models / sizeof *models; m++) {
+        fcn_network *model = load_model(models[m]);
+        for (size_t b = 0; model && b < sizeof boards / sizeof *boards; b++) {
+            compare_pack(model, boards[b], 256, models[m]);
+            compare_pack(model, boards[b], 1, models[m]);
+        }
+        fcn_network_free(model);
+    }
+    fcn_network *chain = relu_chain(300);
+    compare_pack(chain, ZEDBOARD, 256, "relu chain");
+    compare_pack(chain, ZC706, 1, "relu chain");
+    free_chain(chain);
+}
+
 /* The greedy pass's designs and summed layers on a chain of n ReLUs (reconfiguration `reconf` s). */
 static void chain_work(int n, double reconf, int64_t *designs, int64_t *summed)
 {
@@ -300,6 +375,7 @@ int main(void)
 {
     test_summaries();
     test_same_designs();
+    test_pack();
     test_scaling();
     return check_summary("test_optimise_chain");
 }

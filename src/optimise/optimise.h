@@ -113,16 +113,19 @@ int opt_design_alloc(opt_design *d, const opt_problem *pb);
 void opt_design_free(opt_design *d);
 /* Copies everything; both were allocated for the same problem. */
 void opt_design_copy(opt_design *to, const opt_design *from, const opt_problem *pb);
+/* Copies layers lo..hi-1 (folding, parameters, figures). */
+void opt_design_copy_layers(opt_design *to, const opt_design *from, int lo, int hi);
 /* Copies what `touch` names, as a move changed it in `from`. */
 void opt_design_sync(opt_design *to, const opt_design *from, const opt_touch *touch);
 /* Re-derives the touched layers (re-evaluating those whose parameters changed) and partitions, and the totals. */
 void opt_design_refresh(opt_design *d, opt_problem *pb, const opt_touch *touch);
 /* Re-derives layers lo..hi-1 of partition p, whose wr layer is w (re-evaluating those whose parameters changed). */
 void opt_design_materialise(opt_design *d, opt_problem *pb, int p, int w, int lo, int hi);
-/*
- * Sums partition p again (from c when it holds p as a chain, else by fcn_partition_summary_cached's
- * walk), and the totals.
- */
+/* Sums partition p again: from c when it holds p as a chain, else by fcn_partition_summary_cached's walk. */
+void opt_design_sum(opt_design *d, opt_problem *pb, int p, const opt_chain *c);
+/* The network's latency and misfits from the partitions' summaries. */
+void opt_design_totals(opt_design *d, const opt_problem *pb);
+/* opt_design_sum, then the totals. */
 void opt_design_settle(opt_design *d, opt_problem *pb, int p, const opt_chain *c);
 /* Everything, from fold, start, wr and ports. */
 void opt_design_refresh_all(opt_design *d, opt_problem *pb);
@@ -278,6 +281,11 @@ void opt_search_report(opt_search *s, const char *phase, double temperature);
 double opt_objective(const opt_search *s, double latency_s);
 
 void opt_greedy(opt_search *s);
+/*
+ * Merges neighbours, left to right, while the merged partition fits at folding 1 and the design is no
+ * slower (optimise_pack.c): from cur, into cur.
+ */
+void opt_pack(opt_search *s);
 /* Raises partition p's foldings, its bottleneck first, while it fits (the greedy pass's step). */
 void opt_fold_up(opt_search *s, opt_design *d, int p);
 /*

@@ -56,7 +56,7 @@ static void copy_partitions(opt_design *to, const opt_design *from, int lo, int 
     memcpy(&to->fits[lo], &from->fits[lo], n * sizeof *to->fits);
 }
 
-static void copy_layers(opt_design *to, const opt_design *from, int lo, int hi)
+void opt_design_copy_layers(opt_design *to, const opt_design *from, int lo, int hi)
 {
     size_t n = (size_t)(hi - lo);
     memcpy(&to->fold[lo], &from->fold[lo], n * sizeof *to->fold);
@@ -75,7 +75,7 @@ static void copy_structure(opt_design *to, const opt_design *from)
 void opt_design_copy(opt_design *to, const opt_design *from, const opt_problem *pb)
 {
     copy_structure(to, from);
-    copy_layers(to, from, 0, pb->layer_count);
+    opt_design_copy_layers(to, from, 0, pb->layer_count);
     to->latency_s = from->latency_s;
     to->misfits = from->misfits;
 }
@@ -87,7 +87,7 @@ void opt_design_sync(opt_design *to, const opt_design *from, const opt_touch *t)
     else if (t->part_hi > t->part_lo)
         copy_partitions(to, from, t->part_lo, t->part_hi);
     if (t->layer_hi > t->layer_lo)
-        copy_layers(to, from, t->layer_lo, t->layer_hi);
+        opt_design_copy_layers(to, from, t->layer_lo, t->layer_hi);
     to->latency_s = from->latency_s;
     to->misfits = from->misfits;
 }
@@ -191,7 +191,7 @@ static void summarise(opt_design *d, opt_problem *pb, int p)
     d->fits[p] = (unsigned char)opt_partition_fits(pb, &d->summary[p]);
 }
 
-static void totals(opt_design *d, const opt_problem *pb)
+void opt_design_totals(opt_design *d, const opt_problem *pb)
 {
     double latency = (d->partition_count - 1) * pb->eval.reconf_time_s;
     int misfits = 0;
@@ -209,7 +209,7 @@ void opt_design_materialise(opt_design *d, opt_problem *pb, int p, int w, int lo
         materialise(d, pb, i, w, d->wr[p]);
 }
 
-void opt_design_settle(opt_design *d, opt_problem *pb, int p, const opt_chain *c)
+void opt_design_sum(opt_design *d, opt_problem *pb, int p, const opt_chain *c)
 {
     if (c && c->p == p && opt_chain_valid(c)) {
         opt_chain_summary(c, d, pb, &d->summary[p]);
@@ -217,7 +217,12 @@ void opt_design_settle(opt_design *d, opt_problem *pb, int p, const opt_chain *c
     } else {
         summarise(d, pb, p);
     }
-    totals(d, pb);
+}
+
+void opt_design_settle(opt_design *d, opt_problem *pb, int p, const opt_chain *c)
+{
+    opt_design_sum(d, pb, p, c);
+    opt_design_totals(d, pb);
 }
 
 void opt_design_refresh(opt_design *d, opt_problem *pb, const opt_touch *t)
@@ -231,7 +236,7 @@ void opt_design_refresh(opt_design *d, opt_problem *pb, const opt_touch *t)
     }
     for (int p = t->part_lo; p < t->part_hi; p++)
         summarise(d, pb, p);
-    totals(d, pb);
+    opt_design_totals(d, pb);
 }
 
 opt_touch opt_touch_all(const opt_design *d, const opt_problem *pb)

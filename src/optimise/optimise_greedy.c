@@ -215,62 +215,6 @@ static int try_composite(opt_search *s, composite kind, int p, int arg, int keep
     return 0;
 }
 
-/* Whether weights reloading (layer w, factor wr) divides any of layers s..e-1. */
-static int divides(int w, int64_t wr, int e)
-{
-    return w >= 0 && w < e && wr > 1;
-}
-
-/*
- * Re-derives partition p, just merged with its neighbour, whose layers s..e-1 had wr layer w_before and
- * factor wr_before: the neighbour's layers, and p's own only where their weights reloading changed
- * (the rest are as they were), then the sums through c when it holds p.
- */
-static void refresh_merge(opt_search *s, opt_design *d, int p, int e, int w_before, int64_t wr_before, opt_chain *c)
-{
-    opt_problem *pb = s->pb;
-    const int from = d->start[p], to = d->start[p + 1], w = opt_wr_layer(pb, from, to);
-    const int keep = (w == w_before && d->wr[p] == wr_before) ||
-                     (!divides(w_before, wr_before, e) && !divides(w, d->wr[p], e));
-    opt_design_materialise(d, pb, p, w, keep ? e : from, to);
-    opt_chain_resize(c, d, pb, to);
-    for (int i = from; i < e && !keep; i++)
-        opt_chain_update(c, d, pb, i);
-    opt_design_settle(d, pb, p, c);
-}
-
-/*
- * Merges neighbours, left to right, while the merged partition fits at folding 1 and is no slower.
- * The partition growing is held in the chain tree, so that a merge costs its new layers, not its length.
- */
-static void pack(opt_search *s)
-{
-    opt_design *d = &s->cand;
-    opt_chain *c = NULL;
-    for (int p = 0; p + 1 < d->partition_count && !opt_search_should_stop(s);) {
-        if (!c && !s->walk_only) {
-            opt_chain_load(&s->chain, d, s->pb, p);
-            c = &s->chain;
-        }
-        const int e = d->start[p + 1];
-        const int64_t wr = d->wr[p];
-        opt_touch t;
-        opt_move_merge(d, s->pb, p, &t);
-        s->iterations++;
-        if (c)
-            refresh_merge(s, d, p, e, c->w, wr, c);
-        else
-            opt_design_refresh(d, s->pb, &t);
-        if (d->misfits == 0 && d->latency_s <= s->cur.latency_s) {
-            opt_design_sync(&s->cur, d, &t);
-        } else {
-            opt_design_sync(d, &s->cur, &t);
-            p++;
-            c = NULL; /* the tree holds the merge undone: load the next partition afresh */
-        }
-    }
-}
-
 /*
  * Splits partition p at each of its edges (or, past MAX_SPLIT_EDGES, at that many spread evenly), until
  * one shortens the latency; 1 if one did. None can when a reconfiguration alone takes as long as the
@@ -311,7 +255,7 @@ static int improve(opt_search *s)
 void opt_greedy(opt_search *s)
 {
     opt_design_copy(&s->cand, &s->cur, s->pb);
-    pack(s);
+    opt_pack(s);
     for (int p = 0; p < s->cur.partition_count && !s->stopped; p++)
         opt_fold_up(s, &s->cur, p);
     opt_design_copy(&s->cand, &s->cur, s->pb);
