@@ -3,9 +3,11 @@
  * of the bottleneck layer (the one whose latency sets the interval; for a
  * squeeze, one of its two neighbours) one step at a time while the partition
  * fits. Around that, from the smallest design:
- * merge neighbours while the merged partition fits, then try every merge,
- * weights-reloading step, boundary shift, split and port count, each with its
- * partitions' foldings raised again from 1, keeping what shortens the latency.
+ * merge neighbours while the merged partition fits (optimise_pack.c), then try
+ * every merge, weights-reloading step, boundary shift, split and port count,
+ * each with its partitions' foldings raised again from 1, keeping what shortens
+ * the latency. A chain partition's figures come from the chain tree as its
+ * foldings change (optimise_chain.c), so a step costs a logarithm of its length.
  */
 #include "optimise.h"
 
@@ -50,7 +52,7 @@ static void undo(opt_design *d, const layer_undo *u)
  */
 static opt_element bottleneck(const opt_design *d, const opt_problem *pb, int p, const opt_chain *c)
 {
-    if (c)
+    if (c && opt_chain_valid(c))
         return opt_chain_element(c, d, pb, d->summary[p].bottleneck);
     const int s = d->start[p], e = d->start[p + 1];
     opt_element_find find = {d->summary[p].bottleneck, 0, {OPT_LAYER, e - 1, -1, 0}};
