@@ -7,7 +7,8 @@
  * as the greedy pass does), and the cuts whose partitions' latencies and
  * reconfigurations sum to the least are kept. Latencies of separate
  * partitions add up (MODEL.md §5), so the best set of cuts is a shortest
- * path over the cut points.
+ * path over the cut points. Long networks are cut only at evenly spread
+ * points, few enough that the pricing's cost stops growing with the layers.
  */
 #include <stdlib.h>
 
@@ -15,11 +16,20 @@
 
 /* Cut points priced at most: past this many, evenly spread ones (the cost grows with their square). */
 #define MAX_CUT_POINTS 256
+/*
+ * Where every run fits, pricing m cut points over n layers refolds about m^2 n / 6 layers: at most
+ * this many m^2 n, so that the cost stops growing with the network (issue 14). Every network of up to
+ * 160 layers keeps all its cut points; 1,000 layers get 64, 4,000 get 32.
+ */
+#define CUT_WORK ((int64_t)1 << 22)
+#define MIN_CUT_POINTS 16
 
-/* Every cut point 0..n, or at most MAX_CUT_POINTS of them, evenly, with the first and last. */
+/* Every cut point 0..n, or as many as the limits above allow, evenly, with the first and last. */
 static int cut_points(int n, int *out)
 {
-    const int count = n + 1 <= MAX_CUT_POINTS ? n + 1 : MAX_CUT_POINTS;
+    int count = n + 1 <= MAX_CUT_POINTS ? n + 1 : MAX_CUT_POINTS;
+    while (count > MIN_CUT_POINTS && (int64_t)count * count * n > CUT_WORK)
+        count--;
     for (int k = 0; k < count; k++)
         out[k] = (int)((int64_t)k * n / (count - 1));
     return count;
@@ -56,19 +66,33 @@ static void settle(opt_search *s, opt_design *d, int p)
     opt_fold_up(s, d, p);
 }
 
+/*
+ * Lays out layers a..b-1 as partition p of d (the largest weights-reloading factor, folding 1), cut
+ * there from the rest: only that partition's layers and sums are derived, since its price is all
+ * that is read (the other partitions' entries, and the network's totals, are left as they were).
+ */
+static int lay_out_run(opt_design *d, opt_problem *pb, int a, int b, int64_t ports)
+{
+    const int n = pb->layer_count, p = a > 0;
+    d->partition_count = p + 1 + (b < n);
+    d->ports = ports;
+    d->start[0] = 0;
+    d->start[p] = a;
+    d->start[p + 1] = b;
+    d->start[d->partition_count] = n;
+    const int w = opt_wr_layer(pb, a, b);
+    d->wr[p] = opt_max_wr(pb, w);
+    for (int i = a; i < b; i++)
+        d->fold[i] = (opt_fold){1, 1, 1, 1};
+    opt_design_materialise(d, pb, p, w, a, b);
+    opt_design_sum(d, pb, p, NULL);
+    return p;
+}
+
 /* The latency of the layers from a to b as one partition, or -1 if they do not fit; `wr` its factor. */
 static double price(opt_search *s, opt_design *d, int a, int b, int64_t *wr)
 {
-    const int n = s->pb->layer_count;
-    int cuts[4], parts = 0;
-    cuts[parts] = 0;
-    if (a > 0)
-        cuts[++parts] = a;
-    const int p = parts;
-    cuts[++parts] = b;
-    if (b < n)
-        cuts[++parts] = n;
-    lay_out(d, s->pb, cuts, parts, s->cur.ports);
+    const int p = lay_out_run(d, s->pb, a, b, s->cur.ports);
     if (!d->fits[p])
         return -1;
     settle(s, d, p);
