@@ -211,6 +211,17 @@ int64_t opt_fold_step(const opt_design *d, opt_problem *pb, int i, int which, in
     return next_in(values, count, current_value(d, i, which), dir);
 }
 
+int opt_fold_values(const opt_design *d, opt_problem *pb, int i, int which, int64_t *out, int max)
+{
+    value_set set;
+    int count;
+    const int64_t *values = feasible_values(d, pb, i, which, &count, &set);
+    if (count > max)
+        count = max;
+    memcpy(out, values, (size_t)count * sizeof *out);
+    return count;
+}
+
 int64_t opt_fold_random(const opt_design *d, opt_problem *pb, int i, int which, opt_rng *rng)
 {
     value_set set;

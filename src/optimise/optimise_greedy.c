@@ -226,8 +226,14 @@ static int raise_bottleneck(opt_search *s, opt_design *d, int p)
         try_layer(s, d, p, &e, e.a, &best);
     if (e.kind == SQUEEZE && e.b >= 0)
         try_layer(s, d, p, &e, e.b, &best);
-    if (best.layer < 0)
-        return 0;
+    if (best.layer < 0) {
+        if (!s->polishing)
+            return 0; /* the search's steps; opt_polish looks further */
+        /* No step up fits: a folding further away may (fewer fine taps, more coarse streams). */
+        const double latency = element_latency(d, &e);
+        return (e.a >= 0 && opt_jump(s, d, p, e.a, latency)) ||
+               (e.kind == SQUEEZE && e.b >= 0 && opt_jump(s, d, p, e.b, latency));
+    }
     int params[4];
     const int count = opt_fold_parameters(d, best.layer, params);
     apply_steps(d, s->pb, best.layer, params, count, best.mask);
