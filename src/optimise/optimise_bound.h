@@ -55,9 +55,15 @@ void bound_area_free(bound_area *area);
 double bound_area_value(const bound_area *area, const double w[OPT_RESOURCES]);
 
 /*
+ * The largest min_k cuts[k] . w over w >= 0 with sum w <= 1 (`count` cuts of `dims` non-negative
+ * entries, row by row), into w, and that maximum; -1 when out of memory (optimise_bound_lp.c).
+ */
+double bound_cut_model(const double *cuts, int count, int dims, double *w);
+
+/*
  * The largest term over weightings w >= 0 of sum 1 on the resources in `mask` (bits 1 << OPT_*; 0
- * elsewhere), into w, and its value: the best of `start` (may be NULL), a grid and a local
- * refinement (optimise_bound_mix.c). Every w gives a bound; the search only makes it tighter.
+ * elsewhere), into w, and its value: the best of `start` (may be NULL), a grid and cutting planes
+ * (optimise_bound_mix.c). Every w gives a bound; the search only makes it tighter.
  */
 double bound_area_best(const bound_area *area, unsigned mask, const double *start, double w[OPT_RESOURCES]);
 

@@ -1,34 +1,46 @@
 /*
  * The weighting of the resources that makes the bound's area-time term largest (docs/OPTIMISER-BOUND.md
  * §2). The term is a sum over layers of a minimum of linear functions of w: concave and piecewise
- * linear on the simplex. Any w gives a valid bound, so the search need not be exact; it takes the best
- * of a start point, a grid over the simplex, and a local refinement that moves weight between two
- * resources at a time (a golden-section search on each segment, exact for a concave function of one
- * variable) until no pair gains.
+ * linear on the simplex. Any w gives a valid bound, so the search only makes it tighter: the best of a
+ * start point, a grid over the simplex, and Kelley's cutting planes from there, which end at the maximum.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "optimise_bound.h"
 
-#define GRID_POINTS 500   /* about as many grid points, whatever the number of resources */
-#define GOLDEN_STEPS 48   /* shrinks a segment to 0.618^48, below 10^-9 of it */
-#define MAX_SWEEPS 40     /* of every pair; the refinement stops earlier when a sweep gains nothing */
-#define GAIN 1e-12        /* a sweep gains when it raises the best by this share */
+#define GRID_POINTS 500 /* about as many grid points, whatever the number of resources */
+#define MAX_CUTS 400    /* cutting planes at most (a few tens reach the maximum on the bundled networks) */
+#define GAIN 1e-12      /* the share of the model's maximum within which a point is the maximum */
+
+/* The term at w, and into g the sum of the cheapest candidates' cost vectors (g . w is the term). */
+static double area_value(const bound_area *area, const double w[OPT_RESOURCES], double g[OPT_RESOURCES])
+{
+    double total = 0;
+    memset(g, 0, OPT_RESOURCES * sizeof *g);
+    for (int i = 0; i < area->layer_count; i++) {
+        int cheapest = -1; /* a layer without candidates counts nothing */
+        double least = 0;
+        for (int k = area->start[i]; k < area->start[i + 1]; k++) {
+            const double *c = area->cost[k];
+            const double v = c[0] * w[0] + c[1] * w[1] + c[2] * w[2] + c[3] * w[3] + c[4] * w[4];
+            if (cheapest < 0 || v < least) {
+                cheapest = k;
+                least = v;
+            }
+        }
+        total += least;
+        for (int r = 0; cheapest >= 0 && r < OPT_RESOURCES; r++)
+            g[r] += area->cost[cheapest][r];
+    }
+    return total;
+}
 
 double bound_area_value(const bound_area *area, const double w[OPT_RESOURCES])
 {
-    double total = 0;
-    for (int i = 0; i < area->layer_count; i++) {
-        double least = INFINITY;
-        for (int k = area->start[i]; k < area->start[i + 1]; k++) {
-            const double *c = area->cost[k];
-            least = fmin(least, c[0] * w[0] + c[1] * w[1] + c[2] * w[2] + c[3] * w[3] + c[4] * w[4]);
-        }
-        if (area->start[i + 1] > area->start[i]) /* a layer without candidates counts nothing */
-            total += least;
-    }
-    return total;
+    double g[OPT_RESOURCES];
+    return area_value(area, w, g);
 }
 
 /* Whether some candidate costs something of resource r. */
@@ -47,9 +59,13 @@ typedef struct search {
     double best_w[OPT_RESOURCES], best;
 } search;
 
-static double try_w(search *s, const double w[OPT_RESOURCES])
+/* The term at w, kept if it is the best so far; with `cut`, the sum of the cheapest candidates' costs there. */
+static double try_w(search *s, const double w[OPT_RESOURCES], double *cut)
 {
-    const double v = bound_area_value(s->area, w);
+    double g[OPT_RESOURCES];
+    const double v = area_value(s->area, w, g);
+    for (int d = 0; cut && d < s->count; d++)
+        cut[d] = g[s->dims[d]];
     if (v > s->best) {
         s->best = v;
         memcpy(s->best_w, w, sizeof s->best_w);
@@ -62,7 +78,7 @@ static void grid(search *s, double w[OPT_RESOURCES], int dim, int left, int step
 {
     if (dim == s->count - 1) {
         w[s->dims[dim]] = (double)left / steps;
-        try_w(s, w);
+        try_w(s, w, NULL);
         return;
     }
     for (int k = 0; k <= left; k++) {
@@ -80,43 +96,41 @@ static double grid_size(int steps, int dims)
     return n;
 }
 
-/* w's weight moved by t from resource j to resource i. */
-static void shifted(const double w[OPT_RESOURCES], int i, int j, double t, double out[OPT_RESOURCES])
+/*
+ * Kelley's cutting planes: A(w) <= g . w for the sum g of the cheapest candidates' costs at any point
+ * (A is a sum of minima of linear functions of w), so the largest min_k g_k . w over the cuts so far
+ * (bound_cut_model) is at least A's maximum. Its maximiser, where A is evaluated, gives the next cut,
+ * until A there reaches the model's maximum: then that w is A's maximum. A is piecewise linear, so
+ * finitely many cuts suffice; past MAX_CUTS the best point so far stands (every w gives a bound).
+ */
+static void cutting_planes(search *s)
 {
-    memcpy(out, w, OPT_RESOURCES * sizeof *out);
-    out[i] += t;
-    out[j] -= t;
-}
-
-/* The best of the segment through the best w that trades resource j for i (golden section). */
-static void refine_pair(search *s, int i, int j)
-{
+    double *cuts = malloc((size_t)MAX_CUTS * OPT_RESOURCES * sizeof *cuts);
+    if (!cuts)
+        return; /* the grid's best stands */
     double w[OPT_RESOURCES], x[OPT_RESOURCES];
-    memcpy(w, s->best_w, sizeof w);
-    const double phi = (sqrt(5.0) - 1) / 2;
-    double lo = -w[i], hi = w[j];
-    double a = hi - phi * (hi - lo), b = lo + phi * (hi - lo);
-    shifted(w, i, j, a, x);
-    double fa = try_w(s, x);
-    shifted(w, i, j, b, x);
-    double fb = try_w(s, x);
-    for (int step = 0; step < GOLDEN_STEPS; step++) {
-        if (fa < fb) { /* concave: the maximum is right of a */
-            lo = a;
-            a = b;
-            fa = fb;
-            b = lo + phi * (hi - lo);
-            shifted(w, i, j, b, x);
-            fb = try_w(s, x);
-        } else {
-            hi = b;
-            b = a;
-            fb = fa;
-            a = hi - phi * (hi - lo);
-            shifted(w, i, j, a, x);
-            fa = try_w(s, x);
-        }
+    memcpy(w, s->best_w, sizeof w); /* the best point so far, and each resource alone */
+    try_w(s, w, cuts);
+    int count = 1;
+    for (int d = 0; d < s->count; d++) {
+        memset(w, 0, sizeof w);
+        w[s->dims[d]] = 1;
+        try_w(s, w, &cuts[count++ * s->count]);
     }
+    while (count < MAX_CUTS) {
+        const double model = bound_cut_model(cuts, count, s->count, x);
+        double sum = 0;
+        for (int d = 0; d < s->count; d++)
+            sum += x[d];
+        if (!(model > 0) || !(sum > 0))
+            break;
+        memset(w, 0, sizeof w);
+        for (int d = 0; d < s->count; d++)
+            w[s->dims[d]] = x[d] / sum;
+        if (try_w(s, w, &cuts[count++ * s->count]) >= model * (1 - GAIN))
+            break; /* the model's maximum is reached: no w does better */
+    }
+    free(cuts);
 }
 
 double bound_area_best(const bound_area *area, unsigned mask, const double *start, double w[OPT_RESOURCES])
@@ -130,19 +144,13 @@ double bound_area_best(const bound_area *area, unsigned mask, const double *star
     if (s.count == 0)
         return 0;
     if (start)
-        try_w(&s, start);
+        try_w(&s, start, NULL);
     int steps = 1;
     while (s.count > 1 && grid_size(steps + 1, s.count) <= GRID_POINTS)
         steps++;
     grid(&s, x, 0, steps, steps);
-    for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-        const double before = s.best;
-        for (int a = 0; a < s.count; a++)
-            for (int b = a + 1; b < s.count; b++)
-                refine_pair(&s, s.dims[a], s.dims[b]);
-        if (s.best <= before * (1 + GAIN))
-            break;
-    }
+    if (s.count > 1)
+        cutting_planes(&s);
     /* The weights sum to 1 but for rounding: divided by their sum, they give a bound exactly. */
     double sum = 0;
     for (int r = 0; r < OPT_RESOURCES; r++)
