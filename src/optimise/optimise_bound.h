@@ -44,7 +44,6 @@ typedef struct bound_area {
     int layer_count;
     int *start;                    /* [layers + 1]: layer i's candidates are start[i] .. start[i+1]-1 */
     double (*cost)[OPT_RESOURCES]; /* [candidates] */
-    int64_t evaluations;           /* the model's figures computed to find them */
 } bound_area;
 
 /* Fills `area` for the problem; -1 when some layer has no way to fit (the message names it and `board`). */

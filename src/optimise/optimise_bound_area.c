@@ -28,7 +28,6 @@ typedef struct builder {
     int64_t count, capacity;
     int64_t *first; /* [layers + 1]: layer i's ways are first[i] .. first[i+1]-1 */
     int out_of_memory;
-    int64_t evaluations;
 } builder;
 
 static void push(builder *b, way w)
@@ -54,7 +53,6 @@ static void add_way(builder *b, const fcn_layer *l, int64_t wr)
         return; /* no design holds it so: fcn_network_check rejects it */
     fcn_layer_figures f;
     fcn_layer_evaluate(l, &f);
-    b->evaluations++;
     const fcn_resource *r = &f.resource;
     push(b, (way){(double)wr * f.latency, {r->lut, r->ff, r->dsp, r->bram, r->uram}});
 }
@@ -299,7 +297,6 @@ int bound_area_build(const opt_problem *pb, const char *board, bound_area *area,
         b.first[pb->layer_count] = b.count;
         status = keep_candidates(&b, board, area, err);
     }
-    area->evaluations = b.evaluations;
     free(b.ways);
     free(b.first);
     if (status)
