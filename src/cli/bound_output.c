@@ -14,6 +14,14 @@ void bound_summary(char *out, size_t size, const fcn_bound *b, int latency_objec
              latency_objective ? "s" : "inputs/s", fcn_bound_limit_name(b->binds));
 }
 
+/* "label  LUT 1.2e+04, FF 3, ..." for the first `count` limits. */
+static void write_limits(FILE *out, const char *label, const double *cycles, int count)
+{
+    fprintf(out, "%s", label);
+    for (int r = 0; r < count; r++)
+        fprintf(out, " %s %.4g%s", fcn_bound_limit_name((fcn_bound_limit)r), cycles[r], r + 1 < count ? "," : "\n");
+}
+
 void bound_write_text(FILE *out, const fcn_bound *b, double allocation, double ratio)
 {
     fprintf(out, "\nBound (docs/OPTIMISER-BOUND.md, allocation %g)\n", allocation);
@@ -27,25 +35,35 @@ void bound_write_text(FILE *out, const fcn_bound *b, double allocation, double r
     fprintf(out, "\nlatency           at least %.4g s: %.4g s of compute, %.4g s forced by the weights\n",
             b->latency_s, b->compute_s, b->forced_s);
     fprintf(out, "binds             %s\n", fcn_bound_limit_name(b->binds));
-    fprintf(out, "cycles per input ");
-    for (int r = 0; r < FCN_BOUND_LIMITS; r++)
-        fprintf(out, " %s %.4g%s", fcn_bound_limit_name((fcn_bound_limit)r), b->limit_cycles[r],
-                r + 1 < FCN_BOUND_LIMITS ? "," : "\n");
+    write_limits(out, "cycles per input ", b->limit_cycles, FCN_BOUND_LIMITS);
+    fprintf(out, "area x time       %.4g cycles per input, of which", b->area_cycles);
+    for (int r = 0; r < FCN_BOUND_PIXELS; r++)
+        fprintf(out, " %s %.2f%s", fcn_bound_limit_name((fcn_bound_limit)r), b->area_share[r],
+                r + 1 < FCN_BOUND_PIXELS ? "," : "\n");
+    write_limits(out, "multipliers alone", b->multiplier_cycles, FCN_BOUND_PIXELS);
     fprintf(out, "weights force     %d partition%s, %d reloading weights\n", b->forced_partitions,
             b->forced_partitions == 1 ? "" : "s", b->forced_reloads);
 }
 
+/* {"LUT": x, "FF": ...} for the first `count` limits; NULL when out of memory. */
+static json_t *limits_json(const double *values, int count)
+{
+    json_t *o = json_object();
+    for (int r = 0; o && r < count; r++)
+        json_object_set_new(o, fcn_bound_limit_name((fcn_bound_limit)r), json_real(values[r]));
+    return o;
+}
+
 json_t *bound_to_json(const fcn_bound *b, double allocation, double ratio)
 {
-    json_t *cycles = json_object();
-    for (int r = 0; cycles && r < FCN_BOUND_LIMITS; r++)
-        json_object_set_new(cycles, fcn_bound_limit_name((fcn_bound_limit)r), json_real(b->limit_cycles[r]));
-    json_t *o = json_pack("{s:f, s:I, s:f, s:f, s:f, s:f, s:s, s:f, s:o*, s:i, s:i}", "resource_allocation",
-                          allocation, "batch_size", (json_int_t)b->batch_size, "throughput", b->throughput,
-                          "latency_s", b->latency_s, "compute_s", b->compute_s, "forced_s", b->forced_s, "binds",
-                          fcn_bound_limit_name(b->binds), "cycles_per_input", b->cycles_per_input,
-                          "limit_cycles", cycles, "forced_partitions", b->forced_partitions, "forced_reloads",
-                          b->forced_reloads);
+    json_t *o = json_pack("{s:f, s:I, s:f, s:f, s:f, s:f, s:s, s:f, s:o*, s:f, s:o*, s:o*, s:i, s:i}",
+                          "resource_allocation", allocation, "batch_size", (json_int_t)b->batch_size, "throughput",
+                          b->throughput, "latency_s", b->latency_s, "compute_s", b->compute_s, "forced_s",
+                          b->forced_s, "binds", fcn_bound_limit_name(b->binds), "cycles_per_input",
+                          b->cycles_per_input, "limit_cycles", limits_json(b->limit_cycles, FCN_BOUND_LIMITS),
+                          "area_cycles", b->area_cycles, "area_share", limits_json(b->area_share, FCN_BOUND_PIXELS),
+                          "multiplier_cycles", limits_json(b->multiplier_cycles, FCN_BOUND_PIXELS),
+                          "forced_partitions", b->forced_partitions, "forced_reloads", b->forced_reloads);
     if (o && ratio > 0)
         json_object_set_new(o, "ratio", json_real(ratio));
     return o;

@@ -144,6 +144,11 @@ int64_t opt_fold_random(const opt_design *d, opt_problem *pb, int i, int which, 
  * divisor of its ports' channels (every port carries the one coarse factor).
  */
 int64_t opt_coarse_in_span(const fcn_layer *l);
+/* The divisors of n in increasing order into out, at most `room` of them (512 hold any dimension's); how many. */
+int opt_divisors(int64_t n, int64_t *out, int room);
+/* The feasible fine factors of a layer's kernel in increasing order (at most OPT_FINE_VALUES); how many. */
+#define OPT_FINE_VALUES 8
+int opt_fine_values(const fcn_layer *l, int64_t out[OPT_FINE_VALUES]);
 /* Sets parameter `which` of fold[i] (the rest is repaired by the refresh). */
 void opt_fold_set(opt_design *d, int i, int which, int64_t value);
 /* Every folding of partitions [p_lo, p_hi) back to 1. */

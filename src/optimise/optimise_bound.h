@@ -35,4 +35,35 @@ int bound_forced(const opt_problem *pb, const bound_layer *layers, const bound_m
                  double *seconds,
                  int *partitions, int *reloads, fcn_error *err);
 
+/*
+ * The area-time term (§2 of the doc): for each layer, the ways a design may hold it (a folding, a
+ * weights-reloading factor, where its weights live) that no other way beats in every resource, each
+ * as cost[r] = wr x latency x (resource r it takes) / (what a partition may use of r), OPT_* order.
+ */
+typedef struct bound_area {
+    int layer_count;
+    int *start;                    /* [layers + 1]: layer i's candidates are start[i] .. start[i+1]-1 */
+    double (*cost)[OPT_RESOURCES]; /* [candidates] */
+} bound_area;
+
+/* Fills `area` for the problem; -1 when some layer has no way to fit (the message names it and `board`). */
+int bound_area_build(const opt_problem *pb, const char *board, bound_area *area, fcn_error *err);
+void bound_area_free(bound_area *area);
+
+/* The term at weighting w: the sum over layers of the cheapest candidate's cost . w. */
+double bound_area_value(const bound_area *area, const double w[OPT_RESOURCES]);
+
+/*
+ * The largest min_k cuts[k] . w over w >= 0 with sum w <= 1 (`count` cuts of `dims` non-negative
+ * entries, row by row), into w, and that maximum; -1 when out of memory (optimise_bound_lp.c).
+ */
+double bound_cut_model(const double *cuts, int count, int dims, double *w);
+
+/*
+ * The largest term over weightings w >= 0 of sum 1 on the resources in `mask` (bits 1 << OPT_*; 0
+ * elsewhere), into w, and its value: the best of `start` (may be NULL), a grid and cutting planes
+ * (optimise_bound_mix.c). Every w gives a bound; the search only makes it tighter.
+ */
+double bound_area_best(const bound_area *area, unsigned mask, const double *start, double w[OPT_RESOURCES]);
+
 #endif
