@@ -1,8 +1,9 @@
 /*
  * Times the optimiser's bound (docs/OPTIMISER-BOUND.md): bench_bound PLATFORM MODEL.onnx...
  * Prints, per model, the median seconds of fcn_optimise_bound over 3 runs (throughput, batch 256,
- * allocation 0.8), the bound, what binds, the area-time term against the multipliers' terms alone
- * (what the bound was before the area-time term), and each resource's share of the area-time term.
+ * allocation 0.8), the bound, what binds, the area-time bound (B x C / f + F) and the multipliers' terms
+ * alone (what the bound was before the area-time term), the partitions term's latency and cut, and each
+ * resource's share of the area-time term.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <stdio.h>
@@ -53,11 +54,13 @@ static int bench(const char *path, const fcn_platform *platform)
     }
     const double old_throughput = (double)b.batch_size /
                                   ((double)b.batch_size * multipliers_only(&b) / (platform->freq_mhz * 1e6) + b.forced_s);
-    printf("%s: %.3f s, bound %.5g inputs/s (%s binds), multipliers alone %.5g; cycles: area %.6g, multipliers "
-           "%.6g; shares LUT %.2f FF %.2f DSP %.2f BRAM %.2f\n",
-           path, best, b.throughput, fcn_bound_limit_name(b.binds), old_throughput, b.area_cycles,
-           multipliers_only(&b), b.area_share[FCN_BOUND_LUT], b.area_share[FCN_BOUND_FF],
-           b.area_share[FCN_BOUND_DSP], b.area_share[FCN_BOUND_BRAM]);
+    const double area_throughput = (double)b.batch_size / (b.compute_s + b.forced_s);
+    printf("%s: %.3f s, bound %.5g inputs/s (%s binds), area-time %.5g, multipliers alone %.5g; partitions %.5g s "
+           "(%d); cycles: area %.6g, multipliers %.6g; shares LUT %.2f FF %.2f DSP %.2f BRAM %.2f\n",
+           path, best, b.throughput, b.partitions_bind ? "partitioning" : fcn_bound_limit_name(b.binds),
+           area_throughput, old_throughput, b.partitions_s, b.partitions_count, b.area_cycles, multipliers_only(&b),
+           b.area_share[FCN_BOUND_LUT], b.area_share[FCN_BOUND_FF], b.area_share[FCN_BOUND_DSP],
+           b.area_share[FCN_BOUND_BRAM]);
     fcn_network_free(model);
     return 0;
 }

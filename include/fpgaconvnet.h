@@ -682,6 +682,16 @@ typedef struct fcn_bound {
     double area_cycles;
     double area_share[FCN_BOUND_PIXELS];
     double multiplier_cycles[FCN_BOUND_PIXELS]; /* what the multipliers alone force: never above limit_cycles */
+    /*
+     * The partitions term: the least latency of any cut into partitions when each partition holds
+     * each of its layers in its cheapest way for the partition's interval, every resource summed
+     * within the allocation (the discreteness of the foldings and the reconfigurations counted); 0
+     * when left out (a network of more than 512 layers). latency_s is the larger of it and
+     * compute_s + forced_s; partitions_bind says it is this term.
+     */
+    double partitions_s;
+    int partitions_count; /* the partitions of that cut */
+    int partitions_bind;
     fcn_bound_limit binds; /* the limit that gives cycles_per_input: the pixel rate, or the largest share */
 } fcn_bound;
 

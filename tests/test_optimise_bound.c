@@ -119,8 +119,16 @@ static void test_dsp_binds(void)
     CHECK(b.forced_s == 0);
     CHECK_INT(b.forced_partitions, 1);
     CHECK_INT(b.forced_reloads, 0);
-    CHECK_NEAR(b.latency_s, 184.32e-6, 1e-12);
-    CHECK_NEAR(b.throughput, 10 / 184.32e-6, 1e-12);
+    /*
+     * The partitions term (§2.5): whole foldings only. At most 9 of the 10 DSP multiply (fine 9; fine
+     * 1 gives at most 8 multipliers of the 32 channel x filter pairs), 2,048 cycles: 204.8 µs in one
+     * partition, which binds.
+     */
+    CHECK_NEAR(b.partitions_s, 204.8e-6, 1e-12);
+    CHECK_INT(b.partitions_count, 1);
+    CHECK_INT(b.partitions_bind, 1);
+    CHECK_NEAR(b.latency_s, 204.8e-6, 1e-12);
+    CHECK_NEAR(b.throughput, 10 / 204.8e-6, 1e-12);
 }
 
 /* The bound at batch 10, on the whole of a board, of a network of one layer. */
@@ -174,7 +182,14 @@ static void test_area_by_hand(void)
     CHECK(b.area_share[FCN_BOUND_LUT] == 1 && b.area_share[FCN_BOUND_DSP] == 0);
     CHECK_INT(b.binds, FCN_BOUND_LUT);
     CHECK_NEAR(b.cycles_per_input, 114.56, 1e-12);
-    CHECK_NEAR(b.throughput, 10 / (10 * 114.56 / 1e8), 1e-12);
+    /*
+     * The partitions term: the convolution's fastest way that fits is 128 cycles (coarse_out 1, or
+     * reloading twice), with the ReLU's 40 LUT (coarse 1, 128 cycles) 857 + 40 < 1,000 in one
+     * partition: 10 x 128 / 10^8 s, which binds.
+     */
+    CHECK_NEAR(b.partitions_s, 12.8e-6, 1e-12);
+    CHECK_INT(b.partitions_bind, 1);
+    CHECK_NEAR(b.throughput, 10 / 12.8e-6, 1e-12);
 }
 
 /*
@@ -223,8 +238,11 @@ static void test_lut_binds(void)
     CHECK_NEAR(b.multiplier_cycles[FCN_BOUND_LUT], 877.568, 1e-12);
     CHECK(b.limit_cycles[FCN_BOUND_LUT] > b.multiplier_cycles[FCN_BOUND_LUT]);
     CHECK_INT(b.binds, FCN_BOUND_LUT);
-    CHECK_NEAR(b.throughput, 10 / (10 * b.cycles_per_input / 1e8), 1e-12);
     CHECK(b.cycles_per_input >= b.limit_cycles[FCN_BOUND_LUT]);
+    /* Whole foldings cost more than the area-time term's share of the LUT: the partitions term binds. */
+    CHECK(b.partitions_s > 10 * b.cycles_per_input / 1e8);
+    CHECK_INT(b.partitions_bind, 1);
+    CHECK_NEAR(b.throughput, 10 / b.partitions_s, 1e-12);
 }
 
 /* A big board: DSP 18,432 MACs / 10,000 = 1.8432 cycles, below the 64 pixels of one a cycle. */

@@ -156,9 +156,9 @@ static unsigned limit_mask(int r)
  * its weight (§2.2): where weightings tie, the largest limit's, which ties go to in LUT, FF, DSP,
  * BRAM order.
  */
-static void area_cycles(const opt_problem *pb, const bound_area *area, fcn_bound *out)
+static void area_cycles(const opt_problem *pb, const bound_area *area, fcn_bound *out, double w[OPT_RESOURCES])
 {
-    double w[OPT_RESOURCES], start[OPT_RESOURCES], blocks[OPT_RESOURCES] = {0};
+    double start[OPT_RESOURCES], blocks[OPT_RESOURCES] = {0};
     const double bram = floor(pb->limit[OPT_BRAM]), uram = floor(pb->limit[OPT_URAM]);
     blocks[OPT_BRAM] = bram + uram > 0 ? bram / (bram + uram) : 1;
     blocks[OPT_URAM] = 1 - blocks[OPT_BRAM];
@@ -172,7 +172,7 @@ static void area_cycles(const opt_problem *pb, const bound_area *area, fcn_bound
     }
     out->area_cycles = bound_area_best(area, (1u << OPT_RESOURCES) - 1, start, w);
     if (out->area_cycles <= most * (1 + TIE)) /* no mix beats the largest limit: it binds, whole */
-        memcpy(w, start, sizeof w);
+        memcpy(w, start, sizeof start);
     for (int r = 0; r < OPT_RESOURCES && out->area_cycles > 0; r++)
         out->area_share[r < OPT_URAM ? r : FCN_BOUND_BRAM] += w[r];
 }
@@ -197,15 +197,34 @@ static void bind(fcn_bound *out)
     out->cycles_per_input = most;
 }
 
+/* The partitions term (§4 of the doc); left at 0 where it cannot be had (too many layers). */
+static void partitions_term(const opt_problem *pb, const bound_ways *ways, const double weight[OPT_RESOURCES],
+                            fcn_bound *out)
+{
+    int64_t budget[OPT_RESOURCES];
+    for (int r = 0; r < OPT_RESOURCES; r++)
+        budget[r] = (int64_t)floor(pb->limit[r]);
+    bound_cut cut;
+    const double reconf_s = pb->one_partition ? INFINITY : pb->eval.reconf_time_s;
+    if (bound_cuts(ways, budget, weight, (double)pb->eval.batch_size, pb->eval.freq_mhz * 1e6, reconf_s, &cut) == 0) {
+        out->partitions_s = cut.latency_s;
+        out->partitions_count = cut.partitions;
+    }
+}
+
 /* The area-time term (§2.1, §2.2 of the doc) and, from every term, the cycles per input and what binds. */
 static int area_term(const opt_problem *pb, const char *board, fcn_bound *out, fcn_error *err)
 {
     bound_area area;
-    if (bound_area_build(pb, board, &area, err))
+    bound_ways ways;
+    if (bound_area_build(pb, board, &area, &ways, err))
         return -1;
-    area_cycles(pb, &area, out);
+    double weight[OPT_RESOURCES];
+    area_cycles(pb, &area, out, weight);
     bound_area_free(&area);
     bind(out);
+    partitions_term(pb, &ways, weight, out);
+    bound_ways_free(&ways);
     return 0;
 }
 
@@ -232,6 +251,10 @@ static int bound_problem(const opt_problem *pb, const char *board, fcn_bound *ou
     out->batch_size = pb->eval.batch_size;
     out->compute_s = (double)out->batch_size * out->cycles_per_input / freq_hz;
     out->latency_s = out->compute_s + out->forced_s;
+    if (out->partitions_s > out->latency_s) {
+        out->latency_s = out->partitions_s;
+        out->partitions_bind = 1;
+    }
     out->throughput = (double)out->batch_size / out->latency_s;
     return 0;
 }

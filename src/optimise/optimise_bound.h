@@ -46,9 +46,43 @@ typedef struct bound_area {
     double (*cost)[OPT_RESOURCES]; /* [candidates] */
 } bound_area;
 
-/* Fills `area` for the problem; -1 when some layer has no way to fit (the message names it and `board`). */
-int bound_area_build(const opt_problem *pb, const char *board, bound_area *area, fcn_error *err);
+/* One way of holding a layer, before the budgets weigh it: its weights-reloading factor x latency, and what it takes. */
+typedef struct bound_way {
+    double time;
+    int64_t use[OPT_RESOURCES];
+} bound_way;
+
+/* Every way of every layer, unpruned: layer i's are way[first[i]] .. way[first[i+1]-1] (none: it counts nothing). */
+typedef struct bound_ways {
+    int layer_count;
+    int64_t *first;
+    bound_way *way;
+} bound_ways;
+
+/*
+ * Fills `area` for the problem, and `ways` (may be NULL) with every way before the pruning; -1 when
+ * some layer has no way to fit (the message names it and `board`).
+ */
+int bound_area_build(const opt_problem *pb, const char *board, bound_area *area, bound_ways *ways, fcn_error *err);
 void bound_area_free(bound_area *area);
+void bound_ways_free(bound_ways *ways);
+
+/* The partitions term (§4 of the doc): the least latency of any cut, and its partitions. */
+typedef struct bound_cut {
+    double latency_s;
+    int partitions;
+} bound_cut;
+
+/*
+ * The least latency, in seconds, of a batch of `batch` through any cut of the layers into contiguous
+ * partitions, each holding each of its layers in one of its `ways` and, for every resource, their
+ * sum within `budget` and their mix by `weight` (>= 0, sum 1; a resource of budget 0 is not mixed)
+ * within the whole, each partition taking `batch` x its slowest way's time cycles at `freq_hz`
+ * and each after the first `reconf_s` more (optimise_bound_cuts.c). -1 when the network has too many
+ * layers for the table (the term is then left out), no cut fits, or memory runs out.
+ */
+int bound_cuts(const bound_ways *ways, const int64_t budget[OPT_RESOURCES], const double weight[OPT_RESOURCES],
+               double batch, double freq_hz, double reconf_s, bound_cut *out);
 
 /* The term at weighting w: the sum over layers of the cheapest candidate's cost . w. */
 double bound_area_value(const bound_area *area, const double w[OPT_RESOURCES]);

@@ -16,11 +16,7 @@
 
 static const char *const RESOURCE_NAMES[OPT_RESOURCES] = {"LUT", "FF", "DSP", "BRAM", "URAM"};
 
-/* One way of holding a layer, before the budgets weigh it: its weights-reloading factor x latency, and what it takes. */
-typedef struct way {
-    double time;
-    int64_t use[OPT_RESOURCES];
-} way;
+typedef bound_way way;
 
 typedef struct builder {
     const opt_problem *pb;
@@ -281,9 +277,11 @@ static int keep_candidates(const builder *b, const char *board, bound_area *area
     return status;
 }
 
-int bound_area_build(const opt_problem *pb, const char *board, bound_area *area, fcn_error *err)
+int bound_area_build(const opt_problem *pb, const char *board, bound_area *area, bound_ways *ways, fcn_error *err)
 {
     *area = (bound_area){.layer_count = pb->layer_count};
+    if (ways)
+        *ways = (bound_ways){.layer_count = pb->layer_count};
     builder b = {.pb = pb, .first = calloc((size_t)pb->layer_count + 1, sizeof *b.first)};
     for (int i = 0; b.first && i < pb->layer_count && !b.out_of_memory; i++) {
         b.first[i] = b.count;
@@ -297,11 +295,24 @@ int bound_area_build(const opt_problem *pb, const char *board, bound_area *area,
         b.first[pb->layer_count] = b.count;
         status = keep_candidates(&b, board, area, err);
     }
-    free(b.ways);
-    free(b.first);
+    if (ways && !status) { /* handed over, not freed */
+        ways->way = b.ways;
+        ways->first = b.first;
+    } else {
+        free(b.ways);
+        free(b.first);
+    }
     if (status)
         bound_area_free(area);
     return status;
+}
+
+void bound_ways_free(bound_ways *ways)
+{
+    free(ways->way);
+    free(ways->first);
+    ways->way = NULL;
+    ways->first = NULL;
 }
 
 void bound_area_free(bound_area *area)
