@@ -2,7 +2,8 @@
  * The bound's partitions term (src/optimise/optimise_bound_cuts.c, docs/OPTIMISER-BOUND.md §4),
  * worked by hand on layers of two or three ways: a partition's shortest time, the cut that a
  * reconfiguration's cost decides, layers that count nothing, the mix of resources that the
- * resources alone miss, a resource some way takes a negative amount of, and what makes it give up.
+ * resources alone miss, a resource some way takes a negative amount of, weights reloading only at a
+ * partition's last weighted layer and its cost, and what makes it give up.
  */
 #include <stdlib.h>
 
@@ -16,22 +17,28 @@ typedef struct fixture {
     bound_ways ways;
     int64_t first[8];
     bound_way way[MAX_WAYS];
+    unsigned char weighted[8];
 } fixture;
 
 static void start(fixture *f, int layers)
 {
-    f->ways = (bound_ways){.layer_count = layers, .first = f->first, .way = f->way};
+    f->ways = (bound_ways){.layer_count = layers, .first = f->first, .way = f->way, .weighted = f->weighted};
     for (int i = 0; i <= layers; i++)
-        f->first[i] = 0;
+        f->first[i] = f->weighted[i] = 0;
 }
 
-/* A way of layer i (layers are given in order): its time and LUT, FF. */
-static void add(fixture *f, int i, double time, int64_t lut, int64_t ff)
+/* A way of layer i (layers are given in order) reloading weights wr times: its time, LUT, FF, reloads. */
+static void add_version(fixture *f, int i, int64_t wr, double time, int64_t lut, int64_t ff, double reload)
 {
     const int64_t k = f->first[i + 1]++;
     for (int j = i + 2; j <= f->ways.layer_count; j++)
         f->first[j] = f->first[i + 1];
-    f->way[k] = (bound_way){time, {lut, ff, 0, 0, 0}};
+    f->way[k] = (bound_way){time, {lut, ff, 0, 0, 0}, wr, reload};
+}
+
+static void add(fixture *f, int i, double time, int64_t lut, int64_t ff)
+{
+    add_version(f, i, 1, time, lut, ff, 0);
 }
 
 static const double LUT_ONLY[OPT_RESOURCES] = {1, 0, 0, 0, 0};
@@ -130,6 +137,42 @@ static void test_negative_resource(void)
     CHECK_INT(cut.partitions, 1);
 }
 
+/*
+ * Two weighted layers of 10 cycles, each 9 LUT as it is or 2 reloading its weights twice; 10 LUT.
+ * In one partition only the second may reload: 9 + 2 > 10, so two partitions, 20 cycles (each
+ * layer alone, reloading). Were the second not weighted, both could: one partition of 10 cycles.
+ * A reload of 40 cycles a batch adds 40 / B cycles an input to the way that reloads.
+ */
+static void test_only_the_last_weighted_layer_reloads(void)
+{
+    fixture f;
+    start(&f, 2);
+    for (int i = 0; i < 2; i++) {
+        f.weighted[i] = 1;
+        add(&f, i, 10, 9, 0);
+        add_version(&f, i, 2, 10, 2, 0, 0);
+    }
+    const int64_t budget[OPT_RESOURCES] = {10, 100, 100, 100, 100};
+    bound_cut cut;
+    CHECK_INT(bound_cuts(&f.ways, budget, LUT_ONLY, 1, 1, 0, &cut), 0);
+    CHECK_NEAR(cut.latency_s, 20, 1e-12);
+    CHECK_INT(cut.partitions, 2);
+    f.weighted[1] = 0; /* the first is the last weighted layer: it and what follows may reload */
+    CHECK_INT(bound_cuts(&f.ways, budget, LUT_ONLY, 1, 1, 0, &cut), 0);
+    CHECK_NEAR(cut.latency_s, 10, 1e-12);
+    CHECK_INT(cut.partitions, 1);
+    /* One layer that fits 5 LUT only reloading, 40 cycles a batch: 10 + 40 / B cycles an input. */
+    start(&f, 1);
+    f.weighted[0] = 1;
+    add(&f, 0, 10, 9, 0);
+    add_version(&f, 0, 2, 10, 2, 0, 40);
+    const int64_t small[OPT_RESOURCES] = {5, 100, 100, 100, 100};
+    CHECK_INT(bound_cuts(&f.ways, small, LUT_ONLY, 4, 1, 0, &cut), 0);
+    CHECK_NEAR(cut.latency_s, 4 * 20, 1e-12);
+    CHECK_INT(bound_cuts(&f.ways, small, LUT_ONLY, 40, 1, 0, &cut), 0);
+    CHECK_NEAR(cut.latency_s, 40 * 11, 1e-12);
+}
+
 /* No cut when a layer fits nowhere; none past the table's size. */
 static void test_gives_up(void)
 {
@@ -153,6 +196,7 @@ int main(void)
     test_layer_that_counts_nothing();
     test_mix();
     test_negative_resource();
+    test_only_the_last_weighted_layer_reloads();
     test_gives_up();
     return check_summary("test_optimise_bound_cuts");
 }

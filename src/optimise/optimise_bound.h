@@ -50,6 +50,8 @@ typedef struct bound_area {
 typedef struct bound_way {
     double time;
     int64_t use[OPT_RESOURCES];
+    int64_t wr;    /* the weights-reloading factor of the version */
+    double reload; /* cycles a batch spends reloading its weights: (wr - 1) x its weights, if weighted */
 } bound_way;
 
 /* Every way of every layer, unpruned: layer i's are way[first[i]] .. way[first[i+1]-1] (none: it counts nothing). */
@@ -57,6 +59,7 @@ typedef struct bound_ways {
     int layer_count;
     int64_t *first;
     bound_way *way;
+    unsigned char *weighted; /* [layers]: a CONVOLUTION or INNER_PRODUCT (that counts) */
 } bound_ways;
 
 /*

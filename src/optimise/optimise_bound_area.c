@@ -50,7 +50,9 @@ static void add_way(builder *b, const fcn_layer *l, int64_t wr)
     fcn_layer_figures f;
     fcn_layer_evaluate(l, &f);
     const fcn_resource *r = &f.resource;
-    push(b, (way){(double)wr * f.latency, {r->lut, r->ff, r->dsp, r->bram, r->uram}});
+    /* A weighted layer reloading its weights costs (wr - 1) x the weights it holds a batch (MODEL.md §4.7). */
+    const double reload = wr > 1 ? (double)(wr - 1) * (double)f.weights : 0;
+    push(b, (way){(double)wr * f.latency, {r->lut, r->ff, r->dsp, r->bram, r->uram}, wr, reload});
 }
 
 /* Every folding the optimiser's steps reach (optimise_fold.c), which is every one fcn_layer_check accepts. */
@@ -295,9 +297,14 @@ int bound_area_build(const opt_problem *pb, const char *board, bound_area *area,
         b.first[pb->layer_count] = b.count;
         status = keep_candidates(&b, board, area, err);
     }
+    if (ways && !status && !(ways->weighted = calloc((size_t)pb->layer_count + 1, 1)))
+        status = fcn_fail(err, "out of memory");
     if (ways && !status) { /* handed over, not freed */
         ways->way = b.ways;
         ways->first = b.first;
+        for (int i = 0; i < pb->layer_count; i++)
+            ways->weighted[i] = !counts_nothing(pb, &pb->model[i]) &&
+                                (pb->model[i].type == FCN_CONVOLUTION || pb->model[i].type == FCN_INNER_PRODUCT);
     } else {
         free(b.ways);
         free(b.first);
@@ -311,8 +318,10 @@ void bound_ways_free(bound_ways *ways)
 {
     free(ways->way);
     free(ways->first);
+    free(ways->weighted);
     ways->way = NULL;
     ways->first = NULL;
+    ways->weighted = NULL;
 }
 
 void bound_area_free(bound_area *area)
