@@ -672,9 +672,27 @@ typedef struct fcn_bound {
     double forced_s;        /* the reconfigurations and weights reloading that the weights force */
     int forced_partitions;  /* partitions of the cheapest cut that forced_s is (1 when the weights fit) */
     int forced_reloads;     /* how many of those partitions reload weights */
-    double cycles_per_input;               /* the largest of limit_cycles */
+    double cycles_per_input;               /* the largest of area_cycles and the pixel rate's */
     double limit_cycles[FCN_BOUND_LIMITS]; /* cycles per input each limit alone forces */
-    fcn_bound_limit binds;                 /* the limit that gives cycles_per_input */
+    /*
+     * The area-time term: the most cycles per input the layers' latency x resources force, over the
+     * weightings of the resources (at least each of limit_cycles' resources), and each resource's
+     * share of it at the weighting that gives it (they sum to 1; BRAM counts URAM).
+     */
+    double area_cycles;
+    double area_share[FCN_BOUND_PIXELS];
+    double multiplier_cycles[FCN_BOUND_PIXELS]; /* what the multipliers alone force: never above limit_cycles */
+    /*
+     * The partitions term: the least latency of any cut into partitions when each partition holds
+     * each of its layers in its cheapest way for the partition's interval, every resource summed
+     * within the allocation (the discreteness of the foldings and the reconfigurations counted); 0
+     * when left out (a network of more than 512 layers). latency_s is the larger of it and
+     * compute_s + forced_s; partitions_bind says it is this term.
+     */
+    double partitions_s;
+    int partitions_count; /* the partitions of that cut */
+    int partitions_bind;
+    fcn_bound_limit binds; /* the limit that gives cycles_per_input: the pixel rate, or the largest share */
 } fcn_bound;
 
 /*

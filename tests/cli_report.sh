@@ -149,12 +149,18 @@ resnet18=$examples/resnet18_zc706.json
 expect_ok "--bound" report "$resnet18" --platform "$zc706" --bound
 expect_output "--bound: section" "Bound (docs/OPTIMISER-BOUND.md, allocation 0.8)"
 expect_output_re "--bound: throughput and ratio" '^throughput +at most [0-9.]+ inputs/s at batch [0-9]+ \(this configuration: 0\.[0-9]+ of it\)$'
-expect_output_re "--bound: binds" '^binds +(DSP|BRAM|LUT|FF|pixel rate)$'
+expect_output_re "--bound: binds" '^binds +(DSP|BRAM|LUT|FF|pixel rate|partitioning)$'
+expect_output_re "--bound: the limits" '^cycles per input  LUT [0-9.e+]+, FF [0-9.e+]+, DSP [0-9.e+]+, BRAM [0-9.e+]+, pixel rate [0-9.e+]+$'
+expect_output_re "--bound: the area term's shares" '^area x time       [0-9.e+]+ cycles per input, of which LUT [01]\.[0-9]{2}, FF [01]\.[0-9]{2}, DSP [01]\.[0-9]{2}, BRAM [01]\.[0-9]{2}$'
+expect_output_re "--bound: the multipliers" '^multipliers alone LUT [0-9.e+]+, FF [0-9.e+]+, DSP [0-9.e+]+, BRAM [0-9.e+]+$'
 expect_output "--bound: the report first" "fits              "
 expect_ok "--bound json" report "$resnet18" --platform "$zc706" --bound --format json --resource-allocation 0.9
 expect_output '--bound json: member' '"bound": {'
 expect_output '--bound json: allocation' '"resource_allocation": 0.9'
 expect_output_re '--bound json: ratio' '"ratio": 0\.[0-9]+'
+expect_output_re '--bound json: the area term' '"area_cycles": [0-9.e+]+'
+expect_output '--bound json: its shares' '"area_share": {'
+expect_output '--bound json: the multipliers' '"multiplier_cycles": {'
 expect_output '--bound json: the report kept' '"partitions": ['
 expect_error "--bound without a platform" 2 "report: --bound needs --platform" report "$alexnet" --bound
 expect_error "--resource-allocation without --bound" 2 "report: --resource-allocation needs --bound" \

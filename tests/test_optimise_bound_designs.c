@@ -40,6 +40,8 @@ static void check_folding(const fcn_layer *l)
     fcn_layer_evaluate(l, &f);
     premise_foldings++;
     PREMISE(f.latency >= (double)(l->rows * l->cols * l->depth) * (1 - 1e-12));
+    PREMISE(f.resource.lut >= 0 && f.resource.ff >= 0 && f.resource.dsp >= 0 && f.resource.bram >= 0 &&
+            f.resource.uram >= 0);
     if (l->type != FCN_CONVOLUTION && l->type != FCN_INNER_PRODUCT)
         return;
     const int conv = l->type == FCN_CONVOLUTION;
@@ -60,6 +62,10 @@ static void check_folding(const fcn_layer *l)
         return;
     PREMISE((double)f.resource.bram >= multipliers);
     PREMISE((double)f.resource.bram >= (double)f.weights / bram_words(l->weight_width) * (1 - 1e-12));
+    fcn_layer in_uram = *l; /* a board with URAM: a block of either memory per multiplier */
+    in_uram.use_uram = 1;
+    fcn_layer_evaluate(&in_uram, &f);
+    PREMISE((double)(f.resource.bram + f.resource.uram) >= multipliers);
 }
 
 static void divisors(int64_t n, int64_t *out, int *count)
@@ -142,6 +148,49 @@ static void test_premises_3d(void)
     CHECK_INT(premise_failures, 0);
 }
 
+/*
+ * The area-time term is never looser than the multipliers' terms it replaced (§2.3: each limit's
+ * dominates the multipliers' of the same resource) and its mix is at least each limit.
+ */
+static void check_terms(const fcn_bound *b, const char *name, const char *board)
+{
+    for (int r = 0; r < FCN_BOUND_PIXELS; r++) {
+        CHECK(b->limit_cycles[r] >= b->multiplier_cycles[r] * (1 - 1e-12));
+        CHECK(b->area_cycles >= b->limit_cycles[r]);
+        if (b->limit_cycles[r] < b->multiplier_cycles[r] * (1 - 1e-12))
+            fprintf(stderr, "%s on %s: %s %.17g below the multipliers' %.17g\n", name, board,
+                    fcn_bound_limit_name((fcn_bound_limit)r), b->limit_cycles[r], b->multiplier_cycles[r]);
+    }
+    double share = 0;
+    for (int r = 0; r < FCN_BOUND_PIXELS; r++)
+        share += b->area_share[r];
+    CHECK_NEAR(share, 1, 1e-9);
+    CHECK(b->cycles_per_input >= b->area_cycles && b->cycles_per_input >= b->limit_cycles[FCN_BOUND_PIXELS]);
+}
+
+/* The bound's terms on bound_bench.sh's networks and boards (the optimiser's table), without designs. */
+static void test_terms_on_boards(void)
+{
+    const char *boards[] = {"zc706", "zcu102", "zcu104", "u250"};
+    const char *models[] = {"alexnet", "vgg16", "resnet18", "resnet50", "mobilenet_v2"};
+    for (int k = 0; k < 4; k++) {
+        char path[128];
+        snprintf(path, sizeof path, "../examples/platforms/%s.toml", boards[k]);
+        fcn_platform platform = load_platform(path);
+        for (int m = 0; m < 5; m++) {
+            fcn_network *model = load_model(models[m]);
+            fcn_optimise_options o;
+            fcn_optimise_options_init(&o);
+            fcn_bound bound;
+            fcn_error err;
+            CHECK(model && fcn_optimise_bound(model, &platform, &o, &bound, &err) == 0);
+            if (model)
+                check_terms(&bound, models[m], boards[k]);
+            fcn_network_free(model);
+        }
+    }
+}
+
 /* An optimised design never beats the bound: throughput below it, latency above. */
 static void check_problem(const char *name, const char *board, fcn_objective objective)
 {
@@ -161,6 +210,8 @@ static void check_problem(const char *name, const char *board, fcn_objective obj
         CHECK(stats.objective <= bound.throughput);
     if (net && objective == FCN_OBJECTIVE_LATENCY)
         CHECK(stats.objective >= bound.latency_s);
+    if (model)
+        check_terms(&bound, name, board);
     if (net)
         printf("%s on %s: %.4g of the bound (%s binds)\n", name, board,
                objective == FCN_OBJECTIVE_THROUGHPUT ? stats.objective / bound.throughput
@@ -217,6 +268,7 @@ int main(void)
     test_premises("lenet", 1);
     test_premises("mobilenet_v2", 1);
     test_premises_3d();
+    test_terms_on_boards();
     test_designs_below();
     test_examples_below();
     return check_summary("test_optimise_bound_designs");

@@ -69,7 +69,9 @@ static PyMethodDef module_methods[] = {
      "--\n\n"
      "The model's upper bound on throughput (and lower bound on latency) for `model` on `platform`\n"
      "(docs/OPTIMISER-BOUND.md): a dict of batch_size, throughput, latency_s, compute_s, forced_s,\n"
-     "forced_partitions, forced_reloads, cycles_per_input and binds (the limit that binds: DSP, BRAM, ...)."},
+     "forced_partitions, forced_reloads, cycles_per_input, partitions_s and partitions_count (the\n"
+     "partitions term: the best cut with whole foldings) and binds (the limit that binds: DSP, BRAM,\n"
+     "..., partitioning)."},
     {"parse_ops", (PyCFunction)(void (*)(void))py_parse_ops, METH_VARARGS | METH_KEYWORDS,
      "parse_ops(onnx_path)\n--\n\n"
      "The operator types of an ONNX model, in order of first appearance: a list of dicts with op_type, count,\n"

@@ -204,10 +204,12 @@ PyObject *py_bound(PyObject *self, PyObject *args, PyObject *kwargs)
     fcn_network_free(model);
     if (failed)
         return raise_error(&err);
-    return Py_BuildValue("{s:L,s:d,s:d,s:d,s:d,s:i,s:i,s:d,s:s}", "batch_size", (long long)b.batch_size,
+    return Py_BuildValue("{s:L,s:d,s:d,s:d,s:d,s:i,s:i,s:d,s:d,s:i,s:s}", "batch_size", (long long)b.batch_size,
                          "throughput", b.throughput, "latency_s", b.latency_s, "compute_s", b.compute_s, "forced_s",
                          b.forced_s, "forced_partitions", b.forced_partitions, "forced_reloads", b.forced_reloads,
-                         "cycles_per_input", b.cycles_per_input, "binds", fcn_bound_limit_name(b.binds));
+                         "cycles_per_input", b.cycles_per_input, "partitions_s", b.partitions_s, "partitions_count",
+                         b.partitions_count, "binds",
+                         b.partitions_bind ? "partitioning" : fcn_bound_limit_name(b.binds));
 }
 
 PyObject *py_parse_ops(PyObject *self, PyObject *args, PyObject *kwargs)

@@ -12,6 +12,8 @@
  * the bound's latency over its own. 0 when either is missing.
  */
 double bound_ratio(const fcn_bound *b, int latency_objective, double objective);
+/* What binds: "partitioning" where the partitions term gives the bound, else the limit's name. */
+const char *bound_binds_name(const fcn_bound *b);
 /* "106.3 inputs/s (DSP binds)" or "2.409 s (DSP binds)": the bound and what binds. */
 void bound_summary(char *out, size_t size, const fcn_bound *b, int latency_objective);
 /* The bound's section of a text report, with the ratio of the configuration reported (0: none). */

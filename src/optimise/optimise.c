@@ -65,6 +65,8 @@ static void run_search(opt_search *s)
     if (which != FCN_OPTIMISER_GREEDY && !s->stopped)
         opt_anneal(s);
     opt_search_note(s);
+    if (!s->stopped)
+        opt_polish(s);
     opt_search_report(s, "done", 0);
 }
 

@@ -206,6 +206,8 @@ int opt_check_smallest(const opt_design *smallest, const opt_problem *pb, const 
 int opt_fold_parameters(const opt_design *d, int i, int out[4]);
 /* The next feasible value of parameter `which` of layer i above (dir > 0) or below (dir < 0) the current; 0 if none. */
 int64_t opt_fold_step(const opt_design *d, opt_problem *pb, int i, int which, int dir);
+/* The feasible values of parameter `which` of layer i, ascending, into out (at most max); how many. */
+int opt_fold_values(const opt_design *d, opt_problem *pb, int i, int which, int64_t *out, int max);
 /* A random feasible value of parameter `which` of layer i. */
 int64_t opt_fold_random(const opt_design *d, opt_problem *pb, int i, int which, opt_rng *rng);
 /*
@@ -213,6 +215,11 @@ int64_t opt_fold_random(const opt_design *d, opt_problem *pb, int i, int which, 
  * divisor of its ports' channels (every port carries the one coarse factor).
  */
 int64_t opt_coarse_in_span(const fcn_layer *l);
+/* The divisors of n in increasing order into out, at most `room` of them (512 hold any dimension's); how many. */
+int opt_divisors(int64_t n, int64_t *out, int room);
+/* The feasible fine factors of a layer's kernel in increasing order (at most OPT_FINE_VALUES); how many. */
+#define OPT_FINE_VALUES 8
+int opt_fine_values(const fcn_layer *l, int64_t out[OPT_FINE_VALUES]);
 /* Sets parameter `which` of fold[i] (the rest is repaired by the refresh). */
 void opt_fold_set(opt_design *d, int i, int which, int64_t value);
 /* Every folding of partitions [p_lo, p_hi) back to 1. */
@@ -261,8 +268,9 @@ typedef struct opt_search {
     int64_t iterations;
     int stopped, stopped_by_time;
     int partition_by_dp; /* the greedy pass also tries opt_partition_dp's cuts (a second strategy) */
-    opt_chain chain;     /* the partition the greedy pass refolds or packs, when it is a chain */
-    int walk_only;       /* tests: every summary by the walk, to compare with the chain's */
+    int polishing; /* in opt_polish: a bottleneck no step up helps may jump (opt_jump) */
+    opt_chain chain; /* the partition the greedy pass refolds or packs, when it is a chain */
+    int walk_only;   /* tests: every summary by the walk, to compare with the chain's */
 } opt_search;
 
 int opt_search_init(opt_search *s, opt_problem *pb, const fcn_optimise_options *opts);
@@ -289,6 +297,12 @@ void opt_pack(opt_search *s);
 /* Raises partition p's foldings, its bottleneck first, while it fits (the greedy pass's step). */
 void opt_fold_up(opt_search *s, opt_design *d, int p);
 /*
+ * The end of every search (optimise_rebalance.c): the best design, each partition's foldings raised
+ * again where a bottleneck may jump (opt_jump), then rebalanced (opt_rebalance) and raised again while
+ * that frees resources. No partition gets slower.
+ */
+void opt_polish(opt_search *s);
+/*
  * Cuts the network at block boundaries by dynamic programming over the partitions' latencies
  * (optimise_partition.c); takes the design into cur if it is faster. 1 if taken.
  */
@@ -299,6 +313,19 @@ int opt_partition_dp(opt_search *s);
  */
 void opt_refold(opt_search *s, opt_design *d, opt_touch *t, int keep_folding);
 void opt_anneal(opt_search *s);
+/*
+ * Partition p's foldings chosen again for its interval: each layer takes the folding that spends the
+ * least of the partition's scarcest resources while its latency stays within the interval
+ * (optimise_rebalance.c). 1 if it freed resources; the interval never grows.
+ */
+int opt_rebalance(opt_search *s, opt_design *d, int p);
+/*
+ * Layer i of partition p takes the cheapest folding, priced as opt_rebalance prices them, that is
+ * faster than `latency` and keeps the partition within its allowance, however far from its current
+ * one (the greedy pass's steps are one value up). 1 if it found one; else nothing changes.
+ */
+int opt_jump(opt_search *s, opt_design *d, int p, int i, double latency);
+
 
 /*
  * One search: from the smallest design (which must fit: else the message), greedy and/or annealing as

@@ -112,6 +112,23 @@ static void fine_values(const fcn_layer *l, value_set *set)
     }
 }
 
+int opt_divisors(int64_t n, int64_t *out, int room)
+{
+    value_set set;
+    divisors(n, &set);
+    const int count = set.count < room ? set.count : room;
+    memcpy(out, set.value, (size_t)count * sizeof *out);
+    return count;
+}
+
+int opt_fine_values(const fcn_layer *l, int64_t out[OPT_FINE_VALUES])
+{
+    value_set set;
+    fine_values(l, &set);
+    memcpy(out, set.value, (size_t)set.count * sizeof *out);
+    return set.count;
+}
+
 static int64_t gcd(int64_t a, int64_t b)
 {
     while (b) {
@@ -209,6 +226,17 @@ int64_t opt_fold_step(const opt_design *d, opt_problem *pb, int i, int which, in
     int count;
     const int64_t *values = feasible_values(d, pb, i, which, &count, &set);
     return next_in(values, count, current_value(d, i, which), dir);
+}
+
+int opt_fold_values(const opt_design *d, opt_problem *pb, int i, int which, int64_t *out, int max)
+{
+    value_set set;
+    int count;
+    const int64_t *values = feasible_values(d, pb, i, which, &count, &set);
+    if (count > max)
+        count = max;
+    memcpy(out, values, (size_t)count * sizeof *out);
+    return count;
 }
 
 int64_t opt_fold_random(const opt_design *d, opt_problem *pb, int i, int which, opt_rng *rng)

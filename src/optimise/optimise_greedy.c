@@ -143,8 +143,19 @@ static int raise_bottleneck(opt_search *s, opt_design *d, int p, opt_chain *c)
         try_layer(s, d, p, &e, e.a, c, &best);
     if (e.kind == OPT_SQUEEZE && e.b >= 0)
         try_layer(s, d, p, &e, e.b, c, &best);
-    if (best.layer < 0)
-        return 0;
+    if (best.layer < 0) {
+        if (!s->polishing)
+            return 0; /* the search's steps; opt_polish looks further */
+        /* No step up fits: a folding further away may (fewer fine taps, more coarse streams). */
+        const double latency = opt_element_latency(d, &e);
+        const int jumped = (e.a >= 0 && opt_jump(s, d, p, e.a, latency)) ||
+                           (e.kind == OPT_SQUEEZE && e.b >= 0 && opt_jump(s, d, p, e.b, latency));
+        if (c && e.a >= 0) /* opt_jump refolds by the walk: the tree takes what it may have changed */
+            opt_chain_update(c, d, s->pb, e.a);
+        if (c && e.kind == OPT_SQUEEZE && e.b >= 0)
+            opt_chain_update(c, d, s->pb, e.b);
+        return jumped;
+    }
     int params[4];
     const int count = opt_fold_parameters(d, best.layer, params);
     apply_steps(d, s->pb, best.layer, params, count, best.mask);

@@ -98,8 +98,10 @@ def test_parallel_searches_keep_the_best_of_their_seeds():
 def test_bound_is_above_every_design():
     b = fc.bound(MODELS / "lenet.onnx", ZEDBOARD)
     assert set(b) == {"batch_size", "throughput", "latency_s", "compute_s", "forced_s", "forced_partitions",
-                      "forced_reloads", "cycles_per_input", "binds"}
-    assert b["batch_size"] == 256 and b["binds"] in {"LUT", "FF", "DSP", "BRAM", "pixel rate"}
+                      "forced_reloads", "cycles_per_input", "partitions_s", "partitions_count", "binds"}
+    assert b["batch_size"] == 256 and b["binds"] in {"LUT", "FF", "DSP", "BRAM", "pixel rate", "partitioning"}
+    assert b["latency_s"] == pytest.approx(max(b["compute_s"] + b["forced_s"], b["partitions_s"]))
+    assert b["partitions_count"] >= 1
     net = fc.optimise(MODELS / "lenet.onnx", ZEDBOARD, seed=1, iterations=3000)
     assert 0 < net.get_throughput() <= b["throughput"]
     assert b["latency_s"] == pytest.approx(256 / b["throughput"])
