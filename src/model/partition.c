@@ -380,13 +380,17 @@ static void walk_partition(walk *w, const fcn_eval_options *opts)
         visit_layer(w, i);
     }
     out->layer_count = w->count;
+    partition_latency_bandwidth(out, opts->freq_mhz);
+}
 
-    const double freq_hz = opts->freq_mhz * 1e6;
+void partition_latency_bandwidth(fcn_partition_figures *out, double freq_mhz)
+{
+    const double freq_hz = freq_mhz * 1e6;
     const int64_t wr = out->wr_factor;
     out->latency_s = ((out->interval * (double)out->batch_size + (double)out->pipeline_depth) * (double)wr +
                       (double)((wr - 1) * out->size_wr)) / freq_hz;
     /* Summed over the memory tensors; written as MODEL.md's expression, which one tensor gives exactly. */
-    const double words_per_s = PARTITION_DATA_WIDTH * opts->freq_mhz / 8000.0;
+    const double words_per_s = PARTITION_DATA_WIDTH * freq_mhz / 8000.0;
     if (out->inputs)
         out->bandwidth_in = (double)out->workload_in / (out->interval * (double)out->streams_in) *
                             (double)out->streams_in * words_per_s;

@@ -7,5 +7,11 @@
 /* Fills `out` for net->partitions[index] and allocates its layers and edges; -1 on allocation failure (release it all the same). */
 int partition_evaluate(const fcn_network *net, int index, const fcn_eval_options *opts, fcn_partition_figures *out);
 void partition_figures_release(fcn_partition_figures *f);
+/*
+ * A partition's latency and bandwidths (MODEL.md §4.7) from its interval, pipeline depth, batch size,
+ * weights reloading, workloads and streams: the one place both the walk and the optimiser's chain
+ * tree (src/optimise/optimise_chain.c) take them from.
+ */
+void partition_latency_bandwidth(fcn_partition_figures *out, double freq_mhz);
 
 #endif

@@ -13,10 +13,10 @@
 
 #include "layers.h"
 #include "optimise.h"
+#include "partition.h"
 #include "resource.h"
 
 /* fcn_partition_summary's word on memory: 16-bit words. */
-#define PARTITION_DATA_WIDTH 16
 
 int opt_chain_alloc(opt_chain *c, int layers)
 {
@@ -192,16 +192,5 @@ void opt_chain_summary(const opt_chain *c, const opt_design *d, const opt_proble
     memory_figures(c, d, pb, out);
     out->pipeline_depth = out->outputs > 0 && root->depth > 0 ? root->depth : 0;
     out->edge_count = root->count + out->outputs; /* each layer's input, each output, and each squeeze's */
-    /* fcn_partition_summary's expressions, in its order, so that every bit agrees. */
-    const double freq_hz = pb->eval.freq_mhz * 1e6;
-    const int64_t wr = out->wr_factor;
-    out->latency_s = ((out->interval * (double)out->batch_size + (double)out->pipeline_depth) * (double)wr +
-                      (double)((wr - 1) * out->size_wr)) / freq_hz;
-    const double words_per_s = PARTITION_DATA_WIDTH * pb->eval.freq_mhz / 8000.0;
-    if (out->inputs)
-        out->bandwidth_in = (double)out->workload_in / (out->interval * (double)out->streams_in) *
-                            (double)out->streams_in * words_per_s;
-    if (out->outputs)
-        out->bandwidth_out = (double)out->workload_out / (out->interval * (double)out->streams_out) *
-                             (double)out->streams_out * words_per_s;
+    partition_latency_bandwidth(out, pb->eval.freq_mhz); /* fcn_partition_summary's own, bit for bit */
 }
