@@ -182,7 +182,7 @@ static void test_polish(const char *model, const char *platform, int expect_fast
     CHECK(f.s.best.latency_s <= before);
     if (expect_faster)
         CHECK(f.s.best.latency_s < before);
-    CHECK(!f.s.polishing);
+    CHECK_INT(f.s.jumps_left, 0);
     fcn_optimise_stats stats = {0};
     fcn_error err;
     fcn_network *net = opt_search_result(&f.s, &f.platform, &stats, &err);

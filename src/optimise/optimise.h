@@ -268,7 +268,7 @@ typedef struct opt_search {
     int64_t iterations;
     int stopped, stopped_by_time;
     int partition_by_dp; /* the greedy pass also tries opt_partition_dp's cuts (a second strategy) */
-    int polishing; /* in opt_polish: a bottleneck no step up helps may jump (opt_jump) */
+    int jumps_left; /* in opt_polish: how many more times a bottleneck no step up helps may jump (opt_jump) */
     opt_chain chain; /* the partition the greedy pass refolds or packs, when it is a chain */
     int walk_only;   /* tests: every summary by the walk, to compare with the chain's */
 } opt_search;

@@ -144,8 +144,9 @@ static int raise_bottleneck(opt_search *s, opt_design *d, int p, opt_chain *c)
     if (e.kind == OPT_SQUEEZE && e.b >= 0)
         try_layer(s, d, p, &e, e.b, c, &best);
     if (best.layer < 0) {
-        if (!s->polishing)
-            return 0; /* the search's steps; opt_polish looks further */
+        if (s->jumps_left <= 0)
+            return 0; /* the search's steps; opt_polish looks further, a few times a partition */
+        s->jumps_left--;
         /* No step up fits: a folding further away may (fewer fine taps, more coarse streams). */
         const double latency = opt_element_latency(d, &e);
         const int jumped = (e.a >= 0 && opt_jump(s, d, p, e.a, latency)) ||
