@@ -96,11 +96,11 @@ static int consider(const opt_search *s, const opt_design *d, layer_search *ls)
 static void search_group(opt_search *s, opt_design *d, layer_search *ls, int64_t group, int has_fine, int has_out)
 {
     const int i = ls->layer;
-    int64_t in[MAX_VALUES], out[MAX_VALUES], fine[8] = {1};
+    int64_t in[MAX_VALUES], out[MAX_VALUES], fine[OPT_FINE_VALUES] = {1};
     try_fold(s, d, ls, (opt_fold){1, 1, group, 1});
     const int n_in = opt_fold_values(d, s->pb, i, 0, in, MAX_VALUES);
     const int n_out = has_out ? opt_fold_values(d, s->pb, i, 1, out, MAX_VALUES) : 0;
-    const int n_fine = has_fine ? opt_fold_values(d, s->pb, i, 3, fine, 8) : 1;
+    const int n_fine = has_fine ? opt_fold_values(d, s->pb, i, 3, fine, OPT_FINE_VALUES) : 1;
     for (int a = 0; a < n_in; a++)
         for (int b = 0; b < n_fine; b++) {
             if (!has_out) {
@@ -164,13 +164,15 @@ int opt_rebalance(opt_search *s, opt_design *d, int p)
         ls.layer = i;
         changed |= cheapest_within(s, d, &ls, used);
     }
-    const opt_touch whole = {start, end, p, p + 1, 0};
-    opt_design_refresh(d, s->pb, &whole);
-    if (!changed || !d->fits[p] || d->summary[p].interval > interval) {
-        /* A squeeze the new streams need is slower, or nothing moved: as it was. */
-        memcpy(&d->fold[start], saved, bytes);
+    if (changed) { /* else every layer is back as it was, its figures with it: nothing to sum again */
+        const opt_touch whole = {start, end, p, p + 1, 0};
         opt_design_refresh(d, s->pb, &whole);
-        changed = 0;
+        if (!d->fits[p] || d->summary[p].interval > interval) {
+            /* A squeeze the new streams need is slower, or the bandwidth or ports refuse: as it was. */
+            memcpy(&d->fold[start], saved, bytes);
+            opt_design_refresh(d, s->pb, &whole);
+            changed = 0;
+        }
     }
     free(saved);
     return changed;
@@ -197,15 +199,12 @@ int opt_jump(opt_search *s, opt_design *d, int p, int i, double latency)
     /* Strictly faster: the largest latency below the bottleneck's. */
     layer_search ls = {.partition = p, .layer = i, .interval = latency * (1 - 1e-12), .used = used};
     const opt_touch t = {i, i + 1, p, p + 1, 0};
-    if (!cheapest_within(s, d, &ls, used) || d->figures[i].latency >= latency) {
-        d->fold[i] = was;
+    if (cheapest_within(s, d, &ls, used) && d->figures[i].latency < latency) {
         opt_design_refresh(d, s->pb, &t);
-        return 0;
+        if (d->fits[p])
+            return 1;
     }
-    opt_design_refresh(d, s->pb, &t);
-    if (d->fits[p])
-        return 1;
-    d->fold[i] = was; /* within the resources, but not the bandwidth or the ports */
+    d->fold[i] = was; /* nothing faster fits, or not the bandwidth or the ports */
     opt_design_refresh(d, s->pb, &t);
     return 0;
 }
