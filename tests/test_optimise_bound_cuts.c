@@ -173,6 +173,41 @@ static void test_only_the_last_weighted_layer_reloads(void)
     CHECK_NEAR(cut.latency_s, 40 * 11, 1e-12);
 }
 
+/*
+ * A partition that reloads weights wr times runs its layers before the reloading layer wr times
+ * over. Layer 0: 10 cycles, 4 LUT, no reloading version; layer 1 (the last weighted): 10 cycles and
+ * 9 LUT, or reloading twice, 2 x 5 cycles and 2 LUT; 10 LUT. Together only layer 1's reloading
+ * version fits (4 + 2), so layer 0 runs twice: 20 cycles, not 10; apart, 10 + 10 and a
+ * reconfiguration of 5.
+ */
+static void test_layers_before_the_reloading_layer_run_again(void)
+{
+    fixture f;
+    start(&f, 2);
+    f.weighted[1] = 1;
+    add(&f, 0, 10, 4, 0);
+    add(&f, 1, 10, 9, 0);
+    add_version(&f, 1, 2, 10, 2, 0, 0);
+    const int64_t budget[OPT_RESOURCES] = {10, 100, 100, 100, 100};
+    bound_cut cut;
+    CHECK_INT(bound_cuts(&f.ways, budget, LUT_ONLY, 1, 1, 5, &cut), 0);
+    CHECK_NEAR(cut.latency_s, 20, 1e-12);
+    CHECK_INT(cut.partitions, 1);
+    /* Apart, layer 1 fits without reloading: 10 + 1 + 10 with a reconfiguration of 1, still more. */
+    CHECK_INT(bound_cuts(&f.ways, budget, LUT_ONLY, 1, 1, 1, &cut), 0);
+    CHECK_NEAR(cut.latency_s, 20, 1e-12);
+    CHECK_INT(cut.partitions, 1);
+    /* Reloading 8 times (8 x 1.25 cycles): layer 0 runs 8 times, 80 cycles; apart 21 is better. */
+    start(&f, 2);
+    f.weighted[1] = 1;
+    add(&f, 0, 10, 4, 0);
+    add(&f, 1, 10, 9, 0);
+    add_version(&f, 1, 8, 10, 2, 0, 0);
+    CHECK_INT(bound_cuts(&f.ways, budget, LUT_ONLY, 1, 1, 1, &cut), 0);
+    CHECK_NEAR(cut.latency_s, 21, 1e-12);
+    CHECK_INT(cut.partitions, 2);
+}
+
 /* No cut when a layer fits nowhere; none past the table's size. */
 static void test_gives_up(void)
 {
@@ -197,6 +232,7 @@ int main(void)
     test_mix();
     test_negative_resource();
     test_only_the_last_weighted_layer_reloads();
+    test_layers_before_the_reloading_layer_run_again();
     test_gives_up();
     return check_summary("test_optimise_bound_cuts");
 }

@@ -26,6 +26,7 @@
 typedef struct event {
     double time;
     int layer;
+    unsigned sets; /* bits 1 << FULL, 1 << ANY: the sets the way counts in */
     const bound_way *way;
 } event;
 
@@ -34,6 +35,14 @@ static int by_time(const void *a, const void *b)
     const double x = ((const event *)a)->time, y = ((const event *)b)->time;
     return (x > y) - (x < y);
 }
+
+/*
+ * A partition's weights-reloading factor wr_p falls in one of these classes, [lo, hi]: with wr_p >= lo
+ * the layers before its reloading layer, whose latency is at most the interval, run wr_p >= lo times
+ * in its time (§4). One sweep a class; each run's shortest time is the least over the classes.
+ */
+static const struct { int64_t lo, hi; } WR_CLASSES[] = {{1, 1}, {2, 3}, {4, 7}, {8, INT64_MAX}};
+#define WR_CLASS_COUNT ((int)(sizeof WR_CLASSES / sizeof WR_CLASSES[0]))
 
 /*
  * Each partition's resources: the five, and the mix of them the area-time term weighs (§4): for
@@ -86,9 +95,9 @@ static void take(sweep *s, const event *e)
         v[r] = (double)e->way->use[r];
         v[MIX] += s->mix[r] * v[r];
     }
-    lower(&s->set[ANY], e->layer, v);
-    if (e->way->wr == 1)
-        lower(&s->set[FULL], e->layer, v);
+    for (int k = 0; k < SETS; k++)
+        if (e->sets & 1u << k)
+            lower(&s->set[k], e->layer, v);
 }
 
 static void prefix_sums(sweep *s)
@@ -202,27 +211,32 @@ static void set_free(least_set *set)
 }
 
 /*
- * The ways as events in time order, a way's time counting its reloads spread over the batch (a
- * partition's latency adds (wr - 1) x the reloading layer's weights to B x wr x its interval).
+ * The ways a partition of reloading factor in class c may hold, as events in time order: a way
+ * without reloading in both sets, in a class of lo > 1 at lo times its time (it runs that often); a
+ * reloading version of a factor in the class in ANY only, its time counting its reloads spread over
+ * the batch (a partition's latency adds (wr - 1) x the reloading layer's weights to B x wr x its
+ * interval). How many, in `out`.
  */
-static event *events_in_order(const bound_ways *ways, double batch)
+static int64_t events_in_order(const bound_ways *ways, double batch, int c, event *out)
 {
-    const int64_t count = ways->first[ways->layer_count];
-    event *events = malloc((size_t)(count > 0 ? count : 1) * sizeof *events);
-    if (!events)
-        return NULL;
+    const int64_t lo = WR_CLASSES[c].lo, hi = WR_CLASSES[c].hi;
+    int64_t count = 0;
     for (int i = 0; i < ways->layer_count; i++)
-        for (int64_t k = ways->first[i]; k < ways->first[i + 1]; k++)
-            events[k] = (event){ways->way[k].time + ways->way[k].reload / batch, i, &ways->way[k]};
-    qsort(events, (size_t)count, sizeof *events, by_time);
-    return events;
+        for (int64_t k = ways->first[i]; k < ways->first[i + 1]; k++) {
+            const bound_way *v = &ways->way[k];
+            if (v->wr == 1)
+                out[count++] = (event){(double)lo * v->time, i, 1u << FULL | 1u << ANY, v};
+            else if (v->wr >= lo && v->wr <= hi)
+                out[count++] = (event){v->time + v->reload / batch, i, 1u << ANY, v};
+        }
+    qsort(out, (size_t)count, sizeof *out, by_time);
+    return count;
 }
 
-/* Fills the table: each run's shortest time. */
-static void sweep_events(sweep *s, const bound_ways *ways, const event *events)
+/* Fills the table: each run's shortest time over `count` events. */
+static void sweep_events(sweep *s, const bound_ways *ways, const event *events, int64_t count)
 {
     const int n = s->n;
-    const int64_t count = ways->first[n];
     s->last_weighted[0] = -1;
     for (int i = 0; i < n; i++) {
         s->last_weighted[i + 1] = ways->weighted[i] ? i : s->last_weighted[i];
@@ -254,17 +268,28 @@ int bound_cuts(const bound_ways *ways, const int64_t budget[OPT_RESOURCES], cons
     counted_resources(ways, s.counted);
     for (int r = 0; r < OPT_RESOURCES; r++)
         mix[r] = budget[r] > 0 && s.counted[r] ? weight[r] / (double)budget[r] : 0;
-    event *events = events_in_order(ways, batch);
+    const int64_t count = ways->first[n];
+    event *events = malloc((size_t)(count > 0 ? count : 1) * sizeof *events);
     const int ready = set_alloc(&s.set[FULL], n) == 0 && set_alloc(&s.set[ANY], n) == 0;
     s.last_weighted = malloc(((size_t)n + 1) * sizeof *s.last_weighted);
     s.reach = malloc((size_t)n * sizeof *s.reach);
     s.table = malloc((size_t)n * (size_t)n * sizeof *s.table);
+    double *least = malloc((size_t)n * (size_t)n * sizeof *least);
     int status = -1;
-    if (events && ready && s.last_weighted && s.reach && s.table) {
-        sweep_events(&s, ways, events);
+    if (events && ready && s.last_weighted && s.reach && s.table && least) {
+        for (int c = 0; c < WR_CLASS_COUNT; c++) {
+            sweep_events(&s, ways, events, events_in_order(ways, batch, c, events));
+            for (size_t k = 0; k < (size_t)n * (size_t)n; k++)
+                if (c == 0 || (s.table[k] >= 0 && (least[k] < 0 || s.table[k] < least[k])))
+                    least[k] = s.table[k];
+        }
+        double *swap = s.table;
+        s.table = least;
+        least = swap;
         const pricing price = {batch, freq_hz, reconf_s};
         status = shortest_cut(&s, &price, out);
     }
+    free(least);
     free(events);
     set_free(&s.set[FULL]);
     set_free(&s.set[ANY]);
