@@ -9,10 +9,25 @@
 #include "fpgaconvnet.h"
 #include "optimise_random.h"
 
-/* The folding factors of one layer. Layers with one coarse factor (all but CONVOLUTION, INNER_PRODUCT) use coarse_in. */
+/*
+ * Where a weighted layer's weights live on a board with URAM: as the layer alone would have them
+ * (optimise_design.c's rule), or where its partition needs them (the greedy pass moves them when one
+ * memory alone stops the bottleneck, the polish prices both).
+ */
+enum { OPT_PLACE_AUTO, OPT_PLACE_URAM, OPT_PLACE_BRAM };
+
+/*
+ * The folding factors of one layer, and where its weights live (OPT_PLACE_*; 0 = AUTO, so {1, 1, 1, 1}
+ * is folding 1 placed by the rule). Layers with one coarse factor (all but CONVOLUTION,
+ * INNER_PRODUCT) use coarse_in.
+ */
 typedef struct opt_fold {
     int64_t coarse_in, coarse_out, coarse_group, fine;
+    int64_t place;
 } opt_fold;
+
+/* Folding 1, the weights placed by the rule: where every search starts a layer. */
+#define OPT_FOLD_ONE ((opt_fold){1, 1, 1, 1, OPT_PLACE_AUTO})
 
 /* The divisors of the numbers a search meets, computed once (optimise_fold.c). */
 typedef struct opt_divisor_cache opt_divisor_cache;
@@ -67,6 +82,7 @@ typedef struct opt_design {
     opt_fold *fold;                 /* [layers] */
     fcn_layer *layer;               /* [layers] */
     fcn_layer_figures *figures;     /* [layers] */
+    unsigned char *placed;          /* [layers]: the fold's place that layer[i] and figures[i] were derived with */
     fcn_partition_figures *summary; /* [layers]: per partition */
     unsigned char *fits;            /* [layers]: per partition */
     double latency_s;               /* the network's */
@@ -85,6 +101,12 @@ typedef struct opt_touch {
 
 /* A chain partition's summary kept as its layers change (optimise_chain.c, below). */
 typedef struct opt_chain opt_chain;
+
+/*
+ * Where layer i's weights may live, into places: BRAM and URAM for a weighted layer on a board with
+ * URAM, else only by the rule (optimise_design.c). How many.
+ */
+int opt_placements(const opt_problem *pb, int i, int64_t places[2]);
 
 /* ---- problem (optimise_problem.c) */
 int opt_problem_init(opt_problem *pb, const fcn_network *model, const fcn_platform *platform,

@@ -88,7 +88,7 @@ void opt_smallest_design(opt_design *d, opt_problem *pb)
     d->ports = 1;
     for (int i = 0; i < n; i++) {
         d->start[i] = pb->one_partition ? 0 : i;
-        d->fold[i] = (opt_fold){1, 1, 1, 1};
+        d->fold[i] = OPT_FOLD_ONE;
     }
     d->start[d->partition_count] = n;
     fit_ports(d, pb);

@@ -29,7 +29,8 @@ int opt_design_alloc(opt_design *d, const opt_problem *pb)
     d->figures = calloc(n, sizeof *d->figures);
     d->summary = calloc(n, sizeof *d->summary);
     d->fits = calloc(n, sizeof *d->fits);
-    if (!d->start || !d->wr || !d->fold || !d->layer || !d->figures || !d->summary || !d->fits) {
+    d->placed = calloc(n, sizeof *d->placed);
+    if (!d->start || !d->wr || !d->fold || !d->layer || !d->figures || !d->summary || !d->fits || !d->placed) {
         opt_design_free(d);
         return -1;
     }
@@ -45,6 +46,7 @@ void opt_design_free(opt_design *d)
     free(d->figures);
     free(d->summary);
     free(d->fits);
+    free(d->placed);
     *d = (opt_design){0};
 }
 
@@ -62,6 +64,7 @@ void opt_design_copy_layers(opt_design *to, const opt_design *from, int lo, int 
     memcpy(&to->fold[lo], &from->fold[lo], n * sizeof *to->fold);
     memcpy(&to->layer[lo], &from->layer[lo], n * sizeof *to->layer);
     memcpy(&to->figures[lo], &from->figures[lo], n * sizeof *to->figures);
+    memcpy(&to->placed[lo], &from->placed[lo], n * sizeof *to->placed);
 }
 
 static void copy_structure(opt_design *to, const opt_design *from)
@@ -139,18 +142,20 @@ static void apply_fold(fcn_layer *l, opt_fold *f)
 }
 
 /*
- * Where a weighted layer's weights live, on a board with URAM (docs/MODEL-WIDTHS.md): in URAM when
- * the share of the board's URAM they take is no larger than the share of its BRAM they free, else in
- * BRAM, so that neither memory runs out first for want of using the other. Both placements are the
- * model's own figures. A board without URAM keeps every weight in BRAM.
+ * Where a weighted layer's weights live, on a board with URAM (docs/MODEL-WIDTHS.md): where `place`
+ * says, or by the rule: in URAM when the share of the board's URAM they take is no larger than the
+ * share of its BRAM they free, else in BRAM, so that neither memory runs out first for want of using
+ * the other. Both placements are the model's own figures. A board without URAM keeps every weight in
+ * BRAM.
  */
-static void evaluate_placed(fcn_layer *l, fcn_layer_figures *f, opt_problem *pb)
+static void evaluate_placed(fcn_layer *l, fcn_layer_figures *f, opt_problem *pb, int64_t place)
 {
     const int weighted = l->type == FCN_CONVOLUTION || l->type == FCN_INNER_PRODUCT;
-    l->use_uram = 0;
+    const int may_use_uram = weighted && pb->have[OPT_URAM] > 0;
+    l->use_uram = may_use_uram && place == OPT_PLACE_URAM;
     fcn_layer_evaluate(l, f);
     pb->layer_evaluations++;
-    if (!weighted || pb->have[OPT_URAM] <= 0 || f->resource.bram <= 0)
+    if (!may_use_uram || place != OPT_PLACE_AUTO || f->resource.bram <= 0)
         return;
     fcn_layer_figures in_uram;
     l->use_uram = 1;
@@ -161,6 +166,18 @@ static void evaluate_placed(fcn_layer *l, fcn_layer_figures *f, opt_problem *pb)
         *f = in_uram;
     else
         l->use_uram = 0;
+}
+
+int opt_placements(const opt_problem *pb, int i, int64_t places[2])
+{
+    const fcn_layer_type type = pb->model[i].type;
+    if ((type != FCN_CONVOLUTION && type != FCN_INNER_PRODUCT) || pb->have[OPT_URAM] <= 0) {
+        places[0] = OPT_PLACE_AUTO;
+        return 1;
+    }
+    places[0] = OPT_PLACE_BRAM;
+    places[1] = OPT_PLACE_URAM;
+    return 2;
 }
 
 /* Weights reloading divides the wr layer's filters and the channels of the chain that follows it to the output. */
@@ -174,10 +191,11 @@ static void materialise(opt_design *d, opt_problem *pb, int i, int w, int64_t wr
             l.channels /= wr;
     }
     apply_fold(&l, &d->fold[i]);
-    if (same_parameters(&l, &d->layer[i]))
+    if (same_parameters(&l, &d->layer[i]) && d->placed[i] == d->fold[i].place)
         return;
-    evaluate_placed(&l, &d->figures[i], pb);
+    evaluate_placed(&l, &d->figures[i], pb, d->fold[i].place);
     d->layer[i] = l;
+    d->placed[i] = (unsigned char)d->fold[i].place;
 }
 
 static void summarise(opt_design *d, opt_problem *pb, int p)

@@ -263,7 +263,7 @@ void opt_fold_set(opt_design *d, int i, int which, int64_t value)
 void opt_fold_reset(opt_design *d, int p_lo, int p_hi)
 {
     for (int i = d->start[p_lo]; i < d->start[p_hi]; i++)
-        d->fold[i] = (opt_fold){1, 1, 1, 1};
+        d->fold[i] = OPT_FOLD_ONE;
 }
 
 int64_t opt_wr_step(const opt_design *d, opt_problem *pb, int p, int dir)

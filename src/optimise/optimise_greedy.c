@@ -24,15 +24,15 @@ typedef struct layer_undo {
     fcn_layer copy;
     fcn_layer_figures figures;
     fcn_partition_figures summary;
-    unsigned char fits;
+    unsigned char fits, placed;
     double latency_s;
     int misfits;
 } layer_undo;
 
 static void save(const opt_design *d, int i, int p, layer_undo *u)
 {
-    *u = (layer_undo){i, p, d->fold[i], d->layer[i], d->figures[i], d->summary[p], d->fits[p], d->latency_s,
-                      d->misfits};
+    *u = (layer_undo){i, p, d->fold[i], d->layer[i], d->figures[i], d->summary[p], d->fits[p], d->placed[i],
+                      d->latency_s, d->misfits};
 }
 
 static void undo(opt_design *d, const layer_undo *u)
@@ -40,6 +40,7 @@ static void undo(opt_design *d, const layer_undo *u)
     d->fold[u->layer] = u->fold;
     d->layer[u->layer] = u->copy;
     d->figures[u->layer] = u->figures;
+    d->placed[u->layer] = u->placed;
     d->summary[u->partition] = u->summary;
     d->fits[u->partition] = u->fits;
     d->latency_s = u->latency_s;
@@ -87,11 +88,27 @@ static int apply_steps(opt_design *d, opt_problem *pb, int i, const int *params,
     return 0;
 }
 
-/* A choice of steps: which layer, which of its parameters. */
+/*
+ * A choice of steps: which layer, which of its parameters. `blocked`: the memory (1 << OPT_BRAM or
+ * 1 << OPT_URAM) that alone stopped some step that would have gained.
+ */
 typedef struct choice {
     int layer, mask;
     double score;
+    unsigned blocked;
 } choice;
+
+/* The one memory that a partition's figures overrun while every other resource fits: its bit, else 0. */
+static unsigned memory_overrun(const opt_problem *pb, const fcn_resource *r)
+{
+    const double used[OPT_RESOURCES] = {(double)r->lut, (double)r->ff, (double)r->dsp, (double)r->bram,
+                                        (double)r->uram};
+    unsigned over = 0;
+    for (int k = 0; k < OPT_RESOURCES; k++)
+        if (used[k] > pb->limit[k])
+            over |= 1u << k;
+    return over == 1u << OPT_BRAM || over == 1u << OPT_URAM ? over : 0;
+}
 
 /* Re-derives layer i of partition p after its folding changed, and the partition (through c if it holds p). */
 static void refresh_layer(opt_search *s, opt_design *d, int p, int i, opt_chain *c)
@@ -123,12 +140,84 @@ static void try_layer(opt_search *s, opt_design *d, int p, const opt_element *e,
             double gain = (latency - opt_element_latency(d, e)) / latency;
             double score = gain / (growth(s->pb, &before, &d->summary[p].resource) + FREE_GROWTH);
             if (d->fits[p] && gain > 0 && score > best->score)
-                *best = (choice){i, mask, score};
+                *best = (choice){i, mask, score, best->blocked};
+            else if (!d->fits[p] && gain > 0)
+                best->blocked |= memory_overrun(s->pb, &d->summary[p].resource);
         }
         undo(d, &u);
         if (applied && c)
             opt_chain_update(c, d, s->pb, i);
     }
+}
+
+/* The larger of the partition's BRAM and URAM, each as a share of what it may use. */
+static double memory_share(const opt_problem *pb, const fcn_resource *r)
+{
+    const double bram = (double)r->bram / pb->limit[OPT_BRAM];
+    const double uram = pb->limit[OPT_URAM] > 0 ? (double)r->uram / pb->limit[OPT_URAM] : 0;
+    return bram > uram ? bram : uram;
+}
+
+/*
+ * What moving a layer's weights out of memory `from` (its figures' resources `was`, then `moved`)
+ * does for partition p, using `used`: the share of `from` freed over the share of the other taken;
+ * 0 where it frees nothing, overruns the other, or leaves the fuller of the two no emptier (so that
+ * no two such moves undo each other).
+ */
+static double move_score(const opt_problem *pb, const fcn_resource *used, const fcn_resource *was,
+                         const fcn_resource *moved, int from)
+{
+    const int to = from == OPT_BRAM ? OPT_URAM : OPT_BRAM;
+    double change[OPT_RESOURCES] = {0};
+    change[OPT_BRAM] = (double)(moved->bram - was->bram);
+    change[OPT_URAM] = (double)(moved->uram - was->uram);
+    fcn_resource after = *used;
+    after.bram += moved->bram - was->bram;
+    after.uram += moved->uram - was->uram;
+    const double in_to = (double)(to == OPT_URAM ? after.uram : after.bram);
+    if (change[from] >= 0 || in_to > pb->limit[to] || memory_share(pb, &after) >= memory_share(pb, used))
+        return 0;
+    const double taken = change[to] > 0 ? change[to] / pb->limit[to] : 1e-12;
+    return -change[from] / pb->limit[from] / taken;
+}
+
+/*
+ * A step of partition p's bottleneck gains but overruns memory `from` (BRAM or URAM) alone: the
+ * weights of the weighted layer that scores best (move_score) move to the other memory, if the
+ * partition still fits. 1 if one moved.
+ */
+static int move_memory(opt_search *s, opt_design *d, int p, opt_chain *c, int from)
+{
+    opt_problem *pb = s->pb;
+    if (pb->limit[OPT_URAM] <= 0)
+        return 0;
+    int chosen = -1;
+    double best_score = 0;
+    for (int i = d->start[p]; i < d->start[p + 1]; i++) {
+        int64_t places[2];
+        if (opt_placements(pb, i, places) < 2 || d->layer[i].use_uram != (from == OPT_URAM))
+            continue;
+        fcn_layer l = d->layer[i];
+        l.use_uram = !l.use_uram;
+        fcn_layer_figures f;
+        fcn_layer_evaluate(&l, &f);
+        pb->layer_evaluations++;
+        const double score = move_score(pb, &d->summary[p].resource, &d->figures[i].resource, &f.resource, from);
+        if (score > best_score) {
+            best_score = score;
+            chosen = i;
+        }
+    }
+    if (chosen < 0)
+        return 0;
+    const int64_t was = d->fold[chosen].place;
+    d->fold[chosen].place = from == OPT_BRAM ? OPT_PLACE_URAM : OPT_PLACE_BRAM;
+    refresh_layer(s, d, p, chosen, c);
+    if (d->fits[p])
+        return 1;
+    d->fold[chosen].place = was;
+    refresh_layer(s, d, p, chosen, c);
+    return 0;
 }
 
 /*
@@ -138,11 +227,13 @@ static void try_layer(opt_search *s, opt_design *d, int p, const opt_element *e,
 static int raise_bottleneck(opt_search *s, opt_design *d, int p, opt_chain *c)
 {
     const opt_element e = bottleneck(d, s->pb, p, c);
-    choice best = {-1, 0, 0};
+    choice best = {-1, 0, 0, 0};
     if (e.a >= 0)
         try_layer(s, d, p, &e, e.a, c, &best);
     if (e.kind == OPT_SQUEEZE && e.b >= 0)
         try_layer(s, d, p, &e, e.b, c, &best);
+    if (best.layer < 0 && best.blocked && move_memory(s, d, p, c, best.blocked == 1u << OPT_BRAM ? OPT_BRAM : OPT_URAM))
+        return 1;
     if (best.layer < 0) {
         if (s->jumps_left <= 0)
             return 0; /* the search's steps; opt_polish looks further, a few times a partition */

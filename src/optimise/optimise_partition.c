@@ -43,7 +43,7 @@ static void lay_out(opt_design *d, opt_problem *pb, const int *cuts, int parts, 
     for (int p = 0; p <= parts; p++)
         d->start[p] = cuts[p];
     for (int i = 0; i < pb->layer_count; i++)
-        d->fold[i] = (opt_fold){1, 1, 1, 1};
+        d->fold[i] = OPT_FOLD_ONE;
     for (int p = 0; p < parts; p++)
         d->wr[p] = opt_max_wr(pb, opt_wr_layer(pb, d->start[p], d->start[p + 1]));
     opt_design_refresh_all(d, pb);
@@ -83,7 +83,7 @@ static int lay_out_run(opt_design *d, opt_problem *pb, int a, int b, int64_t por
     const int w = opt_wr_layer(pb, a, b);
     d->wr[p] = opt_max_wr(pb, w);
     for (int i = a; i < b; i++)
-        d->fold[i] = (opt_fold){1, 1, 1, 1};
+        d->fold[i] = OPT_FOLD_ONE;
     opt_design_materialise(d, pb, p, w, a, b);
     opt_design_sum(d, pb, p, NULL);
     return p;

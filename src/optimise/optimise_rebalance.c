@@ -90,27 +90,28 @@ static int consider(const opt_search *s, const opt_design *d, layer_search *ls)
 }
 
 /*
- * For one coarse_group: every coarse_in and fine, each with the smallest coarse_out that meets the
- * interval (a larger one only costs more).
+ * For one coarse_group and placement of the weights: every coarse_in and fine, each with the smallest
+ * coarse_out that meets the interval (a larger one only costs more).
  */
-static void search_group(opt_search *s, opt_design *d, layer_search *ls, int64_t group, int has_fine, int has_out)
+static void search_group(opt_search *s, opt_design *d, layer_search *ls, int64_t group, int64_t place, int has_fine,
+                         int has_out)
 {
     const int i = ls->layer;
     int64_t in[MAX_VALUES], out[MAX_VALUES], fine[OPT_FINE_VALUES] = {1};
-    try_fold(s, d, ls, (opt_fold){1, 1, group, 1});
+    try_fold(s, d, ls, (opt_fold){1, 1, group, 1, place});
     const int n_in = opt_fold_values(d, s->pb, i, 0, in, MAX_VALUES);
     const int n_out = has_out ? opt_fold_values(d, s->pb, i, 1, out, MAX_VALUES) : 0;
     const int n_fine = has_fine ? opt_fold_values(d, s->pb, i, 3, fine, OPT_FINE_VALUES) : 1;
     for (int a = 0; a < n_in; a++)
         for (int b = 0; b < n_fine; b++) {
             if (!has_out) {
-                try_fold(s, d, ls, (opt_fold){in[a], in[a], group, fine[b]});
+                try_fold(s, d, ls, (opt_fold){in[a], in[a], group, fine[b], place});
                 if (consider(s, d, ls))
                     return; /* one coarse factor: the first within the interval is the cheapest */
                 continue;
             }
             for (int c = 0; c < n_out; c++) {
-                try_fold(s, d, ls, (opt_fold){in[a], out[c], group, fine[b]});
+                try_fold(s, d, ls, (opt_fold){in[a], out[c], group, fine[b], place});
                 if (consider(s, d, ls))
                     break;
             }
@@ -137,8 +138,11 @@ static int cheapest_within(opt_search *s, opt_design *d, layer_search *ls, doubl
         has[params[k]] = 1;
     int64_t groups[MAX_VALUES] = {1};
     const int n_groups = has[2] ? opt_fold_values(d, s->pb, i, 2, groups, MAX_VALUES) : 1;
+    int64_t places[2] = {OPT_PLACE_AUTO};
+    const int n_places = opt_placements(s->pb, i, places);
     for (int g = 0; g < n_groups; g++)
-        search_group(s, d, ls, groups[g], has[3], has[1]);
+        for (int k = 0; k < n_places; k++)
+            search_group(s, d, ls, groups[g], places[k], has[3], has[1]);
     try_fold(s, d, ls, ls->best);
     double after[OPT_RESOURCES];
     resource_vector(&d->figures[i].resource, after);
