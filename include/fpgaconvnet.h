@@ -600,11 +600,13 @@ typedef struct fcn_optimise_options {
     fcn_optimise_callback progress; /* may be NULL; with threads, called by one search at a time */
     void *user;                     /* handed to progress */
     /*
-     * Independent searches run in parallel (POSIX threads), the k-th (from 0) seeded seed + k, and
-     * every odd one with the other strategy (partition_by_dp flipped); the result is the best design
-     * of any, ties to the lowest k, so a search that ends by itself gives the same design for the
-     * same seed and threads on any machine. 0 or 1: one search, in the caller's thread. The
-     * iteration budget and time limit apply to each.
+     * Independent searches, two a thread, run in parallel (POSIX threads), each thread taking the
+     * next as its last ends, so that no core waits for the slowest search; the k-th (from 0) seeded
+     * seed + k, every odd one with the other strategy (partition_by_dp flipped); none but the first
+     * starts past the time limit. The result is the best design of any, ties to the lowest k, so
+     * searches that end by themselves give the same design for the same seed and threads on any
+     * machine. 0 or 1: one search, in the caller's thread. The iteration budget and time limit apply
+     * to each.
      */
     int threads;
     /*
@@ -628,6 +630,7 @@ typedef struct fcn_optimise_stats {
     int stopped_by_time;         /* the time limit cut the search short */
     double objective;            /* the result's throughput or latency */
     double start_objective;      /* the first feasible design's (the smallest design's for annealing) */
+    int searches;                /* how many searches ran: 1, or with threads up to 2 a thread */
 } fcn_optimise_stats;
 
 /*

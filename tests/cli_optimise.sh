@@ -86,10 +86,10 @@ expect_ok "newest form validates" validate "$tmp/n/lenet.json" --platform "$zedb
 expect_error "config format" 2 "optimise: --config-format: unknown format '0.2' (expected 0.1.1 or newest)" \
     optimise "$lenet" --platform "$zedboard" -o "$tmp/res" --config-format 0.2
 
-# --threads N: N searches seeded S, S+1, ...; the same seed and N give the same design; one search is the
-# search alone (the same as the library's default).
+# --threads N: 2N searches seeded S, S+1, ... in N threads; the same seed and N give the same design; one
+# search is the search alone (the same as the library's default).
 expect_ok "threads 3" optimise "$lenet" --platform "$zedboard" -o "$tmp/t3a" "${quick[@]}" --seed 3 --threads 3
-expect_output "threads 3: summary" "designs in 3 searches,"
+expect_output "threads 3: summary" "designs in 6 searches,"
 expect_ok "threads 3 again" optimise "$lenet" --platform "$zedboard" -o "$tmp/t3b" "${quick[@]}" --seed 3 --threads 3
 if cmp -s "$tmp/t3a/lenet.json" "$tmp/t3b/lenet.json"; then pass; else fail "threads 3: configurations differ"; fi
 expect_ok "threads 1" optimise "$lenet" --platform "$zedboard" -o "$tmp/t1" "${quick[@]}" --seed 3 --threads 1

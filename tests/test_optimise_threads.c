@@ -1,7 +1,8 @@
 /*
  * Parallel searches (fcn_optimise_options.threads): one thread is the search alone, byte for byte;
- * N threads give the best of the N searches seeded seed .. seed + N - 1 (ties to the lowest), the
- * same on every run; the callback sees the whole and can stop them all; bad counts have messages.
+ * N threads give the best of the 2N searches seeded seed .. seed + 2N - 1 (ties to the lowest), the
+ * same on every run; the callback sees the whole and can stop them all; past the time limit no
+ * search starts; bad counts have messages.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -57,14 +58,17 @@ static void test_one_thread(const fcn_network *model, const fcn_platform *platfo
     free(b);
 }
 
-/* Three threads: the best of seeds 5, 6 and 7 searched alone (6 with the other strategy), and the same again. */
+/*
+ * Three threads: six searches, the best of seeds 5 .. 10 searched alone (6, 8 and 10 with the other
+ * strategy), ties to the lowest seed, and the same again.
+ */
 static void test_best_of_seeds(const fcn_network *model, const fcn_platform *platform)
 {
-    char *alone[3];
-    fcn_optimise_stats stats[3], together, again;
+    char *alone[6];
+    fcn_optimise_stats stats[6], together, again;
     int best = 0;
     int64_t iterations = 0;
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 6; k++) {
         fcn_optimise_options o = search_options(1, 5 + (uint64_t)k);
         o.partition_by_dp = k % 2;
         alone[k] = search_text(model, platform, &o, &stats[k]);
@@ -79,8 +83,10 @@ static void test_best_of_seeds(const fcn_network *model, const fcn_platform *pla
     CHECK(same_text(a, b));
     CHECK(together.objective == stats[best].objective);
     CHECK_INT(together.iterations, iterations);
+    CHECK_INT(together.searches, 6);
+    CHECK_INT(stats[0].searches, 1);
     CHECK(together.start_objective == stats[0].start_objective);
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 6; k++)
         free(alone[k]);
     free(a);
     free(b);
@@ -128,7 +134,22 @@ static void test_progress(const fcn_network *model, const fcn_platform *platform
     CHECK(b != NULL);
     CHECK(!stats.stopped_by_time);
     CHECK(stats.iterations < 1000000);
+    CHECK(stats.searches <= 2); /* asked to stop, no thread takes another */
     free(b);
+}
+
+/* Past the time limit no search starts but the first, which still gives a design. */
+static void test_time_limit(const fcn_network *model, const fcn_platform *platform)
+{
+    fcn_optimise_options o = search_options(2, 1);
+    o.iterations = 0;
+    o.time_limit_s = 1e-9;
+    fcn_optimise_stats stats;
+    char *a = search_text(model, platform, &o, &stats);
+    CHECK(a != NULL);
+    CHECK(stats.stopped_by_time);
+    CHECK_INT(stats.searches, 1);
+    free(a);
 }
 
 static void test_errors(const fcn_network *model, const fcn_platform *platform)
@@ -160,6 +181,7 @@ int main(void)
         test_one_thread(model, &platform);
         test_best_of_seeds(model, &platform);
         test_progress(model, &platform);
+        test_time_limit(model, &platform);
         test_errors(model, &platform);
     }
     fcn_network_free(model);

@@ -54,9 +54,10 @@ static const char USAGE[] =
     "  --iterations N             stop after N designs proposed, greedy trials included\n"
     "                             (default: when the annealing schedules end by themselves)\n"
     "  --no-reconfiguration       one partition: the whole network on the board at once\n"
-    "  --threads N                independent searches in parallel, seeded S, S+1, ..., the best\n"
-    "                             of them kept (default: one a processor); the same seed and N\n"
-    "                             give the same design\n"
+    "  --threads N                threads of independent searches, two a thread, seeded S, S+1,\n"
+    "                             ..., each thread taking the next as one ends, the best kept\n"
+    "                             (default: one a processor); the same seed and N give the same\n"
+    "                             design\n"
     "  --freq MHZ                 clock (default: the platform's, else 125)\n"
     "  --reconf-time S            seconds per reconfiguration (default: the platform's, else 0)\n"
     "  --no-fuse-bn               keep a BatchNormalization after a Conv as a layer\n"
@@ -265,8 +266,8 @@ static void print_summary(const optimise_request *r, const fcn_network *net, con
         printf("bound %s: the design reaches %.3f of it\n", summary, bound_ratio(bound, latency, stats->objective));
     }
     char searches[48] = "";
-    if (r->options.threads > 1)
-        snprintf(searches, sizeof searches, " in %d searches", r->options.threads);
+    if (stats->searches > 1)
+        snprintf(searches, sizeof searches, " in %d searches", stats->searches);
     printf("searched %lld designs%s, %lld layer evaluations (%.3g per second); wrote %s/\n",
            (long long)stats->iterations, searches, (long long)stats->layer_evaluations,
            stats->elapsed_s > 0 ? (double)stats->layer_evaluations / stats->elapsed_s : 0.0, outdir);

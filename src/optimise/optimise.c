@@ -104,6 +104,7 @@ static fcn_network *search(opt_search *s, const fcn_platform *platform, fcn_opti
     if (opt_search_run(s, platform, err))
         return NULL;
     stats->start_objective = s->start_objective;
+    stats->searches = 1;
     return opt_search_result(s, platform, stats, err);
 }
 

@@ -1,11 +1,13 @@
 /*
- * Parallel searches (fcn_optimise_options.threads): independent searches, the k-th seeded seed + k,
- * each with a problem of its own (the problem keeps counters and caches), in POSIX threads. What
- * they share lives in one struct handed to each, never in globals: the stop flag, and behind a mutex
- * the best objective and the counts that the progress callback sees. No search reads another's
- * designs, so each takes the path its seed gives whatever the timing; the result is chosen once all
- * have ended, by latency and then index: the same for a seed and a thread count when they end by
- * themselves.
+ * Parallel searches (fcn_optimise_options.threads): SEARCHES_PER_THREAD x threads independent
+ * searches, the k-th seeded seed + k, each with a problem of its own (the problem keeps counters and
+ * caches), taken in order by threads as they come free (POSIX threads), so that a thread whose
+ * search ends early starts the next rather than leaving its core idle; none starts once the time
+ * limit has passed. What they share lives in one struct handed to each, never in globals: the stop
+ * flag, the next search to take, and behind a mutex the best objective and the counts that the
+ * progress callback sees. No search reads another's designs, so each takes the path its seed gives
+ * whatever the timing or the thread that runs it; the result is chosen once all have ended, by
+ * latency and then index: the same for a seed and a thread count when they end by themselves.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -15,9 +17,13 @@
 #include "error.h"
 #include "optimise.h"
 
+/* Searches a thread runs on average: a thread whose first ends early takes another. */
+#define SEARCHES_PER_THREAD 2
+
 struct opt_shared {
     pthread_mutex_t lock;
     atomic_int stop;
+    atomic_int next;                  /* the next search a free thread takes */
     const fcn_optimise_options *opts; /* the caller's: its callback and user */
     double start_time;
     int count;
@@ -30,6 +36,7 @@ struct opt_shared {
 typedef struct worker {
     opt_shared *shared;
     const fcn_platform *platform;
+    const fcn_network *model;
     int index;
     fcn_optimise_options opts;
     opt_problem pb;
@@ -89,25 +96,16 @@ static int forward(const fcn_optimise_progress *p, void *user)
     return stop;
 }
 
-static void *run_worker(void *arg)
+static int prepare(worker *w, fcn_error *err)
 {
-    worker *w = arg;
-    w->status = opt_search_run(&w->s, w->platform, &w->err);
-    return NULL;
-}
-
-static int prepare(worker *w, opt_shared *sh, int index, const fcn_network *model, const fcn_platform *platform,
-                   fcn_error *err)
-{
-    w->shared = sh;
-    w->platform = platform;
-    w->index = index;
+    opt_shared *sh = w->shared;
+    const int index = w->index;
     w->opts = *sh->opts;
     w->opts.seed = sh->opts->seed + (uint64_t)index;
     w->opts.progress = forward;
     w->opts.user = w;
     w->opts.threads = 1;
-    if (opt_problem_init(&w->pb, model, platform, &w->opts, err))
+    if (opt_problem_init(&w->pb, w->model, w->platform, &w->opts, err))
         return -1;
     w->problem_ready = 1;
     w->search_ready = 1;
@@ -121,20 +119,45 @@ static int prepare(worker *w, opt_shared *sh, int index, const fcn_network *mode
     return 0;
 }
 
-/* Runs every search, in threads where they start and in this one where they do not. */
+/* Prepares and runs search w; its status and error say how it went. */
+static void run_search(worker *w)
+{
+    w->status = prepare(w, &w->err);
+    if (!w->status)
+        w->status = opt_search_run(&w->s, w->platform, &w->err);
+}
+
+/*
+ * A thread, given every search: takes the next while any is left, the stop has not come and, but for
+ * the first, the time limit has not passed.
+ */
+static void *run_searches(void *arg)
+{
+    worker *w = arg;
+    opt_shared *sh = w[0].shared;
+    const double deadline = sh->start_time + sh->opts->time_limit_s;
+    for (;;) {
+        const int k = atomic_fetch_add(&sh->next, 1);
+        if (k >= sh->count || atomic_load(&sh->stop) || (k > 0 && opt_now() >= deadline))
+            return NULL;
+        run_search(&w[k]);
+    }
+}
+
+/* Runs the searches in `count` threads where they start, and in this one where none does. */
 static void run_all(worker *w, int count)
 {
-    pthread_t *threads = calloc((size_t)count, sizeof *threads);
+    pthread_t *thread = calloc((size_t)count, sizeof *thread);
     unsigned char *started = calloc((size_t)count, 1);
-    for (int k = 0; threads && started && k < count; k++)
-        started[k] = pthread_create(&threads[k], NULL, run_worker, &w[k]) == 0;
-    for (int k = 0; k < count; k++)
-        if (!started || !started[k])
-            run_worker(&w[k]);
+    int any = 0;
+    for (int k = 0; thread && started && k < count; k++)
+        any |= started[k] = pthread_create(&thread[k], NULL, run_searches, w) == 0;
+    if (!any)
+        run_searches(w);
     for (int k = 0; started && k < count; k++)
         if (started[k])
-            pthread_join(threads[k], NULL);
-    free(threads);
+            pthread_join(thread[k], NULL);
+    free(thread);
     free(started);
 }
 
@@ -148,7 +171,7 @@ static int best_search(worker *w, int count, fcn_error *err)
                 *err = w[k].err;
             return -1;
         }
-        if (w[k].s.best.latency_s >= 0 && (best < 0 || w[k].s.best.latency_s < w[best].s.best.latency_s))
+        if (w[k].search_ready && w[k].s.best.latency_s >= 0 && (best < 0 || w[k].s.best.latency_s < w[best].s.best.latency_s))
             best = k;
     }
     return best;
@@ -161,6 +184,7 @@ static void finish(worker *w, int count, int best, fcn_optimise_stats *stats)
     stats->elapsed_s = opt_now() - sh->start_time;
     stats->start_objective = w[0].s.start_objective;
     for (int k = 0; k < count; k++) {
+        stats->searches += w[k].search_ready;
         stats->iterations += w[k].s.iterations;
         stats->layer_evaluations += w[k].pb.layer_evaluations;
         stats->stopped_by_time |= w[k].s.stopped_by_time;
@@ -181,13 +205,10 @@ static void finish(worker *w, int count, int best, fcn_optimise_stats *stats)
     sh->opts->progress(&done, sh->opts->user);
 }
 
-static fcn_network *search_all(worker *w, int count, const fcn_network *model, const fcn_platform *platform,
+static fcn_network *search_all(worker *w, int count, int threads, const fcn_platform *platform,
                                fcn_optimise_stats *stats, fcn_error *err)
 {
-    for (int k = 0; k < count; k++)
-        if (prepare(&w[k], w[0].shared, k, model, platform, err))
-            return NULL;
-    run_all(w, count);
+    run_all(w, threads);
     const int best = best_search(w, count, err);
     finish(w, count, best, stats);
     if (best < 0)
@@ -198,9 +219,10 @@ static fcn_network *search_all(worker *w, int count, const fcn_network *model, c
 fcn_network *opt_optimise_threads(const fcn_network *model, const fcn_platform *platform,
                                   const fcn_optimise_options *opts, fcn_optimise_stats *stats, fcn_error *err)
 {
-    const int count = opts->threads;
+    const int threads = opts->threads, count = threads * SEARCHES_PER_THREAD;
     opt_shared sh = {.opts = opts, .start_time = opt_now(), .count = count, .best_latency = -1};
     atomic_init(&sh.stop, 0);
+    atomic_init(&sh.next, 0);
     worker *w = calloc((size_t)count, sizeof *w);
     sh.iterations = calloc((size_t)count, sizeof *sh.iterations);
     sh.evaluations = calloc((size_t)count, sizeof *sh.evaluations);
@@ -208,8 +230,9 @@ fcn_network *opt_optimise_threads(const fcn_network *model, const fcn_platform *
     if (!w || !sh.iterations || !sh.evaluations || pthread_mutex_init(&sh.lock, NULL)) {
         fcn_fail(err, "out of memory setting up the optimiser");
     } else {
-        w[0].shared = &sh;
-        net = search_all(w, count, model, platform, stats, err);
+        for (int k = 0; k < count; k++)
+            w[k] = (worker){.shared = &sh, .platform = platform, .model = model, .index = k};
+        net = search_all(w, count, threads, platform, stats, err);
         pthread_mutex_destroy(&sh.lock);
     }
     for (int k = 0; w && k < count; k++) {
