@@ -3,7 +3,8 @@
  * worked by hand on layers of two or three ways: a partition's shortest time, the cut that a
  * reconfiguration's cost decides, layers that count nothing, the mix of resources that the
  * resources alone miss, a resource some way takes a negative amount of, weights reloading only at a
- * partition's last weighted layer and its cost, and what makes it give up.
+ * partition's last weighted layer and its cost, the layers before it running once a reload, ways too
+ * large for any partition, and what makes it give up.
  */
 #include <stdlib.h>
 
@@ -208,6 +209,26 @@ static void test_layers_before_the_reloading_layer_run_again(void)
     CHECK_INT(cut.partitions, 2);
 }
 
+/*
+ * A way that alone takes more of a resource than a partition may use is in no design, so it is not a
+ * layer's least of another resource either. One layer: 10 cycles with 2 LUT and 200 FF, 10 cycles
+ * with 50 LUT and 5 FF, or 20 cycles with 3 and 3; 10 LUT and 100 FF (the mix weighs DSP, which none
+ * takes). The least LUT and the least FF within 10 cycles would fit, but neither way does: 20.
+ */
+static void test_way_too_large(void)
+{
+    fixture f;
+    start(&f, 1);
+    add(&f, 0, 10, 2, 200);
+    add(&f, 0, 10, 50, 5);
+    add(&f, 0, 20, 3, 3);
+    const int64_t budget[OPT_RESOURCES] = {10, 100, 100, 100, 100};
+    const double dsp_only[OPT_RESOURCES] = {0, 0, 1, 0, 0};
+    bound_cut cut;
+    CHECK_INT(bound_cuts(&f.ways, budget, dsp_only, 1, 1, 0, &cut), 0);
+    CHECK_NEAR(cut.latency_s, 20, 1e-12);
+}
+
 /* No cut when a layer fits nowhere; none past the table's size. */
 static void test_gives_up(void)
 {
@@ -233,6 +254,7 @@ int main(void)
     test_negative_resource();
     test_only_the_last_weighted_layer_reloads();
     test_layers_before_the_reloading_layer_run_again();
+    test_way_too_large();
     test_gives_up();
     return check_summary("test_optimise_bound_cuts");
 }

@@ -211,19 +211,37 @@ static void set_free(least_set *set)
 }
 
 /*
+ * Whether a way alone takes more of a counted resource, or of the mix, than a partition may use: no
+ * partition holds it (the others' counted resources add to it, none negative).
+ */
+static int too_large(const sweep *s, const bound_way *v)
+{
+    double mix = 0;
+    for (int r = 0; r < OPT_RESOURCES; r++) {
+        if (s->counted[r] && (double)v->use[r] > (double)s->budget[r])
+            return 1;
+        mix += s->mix[r] * (double)v->use[r];
+    }
+    return mix > 1 + MIX_SLACK;
+}
+
+/*
  * The ways a partition of reloading factor in class c may hold, as events in time order: a way
  * without reloading in both sets, in a class of lo > 1 at lo times its time (it runs that often); a
  * reloading version of a factor in the class in ANY only, its time counting its reloads spread over
  * the batch (a partition's latency adds (wr - 1) x the reloading layer's weights to B x wr x its
- * interval). How many, in `out`.
+ * interval). Ways too large for any partition are left out: otherwise one could be a layer's least
+ * of one resource while it takes more than the whole of another. How many, in `out`.
  */
-static int64_t events_in_order(const bound_ways *ways, double batch, int c, event *out)
+static int64_t events_in_order(const sweep *s, const bound_ways *ways, double batch, int c, event *out)
 {
     const int64_t lo = WR_CLASSES[c].lo, hi = WR_CLASSES[c].hi;
     int64_t count = 0;
     for (int i = 0; i < ways->layer_count; i++)
         for (int64_t k = ways->first[i]; k < ways->first[i + 1]; k++) {
             const bound_way *v = &ways->way[k];
+            if (too_large(s, v))
+                continue;
             if (v->wr == 1)
                 out[count++] = (event){(double)lo * v->time, i, 1u << FULL | 1u << ANY, v};
             else if (v->wr >= lo && v->wr <= hi)
@@ -278,7 +296,7 @@ int bound_cuts(const bound_ways *ways, const int64_t budget[OPT_RESOURCES], cons
     int status = -1;
     if (events && ready && s.last_weighted && s.reach && s.table && least) {
         for (int c = 0; c < WR_CLASS_COUNT; c++) {
-            sweep_events(&s, ways, events, events_in_order(ways, batch, c, events));
+            sweep_events(&s, ways, events, events_in_order(&s, ways, batch, c, events));
             for (size_t k = 0; k < (size_t)n * (size_t)n; k++)
                 if (c == 0 || (s.table[k] >= 0 && (least[k] < 0 || s.table[k] < least[k])))
                     least[k] = s.table[k];
