@@ -229,6 +229,30 @@ static void test_way_too_large(void)
     CHECK_NEAR(cut.latency_s, 20, 1e-12);
 }
 
+/*
+ * The mix that weighs every resource alike. Two layers, each 10 cycles with 2 LUT and 90 FF or with
+ * 9 LUT and 15 FF, or 20 cycles with 3 and 3; 10 LUT and 100 FF and nothing else, the area-time
+ * weighting on DSP (which none takes). Within 10 cycles the least LUT (2 + 2) and the least FF (15 + 15) fit, but no
+ * pair of ways does, and each way takes more than half of the two resources on average (0.55,
+ * 0.525): the alike mix refuses it, so one partition takes 20 cycles (two would take 10 + 5 + 10).
+ */
+static void test_mix_alike(void)
+{
+    fixture f;
+    start(&f, 2);
+    for (int i = 0; i < 2; i++) {
+        add(&f, i, 10, 2, 90);
+        add(&f, i, 10, 9, 15);
+        add(&f, i, 20, 3, 3);
+    }
+    const int64_t budget[OPT_RESOURCES] = {10, 100, 0, 0, 0}; /* the mix weighs the resources there are */
+    const double dsp_only[OPT_RESOURCES] = {0, 0, 1, 0, 0};
+    bound_cut cut;
+    CHECK_INT(bound_cuts(&f.ways, budget, dsp_only, 1, 1, 5, &cut), 0);
+    CHECK_NEAR(cut.latency_s, 20, 1e-12);
+    CHECK_INT(cut.partitions, 1);
+}
+
 /* No cut when a layer fits nowhere; none past the table's size. */
 static void test_gives_up(void)
 {
@@ -255,6 +279,7 @@ int main(void)
     test_only_the_last_weighted_layer_reloads();
     test_layers_before_the_reloading_layer_run_again();
     test_way_too_large();
+    test_mix_alike();
     test_gives_up();
     return check_summary("test_optimise_bound_cuts");
 }

@@ -45,11 +45,14 @@ static const struct { int64_t lo, hi; } WR_CLASSES[] = {{1, 1}, {2, 3}, {4, 7}, 
 #define WR_CLASS_COUNT ((int)(sizeof WR_CLASSES / sizeof WR_CLASSES[0]))
 
 /*
- * Each partition's resources: the five, and the mix of them the area-time term weighs (§4): for
- * weights w of sum 1, sum_r w_r x resource r / budget r is at most 1 in any partition that fits.
+ * Each partition's resources: the five, and mixes of them (§4): for weights w of sum 1,
+ * sum_r w_r x resource r / budget r is at most 1 in any partition that fits. The first mix is the
+ * area-time term's weighting; the second weighs every counted resource alike; the third BRAM and URAM
+ * alike (where the board has both: a layer's weights are in one or the other).
  */
 #define MIX OPT_RESOURCES
-#define DIMS (OPT_RESOURCES + 1)
+#define MIXES 3
+#define DIMS (OPT_RESOURCES + MIXES)
 /* The mix is a sum of fractions: rounding must never refuse a partition that fits. */
 #define MIX_SLACK 1e-9
 
@@ -71,7 +74,7 @@ typedef struct least_set {
 typedef struct sweep {
     int n;
     const int64_t *budget;
-    const double *mix;          /* the mix's weight of each resource, over its budget */
+    double mix[MIXES][OPT_RESOURCES]; /* each mix's weight of each resource, over its budget */
     int counted[OPT_RESOURCES]; /* no way takes a negative amount of it */
     least_set set[SETS];
     int *last_weighted;         /* [n + 1]: the last weighted layer before i, or -1 */
@@ -93,7 +96,8 @@ static void take(sweep *s, const event *e)
     double v[DIMS] = {0};
     for (int r = 0; r < OPT_RESOURCES; r++) {
         v[r] = (double)e->way->use[r];
-        v[MIX] += s->mix[r] * v[r];
+        for (int m = 0; m < MIXES; m++)
+            v[MIX + m] += s->mix[m][r] * v[r];
     }
     for (int k = 0; k < SETS; k++)
         if (e->sets & 1u << k)
@@ -125,7 +129,10 @@ static int fits(const sweep *s, int a, int b)
     for (int r = 0; r < OPT_RESOURCES; r++)
         if (s->counted[r] && total[r] > (double)s->budget[r])
             return 0;
-    return total[MIX] <= 1 + MIX_SLACK;
+    for (int m = 0; m < MIXES; m++)
+        if (total[MIX + m] > 1 + MIX_SLACK)
+            return 0;
+    return 1;
 }
 
 /* Every start reaches as far as fits at `time`; each newly reached partition's T is `time`. */
@@ -184,6 +191,21 @@ static int shortest_cut(const sweep *s, const pricing *in, bound_cut *out)
  * A resource of which some way takes a negative amount (a fitted linear model may give one) is not
  * counted: a partition's sum of it could shrink as it grows, and the sweep relies on its growing.
  */
+/* The mixes' weights (see MIXES), each resource's over its budget; a resource not counted or of budget 0 has none. */
+static void set_mixes(sweep *s, const double weight[OPT_RESOURCES])
+{
+    int mixable[OPT_RESOURCES], alike = 0;
+    for (int r = 0; r < OPT_RESOURCES; r++)
+        alike += mixable[r] = s->budget[r] > 0 && s->counted[r];
+    const int memories = mixable[OPT_BRAM] && mixable[OPT_URAM];
+    for (int r = 0; r < OPT_RESOURCES; r++) {
+        const double per_unit = mixable[r] ? 1 / (double)s->budget[r] : 0;
+        s->mix[0][r] = weight[r] * per_unit;
+        s->mix[1][r] = per_unit / (alike > 0 ? alike : 1);
+        s->mix[2][r] = memories && (r == OPT_BRAM || r == OPT_URAM) ? per_unit / 2 : 0;
+    }
+}
+
 static void counted_resources(const bound_ways *ways, int counted[OPT_RESOURCES])
 {
     for (int r = 0; r < OPT_RESOURCES; r++)
@@ -216,13 +238,17 @@ static void set_free(least_set *set)
  */
 static int too_large(const sweep *s, const bound_way *v)
 {
-    double mix = 0;
+    double mix[MIXES] = {0};
     for (int r = 0; r < OPT_RESOURCES; r++) {
         if (s->counted[r] && (double)v->use[r] > (double)s->budget[r])
             return 1;
-        mix += s->mix[r] * (double)v->use[r];
+        for (int m = 0; m < MIXES; m++)
+            mix[m] += s->mix[m][r] * (double)v->use[r];
     }
-    return mix > 1 + MIX_SLACK;
+    for (int m = 0; m < MIXES; m++)
+        if (mix[m] > 1 + MIX_SLACK)
+            return 1;
+    return 0;
 }
 
 /*
@@ -281,11 +307,9 @@ int bound_cuts(const bound_ways *ways, const int64_t budget[OPT_RESOURCES], cons
     const int n = ways->layer_count;
     if (n < 1 || n > MAX_LAYERS)
         return -1;
-    double mix[OPT_RESOURCES];
-    sweep s = {.n = n, .budget = budget, .mix = mix};
+    sweep s = {.n = n, .budget = budget};
     counted_resources(ways, s.counted);
-    for (int r = 0; r < OPT_RESOURCES; r++)
-        mix[r] = budget[r] > 0 && s.counted[r] ? weight[r] / (double)budget[r] : 0;
+    set_mixes(&s, weight);
     const int64_t count = ways->first[n];
     event *events = malloc((size_t)(count > 0 ? count : 1) * sizeof *events);
     const int ready = set_alloc(&s.set[FULL], n) == 0 && set_alloc(&s.set[ANY], n) == 0;
