@@ -602,8 +602,10 @@ typedef struct fcn_optimise_options {
     /*
      * Independent searches, two a thread, run in parallel (POSIX threads), each thread taking the
      * next as its last ends, so that no core waits for the slowest search; the k-th (from 0) seeded
-     * seed + k, every odd one with the other strategy (partition_by_dp flipped); none but the first
-     * starts past the time limit. The result is the best design of any, ties to the lowest k, so
+     * seed + k, every odd one with the other strategy (partition_by_dp flipped); on a board with
+     * URAM the second round (k >= threads) takes the first round's seeds again with each layer's
+     * weights where its own rule puts them (no memory moves); none but the first starts past the
+     * time limit. The result is the best design of any, ties to the lowest k, so
      * searches that end by themselves give the same design for the same seed and threads on any
      * machine. 0 or 1: one search, in the caller's thread. The iteration budget and time limit apply
      * to each.

@@ -152,6 +152,33 @@ static void test_time_limit(const fcn_network *model, const fcn_platform *platfo
     free(a);
 }
 
+/*
+ * On a board with URAM the second round searches the first round's seeds again with the weights
+ * where each layer's rule puts them: two threads give four searches, at least as good as the first
+ * round's two alone, the same twice.
+ */
+static void test_second_round_on_uram(const fcn_network *model)
+{
+    fcn_platform u250 = load_platform("../examples/platforms/u250.toml");
+    double first_round = 0;
+    for (int k = 0; k < 2; k++) {
+        fcn_optimise_options o = search_options(1, 1 + (uint64_t)k);
+        o.partition_by_dp = k % 2;
+        fcn_optimise_stats stats;
+        free(search_text(model, &u250, &o, &stats));
+        first_round = stats.objective > first_round ? stats.objective : first_round;
+    }
+    fcn_optimise_options o = search_options(2, 1);
+    fcn_optimise_stats together, again;
+    char *a = search_text(model, &u250, &o, &together);
+    char *b = search_text(model, &u250, &o, &again);
+    CHECK(same_text(a, b));
+    CHECK_INT(together.searches, 4);
+    CHECK(together.objective >= first_round);
+    free(a);
+    free(b);
+}
+
 static void test_errors(const fcn_network *model, const fcn_platform *platform)
 {
     fcn_error err;
@@ -182,6 +209,7 @@ int main(void)
         test_best_of_seeds(model, &platform);
         test_progress(model, &platform);
         test_time_limit(model, &platform);
+        test_second_round_on_uram(model);
         test_errors(model, &platform);
     }
     fcn_network_free(model);

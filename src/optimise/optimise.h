@@ -290,6 +290,7 @@ typedef struct opt_search {
     int64_t iterations;
     int stopped, stopped_by_time;
     int partition_by_dp; /* the greedy pass also tries opt_partition_dp's cuts (a second strategy) */
+    int rule_placement;  /* weights only where each layer's rule puts them: no memory moves (a third) */
     int jumps_left; /* in opt_polish: how many more times a bottleneck no step up helps may jump (opt_jump) */
     opt_chain chain; /* the partition the greedy pass refolds or packs, when it is a chain */
     int walk_only;   /* tests: every summary by the walk, to compare with the chain's */

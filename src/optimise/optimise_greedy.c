@@ -16,6 +16,8 @@
 #define MAX_FOLD_STEPS 100000
 /* Split points tried in one partition at most (the greedy pass's cost grows with their number). */
 #define MAX_SPLIT_EDGES 64
+/* Layers whose weights may move between BRAM and URAM for one step up (more are undone). */
+#define MAX_MOVES 4
 
 /* What trying a folding on one layer changes, to put it back. */
 typedef struct layer_undo {
@@ -183,14 +185,13 @@ static double move_score(const opt_problem *pb, const fcn_resource *used, const 
 
 /*
  * A step of partition p's bottleneck gains but overruns memory `from` (BRAM or URAM) alone: the
- * weights of the weighted layer that scores best (move_score) move to the other memory, if the
- * partition still fits. 1 if one moved.
+ * weighted layer whose weights, in the other memory, score best (move_score); -1 if none helps.
  */
-static int move_memory(opt_search *s, opt_design *d, int p, opt_chain *c, int from)
+static int move_memory(opt_search *s, opt_design *d, int p, int from)
 {
     opt_problem *pb = s->pb;
     if (pb->limit[OPT_URAM] <= 0)
-        return 0;
+        return -1;
     int chosen = -1;
     double best_score = 0;
     for (int i = d->start[p]; i < d->start[p + 1]; i++) {
@@ -208,16 +209,50 @@ static int move_memory(opt_search *s, opt_design *d, int p, opt_chain *c, int fr
             chosen = i;
         }
     }
-    if (chosen < 0)
-        return 0;
-    const int64_t was = d->fold[chosen].place;
-    d->fold[chosen].place = from == OPT_BRAM ? OPT_PLACE_URAM : OPT_PLACE_BRAM;
-    refresh_layer(s, d, p, chosen, c);
-    if (d->fits[p])
-        return 1;
-    d->fold[chosen].place = was;
-    refresh_layer(s, d, p, chosen, c);
-    return 0;
+    return chosen;
+}
+
+/* The best steps up of the bottleneck element e (of a bottleneck squeeze, of either neighbour). */
+static choice best_steps(opt_search *s, opt_design *d, int p, const opt_element *e, opt_chain *c)
+{
+    choice best = {-1, 0, 0, 0};
+    if (e->a >= 0)
+        try_layer(s, d, p, e, e->a, c, &best);
+    if (e->kind == OPT_SQUEEZE && e->b >= 0)
+        try_layer(s, d, p, e, e->b, c, &best);
+    return best;
+}
+
+/*
+ * No step up of e fits, but one would with more of the memory `blocked` says: up to MAX_MOVES layers'
+ * weights move to the other memory (move_memory) until a step fits. If none does, every move is
+ * undone, so that no memory is spent where it buys nothing. The best steps then.
+ */
+static choice steps_after_moves(opt_search *s, opt_design *d, int p, const opt_element *e, opt_chain *c,
+                                unsigned blocked)
+{
+    int moved[MAX_MOVES];
+    int64_t was[MAX_MOVES];
+    int count = 0;
+    choice best = {-1, 0, 0, blocked};
+    while (best.layer < 0 && best.blocked && count < MAX_MOVES) {
+        const int from = best.blocked & 1u << OPT_BRAM ? OPT_BRAM : OPT_URAM;
+        const int i = move_memory(s, d, p, from);
+        if (i < 0)
+            break;
+        moved[count] = i;
+        was[count++] = d->fold[i].place;
+        d->fold[i].place = from == OPT_BRAM ? OPT_PLACE_URAM : OPT_PLACE_BRAM;
+        refresh_layer(s, d, p, i, c);
+        best = best_steps(s, d, p, e, c);
+    }
+    if (best.layer >= 0)
+        return best;
+    while (count-- > 0) {
+        d->fold[moved[count]].place = was[count];
+        refresh_layer(s, d, p, moved[count], c);
+    }
+    return best;
 }
 
 /*
@@ -227,13 +262,9 @@ static int move_memory(opt_search *s, opt_design *d, int p, opt_chain *c, int fr
 static int raise_bottleneck(opt_search *s, opt_design *d, int p, opt_chain *c)
 {
     const opt_element e = bottleneck(d, s->pb, p, c);
-    choice best = {-1, 0, 0, 0};
-    if (e.a >= 0)
-        try_layer(s, d, p, &e, e.a, c, &best);
-    if (e.kind == OPT_SQUEEZE && e.b >= 0)
-        try_layer(s, d, p, &e, e.b, c, &best);
-    if (best.layer < 0 && best.blocked && move_memory(s, d, p, c, best.blocked == 1u << OPT_BRAM ? OPT_BRAM : OPT_URAM))
-        return 1;
+    choice best = best_steps(s, d, p, &e, c);
+    if (best.layer < 0 && best.blocked && !s->rule_placement)
+        best = steps_after_moves(s, d, p, &e, c, best.blocked);
     if (best.layer < 0) {
         if (s->jumps_left <= 0)
             return 0; /* the search's steps; opt_polish looks further, a few times a partition */

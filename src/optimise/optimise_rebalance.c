@@ -139,7 +139,7 @@ static int cheapest_within(opt_search *s, opt_design *d, layer_search *ls, doubl
     int64_t groups[MAX_VALUES] = {1};
     const int n_groups = has[2] ? opt_fold_values(d, s->pb, i, 2, groups, MAX_VALUES) : 1;
     int64_t places[2] = {OPT_PLACE_AUTO};
-    const int n_places = opt_placements(s->pb, i, places);
+    const int n_places = s->rule_placement ? 1 : opt_placements(s->pb, i, places);
     for (int g = 0; g < n_groups; g++)
         for (int k = 0; k < n_places; k++)
             search_group(s, d, ls, groups[g], places[k], has[3], has[1]);

@@ -25,6 +25,7 @@ struct opt_shared {
     atomic_int stop;
     atomic_int next;                  /* the next search a free thread takes */
     const fcn_optimise_options *opts; /* the caller's: its callback and user */
+    int threads;
     double start_time;
     int count;
     int64_t *iterations, *evaluations; /* [count]: each search's, as it last reported */
@@ -101,7 +102,14 @@ static int prepare(worker *w, fcn_error *err)
     opt_shared *sh = w->shared;
     const int index = w->index;
     w->opts = *sh->opts;
-    w->opts.seed = sh->opts->seed + (uint64_t)index;
+    /*
+     * On a board with URAM the second round searches the first round's seeds again with each layer's
+     * weights where its rule puts them (as searches did before memory moves): moving weights between
+     * BRAM and URAM helps most problems and costs a few; the best of both is kept. Elsewhere both
+     * rounds would be the same: the second takes new seeds.
+     */
+    const int again = index >= sh->threads && w->platform->resource.uram > 0;
+    w->opts.seed = sh->opts->seed + (uint64_t)(again ? index - sh->threads : index);
     w->opts.progress = forward;
     w->opts.user = w;
     w->opts.threads = 1;
@@ -114,6 +122,7 @@ static int prepare(worker *w, fcn_error *err)
     w->s.shared = sh;
     /* Every other search takes the other strategy (optimise_partition.c's cuts): not only a second seed. */
     w->s.partition_by_dp = sh->opts->partition_by_dp ^ (index % 2);
+    w->s.rule_placement = again;
     w->s.start_time = sh->start_time; /* one clock and one deadline for all */
     w->s.deadline = sh->start_time + sh->opts->time_limit_s;
     return 0;
@@ -220,7 +229,7 @@ fcn_network *opt_optimise_threads(const fcn_network *model, const fcn_platform *
                                   const fcn_optimise_options *opts, fcn_optimise_stats *stats, fcn_error *err)
 {
     const int threads = opts->threads, count = threads * SEARCHES_PER_THREAD;
-    opt_shared sh = {.opts = opts, .start_time = opt_now(), .count = count, .best_latency = -1};
+    opt_shared sh = {.opts = opts, .threads = threads, .start_time = opt_now(), .count = count, .best_latency = -1};
     atomic_init(&sh.stop, 0);
     atomic_init(&sh.next, 0);
     worker *w = calloc((size_t)count, sizeof *w);
