@@ -190,13 +190,28 @@ static char *append_port(char *at, int port)
     return at;
 }
 
-/* Writes every squeeze's name into one block, which the figures own; -1 if it cannot be had. */
-static int name_squeezes(walk *w)
+/*
+ * Memory of at least `bytes` at *block, holding *capacity: what it holds if that suffices (its
+ * content is not kept), else a new allocation; -1 (and nothing held) if it cannot be had.
+ */
+static int reserve_block(char **block, size_t *capacity, size_t bytes)
 {
-    char *block = malloc(w->name_bytes + 1);
-    if (!block)
+    if (*block && *capacity >= bytes)
+        return 0;
+    free(*block);
+    *block = malloc(bytes);
+    *capacity = *block ? bytes : 0;
+    return *block ? 0 : -1;
+}
+
+/* Writes every squeeze's name into one block, which the figures own; -1 if it cannot be had. */
+static int name_squeezes(walk *w, char *names, size_t names_bytes)
+{
+    if (reserve_block(&names, &names_bytes, w->name_bytes + 1))
         return -1;
-    w->out->names = block;
+    w->out->names = names;
+    w->out->names_bytes = names_bytes;
+    char *block = names;
     char *at = block;
     for (int i = 0; i < w->count; i++) {
         if (w->chain[i].type != FCN_SQUEEZE)
@@ -240,6 +255,12 @@ static fcn_edge memory_source(const walk *w, int i, int port)
     return source;
 }
 
+/* The streams a memory port carries for a tensor of `channels` that a layer takes (or gives) on `streams`. */
+static int64_t memory_streams(const walk *w, int64_t channels, int64_t streams)
+{
+    return largest_factor_at_most(channels, streams < w->max_streams ? streams : w->max_streams);
+}
+
 /* A tensor read from off-chip memory into input port `port` of layer i: its streams, squeezed if need be. */
 static int read_memory(walk *w, int i, int port, int64_t streams_in)
 {
@@ -248,8 +269,7 @@ static int read_memory(walk *w, int i, int port, int64_t streams_in)
     const int64_t channels = fcn_layer_port_channels(l, port);
     const int64_t rows = layer_port_rows(l, port), cols = layer_port_cols(l, port);
     const int64_t depth = layer_port_depth(l, port);
-    const int64_t streams =
-        largest_factor_at_most(channels, streams_in < w->max_streams ? streams_in : w->max_streams);
+    const int64_t streams = memory_streams(w, channels, streams_in);
     const int64_t workload = rows * cols * depth * channels;
     out->streams_in += streams;
     out->workload_in += workload;
@@ -297,8 +317,7 @@ static void write_memory(walk *w, int i, const fcn_layer_figures *f, int64_t dep
     const int slot = w->nodes[i].slot;
     for (int q = w->nodes[i].inner_consumers; q < l->ports_out; q++) {
         const int64_t channels = fcn_layer_output_channels(l, q, f->channels_out);
-        const int64_t streams =
-            largest_factor_at_most(channels, f->streams_out < w->max_streams ? f->streams_out : w->max_streams);
+        const int64_t streams = memory_streams(w, channels, f->streams_out);
         out->streams_out += streams;
         out->workload_out += f->rows_out * f->cols_out * f->depth_out * channels;
         out->outputs++;
@@ -353,6 +372,25 @@ static void visit_layer(walk *w, int i)
     write_memory(w, i, f, n->depth);
 }
 
+/*
+ * How many squeezes the walk will put before layer i, if it takes coarse_in streams in (as every
+ * layer type does): a guess, which only says where its figures are best computed. A wrong guess
+ * costs a copy of them, not a figure (add_squeeze moves them aside, add_figures into their slot).
+ */
+static int squeezes_before(const walk *w, int i)
+{
+    const fcn_layer *l = &w->p->layers[i];
+    int n = 0;
+    for (int port = 0; port < l->ports_in; port++) {
+        const int back = fcn_layer_input(l, port);
+        if (back > 0 && back <= i)
+            n += w->nodes[i - back].streams_out != l->coarse_in;
+        else
+            n += memory_streams(w, fcn_layer_port_channels(l, port), l->coarse_in) != l->coarse_in;
+    }
+    return n;
+}
+
 static void walk_partition(walk *w, const fcn_eval_options *opts)
 {
     const fcn_partition *p = w->p;
@@ -373,7 +411,7 @@ static void walk_partition(walk *w, const fcn_eval_options *opts)
             w->current = &w->cached[i];
         } else {
             /* A whole evaluation computes a layer's figures in the slot they will take, saving a copy. */
-            fcn_layer_figures *f = w->chain ? &w->figures[w->count] : &scratch;
+            fcn_layer_figures *f = w->chain ? &w->figures[w->count + squeezes_before(w, i)] : &scratch;
             fcn_layer_evaluate(&p->layers[i], f);
             w->current = f;
         }
@@ -447,11 +485,14 @@ static size_t aligned(size_t bytes)
  * The built chain, its figures, edges, the walk's state and the squeezes'
  * naming come from one allocation, left unzeroed: the walk writes every entry
  * it counts, and nothing reads past the counts (zeroing them was half of a
- * whole evaluation's time).
+ * whole evaluation's time). The blocks `out` holds from an earlier evaluation
+ * are reused if large enough (fcn_network_evaluate_into).
  */
 int partition_evaluate(const fcn_network *net, int index, const fcn_eval_options *opts, fcn_partition_figures *out)
 {
     const fcn_partition *p = &net->partitions[index];
+    char *block = (char *)out->layers, *names = out->names;
+    size_t block_bytes = out->block_bytes, names_bytes = out->names_bytes;
     partition_start(p, opts, out);
     /* At most one squeeze on each input port and each output port. */
     size_t ports = 0;
@@ -462,9 +503,12 @@ int partition_evaluate(const fcn_network *net, int index, const fcn_eval_options
     const size_t figures_bytes = aligned(capacity * sizeof(fcn_layer_figures));
     const size_t edges_bytes = aligned(2 * ports * sizeof(fcn_edge));
     const size_t nodes_bytes = aligned(((size_t)p->layer_count + 1) * sizeof(node_state));
-    char *block = malloc(chain_bytes + figures_bytes + edges_bytes + nodes_bytes + capacity * sizeof(squeeze_naming));
-    if (!block)
+    if (reserve_block(&block, &block_bytes,
+                      chain_bytes + figures_bytes + edges_bytes + nodes_bytes + capacity * sizeof(squeeze_naming))) {
+        free(names);
         return -1;
+    }
+    out->block_bytes = block_bytes;
     walk w = {.p = p, .net = net, .out = out};
     for (int i = 0; i < index; i++)
         w.base += net->partitions[i].layer_count;
@@ -477,7 +521,7 @@ int partition_evaluate(const fcn_network *net, int index, const fcn_eval_options
     out->figures = w.figures;
     out->edges = w.edges;
     walk_partition(&w, opts);
-    return name_squeezes(&w);
+    return name_squeezes(&w, names, names_bytes);
 }
 
 void partition_figures_release(fcn_partition_figures *f)
@@ -488,4 +532,5 @@ void partition_figures_release(fcn_partition_figures *f)
     f->figures = NULL;
     f->edges = NULL;
     f->names = NULL;
+    f->block_bytes = f->names_bytes = 0;
 }
