@@ -49,6 +49,7 @@ typedef struct node_state {
 typedef struct squeeze_naming {
     const char *a, *b;
     int port;
+    size_t at; /* once named: the name's offset in the block of names */
 } squeeze_naming;
 
 /* Where a walk puts what it finds; chain, figures and edges are NULL when only totals are wanted. */
@@ -67,7 +68,7 @@ typedef struct walk {
     squeeze_naming *naming;            /* at [i], how to name chain[i] if it is a squeeze */
     const fcn_layer_figures *current;  /* the figures of the layer being visited */
     fcn_layer_figures *spare;          /* where they move if they were in a slot a squeeze takes */
-    size_t name_bytes;                 /* the squeezes' names need this much, terminators included */
+    const fcn_layer *squeeze;          /* a SQUEEZE layer as fcn_layer_init makes it, which squeezes start from */
     int count;
 } walk;
 
@@ -127,14 +128,6 @@ static void add_memory_edge(walk *w, int to, int port, fcn_edge source)
     w->out->edge_count++;
 }
 
-static size_t digits(int port)
-{
-    size_t n = 1;
-    for (; port >= 10; port /= 10)
-        n++;
-    return n;
-}
-
 /* A squeeze of the built chain, named later (squeeze_naming): built in its slot, not copied there. */
 static int64_t add_squeeze(walk *w, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t from, int64_t to,
                            const char *a, const char *b, int port)
@@ -156,7 +149,7 @@ static int64_t add_squeeze(walk *w, int64_t rows, int64_t cols, int64_t depth, i
         w->current = w->spare;
     }
     squeeze_figures(rows, cols, depth, channels, from, to, 0, PARTITION_DATA_WIDTH, f);
-    fcn_layer_init(squeeze, FCN_SQUEEZE);
+    *squeeze = *w->squeeze;
     squeeze->rows = rows;
     squeeze->cols = cols;
     squeeze->depth = depth;
@@ -165,15 +158,13 @@ static int64_t add_squeeze(walk *w, int64_t rows, int64_t cols, int64_t depth, i
     squeeze->coarse_out = to;
     squeeze->data_width = PARTITION_DATA_WIDTH;
     w->naming[w->count] = (squeeze_naming){.a = a, .b = b, .port = port};
-    w->name_bytes += (a ? strlen(a) : 0) + (b ? strlen(b) : 0) + (port >= 0 ? digits(port) : 0) + 16;
     account_figures(w, f);
     w->count++;
     return f->pipeline_depth;
 }
 
-static char *append(char *at, const char *text)
+static char *append(char *at, const char *text, size_t n)
 {
-    const size_t n = text ? strlen(text) : 0;
     memcpy(at, text, n);
     return at + n;
 }
@@ -204,33 +195,55 @@ static int reserve_block(char **block, size_t *capacity, size_t bytes)
     return *block ? 0 : -1;
 }
 
-/* Writes every squeeze's name into one block, which the figures own; -1 if it cannot be had. */
+/* The longest a squeeze's name is beyond its layers' names: "_squeeze_in", a port's digits, the terminator. */
+#define NAME_EXTRA 32
+
+/*
+ * Writes every squeeze's name into one block, which the figures own (`names`, of `names_bytes`,
+ * reused if large enough, grown if not); each layer's name measured once. -1 if it cannot be had.
+ */
 static int name_squeezes(walk *w, char *names, size_t names_bytes)
 {
-    if (reserve_block(&names, &names_bytes, w->name_bytes + 1))
+    if (reserve_block(&names, &names_bytes, 256))
         return -1;
-    w->out->names = names;
-    w->out->names_bytes = names_bytes;
-    char *block = names;
-    char *at = block;
+    size_t used = 0;
     for (int i = 0; i < w->count; i++) {
         if (w->chain[i].type != FCN_SQUEEZE)
             continue;
-        const squeeze_naming *n = &w->naming[i];
-        w->chain[i].name = at;
+        squeeze_naming *n = &w->naming[i];
+        const size_t la = n->a ? strlen(n->a) : 0, lb = n->b ? strlen(n->b) : 0;
+        if (used + la + lb + NAME_EXTRA > names_bytes) { /* names are placed by offset until the block is final */
+            const size_t grown = 2 * (used + la + lb + NAME_EXTRA);
+            char *more = realloc(names, grown);
+            if (!more) {
+                free(names);
+                return -1;
+            }
+            names = more;
+            names_bytes = grown;
+        }
+        char *const start = names + used;
+        char *at = start;
+        n->at = used;
         if (n->a && n->b) {
-            at = append(append(append(at, n->a), "_squeeze_"), n->b);
+            at = append(append(append(at, n->a, la), "_squeeze_", 9), n->b, lb);
         } else if (n->b) {
-            at = append(append(at, n->b), n->port >= 0 ? "_squeeze_in" : "_squeeze");
+            at = n->port >= 0 ? append(append(at, n->b, lb), "_squeeze_in", 11) : append(append(at, n->b, lb), "_squeeze", 8);
         } else {
-            at = append(append(at, "squeeze_"), n->a);
+            at = append(append(at, "squeeze_", 8), n->a, la);
             if (n->port >= 0)
-                at = append(at, "_out");
+                at = append(at, "_out", 4);
         }
         if (n->port >= 0 && !(n->a && n->b))
             at = append_port(at, n->port);
         *at++ = '\0';
+        used += (size_t)(at - start);
     }
+    w->out->names = names;
+    w->out->names_bytes = names_bytes;
+    for (int i = 0; i < w->count; i++)
+        if (w->chain[i].type == FCN_SQUEEZE)
+            w->chain[i].name = names + w->naming[i].at;
     return 0;
 }
 
@@ -509,7 +522,10 @@ int partition_evaluate(const fcn_network *net, int index, const fcn_eval_options
         return -1;
     }
     out->block_bytes = block_bytes;
-    walk w = {.p = p, .net = net, .out = out};
+    fcn_layer squeeze;
+    fcn_layer_init(&squeeze, FCN_SQUEEZE);
+    squeeze.data_width = PARTITION_DATA_WIDTH;
+    walk w = {.p = p, .net = net, .out = out, .squeeze = &squeeze};
     for (int i = 0; i < index; i++)
         w.base += net->partitions[i].layer_count;
     w.chain = (fcn_layer *)block;
