@@ -52,7 +52,7 @@ void squeeze_figures(int64_t rows, int64_t cols, int64_t depth, int64_t channels
     out->size_in = pixels * (channels / coarse_in);
     out->size_out = pixels * (channels / coarse_out);
     out->latency = squeeze_latency(out->workload_in, coarse_in, coarse_out);
-    out->resource.bram = fcn_bram_stream(buffer_depth, data_width) * coarse_in;
+    out->resource.bram = bram_stream(buffer_depth, data_width) * coarse_in;
     out->module_count = 1;
     module_squeeze(&out->modules[0], rows, cols, depth, channels);
 }
@@ -64,6 +64,6 @@ void squeeze_layer(const fcn_layer *l, fcn_layer_figures *out)
                     l->data_width, out);
     if (l->use_lutram && fifo_shallow(l->buffer_depth, l->data_width)) {
         out->resource.bram = 0; /* the buffer was its only resource */
-        out->resource.lut = fcn_lutram_queue(l->buffer_depth, l->data_width) * l->coarse_in;
+        out->resource.lut = lutram_queue(l->buffer_depth, l->data_width) * l->coarse_in;
     }
 }

@@ -52,9 +52,9 @@ int64_t fcn_module_latency(const fcn_module_figures *m)
 static void window_fifos(fcn_resource *r, int64_t rows, int64_t taps, int64_t depth, int dw, int lutram)
 {
     if (lutram && fifo_shallow(depth, taps * dw))
-        r->lut += rows * fcn_lutram_queue(depth, taps * dw);
+        r->lut += rows * lutram_queue(depth, taps * dw);
     else
-        r->bram += rows * taps * fcn_bram_stream(depth + 1, dw);
+        r->bram += rows * taps * bram_stream(depth + 1, dw);
 }
 
 void module_sliding_window(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels,
@@ -108,7 +108,7 @@ void module_conv(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t dept
     m->pipeline_depth = fine;
     const double u[] = {fcn_log2_int(filters), fcn_log2_int(cols * rows * depth), fcn_log2_int(channels)};
     linear_lut_ff(&m->resource, u, COUNT(u), conv_lut, conv_ff);
-    m->resource.dsp = fine * fcn_dsp_mult(weight_width, dw);
+    m->resource.dsp = fine * dsp_mult(weight_width, dw);
 }
 
 /* Accum's figures from its parameter vector, shared with Bias, which reuses Accum's coefficients. */
@@ -149,7 +149,7 @@ void module_bias(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t dept
     module_start(m, "bias", rows, cols, depth, filters);
     const double u[] = {(double)filters, 1, dw, (double)(cols * depth), (double)rows, 1};
     accum_like_resources(m, u);
-    m->resource.dsp = fcn_dsp_mult(biases_width, dw);
+    m->resource.dsp = dsp_mult(biases_width, dw);
 }
 
 /*
@@ -166,7 +166,7 @@ void module_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t dept
                         (double)channels, dw};
     linear_lut_ff(&m->resource, u, COUNT(u), pool_lut, pool_ff);
     if (pool_type == FCN_POOL_AVG)
-        m->resource.dsp = fcn_dsp_mult(dw, dw);
+        m->resource.dsp = dsp_mult(dw, dw);
 }
 
 void module_relu(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int dw)
@@ -250,7 +250,7 @@ void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows,
         module_start(m, names[type], rows, cols, depth, channels);
         m->resource = (fcn_resource){.lut = 16, .ff = 35, .dsp = type == FCN_HARD_SWISH ? 5 : 4};
         if (type == FCN_GELU)
-            m->resource.dsp += fcn_dsp_mult(dw, dw);
+            m->resource.dsp += dsp_mult(dw, dw);
         return;
     }
     module_relu(m, rows, cols, depth, channels, dw);
@@ -262,15 +262,15 @@ void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows,
         break;
     case FCN_HARD_SIGMOID:
         m->name = "hard_sigmoid";
-        m->resource.dsp = fcn_dsp_mult(dw, dw);
+        m->resource.dsp = dsp_mult(dw, dw);
         break;
     case FCN_LEAKY_RELU:
         m->name = "leaky_relu";
-        m->resource.dsp = fcn_dsp_mult(dw, dw);
+        m->resource.dsp = dsp_mult(dw, dw);
         break;
     case FCN_PRELU:
         m->name = "prelu";
-        m->resource.dsp = fcn_dsp_mult(dw, dw);
+        m->resource.dsp = dsp_mult(dw, dw);
         add_ram(&m->resource, channels, dw, 1, lutram);
         break;
     default: break;

@@ -129,19 +129,9 @@ static void add_memory_edge(walk *w, int to, int port, fcn_edge source)
 }
 
 /* A squeeze of the built chain, named later (squeeze_naming): built in its slot, not copied there. */
-static int64_t add_squeeze(walk *w, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t from, int64_t to,
-                           const char *a, const char *b, int port)
+static int64_t build_squeeze(walk *w, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t from,
+                             int64_t to, const char *a, const char *b, int port)
 {
-    if (!w->chain) {
-        /*
-         * Totals only (the hot path of a search): a partition's squeeze has no buffer (buffer_depth 0),
-         * so squeeze_figures gives it no resources, no operations and no pipeline depth, only its
-         * latency (tests/test_partition.c compares the two paths on every bundled configuration).
-         */
-        account_latency(w, squeeze_latency(rows * cols * depth * channels, from, to));
-        w->count++;
-        return 0;
-    }
     fcn_layer *squeeze = &w->chain[w->count];
     fcn_layer_figures *f = &w->figures[w->count];
     if (w->current == f) { /* the layer being visited was evaluated into this slot: it moves aside */
@@ -161,6 +151,23 @@ static int64_t add_squeeze(walk *w, int64_t rows, int64_t cols, int64_t depth, i
     account_figures(w, f);
     w->count++;
     return f->pipeline_depth;
+}
+
+/* A squeeze between two stream counts: its figures in the built chain, or in a summary its latency. */
+static inline int64_t add_squeeze(walk *w, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t from,
+                                  int64_t to, const char *a, const char *b, int port)
+{
+    if (!w->chain) {
+        /*
+         * Totals only (the hot path of a search): a partition's squeeze has no buffer (buffer_depth 0),
+         * so squeeze_figures gives it no resources, no operations and no pipeline depth, only its
+         * latency (tests/test_partition.c compares the two paths on every bundled configuration).
+         */
+        account_latency(w, squeeze_latency(rows * cols * depth * channels, from, to));
+        w->count++;
+        return 0;
+    }
+    return build_squeeze(w, rows, cols, depth, channels, from, to, a, b, port);
 }
 
 static char *append(char *at, const char *text, size_t n)
@@ -409,14 +416,14 @@ static void walk_partition(walk *w, const fcn_eval_options *opts)
     const fcn_partition *p = w->p;
     fcn_partition_figures *out = w->out;
     w->max_streams = p->ports * (PORT_WIDTH / PARTITION_DATA_WIDTH);
-    for (int i = 0; i < p->layer_count; i++)
+    for (int i = 0; i < p->layer_count; i++) { /* a layer's producers come before it: already cleared */
         w->nodes[i].inner_consumers = w->nodes[i].read = 0;
-    for (int i = 0; i < p->layer_count; i++)
         for (int port = 0; port < p->layers[i].ports_in; port++) {
             const int back = fcn_layer_input(&p->layers[i], port);
             if (back > 0 && back <= i)
                 w->nodes[i - back].inner_consumers++;
         }
+    }
     fcn_layer_figures scratch, spare;
     w->spare = &spare;
     for (int i = 0; i < p->layer_count; i++) {
