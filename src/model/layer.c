@@ -30,6 +30,25 @@ const char *dims_text(char out[DIMS_TEXT], int64_t rows, int64_t cols, int64_t d
     return out;
 }
 
+/* Out of line: inlined, their loops cost the common case (nothing to push) more than the calls do. */
+/* A successor consuming faster than module m-1 produces: slowed, and its successors in turn while they are faster. */
+FCN_NOINLINE static void push_forward(double *in, double *out, const double *ratio, int m, int n)
+{
+    for (int j = m; j < n && in[j] > out[j - 1]; j++) {
+        in[j] = out[j - 1];
+        out[j] = in[j] * ratio[j];
+    }
+}
+
+/* Module m consuming slower than module m-1 produces: the predecessors slowed, in turn while they are faster. */
+FCN_NOINLINE static void push_backward(double *in, double *out, const double *ratio, int m)
+{
+    for (int j = m; j >= 1 && in[j] < out[j - 1]; j--) {
+        out[j - 1] = in[j];
+        in[j - 1] = ratio[j - 1] == 1.0 ? out[j - 1] : out[j - 1] / ratio[j - 1];
+    }
+}
+
 static void balance_rates(const fcn_layer_figures *f, double *rate_in, double *rate_out)
 {
     const int n = f->module_count;
@@ -40,17 +59,10 @@ static void balance_rates(const fcn_layer_figures *f, double *rate_in, double *r
         ratio[i] = in[i] == 1.0 ? out[i] : out[i] / in[i]; /* the same value; most modules take 1 word a cycle */
     }
     for (int m = n - 1; m >= 1; m--) {
-        if (in[m] > out[m - 1]) {
-            for (int j = m; j < n && in[j] > out[j - 1]; j++) {
-                in[j] = out[j - 1];
-                out[j] = in[j] * ratio[j];
-            }
-        } else if (in[m] < out[m - 1]) {
-            for (int j = m; j >= 1 && in[j] < out[j - 1]; j--) {
-                out[j - 1] = in[j];
-                in[j - 1] = ratio[j - 1] == 1.0 ? out[j - 1] : out[j - 1] / ratio[j - 1];
-            }
-        }
+        if (in[m] > out[m - 1])
+            push_forward(in, out, ratio, m, n);
+        else if (in[m] < out[m - 1])
+            push_backward(in, out, ratio, m);
     }
     *rate_in = in[0];
     *rate_out = out[n - 1];

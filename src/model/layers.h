@@ -5,6 +5,13 @@
 #include "fpgaconvnet.h"
 #include "modules.h"
 
+/* Keeps a rarely taken path out of its caller's loop where the compiler knows how. */
+#if defined(__GNUC__)
+#define FCN_NOINLINE __attribute__((noinline))
+#else
+#define FCN_NOINLINE
+#endif
+
 /*
  * Each fills out->modules (in pipeline order), module_count, the output dims,
  * streams, resources, operations and parameter sizes. The rate chain,
