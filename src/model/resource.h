@@ -117,6 +117,13 @@ static inline double fcn_ceil_log2(int64_t x)
 }
 
 /*
+ * The linear models are written out term by term (up to LINEAR_TERMS, a loop beyond): inlined with a
+ * module's constant coefficients, each term's test and every zero term fold away at -O2 as well (a
+ * loop is unrolled only at -O3). The sums keep their order.
+ */
+#define LINEAR_TERMS 8
+
+/*
  * int(dot(u, c)): a linear resource model fitted to synthesis results,
  * truncated toward zero. Inline, so that a module's constant coefficients
  * fold into its code (the zeros vanish); the sums keep their order.
@@ -124,7 +131,13 @@ static inline double fcn_ceil_log2(int64_t x)
 static inline int64_t linear_model(const double *utilisation, const double *coefficients, int n)
 {
     double sum = 0.0;
-    for (int i = 0; i < n; i++)
+#define LINEAR_TERM(k)                                  \
+    if ((k) < n)                                        \
+        sum += utilisation[k] * coefficients[k];
+    LINEAR_TERM(0) LINEAR_TERM(1) LINEAR_TERM(2) LINEAR_TERM(3)
+    LINEAR_TERM(4) LINEAR_TERM(5) LINEAR_TERM(6) LINEAR_TERM(7)
+#undef LINEAR_TERM
+    for (int i = LINEAR_TERMS; i < n; i++)
         sum += utilisation[i] * coefficients[i];
     return (int64_t)sum;
 }
@@ -135,7 +148,17 @@ static inline void linear_lut_ff(fcn_resource *r, const double *utilisation, int
 {
     /* Adding u*0 changes no finite sum, and most coefficients are 0: skip them. */
     double lut_sum = 0.0, ff_sum = 0.0;
-    for (int i = 0; i < n; i++) {
+#define LINEAR_TERM(k)                                  \
+    if ((k) < n) {                                      \
+        if (lut[k] != 0.0)                              \
+            lut_sum += utilisation[k] * lut[k];         \
+        if (ff[k] != 0.0)                               \
+            ff_sum += utilisation[k] * ff[k];           \
+    }
+    LINEAR_TERM(0) LINEAR_TERM(1) LINEAR_TERM(2) LINEAR_TERM(3)
+    LINEAR_TERM(4) LINEAR_TERM(5) LINEAR_TERM(6) LINEAR_TERM(7)
+#undef LINEAR_TERM
+    for (int i = LINEAR_TERMS; i < n; i++) {
         if (lut[i] != 0.0)
             lut_sum += utilisation[i] * lut[i];
         if (ff[i] != 0.0)
