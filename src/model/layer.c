@@ -49,13 +49,17 @@ FCN_NOINLINE static void push_backward(double *in, double *out, const double *ra
     }
 }
 
-static void balance_rates(const fcn_layer_figures *f, double *rate_in, double *rate_out)
+/* The rate chain balanced (see above), with the pipeline depth summed in the same pass over the modules. */
+static void layer_derive(const fcn_layer *l, fcn_layer_figures *f)
 {
     const int n = f->module_count;
+    const fcn_module_figures *modules = f->modules;
     double in[FCN_MAX_MODULES], out[FCN_MAX_MODULES], ratio[FCN_MAX_MODULES];
+    int64_t pipeline_depth = 0;
     for (int i = 0; i < n; i++) {
-        in[i] = fabs(f->modules[i].rate_in);
-        out[i] = fabs(f->modules[i].rate_out);
+        pipeline_depth += modules[i].pipeline_depth;
+        in[i] = fabs(modules[i].rate_in);
+        out[i] = fabs(modules[i].rate_out);
         ratio[i] = in[i] == 1.0 ? out[i] : out[i] / in[i]; /* the same value; most modules take 1 word a cycle */
     }
     for (int m = n - 1; m >= 1; m--) {
@@ -64,24 +68,20 @@ static void balance_rates(const fcn_layer_figures *f, double *rate_in, double *r
         else if (in[m] < out[m - 1])
             push_backward(in, out, ratio, m);
     }
-    *rate_in = in[0];
-    *rate_out = out[n - 1];
-}
-
-static void layer_derive(const fcn_layer *l, fcn_layer_figures *f)
-{
-    f->pipeline_depth = 0;
-    for (int i = 0; i < f->module_count; i++)
-        f->pipeline_depth += f->modules[i].pipeline_depth;
-    balance_rates(f, &f->rate_in, &f->rate_out);
+    const double rate_in = in[0], rate_out = out[n - 1];
+    f->pipeline_depth = pipeline_depth;
+    f->rate_in = rate_in;
+    f->rate_out = rate_out;
 
     const int64_t pixels_in = l->rows * l->cols * l->depth, pixels_out = f->rows_out * f->cols_out * f->depth_out;
-    f->workload_in = pixels_in * l->channels;
-    f->workload_out = pixels_out * f->channels_out;
-    f->size_in = pixels_in * (l->channels / f->streams_in);
-    f->size_out = pixels_out * (f->channels_out / f->streams_out);
-    double latency_in = (double)f->workload_in / (f->rate_in * (double)f->streams_in);
-    double latency_out = (double)f->workload_out / (f->rate_out * (double)f->streams_out);
+    const int64_t streams_in = f->streams_in, streams_out = f->streams_out, channels_out = f->channels_out;
+    const int64_t workload_in = pixels_in * l->channels, workload_out = pixels_out * channels_out;
+    f->workload_in = workload_in;
+    f->workload_out = workload_out;
+    f->size_in = pixels_in * (l->channels / streams_in);
+    f->size_out = pixels_out * (channels_out / streams_out);
+    double latency_in = (double)workload_in / (rate_in * (double)streams_in);
+    double latency_out = (double)workload_out / (rate_out * (double)streams_out);
     f->latency = latency_in > latency_out ? latency_in : latency_out;
 }
 
