@@ -70,6 +70,7 @@ typedef struct walk {
     fcn_layer_figures *spare;          /* where they move if they were in a slot a squeeze takes */
     const fcn_layer *squeeze;          /* a SQUEEZE layer as fcn_layer_init makes it, which squeezes start from */
     int count;
+    int wr_index;                      /* the layer p->wr_layer names, or -1 */
 } walk;
 
 /* The bytes of a layer's figures that matter: the modules a layer does not have are left unwritten. */
@@ -89,7 +90,7 @@ static void account_latency(walk *w, double latency)
 }
 
 /* The partition's totals take a layer's (or squeeze's) figures. */
-static void account_figures(walk *w, const fcn_layer_figures *f)
+static inline void account_figures(walk *w, const fcn_layer_figures *f)
 {
     account_latency(w, f->latency);
     resource_add_scaled(&w->out->resource, &f->resource, 1);
@@ -370,8 +371,7 @@ static void visit_layer(walk *w, int i)
     }
     f = w->current; /* moved aside if a squeeze took its slot */
     const int slot = w->count;
-    /* Only layers with weights can contribute any (and comparing names is not free). */
-    if (f->weights && w->p->wr_layer && l->name && strcmp(l->name, w->p->wr_layer) == 0)
+    if (i == w->wr_index && f->weights)
         w->out->size_wr = f->weights;
     add_figures(w, l, f);
     w->current = NULL;
@@ -424,6 +424,16 @@ static void walk_partition(walk *w, const fcn_eval_options *opts)
                 w->nodes[i - back].inner_consumers++;
         }
     }
+    /*
+     * The layer whose weights reload: names are unique (fcn_network_check), and it is most often
+     * the partition's last with weights, so the search runs from the end.
+     */
+    w->wr_index = -1;
+    for (int i = p->layer_count - 1; i >= 0 && p->wr_layer; i--)
+        if (p->layers[i].name && strcmp(p->layers[i].name, p->wr_layer) == 0) {
+            w->wr_index = i;
+            break;
+        }
     fcn_layer_figures scratch, spare;
     w->spare = &spare;
     for (int i = 0; i < p->layer_count; i++) {
