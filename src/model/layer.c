@@ -56,19 +56,27 @@ static void layer_derive(const fcn_layer *l, fcn_layer_figures *f)
     const fcn_module_figures *modules = f->modules;
     double in[FCN_MAX_MODULES], out[FCN_MAX_MODULES], ratio[FCN_MAX_MODULES];
     int64_t pipeline_depth = 0;
-    for (int i = 0; i < n; i++) {
-        pipeline_depth += modules[i].pipeline_depth;
-        in[i] = fabs(modules[i].rate_in);
-        out[i] = fabs(modules[i].rate_out);
-        ratio[i] = in[i] == 1.0 ? out[i] : out[i] / in[i]; /* the same value; most modules take 1 word a cycle */
+    double rate_in, rate_out;
+    if (n <= 1) { /* one module: nothing to balance, no ratio needed */
+        pipeline_depth = modules[0].pipeline_depth;
+        rate_in = fabs(modules[0].rate_in);
+        rate_out = fabs(modules[0].rate_out);
+    } else {
+        for (int i = 0; i < n; i++) {
+            pipeline_depth += modules[i].pipeline_depth;
+            in[i] = fabs(modules[i].rate_in);
+            out[i] = fabs(modules[i].rate_out);
+            ratio[i] = in[i] == 1.0 ? out[i] : out[i] / in[i]; /* the same value; most modules take 1 word a cycle */
+        }
+        for (int m = n - 1; m >= 1; m--) {
+            if (in[m] > out[m - 1])
+                push_forward(in, out, ratio, m, n);
+            else if (in[m] < out[m - 1])
+                push_backward(in, out, ratio, m);
+        }
+        rate_in = in[0];
+        rate_out = out[n - 1];
     }
-    for (int m = n - 1; m >= 1; m--) {
-        if (in[m] > out[m - 1])
-            push_forward(in, out, ratio, m, n);
-        else if (in[m] < out[m - 1])
-            push_backward(in, out, ratio, m);
-    }
-    const double rate_in = in[0], rate_out = out[n - 1];
     f->pipeline_depth = pipeline_depth;
     f->rate_in = rate_in;
     f->rate_out = rate_out;
