@@ -95,8 +95,8 @@ static void layer_derive(const fcn_layer *l, fcn_layer_figures *f)
 
 void fcn_layer_evaluate(const fcn_layer *l, fcn_layer_figures *out)
 {
-    /* Each module fills its own entry, so only the figures before them need clearing. */
-    layer_figures_clear(out);
+    /* Each module fills its own entry, and each layer function its dims: only sums and defaults need clearing. */
+    layer_figures_start(out);
     switch (l->type) {
     case FCN_CONVOLUTION: convolution_layer(l, out); break;
     case FCN_INNER_PRODUCT: inner_product_layer(l, out); break;
@@ -123,7 +123,7 @@ void fcn_layer_evaluate(const fcn_layer *l, fcn_layer_figures *out)
     case FCN_CHOP: chop_layer(l, out); break;
     case FCN_SHUFFLE: shuffle_layer(l, out); break;
     case FCN_LAYER_NORM: layer_norm_layer(l, out); break;
-    default: return; /* rejected by fcn_layer_check */
+    default: layer_figures_clear(out); return; /* rejected by fcn_layer_check */
     }
     layer_derive(l, out);
 }

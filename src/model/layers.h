@@ -52,6 +52,18 @@ static inline void layer_figures_clear(fcn_layer_figures *f)
 }
 
 /*
+ * What fcn_layer_evaluate must clear: the figures the layer functions add to or may leave (a fully
+ * connected layer's depth_out); every other field before the modules is set by each layer function
+ * (dims, streams, module count) or by the derivation that follows (rates, latency, depth, workloads).
+ */
+static inline void layer_figures_start(fcn_layer_figures *f)
+{
+    f->depth_out = 1;
+    f->resource = (fcn_resource){0};
+    f->operations = f->weights = f->biases = 0;
+}
+
+/*
  * A squeeze's latency: the larger of the cycles to take its tensor in over coarse_in streams and
  * out over coarse_out (its one module runs at rate 1).
  */
