@@ -41,8 +41,4 @@ int64_t fcn_dsp_packed(int64_t multipliers, int64_t dsp_each, int a, int b)
 
 int64_t fcn_lutram_queue(int64_t depth, int64_t width) { return lutram_queue(depth, width); }
 
-double fcn_log2(double x)
-{
-    return log(x) / log(2.0);
-}
 

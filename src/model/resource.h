@@ -66,7 +66,7 @@ static inline int64_t lutram_queue(int64_t depth, int64_t width)
 }
 
 /* The reference's log2: log(x)/log(2.0) in double precision (MODEL.md, notation). */
-double fcn_log2(double x);
+static inline double fcn_log2(double x) { return log(x) / log(2.0); }
 
 static inline int64_t floor_log2_exact(int64_t x)
 {
