@@ -4,22 +4,7 @@
 
 #include "layers.h"
 
-window_shape layer_window(const fcn_layer *l)
-{
-    return (window_shape){.kernel = {l->kernel[0], l->kernel[1], l->kernel_depth},
-                          .stride = {l->stride[0], l->stride[1], l->stride_depth},
-                          .dilation = {l->dilation[0], l->dilation[1], l->dilation_depth},
-                          .pad_top = l->pad_top, .pad_right = l->pad_right,
-                          .pad_bottom = l->pad_bottom, .pad_left = l->pad_left,
-                          .pad_front = l->pad_front, .pad_back = l->pad_back};
-}
-
-/*
- * A module cannot consume faster than its predecessor produces, nor produce
- * faster than its successor consumes: walk the chain from the end, pushing
- * each mismatch forward (slowing successors) or backward (slowing
- * predecessors), keeping every module's own out/in ratio.
- */
+/* A tensor's dims as messages and reports write them (layers.h). */
 const char *dims_text(char out[DIMS_TEXT], int64_t rows, int64_t cols, int64_t depth, int64_t channels)
 {
     if (depth == 1)
@@ -30,7 +15,14 @@ const char *dims_text(char out[DIMS_TEXT], int64_t rows, int64_t cols, int64_t d
     return out;
 }
 
-/* Out of line: inlined, their loops cost the common case (nothing to push) more than the calls do. */
+/*
+ * A module cannot consume faster than its predecessor produces, nor produce
+ * faster than its successor consumes: walk the chain from the end, pushing
+ * each mismatch forward (slowing successors) or backward (slowing
+ * predecessors), keeping every module's own out/in ratio. The two pushes are
+ * out of line: inlined, their loops cost the common case (nothing to push)
+ * more than the calls cost the layers that push.
+ */
 /* A successor consuming faster than module m-1 produces: slowed, and its successors in turn while they are faster. */
 FCN_NOINLINE static void push_forward(double *in, double *out, const double *ratio, int m, int n)
 {
@@ -49,7 +41,7 @@ FCN_NOINLINE static void push_backward(double *in, double *out, const double *ra
     }
 }
 
-/* The rate chain balanced (see above), with the pipeline depth summed in the same pass over the modules. */
+/* The rate chain balanced (see push_forward), with the pipeline depth summed in the same pass over the modules. */
 static void layer_derive(const fcn_layer *l, fcn_layer_figures *f)
 {
     const int n = f->module_count;

@@ -113,8 +113,16 @@ static inline int layer_follows_reloading(fcn_layer_type type)
            type != FCN_LAYER_NORM && type != FCN_SHUFFLE;
 }
 
-/* The sliding window of a convolution or pooling layer. */
-window_shape layer_window(const fcn_layer *l);
+/* The sliding window of a convolution or pooling layer (inline: built in place, not returned through memory). */
+static inline window_shape layer_window(const fcn_layer *l)
+{
+    return (window_shape){.kernel = {l->kernel[0], l->kernel[1], l->kernel_depth},
+                          .stride = {l->stride[0], l->stride[1], l->stride_depth},
+                          .dilation = {l->dilation[0], l->dilation[1], l->dilation_depth},
+                          .pad_top = l->pad_top, .pad_right = l->pad_right,
+                          .pad_bottom = l->pad_bottom, .pad_left = l->pad_left,
+                          .pad_front = l->pad_front, .pad_back = l->pad_back};
+}
 
 /*
  * Whether fine is feasible for a layer's kernel: {1, k0, k0*k1}, or {1, max} for a 1xk or kx1 kernel; a 3-D
