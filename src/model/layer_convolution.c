@@ -24,7 +24,7 @@ int fine_feasible(const fcn_layer *l, int64_t fine)
 }
 
 /* The conv modules' resources, their multipliers packed into DSPs by operand width if asked (MODEL-WIDTHS.md). */
-static void add_multipliers(fcn_resource *r, const fcn_module_figures *conv, int64_t instances, const fcn_layer *l)
+static inline void add_multipliers(fcn_resource *r, const fcn_module_figures *conv, int64_t instances, const fcn_layer *l)
 {
     fcn_resource logic = conv->resource;
     logic.dsp = 0;
@@ -37,7 +37,7 @@ static void add_multipliers(fcn_resource *r, const fcn_module_figures *conv, int
  * The weights' memory: `banks` RAMs of `depth` words, in BRAM, with use_uram in URAM (whatever their
  * size, as newest upstream's stream_rsc), or with use_lutram and shallow in LUTRAM (MODEL-WIDTHS.md).
  */
-static void add_weights_memory(fcn_resource *r, const fcn_layer *l, double depth, int64_t banks)
+static inline void add_weights_memory(fcn_resource *r, const fcn_layer *l, double depth, int64_t banks)
 {
     if (l->use_uram)
         r->uram += fcn_uram_memory((int64_t)depth, l->weight_width) * banks;

@@ -49,7 +49,7 @@ int64_t fcn_module_latency(const fcn_module_figures *m)
  * (a FIFO per tap, one word deeper), or with `lutram` and shallow by upstream's FIFO rule, LUTRAM
  * (newest upstream's SlidingWindow.buffer_estimate: docs/MODEL-WIDTHS.md).
  */
-static void window_fifos(fcn_resource *r, int64_t rows, int64_t taps, int64_t depth, int dw, int lutram)
+static inline void window_fifos(fcn_resource *r, int64_t rows, int64_t taps, int64_t depth, int dw, int lutram)
 {
     if (lutram && fifo_shallow(depth, taps * dw))
         r->lut += rows * lutram_queue(depth, taps * dw);
@@ -112,7 +112,7 @@ void module_conv(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t dept
 }
 
 /* Accum's figures from its parameter vector, shared with Bias, which reuses Accum's coefficients. */
-static void accum_like_resources(fcn_module_figures *m, const double u[6])
+static inline void accum_like_resources(fcn_module_figures *m, const double u[6])
 {
     linear_lut_ff(&m->resource, u, 6, accum_lut, accum_ff);
 }
