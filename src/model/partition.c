@@ -215,6 +215,7 @@ static int name_squeezes(walk *w, char *names, size_t names_bytes)
     if (reserve_block(&names, &names_bytes, 256))
         return -1;
     size_t used = 0;
+    int moved = 0; /* whether the block moved, so that the names written before must be pointed at again */
     for (int i = 0; i < w->count; i++) {
         if (w->chain[i].type != FCN_SQUEEZE)
             continue;
@@ -227,12 +228,14 @@ static int name_squeezes(walk *w, char *names, size_t names_bytes)
                 free(names);
                 return -1;
             }
+            moved = 1; /* (perhaps in place; pointing again costs little) */
             names = more;
             names_bytes = grown;
         }
         char *const start = names + used;
         char *at = start;
         n->at = used;
+        w->chain[i].name = start;
         if (n->a && n->b) {
             at = append(append(append(at, n->a, la), "_squeeze_", 9), n->b, lb);
         } else if (n->b) {
@@ -249,7 +252,7 @@ static int name_squeezes(walk *w, char *names, size_t names_bytes)
     }
     w->out->names = names;
     w->out->names_bytes = names_bytes;
-    for (int i = 0; i < w->count; i++)
+    for (int i = 0; moved && i < w->count; i++)
         if (w->chain[i].type == FCN_SQUEEZE)
             w->chain[i].name = names + w->naming[i].at;
     return 0;
