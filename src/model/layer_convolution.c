@@ -73,7 +73,7 @@ void convolution_layer(const fcn_layer *l, fcn_layer_figures *out)
     out->streams_in = ci;
     out->streams_out = co;
 
-    fcn_resource *r = &out->resource;
+    fcn_resource total = out->resource, *r = &total; /* summed in a local: the module stores cannot touch it */
     const int64_t taps = l->kernel[0] * l->kernel[1] * l->kernel_depth;
     if (taps != 1)
         resource_add_scaled(r, &m[SLIDING_WINDOW].resource, ci * cg);
@@ -96,6 +96,7 @@ void convolution_layer(const fcn_layer *l, fcn_layer_figures *out)
                                  (double)taps / (double)(l->fine * ci * co * cg);
     add_weights_memory(r, l, weights_depth, ci * co * cg * l->fine);
 
+    out->resource = total;
     out->operations = taps * l->channels * l->filters * rows * cols * depth;
     out->weights = l->channels * (l->filters / l->groups) * taps;
     out->biases = l->has_bias ? l->filters : 0;
@@ -121,7 +122,7 @@ void inner_product_layer(const fcn_layer *l, fcn_layer_figures *out)
     out->streams_in = ci;
     out->streams_out = co;
 
-    fcn_resource *r = &out->resource;
+    fcn_resource total = out->resource, *r = &total; /* summed in a local: the module stores cannot touch it */
     resource_add_scaled(r, &m[0].resource, ci);
     add_multipliers(r, &m[1], ci * co, l);
     if (n / ci != 1) {
@@ -140,6 +141,7 @@ void inner_product_layer(const fcn_layer *l, fcn_layer_figures *out)
     const double weights_depth = (double)(l->filters * n) / (double)(ci * co);
     add_weights_memory(r, l, weights_depth, ci * co);
 
+    out->resource = total;
     out->operations = n * l->filters;
     out->weights = n * l->filters;
     out->biases = l->has_bias ? l->filters : 0;
