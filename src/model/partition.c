@@ -420,9 +420,15 @@ static void walk_partition(walk *w, const fcn_eval_options *opts)
     fcn_partition_figures *out = w->out;
     w->max_streams = p->ports * (PORT_WIDTH / PARTITION_DATA_WIDTH);
     for (int i = 0; i < p->layer_count; i++) { /* a layer's producers come before it: already cleared */
+        const fcn_layer *l = &p->layers[i];
         w->nodes[i].inner_consumers = w->nodes[i].read = 0;
-        for (int port = 0; port < p->layers[i].ports_in; port++) {
-            const int back = fcn_layer_input(&p->layers[i], port);
+        if (!l->inputs) { /* every port reads the layer before (fcn_layer_input): a chain's case */
+            if (i >= 1)
+                w->nodes[i - 1].inner_consumers += l->ports_in;
+            continue;
+        }
+        for (int port = 0; port < l->ports_in; port++) {
+            const int back = l->inputs[port];
             if (back > 0 && back <= i)
                 w->nodes[i - back].inner_consumers++;
         }
