@@ -73,6 +73,17 @@ typedef struct walk {
     int wr_index;                      /* the layer p->wr_layer names, or -1 */
 } walk;
 
+/*
+ * A layer copied in two halves: one copy of its 400 bytes compiles to `rep movsq`, whose start-up
+ * cost (as rep stos's: layers.h) was most of a whole evaluation's cost per layer beyond its summary.
+ */
+static inline void copy_layer(fcn_layer *to, const fcn_layer *from)
+{
+    const size_t half = sizeof *to / 2;
+    memcpy(to, from, half);
+    memcpy((char *)to + half, (const char *)from + half, sizeof *to - half);
+}
+
 /* The bytes of a layer's figures that matter: the modules a layer does not have are left unwritten. */
 static size_t figures_bytes(const fcn_layer_figures *f)
 {
@@ -102,7 +113,7 @@ static void add_figures(walk *w, const fcn_layer *layer, const fcn_layer_figures
 {
     account_figures(w, f);
     if (w->chain) {
-        w->chain[w->count] = *layer;
+        copy_layer(&w->chain[w->count], layer);
         if (f != &w->figures[w->count])
             memcpy(&w->figures[w->count], f, figures_bytes(f));
     }
@@ -140,7 +151,7 @@ static int64_t build_squeeze(walk *w, int64_t rows, int64_t cols, int64_t depth,
         w->current = w->spare;
     }
     squeeze_figures(rows, cols, depth, channels, from, to, 0, PARTITION_DATA_WIDTH, f);
-    *squeeze = *w->squeeze;
+    copy_layer(squeeze, w->squeeze);
     squeeze->rows = rows;
     squeeze->cols = cols;
     squeeze->depth = depth;
@@ -476,14 +487,57 @@ void partition_latency_bandwidth(fcn_partition_figures *out, double freq_mhz)
                              (double)out->streams_out * words_per_s;
 }
 
+/*
+ * The figures start empty, field by field: zeroing the whole struct at once compiles to `rep stos`,
+ * whose start-up cost is most of what it does at this size (layers.h, layer_figures_clear).
+ */
 static void partition_start(const fcn_partition *p, const fcn_eval_options *opts, fcn_partition_figures *out)
 {
-    *out = (fcn_partition_figures){0};
     out->id = p->id;
     out->wr_layer = p->wr_layer;
     out->batch_size = opts->batch_size > 0 ? opts->batch_size : p->batch_size;
-    out->wr_factor = p->wr_factor;
     out->ports = p->ports;
+    out->interval = 0.0;
+    out->pipeline_depth = 0;
+    out->latency_s = 0.0;
+    out->streams_in = out->streams_out = 0;
+    out->wr_factor = p->wr_factor;
+    out->size_wr = 0;
+    out->bandwidth_in = out->bandwidth_out = 0.0;
+    out->workload_in = out->workload_out = 0;
+    out->inputs = out->outputs = 0;
+    out->resource = (fcn_resource){0};
+    out->operations = 0;
+    out->bottleneck = 0;
+    out->layer_count = 0;
+    out->layers = NULL;
+    out->figures = NULL;
+    out->edge_count = 0;
+    out->edges = NULL;
+    out->names = NULL;
+    out->block_bytes = out->names_bytes = 0;
+}
+
+/* A walk over p into out, for a summary (no chain): every field set, one by one (see partition_start). */
+static void walk_start(walk *w, const fcn_partition *p, fcn_partition_figures *out, node_state *nodes)
+{
+    w->p = p;
+    w->cached = NULL;
+    w->net = NULL;
+    w->base = 0;
+    w->out = out;
+    w->nodes = nodes;
+    w->max_streams = 0;
+    w->words_per_s = 0.0;
+    w->chain = NULL;
+    w->figures = NULL;
+    w->edges = NULL;
+    w->naming = NULL;
+    w->current = NULL;
+    w->spare = NULL;
+    w->squeeze = NULL;
+    w->count = 0;
+    w->wr_index = -1;
 }
 
 /* Summaries allocate nothing unless the partition is large; if that fails, the figures say "infinitely slow". */
@@ -492,7 +546,9 @@ static void summarise(const fcn_partition *p, const fcn_layer_figures *cached, c
 {
     partition_start(p, opts, out);
     node_state stack[STACK_NODES];
-    walk w = {.p = p, .cached = cached, .out = out, .nodes = stack};
+    walk w;
+    walk_start(&w, p, out, stack);
+    w.cached = cached;
     if (p->layer_count > STACK_NODES && !(w.nodes = malloc((size_t)p->layer_count * sizeof *w.nodes))) {
         out->interval = out->latency_s = INFINITY;
         return;
@@ -551,7 +607,10 @@ int partition_evaluate(const fcn_network *net, int index, const fcn_eval_options
     fcn_layer squeeze;
     fcn_layer_init(&squeeze, FCN_SQUEEZE);
     squeeze.data_width = PARTITION_DATA_WIDTH;
-    walk w = {.p = p, .net = net, .out = out, .squeeze = &squeeze};
+    walk w;
+    walk_start(&w, p, out, NULL);
+    w.net = net;
+    w.squeeze = &squeeze;
     for (int i = 0; i < index; i++)
         w.base += net->partitions[i].layer_count;
     w.chain = (fcn_layer *)block;
