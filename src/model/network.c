@@ -59,11 +59,17 @@ static int reserve_partitions(fcn_network_figures *out, int count)
 int fcn_network_evaluate_into(const fcn_network *net, const fcn_eval_options *opts, fcn_network_figures *out,
                               fcn_error *err)
 {
-    fcn_partition_figures *const partitions = out->partitions;
-    const int capacity = partitions ? out->partition_capacity : 0;
-    *out = (fcn_network_figures){.partitions = partitions, .partition_capacity = capacity};
+    /* Field by field, keeping the memory: a whole-struct literal compiles to rep stos, slow to start. */
+    if (!out->partitions)
+        out->partition_capacity = 0;
+    out->latency_s = out->throughput = 0.0;
+    out->batch_size = 0;
     out->freq_mhz = opts->freq_mhz;
     out->reconf_time_s = opts->reconf_time_s;
+    out->operations = 0;
+    out->memory_usage_bytes = 0;
+    out->resource = (fcn_resource){0};
+    out->partition_count = 0;
     if (net->partition_count < 1) {
         fcn_network_figures_free(out);
         return fcn_fail(err, "the network has no partitions");
@@ -73,8 +79,10 @@ int fcn_network_evaluate_into(const fcn_network *net, const fcn_eval_options *op
         return fcn_fail(err, "out of memory evaluating the network");
     }
     out->partition_count = net->partition_count;
+    fcn_layer squeeze; /* made once for every partition's squeezes */
+    partition_squeeze_template(&squeeze);
     for (int i = 0; i < net->partition_count; i++)
-        if (partition_evaluate(net, i, opts, &out->partitions[i])) {
+        if (partition_evaluate(net, i, opts, &squeeze, &out->partitions[i])) {
             fcn_network_figures_free(out);
             return fcn_fail(err, "out of memory evaluating partition %d", i);
         }

@@ -583,7 +583,14 @@ static size_t aligned(size_t bytes)
  * whole evaluation's time). The blocks `out` holds from an earlier evaluation
  * are reused if large enough (fcn_network_evaluate_into).
  */
-int partition_evaluate(const fcn_network *net, int index, const fcn_eval_options *opts, fcn_partition_figures *out)
+void partition_squeeze_template(fcn_layer *squeeze)
+{
+    fcn_layer_init(squeeze, FCN_SQUEEZE);
+    squeeze->data_width = PARTITION_DATA_WIDTH;
+}
+
+int partition_evaluate(const fcn_network *net, int index, const fcn_eval_options *opts, const fcn_layer *squeeze,
+                       fcn_partition_figures *out)
 {
     const fcn_partition *p = &net->partitions[index];
     char *block = (char *)out->layers, *names = out->names;
@@ -604,13 +611,10 @@ int partition_evaluate(const fcn_network *net, int index, const fcn_eval_options
         return -1;
     }
     out->block_bytes = block_bytes;
-    fcn_layer squeeze;
-    fcn_layer_init(&squeeze, FCN_SQUEEZE);
-    squeeze.data_width = PARTITION_DATA_WIDTH;
     walk w;
     walk_start(&w, p, out, NULL);
     w.net = net;
-    w.squeeze = &squeeze;
+    w.squeeze = squeeze;
     for (int i = 0; i < index; i++)
         w.base += net->partitions[i].layer_count;
     w.chain = (fcn_layer *)block;
