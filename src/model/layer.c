@@ -78,8 +78,8 @@ static void layer_derive(const fcn_layer *l, fcn_layer_figures *f)
     const int64_t workload_in = pixels_in * l->channels, workload_out = pixels_out * channels_out;
     f->workload_in = workload_in;
     f->workload_out = workload_out;
-    f->size_in = pixels_in * (l->channels / streams_in);
-    f->size_out = pixels_out * (channels_out / streams_out);
+    f->size_in = pixels_in * div_by(l->channels, streams_in);
+    f->size_out = pixels_out * div_by(channels_out, streams_out);
     double latency_in = (double)workload_in / (rate_in * (double)streams_in);
     double latency_out = (double)workload_out / (rate_out * (double)streams_out);
     f->latency = latency_in > latency_out ? latency_in : latency_out;

@@ -48,9 +48,9 @@ static inline void add_weights_memory(fcn_resource *r, const fcn_layer *l, doubl
 void convolution_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
     const int64_t ci = l->coarse_in, co = l->coarse_out, cg = l->coarse_group;
-    const int64_t channels = l->channels / (ci * cg);
-    const int64_t filters = l->filters / (co * cg);
-    const int64_t groups = l->groups / cg;
+    const int64_t channels = div_by(l->channels, ci * cg);
+    const int64_t filters = div_by(l->filters, co * cg);
+    const int64_t groups = div_by(l->groups, cg);
     const window_shape window = layer_window(l);
     fcn_module_figures *m = out->modules;
 
@@ -62,7 +62,7 @@ void convolution_layer(const fcn_layer *l, fcn_layer_figures *out)
     module_conv(&m[CONV], rows, cols, depth, channels, filters, l->fine, window.kernel, groups, l->weight_width,
                 l->input_width);
     module_accum(&m[ACCUM], rows, cols, depth, channels, filters, groups, l->acc_width, l->use_lutram);
-    module_glue(&m[GLUE], rows, cols, depth, 1, l->filters / cg, ci, co, l->acc_width, l->output_width);
+    module_glue(&m[GLUE], rows, cols, depth, 1, div_by(l->filters, cg), ci, co, l->acc_width, l->output_width);
     module_bias(&m[BIAS], rows, cols, depth, 1, l->filters, l->biases_width, l->output_width);
     out->module_count = 6;
 
@@ -98,7 +98,7 @@ void convolution_layer(const fcn_layer *l, fcn_layer_figures *out)
 
     out->resource = total;
     out->operations = taps * l->channels * l->filters * rows * cols * depth;
-    out->weights = l->channels * (l->filters / l->groups) * taps;
+    out->weights = l->channels * div_by(l->filters, l->groups) * taps;
     out->biases = l->has_bias ? l->filters : 0;
 }
 

@@ -17,7 +17,7 @@ static void same_shape(const fcn_layer *l, fcn_layer_figures *out)
 void relu_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
     same_shape(l, out);
-    module_relu(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->data_width);
+    module_relu(&out->modules[0], l->rows, l->cols, l->depth, div_by(l->channels, l->coarse_in), l->data_width);
     resource_add_scaled(&out->resource, &out->modules[0].resource, l->coarse_in);
 }
 

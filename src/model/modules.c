@@ -64,9 +64,9 @@ void module_sliding_window(fcn_module_figures *m, int64_t rows, int64_t cols, in
     const int64_t d0 = w->dilation[0], d1 = w->dilation[1], d2 = w->dilation[2];
     const int64_t span0 = d0 * (k0 - 1) + 1, span1 = d1 * (k1 - 1) + 1, span2 = d2 * (k2 - 1) + 1;
     module_start(m, "sliding_window", rows, cols, depth, channels);
-    m->rows_out = (rows - span0 + w->pad_top + w->pad_bottom) / w->stride[0] + 1;
-    m->cols_out = (cols - span1 + w->pad_left + w->pad_right) / w->stride[1] + 1;
-    m->depth_out = (depth - span2 + w->pad_front + w->pad_back) / w->stride[2] + 1;
+    m->rows_out = div_by(rows - span0 + w->pad_top + w->pad_bottom, w->stride[0]) + 1;
+    m->cols_out = div_by(cols - span1 + w->pad_left + w->pad_right, w->stride[1]) + 1;
+    m->depth_out = div_by(depth - span2 + w->pad_front + w->pad_back, w->stride[2]) + 1;
     m->rate_out = (double)(m->rows_out * m->cols_out * m->depth_out) / (double)(rows * cols * depth);
     const int64_t padded_cols = cols + w->pad_left + w->pad_right;
     const int64_t padded_depth = depth + w->pad_front + w->pad_back;
@@ -102,7 +102,7 @@ void module_conv(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t dept
 {
     const int64_t window = kernel[0] * kernel[1] * kernel[2];
     module_start(m, "conv", rows, cols, depth, channels);
-    m->channels_out = filters / groups;
+    m->channels_out = div_by(filters, groups);
     m->rate_in = (double)(fine * groups) / (double)(window * filters);
     m->rate_out = (double)fine / (double)window;
     m->pipeline_depth = fine;
@@ -121,16 +121,16 @@ void module_accum(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t dep
                   int64_t groups, int acc_dw, int lutram)
 {
     module_start(m, "accum", rows, cols, depth, channels);
-    m->channels_in = channels * filters / groups;
+    m->channels_in = div_by(channels * filters, groups);
     m->channels_out = filters;
     m->rate_out = (double)groups / (double)channels;
-    m->pipeline_depth = channels * filters / (groups * groups);
+    m->pipeline_depth = div_by(channels * filters, groups * groups);
     /* A 3-D map's column counter runs over cols x depth (docs/MODEL-3D.md). */
     const double u[] = {(double)filters, (double)groups, acc_dw, (double)(cols * depth), (double)rows,
                         (double)channels};
     accum_like_resources(m, u);
     m->resource.dsp = linear_model(u, accum_dsp, COUNT(u));
-    add_ram(&m->resource, filters / groups, acc_dw, 1, lutram);
+    add_ram(&m->resource, div_by(filters, groups), acc_dw, 1, lutram);
 }
 
 void module_glue(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t filters,
