@@ -24,7 +24,8 @@ int fine_feasible(const fcn_layer *l, int64_t fine)
 }
 
 /* The conv modules' resources, their multipliers packed into DSPs by operand width if asked (MODEL-WIDTHS.md). */
-static inline void add_multipliers(fcn_resource *r, const fcn_module_figures *conv, int64_t instances, const fcn_layer *l)
+static inline void add_multipliers(fcn_resource *r, const fcn_module_figures *conv, int64_t instances,
+                                   const fcn_layer *l)
 {
     fcn_resource logic = conv->resource;
     logic.dsp = 0;
@@ -90,7 +91,7 @@ void convolution_layer(const fcn_layer *l, fcn_layer_figures *out)
         resource_add_scaled(r, &m[GLUE].resource, cg);
     if (l->has_bias) {
         resource_add_scaled(r, &m[BIAS].resource, co);
-        add_ram(r, l->filters / co, l->biases_width, co, l->use_lutram);
+        add_ram(r, div_by(l->filters, co), l->biases_width, co, l->use_lutram);
     }
     const double weights_depth = (double)l->filters / (double)l->groups * (double)l->channels *
                                  (double)taps / (double)(l->fine * ci * co * cg);
@@ -109,9 +110,10 @@ void inner_product_layer(const fcn_layer *l, fcn_layer_figures *out)
     const int64_t unit_kernel[3] = {1, 1, 1};
     fcn_module_figures *m = out->modules;
 
-    module_fork(&m[0], l->rows, l->cols, l->depth, l->channels / ci, l->input_width);
-    module_conv(&m[1], 1, 1, 1, n / ci, l->filters / co, 1, unit_kernel, 1, l->weight_width, l->input_width);
-    module_accum(&m[2], 1, 1, 1, n / ci, l->filters / co, 1, l->acc_width, l->use_lutram);
+    module_fork(&m[0], l->rows, l->cols, l->depth, div_by(l->channels, ci), l->input_width);
+    module_conv(&m[1], 1, 1, 1, div_by(n, ci), div_by(l->filters, co), 1, unit_kernel, 1, l->weight_width,
+                l->input_width);
+    module_accum(&m[2], 1, 1, 1, div_by(n, ci), div_by(l->filters, co), 1, l->acc_width, l->use_lutram);
     module_glue(&m[3], 1, 1, 1, n, l->filters, ci, co, l->acc_width, l->output_width);
     module_bias(&m[4], 1, 1, 1, n, l->filters, l->biases_width, l->output_width);
     out->module_count = 5;
@@ -125,7 +127,7 @@ void inner_product_layer(const fcn_layer *l, fcn_layer_figures *out)
     fcn_resource total = out->resource, *r = &total; /* summed in a local: the module stores cannot touch it */
     resource_add_scaled(r, &m[0].resource, ci);
     add_multipliers(r, &m[1], ci * co, l);
-    if (n / ci != 1) {
+    if (div_by(n, ci) != 1) {
         fcn_resource accum = m[2].resource;
         accum.bram = 0;
         resource_add_scaled(r, &accum, ci * co);

@@ -25,9 +25,9 @@ void batch_norm_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
     const int64_t coarse = l->coarse_in;
     same_shape(l, out);
-    module_batch_norm(&out->modules[0], l->rows, l->cols, l->depth, l->channels / coarse);
+    module_batch_norm(&out->modules[0], l->rows, l->cols, l->depth, div_by(l->channels, coarse));
     resource_add_scaled(&out->resource, &out->modules[0].resource, coarse);
-    add_ram(&out->resource, l->channels / coarse, l->data_width, coarse, l->use_lutram);
+    add_ram(&out->resource, div_by(l->channels, coarse), l->data_width, coarse, l->use_lutram);
 }
 
 /*

@@ -250,7 +250,8 @@ static int name_squeezes(walk *w, char *names, size_t names_bytes)
         if (n->a && n->b) {
             at = append(append(append(at, n->a, la), "_squeeze_", 9), n->b, lb);
         } else if (n->b) {
-            at = n->port >= 0 ? append(append(at, n->b, lb), "_squeeze_in", 11) : append(append(at, n->b, lb), "_squeeze", 8);
+            at = append(at, n->b, lb);
+            at = n->port >= 0 ? append(at, "_squeeze_in", 11) : append(at, "_squeeze", 8);
         } else {
             at = append(append(at, "squeeze_", 8), n->a, la);
             if (n->port >= 0)
