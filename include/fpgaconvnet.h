@@ -309,6 +309,9 @@ typedef struct fcn_partition_figures {
     int edge_count;
     fcn_edge *edges;
     char *names; /* the block holding the squeezes' names */
+    /* The bytes allocated at `layers` (one block with figures and edges) and at `names`, which
+       fcn_network_evaluate_into reuses when they suffice. */
+    size_t block_bytes, names_bytes;
 } fcn_partition_figures;
 
 typedef struct fcn_network_figures {
@@ -324,6 +327,8 @@ typedef struct fcn_network_figures {
     fcn_resource resource; /* max over partitions */
     int partition_count;
     fcn_partition_figures *partitions;
+    /* Entries allocated at `partitions` (at least partition_count): fcn_network_evaluate_into reuses them. */
+    int partition_capacity;
 } fcn_network_figures;
 
 /*
@@ -340,6 +345,15 @@ int fcn_network_check(const fcn_network *net, fcn_error *err);
  */
 int fcn_network_evaluate(const fcn_network *net, const fcn_eval_options *opts,
                          fcn_network_figures *out, fcn_error *err);
+/*
+ * The same figures, into `out` reusing the memory it holds from an earlier fcn_network_evaluate or
+ * fcn_network_evaluate_into (of any network), growing it where it is too small: for a caller that
+ * evaluates many times, no allocation once the memory suffices. `out` must be zeroed
+ * ((fcn_network_figures){0}) or hold such figures; what it held before is overwritten (pointers
+ * into it become invalid). Release with fcn_network_figures_free, after failure too.
+ */
+int fcn_network_evaluate_into(const fcn_network *net, const fcn_eval_options *opts,
+                              fcn_network_figures *out, fcn_error *err);
 void fcn_network_figures_free(fcn_network_figures *figures);
 
 /*

@@ -1,4 +1,5 @@
 /* A partition and a network worked by hand (MODEL.md §4, §5), built through the C API. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,9 +179,85 @@ static void test_summary_is_the_whole_evaluation(void)
     }
 }
 
+/* Two evaluations of the same network agree on every figure, layer, name and edge. */
+static void check_same_figures(const fcn_network_figures *a, const fcn_network_figures *b)
+{
+    CHECK(a->latency_s == b->latency_s && a->throughput == b->throughput);
+    CHECK_INT(a->batch_size, b->batch_size);
+    CHECK_INT(a->operations, b->operations);
+    CHECK_INT(a->memory_usage_bytes, b->memory_usage_bytes);
+    CHECK(memcmp(&a->resource, &b->resource, sizeof a->resource) == 0);
+    CHECK_INT(a->partition_count, b->partition_count);
+    for (int i = 0; i < a->partition_count && i < b->partition_count; i++) {
+        const fcn_partition_figures *x = &a->partitions[i], *y = &b->partitions[i];
+        CHECK(x->interval == y->interval && x->latency_s == y->latency_s);
+        CHECK(x->bandwidth_in == y->bandwidth_in && x->bandwidth_out == y->bandwidth_out);
+        CHECK_INT(x->pipeline_depth, y->pipeline_depth);
+        CHECK(memcmp(&x->resource, &y->resource, sizeof x->resource) == 0);
+        CHECK_INT(x->layer_count, y->layer_count);
+        CHECK_INT(x->edge_count, y->edge_count);
+        for (int j = 0; j < x->layer_count && j < y->layer_count; j++) {
+            const fcn_layer_figures *f = &x->figures[j], *g = &y->figures[j];
+            CHECK(strcmp(x->layers[j].name, y->layers[j].name) == 0);
+            CHECK(x->layers[j].type == y->layers[j].type && x->layers[j].coarse_in == y->layers[j].coarse_in);
+            CHECK_INT(f->module_count, g->module_count);
+            CHECK(memcmp(f, g, offsetof(fcn_layer_figures, module_count)) == 0); /* every field but the count (padding follows it) */
+            for (int m = 0; m < f->module_count && m < g->module_count; m++)
+                CHECK(memcmp(&f->modules[m], &g->modules[m], sizeof f->modules[m]) == 0);
+        }
+        for (int e = 0; e < x->edge_count && e < y->edge_count; e++)
+            CHECK(x->edges[e].from == y->edges[e].from && x->edges[e].to == y->edges[e].to &&
+                  x->edges[e].port == y->edges[e].port && x->edges[e].source == y->edges[e].source &&
+                  x->edges[e].source_partition == y->edges[e].source_partition);
+    }
+}
+
+/*
+ * fcn_network_evaluate_into, one figures object reused over every bundled configuration (larger
+ * and smaller, more and fewer partitions, in both orders), gives what fcn_network_evaluate does.
+ */
+static void test_evaluate_into_reuses(void)
+{
+    static const char *const files[] = {"../examples/lenet.json", "../examples/alexnet.json",
+                                        "../examples/resnet18_zc706.json", "../examples/tinyvgg.json",
+                                        "../examples/mobilenet_v3_small_zc706.json", "../examples/vgg11.json"};
+    enum { N = sizeof files / sizeof files[0] };
+    const fcn_eval_options opts = {.freq_mhz = 125, .reconf_time_s = 0.08};
+    fcn_network *nets[N];
+    for (int k = 0; k < N; k++) {
+        fcn_error err = {{0}};
+        nets[k] = fcn_network_read(files[k], &err);
+        CHECK(nets[k] != NULL);
+    }
+    fcn_network_figures reused = {0};
+    for (int round = 0; round < 2 * N; round++) {
+        const int k = round < N ? round : 2 * N - 1 - round;
+        if (!nets[k])
+            continue;
+        fcn_error err = {{0}};
+        fcn_network_figures fresh;
+        CHECK(fcn_network_evaluate(nets[k], &opts, &fresh, &err) == 0);
+        CHECK(fcn_network_evaluate_into(nets[k], &opts, &reused, &err) == 0);
+        check_same_figures(&reused, &fresh);
+        CHECK(reused.partition_capacity >= reused.partition_count);
+        fcn_network_figures_free(&fresh);
+    }
+    fcn_network_figures_free(&reused);
+    CHECK(reused.partitions == NULL && reused.partition_count == 0 && reused.partition_capacity == 0);
+    /* A network without partitions fails and leaves nothing to release. */
+    fcn_error err = {{0}};
+    fcn_network empty = {0};
+    CHECK(nets[0] && fcn_network_evaluate_into(nets[0], &opts, &reused, &err) == 0);
+    CHECK(fcn_network_evaluate_into(&empty, &opts, &reused, &err) == -1);
+    CHECK(reused.partitions == NULL);
+    for (int k = 0; k < N; k++)
+        fcn_network_free(nets[k]);
+}
+
 int main(void)
 {
     test_partition_by_hand();
     test_summary_is_the_whole_evaluation();
+    test_evaluate_into_reuses();
     return check_summary("test_partition");
 }

@@ -4,22 +4,7 @@
 
 #include "layers.h"
 
-window_shape layer_window(const fcn_layer *l)
-{
-    return (window_shape){.kernel = {l->kernel[0], l->kernel[1], l->kernel_depth},
-                          .stride = {l->stride[0], l->stride[1], l->stride_depth},
-                          .dilation = {l->dilation[0], l->dilation[1], l->dilation_depth},
-                          .pad_top = l->pad_top, .pad_right = l->pad_right,
-                          .pad_bottom = l->pad_bottom, .pad_left = l->pad_left,
-                          .pad_front = l->pad_front, .pad_back = l->pad_back};
-}
-
-/*
- * A module cannot consume faster than its predecessor produces, nor produce
- * faster than its successor consumes: walk the chain from the end, pushing
- * each mismatch forward (slowing successors) or backward (slowing
- * predecessors), keeping every module's own out/in ratio.
- */
+/* A tensor's dims as messages and reports write them (layers.h). */
 const char *dims_text(char out[DIMS_TEXT], int64_t rows, int64_t cols, int64_t depth, int64_t channels)
 {
     if (depth == 1)
@@ -30,53 +15,80 @@ const char *dims_text(char out[DIMS_TEXT], int64_t rows, int64_t cols, int64_t d
     return out;
 }
 
-static void balance_rates(const fcn_layer_figures *f, double *rate_in, double *rate_out)
+/*
+ * A module cannot consume faster than its predecessor produces, nor produce
+ * faster than its successor consumes: walk the chain from the end, pushing
+ * each mismatch forward (slowing successors) or backward (slowing
+ * predecessors), keeping every module's own out/in ratio. The two pushes are
+ * out of line: inlined, their loops cost the common case (nothing to push)
+ * more than the calls cost the layers that push.
+ */
+/* A successor consuming faster than module m-1 produces: slowed, and its successors in turn while they are faster. */
+FCN_NOINLINE static void push_forward(double *in, double *out, const double *ratio, int m, int n)
 {
-    const int n = f->module_count;
-    double in[FCN_MAX_MODULES], out[FCN_MAX_MODULES], ratio[FCN_MAX_MODULES];
-    for (int i = 0; i < n; i++) {
-        in[i] = fabs(f->modules[i].rate_in);
-        out[i] = fabs(f->modules[i].rate_out);
-        ratio[i] = in[i] == 1.0 ? out[i] : out[i] / in[i]; /* the same value; most modules take 1 word a cycle */
+    for (int j = m; j < n && in[j] > out[j - 1]; j++) {
+        in[j] = out[j - 1];
+        out[j] = in[j] * ratio[j];
     }
-    for (int m = n - 1; m >= 1; m--) {
-        if (in[m] > out[m - 1]) {
-            for (int j = m; j < n && in[j] > out[j - 1]; j++) {
-                in[j] = out[j - 1];
-                out[j] = in[j] * ratio[j];
-            }
-        } else if (in[m] < out[m - 1]) {
-            for (int j = m; j >= 1 && in[j] < out[j - 1]; j--) {
-                out[j - 1] = in[j];
-                in[j - 1] = ratio[j - 1] == 1.0 ? out[j - 1] : out[j - 1] / ratio[j - 1];
-            }
-        }
-    }
-    *rate_in = in[0];
-    *rate_out = out[n - 1];
 }
 
+/* Module m consuming slower than module m-1 produces: the predecessors slowed, in turn while they are faster. */
+FCN_NOINLINE static void push_backward(double *in, double *out, const double *ratio, int m)
+{
+    for (int j = m; j >= 1 && in[j] < out[j - 1]; j--) {
+        out[j - 1] = in[j];
+        in[j - 1] = ratio[j - 1] == 1.0 ? out[j - 1] : out[j - 1] / ratio[j - 1];
+    }
+}
+
+/* The rate chain balanced (see push_forward), with the pipeline depth summed in the same pass over the modules. */
 static void layer_derive(const fcn_layer *l, fcn_layer_figures *f)
 {
-    f->pipeline_depth = 0;
-    for (int i = 0; i < f->module_count; i++)
-        f->pipeline_depth += f->modules[i].pipeline_depth;
-    balance_rates(f, &f->rate_in, &f->rate_out);
+    const int n = f->module_count;
+    const fcn_module_figures *modules = f->modules;
+    double in[FCN_MAX_MODULES], out[FCN_MAX_MODULES], ratio[FCN_MAX_MODULES];
+    int64_t pipeline_depth = 0;
+    double rate_in, rate_out;
+    if (n <= 1) { /* one module: nothing to balance, no ratio needed */
+        pipeline_depth = modules[0].pipeline_depth;
+        rate_in = fabs(modules[0].rate_in);
+        rate_out = fabs(modules[0].rate_out);
+    } else {
+        for (int i = 0; i < n; i++) {
+            pipeline_depth += modules[i].pipeline_depth;
+            in[i] = fabs(modules[i].rate_in);
+            out[i] = fabs(modules[i].rate_out);
+            ratio[i] = in[i] == 1.0 ? out[i] : out[i] / in[i]; /* the same value; most modules take 1 word a cycle */
+        }
+        for (int m = n - 1; m >= 1; m--) {
+            if (in[m] > out[m - 1])
+                push_forward(in, out, ratio, m, n);
+            else if (in[m] < out[m - 1])
+                push_backward(in, out, ratio, m);
+        }
+        rate_in = in[0];
+        rate_out = out[n - 1];
+    }
+    f->pipeline_depth = pipeline_depth;
+    f->rate_in = rate_in;
+    f->rate_out = rate_out;
 
     const int64_t pixels_in = l->rows * l->cols * l->depth, pixels_out = f->rows_out * f->cols_out * f->depth_out;
-    f->workload_in = pixels_in * l->channels;
-    f->workload_out = pixels_out * f->channels_out;
-    f->size_in = pixels_in * (l->channels / f->streams_in);
-    f->size_out = pixels_out * (f->channels_out / f->streams_out);
-    double latency_in = (double)f->workload_in / (f->rate_in * (double)f->streams_in);
-    double latency_out = (double)f->workload_out / (f->rate_out * (double)f->streams_out);
+    const int64_t streams_in = f->streams_in, streams_out = f->streams_out, channels_out = f->channels_out;
+    const int64_t workload_in = pixels_in * l->channels, workload_out = pixels_out * channels_out;
+    f->workload_in = workload_in;
+    f->workload_out = workload_out;
+    f->size_in = pixels_in * div_by(l->channels, streams_in);
+    f->size_out = pixels_out * div_by(channels_out, streams_out);
+    double latency_in = (double)workload_in / (rate_in * (double)streams_in);
+    double latency_out = (double)workload_out / (rate_out * (double)streams_out);
     f->latency = latency_in > latency_out ? latency_in : latency_out;
 }
 
 void fcn_layer_evaluate(const fcn_layer *l, fcn_layer_figures *out)
 {
-    /* Each module fills its own entry, so only the figures before them need clearing. */
-    layer_figures_clear(out);
+    /* Each module fills its own entry, and each layer function its dims: only sums and defaults need clearing. */
+    layer_figures_start(out);
     switch (l->type) {
     case FCN_CONVOLUTION: convolution_layer(l, out); break;
     case FCN_INNER_PRODUCT: inner_product_layer(l, out); break;
@@ -103,7 +115,7 @@ void fcn_layer_evaluate(const fcn_layer *l, fcn_layer_figures *out)
     case FCN_CHOP: chop_layer(l, out); break;
     case FCN_SHUFFLE: shuffle_layer(l, out); break;
     case FCN_LAYER_NORM: layer_norm_layer(l, out); break;
-    default: return; /* rejected by fcn_layer_check */
+    default: layer_figures_clear(out); return; /* rejected by fcn_layer_check */
     }
     layer_derive(l, out);
 }

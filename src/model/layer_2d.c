@@ -21,15 +21,15 @@ static void per_stream(const fcn_layer *l, fcn_layer_figures *out)
 
 void resize_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
-    module_resize(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->scale, l->resize_mode,
-                  l->data_width, l->use_lutram);
+    module_resize(&out->modules[0], l->rows, l->cols, l->depth, div_by(l->channels, l->coarse_in), l->scale,
+                  l->resize_mode, l->data_width, l->use_lutram);
     per_stream(l, out);
 }
 
 void pad_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
     const int64_t pads[4] = {l->pad_top, l->pad_right, l->pad_bottom, l->pad_left};
-    module_pad(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, pads);
+    module_pad(&out->modules[0], l->rows, l->cols, l->depth, div_by(l->channels, l->coarse_in), pads);
     per_stream(l, out);
 }
 
@@ -40,20 +40,21 @@ void pad_layer(const fcn_layer *l, fcn_layer_figures *out)
  */
 void chop_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
-    module_chop(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->port_channels[0] / l->coarse_in);
+    module_chop(&out->modules[0], l->rows, l->cols, l->depth, div_by(l->channels, l->coarse_in),
+                l->port_channels[0] / l->coarse_in);
     per_stream(l, out);
 }
 
 void shuffle_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
-    module_shuffle(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->coarse_in, l->data_width,
-                   l->use_lutram);
+    module_shuffle(&out->modules[0], l->rows, l->cols, l->depth, div_by(l->channels, l->coarse_in), l->coarse_in,
+                   l->data_width, l->use_lutram);
     per_stream(l, out);
 }
 
 void layer_norm_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
-    module_layer_norm(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->data_width,
+    module_layer_norm(&out->modules[0], l->rows, l->cols, l->depth, div_by(l->channels, l->coarse_in), l->data_width,
                       l->use_lutram);
     per_stream(l, out);
     const fcn_resource shared = layer_norm_statistics(l->channels, l->coarse_in, l->data_width, l->use_lutram);

@@ -24,7 +24,8 @@ int fine_feasible(const fcn_layer *l, int64_t fine)
 }
 
 /* The conv modules' resources, their multipliers packed into DSPs by operand width if asked (MODEL-WIDTHS.md). */
-static void add_multipliers(fcn_resource *r, const fcn_module_figures *conv, int64_t instances, const fcn_layer *l)
+static inline void add_multipliers(fcn_resource *r, const fcn_module_figures *conv, int64_t instances,
+                                   const fcn_layer *l)
 {
     fcn_resource logic = conv->resource;
     logic.dsp = 0;
@@ -37,7 +38,7 @@ static void add_multipliers(fcn_resource *r, const fcn_module_figures *conv, int
  * The weights' memory: `banks` RAMs of `depth` words, in BRAM, with use_uram in URAM (whatever their
  * size, as newest upstream's stream_rsc), or with use_lutram and shallow in LUTRAM (MODEL-WIDTHS.md).
  */
-static void add_weights_memory(fcn_resource *r, const fcn_layer *l, double depth, int64_t banks)
+static inline void add_weights_memory(fcn_resource *r, const fcn_layer *l, double depth, int64_t banks)
 {
     if (l->use_uram)
         r->uram += fcn_uram_memory((int64_t)depth, l->weight_width) * banks;
@@ -48,9 +49,9 @@ static void add_weights_memory(fcn_resource *r, const fcn_layer *l, double depth
 void convolution_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
     const int64_t ci = l->coarse_in, co = l->coarse_out, cg = l->coarse_group;
-    const int64_t channels = l->channels / (ci * cg);
-    const int64_t filters = l->filters / (co * cg);
-    const int64_t groups = l->groups / cg;
+    const int64_t channels = div_by(l->channels, ci * cg);
+    const int64_t filters = div_by(l->filters, co * cg);
+    const int64_t groups = div_by(l->groups, cg);
     const window_shape window = layer_window(l);
     fcn_module_figures *m = out->modules;
 
@@ -62,7 +63,7 @@ void convolution_layer(const fcn_layer *l, fcn_layer_figures *out)
     module_conv(&m[CONV], rows, cols, depth, channels, filters, l->fine, window.kernel, groups, l->weight_width,
                 l->input_width);
     module_accum(&m[ACCUM], rows, cols, depth, channels, filters, groups, l->acc_width, l->use_lutram);
-    module_glue(&m[GLUE], rows, cols, depth, 1, l->filters / cg, ci, co, l->acc_width, l->output_width);
+    module_glue(&m[GLUE], rows, cols, depth, 1, div_by(l->filters, cg), ci, co, l->acc_width, l->output_width);
     module_bias(&m[BIAS], rows, cols, depth, 1, l->filters, l->biases_width, l->output_width);
     out->module_count = 6;
 
@@ -73,7 +74,7 @@ void convolution_layer(const fcn_layer *l, fcn_layer_figures *out)
     out->streams_in = ci;
     out->streams_out = co;
 
-    fcn_resource *r = &out->resource;
+    fcn_resource total = out->resource, *r = &total; /* summed in a local: the module stores cannot touch it */
     const int64_t taps = l->kernel[0] * l->kernel[1] * l->kernel_depth;
     if (taps != 1)
         resource_add_scaled(r, &m[SLIDING_WINDOW].resource, ci * cg);
@@ -90,14 +91,15 @@ void convolution_layer(const fcn_layer *l, fcn_layer_figures *out)
         resource_add_scaled(r, &m[GLUE].resource, cg);
     if (l->has_bias) {
         resource_add_scaled(r, &m[BIAS].resource, co);
-        add_ram(r, l->filters / co, l->biases_width, co, l->use_lutram);
+        add_ram(r, div_by(l->filters, co), l->biases_width, co, l->use_lutram);
     }
     const double weights_depth = (double)l->filters / (double)l->groups * (double)l->channels *
                                  (double)taps / (double)(l->fine * ci * co * cg);
     add_weights_memory(r, l, weights_depth, ci * co * cg * l->fine);
 
+    out->resource = total;
     out->operations = taps * l->channels * l->filters * rows * cols * depth;
-    out->weights = l->channels * (l->filters / l->groups) * taps;
+    out->weights = l->channels * div_by(l->filters, l->groups) * taps;
     out->biases = l->has_bias ? l->filters : 0;
 }
 
@@ -108,9 +110,10 @@ void inner_product_layer(const fcn_layer *l, fcn_layer_figures *out)
     const int64_t unit_kernel[3] = {1, 1, 1};
     fcn_module_figures *m = out->modules;
 
-    module_fork(&m[0], l->rows, l->cols, l->depth, l->channels / ci, l->input_width);
-    module_conv(&m[1], 1, 1, 1, n / ci, l->filters / co, 1, unit_kernel, 1, l->weight_width, l->input_width);
-    module_accum(&m[2], 1, 1, 1, n / ci, l->filters / co, 1, l->acc_width, l->use_lutram);
+    module_fork(&m[0], l->rows, l->cols, l->depth, div_by(l->channels, ci), l->input_width);
+    module_conv(&m[1], 1, 1, 1, div_by(n, ci), div_by(l->filters, co), 1, unit_kernel, 1, l->weight_width,
+                l->input_width);
+    module_accum(&m[2], 1, 1, 1, div_by(n, ci), div_by(l->filters, co), 1, l->acc_width, l->use_lutram);
     module_glue(&m[3], 1, 1, 1, n, l->filters, ci, co, l->acc_width, l->output_width);
     module_bias(&m[4], 1, 1, 1, n, l->filters, l->biases_width, l->output_width);
     out->module_count = 5;
@@ -121,10 +124,10 @@ void inner_product_layer(const fcn_layer *l, fcn_layer_figures *out)
     out->streams_in = ci;
     out->streams_out = co;
 
-    fcn_resource *r = &out->resource;
+    fcn_resource total = out->resource, *r = &total; /* summed in a local: the module stores cannot touch it */
     resource_add_scaled(r, &m[0].resource, ci);
     add_multipliers(r, &m[1], ci * co, l);
-    if (n / ci != 1) {
+    if (div_by(n, ci) != 1) {
         fcn_resource accum = m[2].resource;
         accum.bram = 0;
         resource_add_scaled(r, &accum, ci * co);
@@ -140,6 +143,7 @@ void inner_product_layer(const fcn_layer *l, fcn_layer_figures *out)
     const double weights_depth = (double)(l->filters * n) / (double)(ci * co);
     add_weights_memory(r, l, weights_depth, ci * co);
 
+    out->resource = total;
     out->operations = n * l->filters;
     out->weights = n * l->filters;
     out->biases = l->has_bias ? l->filters : 0;

@@ -21,7 +21,7 @@ static void one_coarse(const fcn_layer *l, int64_t rows_out, int64_t cols_out, i
 void split_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
     one_coarse(l, l->rows, l->cols, l->depth, out);
-    module_fork(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->data_width);
+    module_fork(&out->modules[0], l->rows, l->cols, l->depth, div_by(l->channels, l->coarse_in), l->data_width);
     resource_add_scaled(&out->resource, &out->modules[0].resource, l->coarse_in);
 }
 
@@ -29,8 +29,8 @@ void eltwise_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
     one_coarse(l, l->rows, l->cols, l->depth, out);
     const int broadcast_ports = l->eltwise_broadcast ? l->ports_in - 1 : 0;
-    module_eltwise(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->eltwise_mul, broadcast_ports,
-                   l->data_width, l->use_lutram);
+    module_eltwise(&out->modules[0], l->rows, l->cols, l->depth, div_by(l->channels, l->coarse_in), l->eltwise_mul,
+                   broadcast_ports, l->data_width, l->use_lutram);
     resource_add_scaled(&out->resource, &out->modules[0].resource, l->coarse_in);
 }
 
@@ -42,21 +42,21 @@ void eltwise_layer(const fcn_layer *l, fcn_layer_figures *out)
 void concat_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
     one_coarse(l, l->rows, l->cols, l->depth, out);
-    const int64_t channels = l->channels / l->coarse_in;
+    const int64_t channels = div_by(l->channels, l->coarse_in);
     module_concat(&out->modules[0], l->rows, l->cols, l->depth, channels, channels);
 }
 
 void average_pooling_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
     one_coarse(l, 1, 1, 1, out);
-    module_average_pool(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in);
+    module_average_pool(&out->modules[0], l->rows, l->cols, l->depth, div_by(l->channels, l->coarse_in));
     resource_add_scaled(&out->resource, &out->modules[0].resource, l->coarse_in);
 }
 
 void activation_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
     one_coarse(l, l->rows, l->cols, l->depth, out);
-    module_activation(&out->modules[0], l->type, l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->data_width,
-                      l->use_lutram);
+    module_activation(&out->modules[0], l->type, l->rows, l->cols, l->depth, div_by(l->channels, l->coarse_in),
+                      l->data_width, l->use_lutram);
     resource_add_scaled(&out->resource, &out->modules[0].resource, l->coarse_in);
 }

@@ -17,7 +17,7 @@ static void same_shape(const fcn_layer *l, fcn_layer_figures *out)
 void relu_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
     same_shape(l, out);
-    module_relu(&out->modules[0], l->rows, l->cols, l->depth, l->channels / l->coarse_in, l->data_width);
+    module_relu(&out->modules[0], l->rows, l->cols, l->depth, div_by(l->channels, l->coarse_in), l->data_width);
     resource_add_scaled(&out->resource, &out->modules[0].resource, l->coarse_in);
 }
 
@@ -25,9 +25,9 @@ void batch_norm_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
     const int64_t coarse = l->coarse_in;
     same_shape(l, out);
-    module_batch_norm(&out->modules[0], l->rows, l->cols, l->depth, l->channels / coarse);
+    module_batch_norm(&out->modules[0], l->rows, l->cols, l->depth, div_by(l->channels, coarse));
     resource_add_scaled(&out->resource, &out->modules[0].resource, coarse);
-    add_ram(&out->resource, l->channels / coarse, l->data_width, coarse, l->use_lutram);
+    add_ram(&out->resource, div_by(l->channels, coarse), l->data_width, coarse, l->use_lutram);
 }
 
 /*
@@ -52,7 +52,7 @@ void squeeze_figures(int64_t rows, int64_t cols, int64_t depth, int64_t channels
     out->size_in = pixels * (channels / coarse_in);
     out->size_out = pixels * (channels / coarse_out);
     out->latency = squeeze_latency(out->workload_in, coarse_in, coarse_out);
-    out->resource.bram = fcn_bram_stream(buffer_depth, data_width) * coarse_in;
+    out->resource.bram = bram_stream(buffer_depth, data_width) * coarse_in;
     out->module_count = 1;
     module_squeeze(&out->modules[0], rows, cols, depth, channels);
 }
@@ -64,6 +64,6 @@ void squeeze_layer(const fcn_layer *l, fcn_layer_figures *out)
                     l->data_width, out);
     if (l->use_lutram && fifo_shallow(l->buffer_depth, l->data_width)) {
         out->resource.bram = 0; /* the buffer was its only resource */
-        out->resource.lut = fcn_lutram_queue(l->buffer_depth, l->data_width) * l->coarse_in;
+        out->resource.lut = lutram_queue(l->buffer_depth, l->data_width) * l->coarse_in;
     }
 }

@@ -5,7 +5,7 @@
 void pooling_layer(const fcn_layer *l, fcn_layer_figures *out)
 {
     const int64_t coarse = l->coarse_in;
-    const int64_t channels = l->channels / coarse;
+    const int64_t channels = div_by(l->channels, coarse);
     const window_shape window = layer_window(l);
     fcn_module_figures *m = out->modules;
 

@@ -5,6 +5,13 @@
 #include "fpgaconvnet.h"
 #include "modules.h"
 
+/* Keeps a rarely taken path out of its caller's loop where the compiler knows how. */
+#if defined(__GNUC__)
+#define FCN_NOINLINE __attribute__((noinline))
+#else
+#define FCN_NOINLINE
+#endif
+
 /*
  * Each fills out->modules (in pipeline order), module_count, the output dims,
  * streams, resources, operations and parameter sizes. The rate chain,
@@ -42,6 +49,18 @@ static inline void layer_figures_clear(fcn_layer_figures *f)
     f->resource = (fcn_resource){0};
     f->operations = f->weights = f->biases = 0;
     f->module_count = 0;
+}
+
+/*
+ * What fcn_layer_evaluate must clear: the figures the layer functions add to or may leave (a fully
+ * connected layer's depth_out); every other field before the modules is set by each layer function
+ * (dims, streams, module count) or by the derivation that follows (rates, latency, depth, workloads).
+ */
+static inline void layer_figures_start(fcn_layer_figures *f)
+{
+    f->depth_out = 1;
+    f->resource = (fcn_resource){0};
+    f->operations = f->weights = f->biases = 0;
 }
 
 /*
@@ -94,8 +113,16 @@ static inline int layer_follows_reloading(fcn_layer_type type)
            type != FCN_LAYER_NORM && type != FCN_SHUFFLE;
 }
 
-/* The sliding window of a convolution or pooling layer. */
-window_shape layer_window(const fcn_layer *l);
+/* The sliding window of a convolution or pooling layer (inline: built in place, not returned through memory). */
+static inline window_shape layer_window(const fcn_layer *l)
+{
+    return (window_shape){.kernel = {l->kernel[0], l->kernel[1], l->kernel_depth},
+                          .stride = {l->stride[0], l->stride[1], l->stride_depth},
+                          .dilation = {l->dilation[0], l->dilation[1], l->dilation_depth},
+                          .pad_top = l->pad_top, .pad_right = l->pad_right,
+                          .pad_bottom = l->pad_bottom, .pad_left = l->pad_left,
+                          .pad_front = l->pad_front, .pad_back = l->pad_back};
+}
 
 /*
  * Whether fine is feasible for a layer's kernel: {1, k0, k0*k1}, or {1, max} for a 1xk or kx1 kernel; a 3-D

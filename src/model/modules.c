@@ -49,12 +49,12 @@ int64_t fcn_module_latency(const fcn_module_figures *m)
  * (a FIFO per tap, one word deeper), or with `lutram` and shallow by upstream's FIFO rule, LUTRAM
  * (newest upstream's SlidingWindow.buffer_estimate: docs/MODEL-WIDTHS.md).
  */
-static void window_fifos(fcn_resource *r, int64_t rows, int64_t taps, int64_t depth, int dw, int lutram)
+static inline void window_fifos(fcn_resource *r, int64_t rows, int64_t taps, int64_t depth, int dw, int lutram)
 {
     if (lutram && fifo_shallow(depth, taps * dw))
-        r->lut += rows * fcn_lutram_queue(depth, taps * dw);
+        r->lut += rows * lutram_queue(depth, taps * dw);
     else
-        r->bram += rows * taps * fcn_bram_stream(depth + 1, dw);
+        r->bram += rows * taps * bram_stream(depth + 1, dw);
 }
 
 void module_sliding_window(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels,
@@ -64,9 +64,9 @@ void module_sliding_window(fcn_module_figures *m, int64_t rows, int64_t cols, in
     const int64_t d0 = w->dilation[0], d1 = w->dilation[1], d2 = w->dilation[2];
     const int64_t span0 = d0 * (k0 - 1) + 1, span1 = d1 * (k1 - 1) + 1, span2 = d2 * (k2 - 1) + 1;
     module_start(m, "sliding_window", rows, cols, depth, channels);
-    m->rows_out = (rows - span0 + w->pad_top + w->pad_bottom) / w->stride[0] + 1;
-    m->cols_out = (cols - span1 + w->pad_left + w->pad_right) / w->stride[1] + 1;
-    m->depth_out = (depth - span2 + w->pad_front + w->pad_back) / w->stride[2] + 1;
+    m->rows_out = div_by(rows - span0 + w->pad_top + w->pad_bottom, w->stride[0]) + 1;
+    m->cols_out = div_by(cols - span1 + w->pad_left + w->pad_right, w->stride[1]) + 1;
+    m->depth_out = div_by(depth - span2 + w->pad_front + w->pad_back, w->stride[2]) + 1;
     m->rate_out = (double)(m->rows_out * m->cols_out * m->depth_out) / (double)(rows * cols * depth);
     const int64_t padded_cols = cols + w->pad_left + w->pad_right;
     const int64_t padded_depth = depth + w->pad_front + w->pad_back;
@@ -102,17 +102,17 @@ void module_conv(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t dept
 {
     const int64_t window = kernel[0] * kernel[1] * kernel[2];
     module_start(m, "conv", rows, cols, depth, channels);
-    m->channels_out = filters / groups;
+    m->channels_out = div_by(filters, groups);
     m->rate_in = (double)(fine * groups) / (double)(window * filters);
     m->rate_out = (double)fine / (double)window;
     m->pipeline_depth = fine;
     const double u[] = {fcn_log2_int(filters), fcn_log2_int(cols * rows * depth), fcn_log2_int(channels)};
     linear_lut_ff(&m->resource, u, COUNT(u), conv_lut, conv_ff);
-    m->resource.dsp = fine * fcn_dsp_mult(weight_width, dw);
+    m->resource.dsp = fine * dsp_mult(weight_width, dw);
 }
 
 /* Accum's figures from its parameter vector, shared with Bias, which reuses Accum's coefficients. */
-static void accum_like_resources(fcn_module_figures *m, const double u[6])
+static inline void accum_like_resources(fcn_module_figures *m, const double u[6])
 {
     linear_lut_ff(&m->resource, u, 6, accum_lut, accum_ff);
 }
@@ -121,16 +121,16 @@ void module_accum(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t dep
                   int64_t groups, int acc_dw, int lutram)
 {
     module_start(m, "accum", rows, cols, depth, channels);
-    m->channels_in = channels * filters / groups;
+    m->channels_in = div_by(channels * filters, groups);
     m->channels_out = filters;
     m->rate_out = (double)groups / (double)channels;
-    m->pipeline_depth = channels * filters / (groups * groups);
+    m->pipeline_depth = div_by(channels * filters, groups * groups);
     /* A 3-D map's column counter runs over cols x depth (docs/MODEL-3D.md). */
     const double u[] = {(double)filters, (double)groups, acc_dw, (double)(cols * depth), (double)rows,
                         (double)channels};
     accum_like_resources(m, u);
     m->resource.dsp = linear_model(u, accum_dsp, COUNT(u));
-    add_ram(&m->resource, filters / groups, acc_dw, 1, lutram);
+    add_ram(&m->resource, div_by(filters, groups), acc_dw, 1, lutram);
 }
 
 void module_glue(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t filters,
@@ -149,7 +149,7 @@ void module_bias(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t dept
     module_start(m, "bias", rows, cols, depth, filters);
     const double u[] = {(double)filters, 1, dw, (double)(cols * depth), (double)rows, 1};
     accum_like_resources(m, u);
-    m->resource.dsp = fcn_dsp_mult(biases_width, dw);
+    m->resource.dsp = dsp_mult(biases_width, dw);
 }
 
 /*
@@ -166,7 +166,7 @@ void module_pool(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t dept
                         (double)channels, dw};
     linear_lut_ff(&m->resource, u, COUNT(u), pool_lut, pool_ff);
     if (pool_type == FCN_POOL_AVG)
-        m->resource.dsp = fcn_dsp_mult(dw, dw);
+        m->resource.dsp = dsp_mult(dw, dw);
 }
 
 void module_relu(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int dw)
@@ -250,7 +250,7 @@ void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows,
         module_start(m, names[type], rows, cols, depth, channels);
         m->resource = (fcn_resource){.lut = 16, .ff = 35, .dsp = type == FCN_HARD_SWISH ? 5 : 4};
         if (type == FCN_GELU)
-            m->resource.dsp += fcn_dsp_mult(dw, dw);
+            m->resource.dsp += dsp_mult(dw, dw);
         return;
     }
     module_relu(m, rows, cols, depth, channels, dw);
@@ -262,15 +262,15 @@ void module_activation(fcn_module_figures *m, fcn_layer_type type, int64_t rows,
         break;
     case FCN_HARD_SIGMOID:
         m->name = "hard_sigmoid";
-        m->resource.dsp = fcn_dsp_mult(dw, dw);
+        m->resource.dsp = dsp_mult(dw, dw);
         break;
     case FCN_LEAKY_RELU:
         m->name = "leaky_relu";
-        m->resource.dsp = fcn_dsp_mult(dw, dw);
+        m->resource.dsp = dsp_mult(dw, dw);
         break;
     case FCN_PRELU:
         m->name = "prelu";
-        m->resource.dsp = fcn_dsp_mult(dw, dw);
+        m->resource.dsp = dsp_mult(dw, dw);
         add_ram(&m->resource, channels, dw, 1, lutram);
         break;
     default: break;

@@ -9,6 +9,12 @@
 
 #include "fpgaconvnet.h"
 
+/*
+ * a / b for the positive divisors of a valid layer (coarse factors, groups, strides), without a
+ * division when b is 1, as most are: the same quotient (b <= 1 only ever means b == 1 here).
+ */
+static inline int64_t div_by(int64_t a, int64_t b) { return b <= 1 ? a : a / b; }
+
 typedef struct window_shape {
     int64_t kernel[3], stride[3], dilation[3]; /* rows, cols, depth; dilation: spacing of the taps (1: dense) */
     int64_t pad_top, pad_right, pad_bottom, pad_left, pad_front, pad_back;

@@ -32,7 +32,7 @@ void module_resize(fcn_module_figures *m, int64_t rows, int64_t cols, int64_t de
     if (scale[0] > 1)
         add_ram(&m->resource, rows_held * cols * depth * channels, dw, 1, lutram);
     if (mode == FCN_RESIZE_BILINEAR)
-        m->resource.dsp = 3 * fcn_dsp_mult(dw, dw);
+        m->resource.dsp = 3 * dsp_mult(dw, dw);
 }
 
 /* Zeros inserted around the map (upstream Pad: dims, rate_in, fixed 16 LUT and 35 FF, no pipeline depth). */
@@ -90,7 +90,7 @@ void module_layer_norm(fcn_module_figures *m, int64_t rows, int64_t cols, int64_
     module_start(m, "layer_norm", rows, cols, depth, channels);
     m->pipeline_depth = channels;
     const int64_t logic = 2 * (2 * dw + (int64_t)fcn_ceil_log2(channels)) + dw;
-    m->resource = (fcn_resource){.lut = logic, .ff = logic, .dsp = 3 * fcn_dsp_mult(dw, dw)};
+    m->resource = (fcn_resource){.lut = logic, .ff = logic, .dsp = 3 * dsp_mult(dw, dw)};
     add_ram(&m->resource, 2 * channels, dw, 1, lutram); /* the pixels held */
     add_ram(&m->resource, channels, dw, 2, lutram);     /* gamma and beta */
 }
@@ -104,7 +104,7 @@ void module_layer_norm(fcn_module_figures *m, int64_t rows, int64_t cols, int64_
 fcn_resource layer_norm_statistics(int64_t channels, int64_t coarse, int dw, int lutram)
 {
     const int64_t adders = 2 * (coarse - 1) * (2 * dw + (int64_t)fcn_ceil_log2(channels));
-    fcn_resource r = {.lut = adders, .ff = adders, .dsp = 2 * fcn_dsp_mult(dw, dw)};
+    fcn_resource r = {.lut = adders, .ff = adders, .dsp = 2 * dsp_mult(dw, dw)};
     add_ram(&r, (int64_t)1 << (dw < 14 ? dw : 14), dw, 1, lutram);
     return r;
 }

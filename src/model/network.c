@@ -38,16 +38,51 @@ int fcn_network_evaluate(const fcn_network *net, const fcn_eval_options *opts, f
                          fcn_error *err)
 {
     *out = (fcn_network_figures){0};
+    return fcn_network_evaluate_into(net, opts, out, err);
+}
+
+/* Room for `count` partitions' figures, keeping those allocated (their blocks are reused); -1 if it cannot be had. */
+static int reserve_partitions(fcn_network_figures *out, int count)
+{
+    if (out->partition_capacity >= count)
+        return 0;
+    fcn_partition_figures *grown = realloc(out->partitions, (size_t)count * sizeof *grown);
+    if (!grown)
+        return -1;
+    for (int i = out->partition_capacity; i < count; i++)
+        grown[i] = (fcn_partition_figures){0};
+    out->partitions = grown;
+    out->partition_capacity = count;
+    return 0;
+}
+
+int fcn_network_evaluate_into(const fcn_network *net, const fcn_eval_options *opts, fcn_network_figures *out,
+                              fcn_error *err)
+{
+    /* Field by field, keeping the memory: a whole-struct literal compiles to rep stos, slow to start. */
+    if (!out->partitions)
+        out->partition_capacity = 0;
+    out->latency_s = out->throughput = 0.0;
+    out->batch_size = 0;
     out->freq_mhz = opts->freq_mhz;
     out->reconf_time_s = opts->reconf_time_s;
-    if (net->partition_count < 1)
+    out->operations = 0;
+    out->memory_usage_bytes = 0;
+    out->resource = (fcn_resource){0};
+    out->partition_count = 0;
+    if (net->partition_count < 1) {
+        fcn_network_figures_free(out);
         return fcn_fail(err, "the network has no partitions");
-    out->partitions = calloc((size_t)net->partition_count, sizeof *out->partitions);
-    if (!out->partitions)
+    }
+    if (reserve_partitions(out, net->partition_count)) {
+        fcn_network_figures_free(out);
         return fcn_fail(err, "out of memory evaluating the network");
+    }
     out->partition_count = net->partition_count;
+    fcn_layer squeeze; /* made once for every partition's squeezes */
+    partition_squeeze_template(&squeeze);
     for (int i = 0; i < net->partition_count; i++)
-        if (partition_evaluate(net, i, opts, &out->partitions[i])) {
+        if (partition_evaluate(net, i, opts, &squeeze, &out->partitions[i])) {
             fcn_network_figures_free(out);
             return fcn_fail(err, "out of memory evaluating partition %d", i);
         }
@@ -73,9 +108,12 @@ void fcn_network_figures_free(fcn_network_figures *figures)
 {
     if (!figures || !figures->partitions)
         return;
-    for (int i = 0; i < figures->partition_count; i++)
+    /* Entries past the count may hold blocks of an earlier, larger evaluation (fcn_network_evaluate_into). */
+    const int allocated =
+        figures->partition_capacity > figures->partition_count ? figures->partition_capacity : figures->partition_count;
+    for (int i = 0; i < allocated; i++)
         partition_figures_release(&figures->partitions[i]);
     free(figures->partitions);
     figures->partitions = NULL;
-    figures->partition_count = 0;
+    figures->partition_count = figures->partition_capacity = 0;
 }

@@ -49,6 +49,7 @@ typedef struct node_state {
 typedef struct squeeze_naming {
     const char *a, *b;
     int port;
+    size_t at; /* once named: the name's offset in the block of names */
 } squeeze_naming;
 
 /* Where a walk puts what it finds; chain, figures and edges are NULL when only totals are wanted. */
@@ -67,9 +68,21 @@ typedef struct walk {
     squeeze_naming *naming;            /* at [i], how to name chain[i] if it is a squeeze */
     const fcn_layer_figures *current;  /* the figures of the layer being visited */
     fcn_layer_figures *spare;          /* where they move if they were in a slot a squeeze takes */
-    size_t name_bytes;                 /* the squeezes' names need this much, terminators included */
+    const fcn_layer *squeeze;          /* a SQUEEZE layer as fcn_layer_init makes it, which squeezes start from */
     int count;
+    int wr_index;                      /* the layer p->wr_layer names, or -1 */
 } walk;
+
+/*
+ * A layer copied in two halves: one copy of its 400 bytes compiles to `rep movsq`, whose start-up
+ * cost (as rep stos's: layers.h) was most of a whole evaluation's cost per layer beyond its summary.
+ */
+static inline void copy_layer(fcn_layer *to, const fcn_layer *from)
+{
+    const size_t half = sizeof *to / 2;
+    memcpy(to, from, half);
+    memcpy((char *)to + half, (const char *)from + half, sizeof *to - half);
+}
 
 /* The bytes of a layer's figures that matter: the modules a layer does not have are left unwritten. */
 static size_t figures_bytes(const fcn_layer_figures *f)
@@ -88,7 +101,7 @@ static void account_latency(walk *w, double latency)
 }
 
 /* The partition's totals take a layer's (or squeeze's) figures. */
-static void account_figures(walk *w, const fcn_layer_figures *f)
+static inline void account_figures(walk *w, const fcn_layer_figures *f)
 {
     account_latency(w, f->latency);
     resource_add_scaled(&w->out->resource, &f->resource, 1);
@@ -100,7 +113,7 @@ static void add_figures(walk *w, const fcn_layer *layer, const fcn_layer_figures
 {
     account_figures(w, f);
     if (w->chain) {
-        w->chain[w->count] = *layer;
+        copy_layer(&w->chain[w->count], layer);
         if (f != &w->figures[w->count])
             memcpy(&w->figures[w->count], f, figures_bytes(f));
     }
@@ -127,17 +140,34 @@ static void add_memory_edge(walk *w, int to, int port, fcn_edge source)
     w->out->edge_count++;
 }
 
-static size_t digits(int port)
+/* A squeeze of the built chain, named later (squeeze_naming): built in its slot, not copied there. */
+static int64_t build_squeeze(walk *w, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t from,
+                             int64_t to, const char *a, const char *b, int port)
 {
-    size_t n = 1;
-    for (; port >= 10; port /= 10)
-        n++;
-    return n;
+    fcn_layer *squeeze = &w->chain[w->count];
+    fcn_layer_figures *f = &w->figures[w->count];
+    if (w->current == f) { /* the layer being visited was evaluated into this slot: it moves aside */
+        memcpy(w->spare, f, figures_bytes(f));
+        w->current = w->spare;
+    }
+    squeeze_figures(rows, cols, depth, channels, from, to, 0, PARTITION_DATA_WIDTH, f);
+    copy_layer(squeeze, w->squeeze);
+    squeeze->rows = rows;
+    squeeze->cols = cols;
+    squeeze->depth = depth;
+    squeeze->channels = channels;
+    squeeze->coarse_in = from;
+    squeeze->coarse_out = to;
+    squeeze->data_width = PARTITION_DATA_WIDTH;
+    w->naming[w->count] = (squeeze_naming){.a = a, .b = b, .port = port};
+    account_figures(w, f);
+    w->count++;
+    return f->pipeline_depth;
 }
 
-/* A squeeze of the built chain, named later (squeeze_naming): built in its slot, not copied there. */
-static int64_t add_squeeze(walk *w, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t from, int64_t to,
-                           const char *a, const char *b, int port)
+/* A squeeze between two stream counts: its figures in the built chain, or in a summary its latency. */
+static inline int64_t add_squeeze(walk *w, int64_t rows, int64_t cols, int64_t depth, int64_t channels, int64_t from,
+                                  int64_t to, const char *a, const char *b, int port)
 {
     if (!w->chain) {
         /*
@@ -149,31 +179,11 @@ static int64_t add_squeeze(walk *w, int64_t rows, int64_t cols, int64_t depth, i
         w->count++;
         return 0;
     }
-    fcn_layer *squeeze = &w->chain[w->count];
-    fcn_layer_figures *f = &w->figures[w->count];
-    if (w->current == f) { /* the layer being visited was evaluated into this slot: it moves aside */
-        memcpy(w->spare, f, figures_bytes(f));
-        w->current = w->spare;
-    }
-    squeeze_figures(rows, cols, depth, channels, from, to, 0, PARTITION_DATA_WIDTH, f);
-    fcn_layer_init(squeeze, FCN_SQUEEZE);
-    squeeze->rows = rows;
-    squeeze->cols = cols;
-    squeeze->depth = depth;
-    squeeze->channels = channels;
-    squeeze->coarse_in = from;
-    squeeze->coarse_out = to;
-    squeeze->data_width = PARTITION_DATA_WIDTH;
-    w->naming[w->count] = (squeeze_naming){.a = a, .b = b, .port = port};
-    w->name_bytes += (a ? strlen(a) : 0) + (b ? strlen(b) : 0) + (port >= 0 ? digits(port) : 0) + 16;
-    account_figures(w, f);
-    w->count++;
-    return f->pipeline_depth;
+    return build_squeeze(w, rows, cols, depth, channels, from, to, a, b, port);
 }
 
-static char *append(char *at, const char *text)
+static char *append(char *at, const char *text, size_t n)
 {
-    const size_t n = text ? strlen(text) : 0;
     memcpy(at, text, n);
     return at + n;
 }
@@ -190,32 +200,73 @@ static char *append_port(char *at, int port)
     return at;
 }
 
-/* Writes every squeeze's name into one block, which the figures own; -1 if it cannot be had. */
-static int name_squeezes(walk *w)
+/*
+ * Memory of at least `bytes` at *block, holding *capacity: what it holds if that suffices (its
+ * content is not kept), else a new allocation; -1 (and nothing held) if it cannot be had.
+ */
+static int reserve_block(char **block, size_t *capacity, size_t bytes)
 {
-    char *block = malloc(w->name_bytes + 1);
-    if (!block)
+    if (*block && *capacity >= bytes)
+        return 0;
+    free(*block);
+    *block = malloc(bytes);
+    *capacity = *block ? bytes : 0;
+    return *block ? 0 : -1;
+}
+
+/* The longest a squeeze's name is beyond its layers' names: "_squeeze_in", a port's digits, the terminator. */
+#define NAME_EXTRA 32
+
+/*
+ * Writes every squeeze's name into one block, which the figures own (`names`, of `names_bytes`,
+ * reused if large enough, grown if not); each layer's name measured once. -1 if it cannot be had.
+ */
+static int name_squeezes(walk *w, char *names, size_t names_bytes)
+{
+    if (reserve_block(&names, &names_bytes, 256))
         return -1;
-    w->out->names = block;
-    char *at = block;
+    size_t used = 0;
+    int moved = 0; /* whether the block moved, so that the names written before must be pointed at again */
     for (int i = 0; i < w->count; i++) {
         if (w->chain[i].type != FCN_SQUEEZE)
             continue;
-        const squeeze_naming *n = &w->naming[i];
-        w->chain[i].name = at;
+        squeeze_naming *n = &w->naming[i];
+        const size_t la = n->a ? strlen(n->a) : 0, lb = n->b ? strlen(n->b) : 0;
+        if (used + la + lb + NAME_EXTRA > names_bytes) { /* names are placed by offset until the block is final */
+            const size_t grown = 2 * (used + la + lb + NAME_EXTRA);
+            char *more = realloc(names, grown);
+            if (!more) {
+                free(names);
+                return -1;
+            }
+            moved = 1; /* (perhaps in place; pointing again costs little) */
+            names = more;
+            names_bytes = grown;
+        }
+        char *const start = names + used;
+        char *at = start;
+        n->at = used;
+        w->chain[i].name = start;
         if (n->a && n->b) {
-            at = append(append(append(at, n->a), "_squeeze_"), n->b);
+            at = append(append(append(at, n->a, la), "_squeeze_", 9), n->b, lb);
         } else if (n->b) {
-            at = append(append(at, n->b), n->port >= 0 ? "_squeeze_in" : "_squeeze");
+            at = append(at, n->b, lb);
+            at = n->port >= 0 ? append(at, "_squeeze_in", 11) : append(at, "_squeeze", 8);
         } else {
-            at = append(append(at, "squeeze_"), n->a);
+            at = append(append(at, "squeeze_", 8), n->a, la);
             if (n->port >= 0)
-                at = append(at, "_out");
+                at = append(at, "_out", 4);
         }
         if (n->port >= 0 && !(n->a && n->b))
             at = append_port(at, n->port);
         *at++ = '\0';
+        used += (size_t)(at - start);
     }
+    w->out->names = names;
+    w->out->names_bytes = names_bytes;
+    for (int i = 0; moved && i < w->count; i++)
+        if (w->chain[i].type == FCN_SQUEEZE)
+            w->chain[i].name = names + w->naming[i].at;
     return 0;
 }
 
@@ -240,6 +291,12 @@ static fcn_edge memory_source(const walk *w, int i, int port)
     return source;
 }
 
+/* The streams a memory port carries for a tensor of `channels` that a layer takes (or gives) on `streams`. */
+static int64_t memory_streams(const walk *w, int64_t channels, int64_t streams)
+{
+    return largest_factor_at_most(channels, streams < w->max_streams ? streams : w->max_streams);
+}
+
 /* A tensor read from off-chip memory into input port `port` of layer i: its streams, squeezed if need be. */
 static int read_memory(walk *w, int i, int port, int64_t streams_in)
 {
@@ -248,8 +305,7 @@ static int read_memory(walk *w, int i, int port, int64_t streams_in)
     const int64_t channels = fcn_layer_port_channels(l, port);
     const int64_t rows = layer_port_rows(l, port), cols = layer_port_cols(l, port);
     const int64_t depth = layer_port_depth(l, port);
-    const int64_t streams =
-        largest_factor_at_most(channels, streams_in < w->max_streams ? streams_in : w->max_streams);
+    const int64_t streams = memory_streams(w, channels, streams_in);
     const int64_t workload = rows * cols * depth * channels;
     out->streams_in += streams;
     out->workload_in += workload;
@@ -297,8 +353,7 @@ static void write_memory(walk *w, int i, const fcn_layer_figures *f, int64_t dep
     const int slot = w->nodes[i].slot;
     for (int q = w->nodes[i].inner_consumers; q < l->ports_out; q++) {
         const int64_t channels = fcn_layer_output_channels(l, q, f->channels_out);
-        const int64_t streams =
-            largest_factor_at_most(channels, f->streams_out < w->max_streams ? f->streams_out : w->max_streams);
+        const int64_t streams = memory_streams(w, channels, f->streams_out);
         out->streams_out += streams;
         out->workload_out += f->rows_out * f->cols_out * f->depth_out * channels;
         out->outputs++;
@@ -331,8 +386,7 @@ static void visit_layer(walk *w, int i)
     }
     f = w->current; /* moved aside if a squeeze took its slot */
     const int slot = w->count;
-    /* Only layers with weights can contribute any (and comparing names is not free). */
-    if (f->weights && w->p->wr_layer && l->name && strcmp(l->name, w->p->wr_layer) == 0)
+    if (i == w->wr_index && f->weights)
         w->out->size_wr = f->weights;
     add_figures(w, l, f);
     w->current = NULL;
@@ -353,18 +407,53 @@ static void visit_layer(walk *w, int i)
     write_memory(w, i, f, n->depth);
 }
 
+/*
+ * How many squeezes the walk will put before layer i, if it takes coarse_in streams in (as every
+ * layer type does): a guess, which only says where its figures are best computed. A wrong guess
+ * costs a copy of them, not a figure (add_squeeze moves them aside, add_figures into their slot).
+ */
+static int squeezes_before(const walk *w, int i)
+{
+    const fcn_layer *l = &w->p->layers[i];
+    int n = 0;
+    for (int port = 0; port < l->ports_in; port++) {
+        const int back = fcn_layer_input(l, port);
+        if (back > 0 && back <= i)
+            n += w->nodes[i - back].streams_out != l->coarse_in;
+        else
+            n += memory_streams(w, fcn_layer_port_channels(l, port), l->coarse_in) != l->coarse_in;
+    }
+    return n;
+}
+
 static void walk_partition(walk *w, const fcn_eval_options *opts)
 {
     const fcn_partition *p = w->p;
     fcn_partition_figures *out = w->out;
     w->max_streams = p->ports * (PORT_WIDTH / PARTITION_DATA_WIDTH);
-    for (int i = 0; i < p->layer_count; i++)
+    for (int i = 0; i < p->layer_count; i++) { /* a layer's producers come before it: already cleared */
+        const fcn_layer *l = &p->layers[i];
         w->nodes[i].inner_consumers = w->nodes[i].read = 0;
-    for (int i = 0; i < p->layer_count; i++)
-        for (int port = 0; port < p->layers[i].ports_in; port++) {
-            const int back = fcn_layer_input(&p->layers[i], port);
+        if (!l->inputs) { /* every port reads the layer before (fcn_layer_input): a chain's case */
+            if (i >= 1)
+                w->nodes[i - 1].inner_consumers += l->ports_in;
+            continue;
+        }
+        for (int port = 0; port < l->ports_in; port++) {
+            const int back = l->inputs[port];
             if (back > 0 && back <= i)
                 w->nodes[i - back].inner_consumers++;
+        }
+    }
+    /*
+     * The layer whose weights reload: names are unique (fcn_network_check), and it is most often
+     * the partition's last with weights, so the search runs from the end.
+     */
+    w->wr_index = -1;
+    for (int i = p->layer_count - 1; i >= 0 && p->wr_layer; i--)
+        if (p->layers[i].name && strcmp(p->layers[i].name, p->wr_layer) == 0) {
+            w->wr_index = i;
+            break;
         }
     fcn_layer_figures scratch, spare;
     w->spare = &spare;
@@ -373,7 +462,7 @@ static void walk_partition(walk *w, const fcn_eval_options *opts)
             w->current = &w->cached[i];
         } else {
             /* A whole evaluation computes a layer's figures in the slot they will take, saving a copy. */
-            fcn_layer_figures *f = w->chain ? &w->figures[w->count] : &scratch;
+            fcn_layer_figures *f = w->chain ? &w->figures[w->count + squeezes_before(w, i)] : &scratch;
             fcn_layer_evaluate(&p->layers[i], f);
             w->current = f;
         }
@@ -399,14 +488,57 @@ void partition_latency_bandwidth(fcn_partition_figures *out, double freq_mhz)
                              (double)out->streams_out * words_per_s;
 }
 
+/*
+ * The figures start empty, field by field: zeroing the whole struct at once compiles to `rep stos`,
+ * whose start-up cost is most of what it does at this size (layers.h, layer_figures_clear).
+ */
 static void partition_start(const fcn_partition *p, const fcn_eval_options *opts, fcn_partition_figures *out)
 {
-    *out = (fcn_partition_figures){0};
     out->id = p->id;
     out->wr_layer = p->wr_layer;
     out->batch_size = opts->batch_size > 0 ? opts->batch_size : p->batch_size;
-    out->wr_factor = p->wr_factor;
     out->ports = p->ports;
+    out->interval = 0.0;
+    out->pipeline_depth = 0;
+    out->latency_s = 0.0;
+    out->streams_in = out->streams_out = 0;
+    out->wr_factor = p->wr_factor;
+    out->size_wr = 0;
+    out->bandwidth_in = out->bandwidth_out = 0.0;
+    out->workload_in = out->workload_out = 0;
+    out->inputs = out->outputs = 0;
+    out->resource = (fcn_resource){0};
+    out->operations = 0;
+    out->bottleneck = 0;
+    out->layer_count = 0;
+    out->layers = NULL;
+    out->figures = NULL;
+    out->edge_count = 0;
+    out->edges = NULL;
+    out->names = NULL;
+    out->block_bytes = out->names_bytes = 0;
+}
+
+/* A walk over p into out, for a summary (no chain): every field set, one by one (see partition_start). */
+static void walk_start(walk *w, const fcn_partition *p, fcn_partition_figures *out, node_state *nodes)
+{
+    w->p = p;
+    w->cached = NULL;
+    w->net = NULL;
+    w->base = 0;
+    w->out = out;
+    w->nodes = nodes;
+    w->max_streams = 0;
+    w->words_per_s = 0.0;
+    w->chain = NULL;
+    w->figures = NULL;
+    w->edges = NULL;
+    w->naming = NULL;
+    w->current = NULL;
+    w->spare = NULL;
+    w->squeeze = NULL;
+    w->count = 0;
+    w->wr_index = -1;
 }
 
 /* Summaries allocate nothing unless the partition is large; if that fails, the figures say "infinitely slow". */
@@ -415,7 +547,9 @@ static void summarise(const fcn_partition *p, const fcn_layer_figures *cached, c
 {
     partition_start(p, opts, out);
     node_state stack[STACK_NODES];
-    walk w = {.p = p, .cached = cached, .out = out, .nodes = stack};
+    walk w;
+    walk_start(&w, p, out, stack);
+    w.cached = cached;
     if (p->layer_count > STACK_NODES && !(w.nodes = malloc((size_t)p->layer_count * sizeof *w.nodes))) {
         out->interval = out->latency_s = INFINITY;
         return;
@@ -447,11 +581,21 @@ static size_t aligned(size_t bytes)
  * The built chain, its figures, edges, the walk's state and the squeezes'
  * naming come from one allocation, left unzeroed: the walk writes every entry
  * it counts, and nothing reads past the counts (zeroing them was half of a
- * whole evaluation's time).
+ * whole evaluation's time). The blocks `out` holds from an earlier evaluation
+ * are reused if large enough (fcn_network_evaluate_into).
  */
-int partition_evaluate(const fcn_network *net, int index, const fcn_eval_options *opts, fcn_partition_figures *out)
+void partition_squeeze_template(fcn_layer *squeeze)
+{
+    fcn_layer_init(squeeze, FCN_SQUEEZE);
+    squeeze->data_width = PARTITION_DATA_WIDTH;
+}
+
+int partition_evaluate(const fcn_network *net, int index, const fcn_eval_options *opts, const fcn_layer *squeeze,
+                       fcn_partition_figures *out)
 {
     const fcn_partition *p = &net->partitions[index];
+    char *block = (char *)out->layers, *names = out->names;
+    size_t block_bytes = out->block_bytes, names_bytes = out->names_bytes;
     partition_start(p, opts, out);
     /* At most one squeeze on each input port and each output port. */
     size_t ports = 0;
@@ -462,10 +606,16 @@ int partition_evaluate(const fcn_network *net, int index, const fcn_eval_options
     const size_t figures_bytes = aligned(capacity * sizeof(fcn_layer_figures));
     const size_t edges_bytes = aligned(2 * ports * sizeof(fcn_edge));
     const size_t nodes_bytes = aligned(((size_t)p->layer_count + 1) * sizeof(node_state));
-    char *block = malloc(chain_bytes + figures_bytes + edges_bytes + nodes_bytes + capacity * sizeof(squeeze_naming));
-    if (!block)
+    if (reserve_block(&block, &block_bytes,
+                      chain_bytes + figures_bytes + edges_bytes + nodes_bytes + capacity * sizeof(squeeze_naming))) {
+        free(names);
         return -1;
-    walk w = {.p = p, .net = net, .out = out};
+    }
+    out->block_bytes = block_bytes;
+    walk w;
+    walk_start(&w, p, out, NULL);
+    w.net = net;
+    w.squeeze = squeeze;
     for (int i = 0; i < index; i++)
         w.base += net->partitions[i].layer_count;
     w.chain = (fcn_layer *)block;
@@ -477,7 +627,7 @@ int partition_evaluate(const fcn_network *net, int index, const fcn_eval_options
     out->figures = w.figures;
     out->edges = w.edges;
     walk_partition(&w, opts);
-    return name_squeezes(&w);
+    return name_squeezes(&w, names, names_bytes);
 }
 
 void partition_figures_release(fcn_partition_figures *f)
@@ -488,4 +638,5 @@ void partition_figures_release(fcn_partition_figures *f)
     f->figures = NULL;
     f->edges = NULL;
     f->names = NULL;
+    f->block_bytes = f->names_bytes = 0;
 }

@@ -4,8 +4,15 @@
 
 #include "fpgaconvnet.h"
 
-/* Fills `out` for net->partitions[index] and allocates its layers and edges; -1 on allocation failure (release it all the same). */
-int partition_evaluate(const fcn_network *net, int index, const fcn_eval_options *opts, fcn_partition_figures *out);
+/*
+ * Fills `out` for net->partitions[index] and allocates its layers and edges (reusing what `out` holds);
+ * -1 on allocation failure (release it all the same). Its squeezes start as copies of `squeeze`, a
+ * SQUEEZE layer from partition_squeeze_template.
+ */
+int partition_evaluate(const fcn_network *net, int index, const fcn_eval_options *opts, const fcn_layer *squeeze,
+                       fcn_partition_figures *out);
+/* The layer every inserted squeeze starts from: fcn_layer_init's SQUEEZE at the partitions' data width. */
+void partition_squeeze_template(fcn_layer *squeeze);
 void partition_figures_release(fcn_partition_figures *f);
 /*
  * A partition's latency and bandwidths (MODEL.md §4.7) from its interval, pipeline depth, batch size,
