@@ -22,7 +22,7 @@ static const struct { int width; int64_t depth; } bram_shapes[] = {
 /* fcn_bram_memory. */
 static inline int64_t bram_memory(int64_t depth, int width)
 {
-    if (width < 1 || width > 36)
+    if (width < 1 || width > FCN_MAX_WIDTH)
         return -1;
     if (depth <= 0)
         return 0;
@@ -35,7 +35,7 @@ static inline int64_t bram_memory(int64_t depth, int width)
 /* fcn_bram_stream. */
 static inline int64_t bram_stream(int64_t depth, int width)
 {
-    if (width < 1 || width > 36)
+    if (width < 1 || width > FCN_MAX_WIDTH)
         return -1;
     if (depth <= 0)
         return 0;

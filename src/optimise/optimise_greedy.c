@@ -170,17 +170,17 @@ static double move_score(const opt_problem *pb, const fcn_resource *used, const 
                          const fcn_resource *moved, int from)
 {
     const int to = from == OPT_BRAM ? OPT_URAM : OPT_BRAM;
-    double change[OPT_RESOURCES] = {0};
-    change[OPT_BRAM] = (double)(moved->bram - was->bram);
-    change[OPT_URAM] = (double)(moved->uram - was->uram);
     fcn_resource after = *used;
     after.bram += moved->bram - was->bram;
     after.uram += moved->uram - was->uram;
+    double freed[OPT_RESOURCES] = {0};
+    freed[OPT_BRAM] = (double)(used->bram - after.bram);
+    freed[OPT_URAM] = (double)(used->uram - after.uram);
     const double in_to = (double)(to == OPT_URAM ? after.uram : after.bram);
-    if (change[from] >= 0 || in_to > pb->limit[to] || memory_share(pb, &after) >= memory_share(pb, used))
+    if (freed[from] <= 0 || in_to > pb->limit[to] || memory_share(pb, &after) >= memory_share(pb, used))
         return 0;
-    const double taken = change[to] > 0 ? change[to] / pb->limit[to] : 1e-12;
-    return -change[from] / pb->limit[from] / taken;
+    const double taken = freed[to] < 0 ? -freed[to] / pb->limit[to] : 1e-12;
+    return freed[from] / pb->limit[from] / taken;
 }
 
 /*
