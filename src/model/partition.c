@@ -61,7 +61,6 @@ typedef struct walk {
     fcn_partition_figures *out;
     node_state *nodes;
     int64_t max_streams;
-    double words_per_s;
     fcn_layer *chain;
     fcn_layer_figures *figures;
     fcn_edge *edges;
@@ -529,7 +528,6 @@ static void walk_start(walk *w, const fcn_partition *p, fcn_partition_figures *o
     w->out = out;
     w->nodes = nodes;
     w->max_streams = 0;
-    w->words_per_s = 0.0;
     w->chain = NULL;
     w->figures = NULL;
     w->edges = NULL;
@@ -577,6 +575,12 @@ static size_t aligned(size_t bytes)
     return (bytes + a - 1) / a * a;
 }
 
+void partition_squeeze_template(fcn_layer *squeeze)
+{
+    fcn_layer_init(squeeze, FCN_SQUEEZE);
+    squeeze->data_width = PARTITION_DATA_WIDTH;
+}
+
 /*
  * The built chain, its figures, edges, the walk's state and the squeezes'
  * naming come from one allocation, left unzeroed: the walk writes every entry
@@ -584,12 +588,6 @@ static size_t aligned(size_t bytes)
  * whole evaluation's time). The blocks `out` holds from an earlier evaluation
  * are reused if large enough (fcn_network_evaluate_into).
  */
-void partition_squeeze_template(fcn_layer *squeeze)
-{
-    fcn_layer_init(squeeze, FCN_SQUEEZE);
-    squeeze->data_width = PARTITION_DATA_WIDTH;
-}
-
 int partition_evaluate(const fcn_network *net, int index, const fcn_eval_options *opts, const fcn_layer *squeeze,
                        fcn_partition_figures *out)
 {
