@@ -2,7 +2,7 @@
 # Installs the Debian packages fpgaconvnet-c needs to build and test; does nothing when all are present.
 set -euo pipefail
 packages=(build-essential cmake pkg-config libjansson-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev clang libclang-rt-14-dev
-          libgraphviz-dev graphviz valgrind python3-dev python3-pytest python3-setuptools python3-venv)
+          libgraphviz-dev graphviz valgrind strace python3-dev python3-pytest python3-setuptools python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,6 +1,11 @@
 /* The fpgaconvnet tool: finds the command named by the first argument and hands it the rest. */
+#define _POSIX_C_SOURCE 200809L /* getrlimit */
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "cli.h"
 
@@ -52,8 +57,24 @@ static const command *find_command(const char *name)
     return NULL;
 }
 
+/*
+ * Under a limit on address space (ulimit -v), one malloc arena for every thread. glibc gives each new
+ * thread its own arena, a 64 MB reservation of address space: under the limit the optimiser's threads
+ * retry it on every malloc, and when one gets it the limit is spent on nothing, so that a search which
+ * needs 40 MB failed, now and then, "out of memory" under 90 MB (tests/cli_memory.sh).
+ */
+static void share_one_arena_under_a_memory_limit(void)
+{
+#ifdef __GLIBC__
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+        mallopt(M_ARENA_MAX, 1);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+    share_one_arena_under_a_memory_limit();
     if (argc < 2)
         return cli_error(CLI_USAGE, "no command given (see 'fpgaconvnet --help')");
     const char *name = argv[1];
